@@ -8,7 +8,8 @@ files without a database.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,8 @@ class PersonRecord:
     field: str | None = None
     location: str | None = None
     notes: str | None = None
-    tags: list[str] = field(default_factory=list)
-    contacts: list[ContactPointRecord] = field(default_factory=list)
+    tags: list[str] = dataclasses.field(default_factory=list)
+    contacts: list[ContactPointRecord] = dataclasses.field(default_factory=list)
     external_id: str | None = None  # vCard UID, LinkedIn profile URL...
     connected_on: dt.date | None = None  # LinkedIn "Connected On"
 
@@ -49,7 +50,7 @@ class EventRecord:
     organizer: str | None = None
     notes: str | None = None
     external_id: str | None = None  # UID, with the occurrence date for recurring events
-    tags: list[str] = field(default_factory=list)
+    tags: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,6 @@ class SkippedRecord:
 class ParseResult:
     """What a parser found: the valid records and, when asked to skip, what it skipped."""
 
-    people: list[PersonRecord] = field(default_factory=list)
-    events: list[EventRecord] = field(default_factory=list)
-    skipped: list[SkippedRecord] = field(default_factory=list)
+    people: list[PersonRecord] = dataclasses.field(default_factory=list)
+    events: list[EventRecord] = dataclasses.field(default_factory=list)
+    skipped: list[SkippedRecord] = dataclasses.field(default_factory=list)

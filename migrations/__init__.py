@@ -1,0 +1,1 @@
+"""Alembic environment shipped with netjournal (installed as ``netjournal.migrations``)."""

@@ -1,0 +1,54 @@
+"""Alembic environment: runs on the caller's connection when given one (in-memory SQLite,
+tests, ``Journal.upgrade``), else on ``sqlalchemy.url`` from the configuration."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Connection, create_engine
+from sqlalchemy.pool import NullPool
+
+from netjournal.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_offline() -> None:
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("no connection and no sqlalchemy.url given to the migrations")
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.begin() as conn:
+        _run(conn)
+
+
+if context.is_offline_mode():
+    run_offline()
+else:
+    run_online()

@@ -1,0 +1,164 @@
+"""Where the journal lives and how to connect to it.
+
+SQLite is tuned for a personal journal that several processes may write at once: WAL, foreign
+keys, a busy timeout, and write transactions that take the write lock at ``BEGIN IMMEDIATE``
+(a deferred transaction that later upgrades to a writer can fail with "database is locked"
+regardless of the timeout). The file and its folder are created private (0600 / 0700) before
+SQLite ever touches them; SQLite gives its ``-wal`` and ``-shm`` files the same mode.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import NullPool
+
+from .errors import JournalUnavailable
+
+ENV_VAR = "NETJOURNAL_DB"
+WRITE = "netjournal_write"  # execution option marking a write transaction
+BUSY_TIMEOUT_S = 60
+
+
+@dataclass(frozen=True)
+class Location:
+    """A resolved journal address: the SQLAlchemy URL and, for SQLite, the file."""
+
+    url: URL
+    path: Path | None  # None for PostgreSQL or in-memory SQLite
+
+    @property
+    def backend(self) -> str:
+        return self.url.get_backend_name()
+
+    @property
+    def display(self) -> str:
+        """What may be shown to the user: never the password."""
+        if self.path is not None:
+            return str(self.path)
+        return self.url.render_as_string(hide_password=True)
+
+
+def default_path() -> Path:
+    """``$NETJOURNAL_DB`` if set, else ``journal.db`` in the platform's user data folder."""
+    import platformdirs
+
+    return platformdirs.user_data_path("netjournal", appauthor=False) / "journal.db"
+
+
+def resolve(url_or_path: str | os.PathLike[str] | None = None) -> Location:
+    """Turn what the user gave (a URL, a file path, or nothing) into a :class:`Location`."""
+    if url_or_path is None:
+        url_or_path = os.environ.get(ENV_VAR) or default_path()
+    text = os.fspath(url_or_path)
+    if "://" not in text:
+        path = Path(text).expanduser().resolve()
+        return Location(URL.create("sqlite", database=str(path)), path)
+    try:
+        url = make_url(text)
+    except ArgumentError as exc:
+        raise JournalUnavailable(f"Not a database URL or file path: {_mask(text)}") from exc
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        if url.database in (None, "", ":memory:"):
+            return Location(url, None)
+        path = Path(url.database).expanduser().resolve()
+        return Location(url.set(database=str(path)), path)
+    if backend == "postgresql":
+        if url.drivername == "postgresql":
+            url = url.set(drivername="postgresql+psycopg")
+        return Location(url, None)
+    raise JournalUnavailable(
+        f"Unsupported database {backend!r}: use a SQLite file or a postgresql:// URL."
+    )
+
+
+def _mask(text: str) -> str:
+    try:
+        return make_url(text).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparseable URL>"
+
+
+def prepare_file(path: Path) -> None:
+    """Create the journal's folder (0700) and an empty file (0600) if they do not exist yet."""
+    if path.is_dir():
+        raise JournalUnavailable(f"{path} is a directory, not a journal file.")
+    parent = path.parent
+    if not parent.exists():
+        try:
+            parent.mkdir(parents=True, mode=0o700)
+        except OSError as exc:
+            raise JournalUnavailable(f"Cannot create the folder {parent}: {exc.strerror}.") from exc
+    if path.exists():
+        return
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise JournalUnavailable(f"Cannot create the journal {path}: {exc.strerror}.") from exc
+    os.fchmod(fd, 0o600)  # the umask may have narrowed it, never widened; make it exact
+    os.close(fd)
+
+
+def make_engine(location: Location, *, create: bool = True) -> Engine:
+    """An engine for ``location``; for a SQLite file, make it private and tuned first."""
+    if location.backend == "sqlite":
+        return _sqlite_engine(location, create=create)
+    try:
+        return create_engine(location.url, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:
+        raise JournalUnavailable(
+            "PostgreSQL support needs psycopg: pip install 'netjournal[postgres]'."
+        ) from exc
+
+
+def _sqlite_engine(location: Location, *, create: bool) -> Engine:
+    if location.path is not None:
+        if create:
+            prepare_file(location.path)
+        elif not location.path.exists():
+            raise JournalUnavailable(f"No journal at {location.path}: run 'netjournal init'.")
+        elif location.path.is_dir():
+            raise JournalUnavailable(f"{location.path} is a directory, not a journal file.")
+    engine = create_engine(
+        location.url,
+        connect_args={"timeout": BUSY_TIMEOUT_S},
+        # One connection per use: a CLI process is short-lived, and a library user's threads
+        # must not share a sqlite3 connection.
+        poolclass=NullPool if location.path is not None else None,
+    )
+    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "begin", _on_sqlite_begin)
+    return engine
+
+
+def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # Take transaction control away from the sqlite3 module so that BEGIN is ours to emit.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA secure_delete = ON")  # forgotten people leave no bytes behind
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        mode = cursor.execute("PRAGMA journal_mode").fetchone()
+        if mode and str(mode[0]).lower() not in ("wal", "memory"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+    finally:
+        cursor.close()
+
+
+def _on_sqlite_begin(connection: Any) -> None:
+    if connection.get_execution_options().get(WRITE):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("BEGIN")

@@ -1,0 +1,172 @@
+"""``journal.events``: the events you went to, what they cost in time and money."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, func, select
+
+from . import resolve
+from . import tags as tagging
+from .errors import InvalidInput
+from .models import Event, Tag, event_tags
+from .text import fold
+from .validate import NAME_MAX, SHORT_MAX, choice, currency, money, name, optional_date, text
+from .vocab import EVENT_KINDS
+
+if TYPE_CHECKING:
+    from .journal import Journal
+
+_TEXT_FIELDS: dict[str, int | None] = {
+    "location": NAME_MAX,
+    "organizer": NAME_MAX,
+    "series": NAME_MAX,
+    "notes": None,
+    "external_id": SHORT_MAX,
+    "timezone": 64,
+}
+
+
+def _utc_naive(value: object, what: str) -> dt.datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime):
+        raise InvalidInput(f"{what} must be a datetime.")
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
+
+
+def set_fields(event: Event, values: dict[str, Any], default_currency: str) -> None:
+    """Validate and assign event columns (only those present in ``values``)."""
+    for key, raw in values.items():
+        if key == "name":
+            event.name = name(raw, "The event name")
+            event.name_key = fold(event.name)
+        elif key in ("start_date", "date"):
+            start = optional_date(raw, "start date")
+            if start is None:
+                raise InvalidInput("An event needs a start date.")
+            event.start_date = start
+        elif key == "end_date":
+            event.end_date = optional_date(raw, "end date")
+        elif key == "kind":
+            event.kind = choice(raw or "other", EVENT_KINDS, "event kind")
+        elif key == "hours":
+            event.hours = money(raw, "Hours spent")
+        elif key == "cost":
+            event.cost = money(raw, "The cost")
+        elif key == "currency":
+            event.currency = currency(raw)
+        elif key in ("starts_at", "ends_at"):
+            setattr(event, key, _utc_naive(raw, key))
+        elif key in _TEXT_FIELDS:
+            setattr(event, key, text(raw, key.capitalize(), max_len=_TEXT_FIELDS[key]))
+            if key == "series":
+                event.series_key = fold(event.series) if event.series else None
+        else:
+            raise InvalidInput(f"Unknown event field '{key}'.")
+    if event.cost is not None and event.currency is None:
+        event.currency = default_currency
+    if event.end_date is not None and event.end_date < event.start_date:
+        raise InvalidInput(
+            f"The event ends ({event.end_date}) before it starts ({event.start_date})."
+        )
+
+
+class Events:
+    """The events in a journal. Reach it as ``journal.events``."""
+
+    def __init__(self, journal: Journal) -> None:
+        self._journal = journal
+
+    def add(
+        self,
+        name: str,
+        start_date: dt.date | str | None = None,
+        *,
+        tags: Iterable[str] = (),
+        **fields: Any,
+    ) -> Event:
+        """Add an event. ``start_date`` defaults to today; ``fields``: end_date, location,
+        kind (meetup, conference, trade show, dinner, online, other), organizer, series,
+        hours, cost, currency, notes, external_id, starts_at, ends_at, timezone."""
+        with self._journal._write() as session:
+            event = Event(kind="other")
+            values = {"name": name, "start_date": start_date or dt.date.today(), **fields}
+            set_fields(event, values, self._journal._currency(session))
+            event.tags = tagging.get_or_create(session, tags)
+            session.add(event)
+            session.flush()
+            return event
+
+    def get(self, ref: int | str | Event) -> Event:
+        """The event with this id or name (accent-insensitive, unique prefix accepted)."""
+        with self._journal._read() as session:
+            return resolve.event(session, ref)
+
+    def list(
+        self,
+        *,
+        since: dt.date | str | None = None,
+        until: dt.date | str | None = None,
+        series: str | None = None,
+        tag: str | None = None,
+        limit: int | None = None,
+    ) -> list[Event]:
+        """Events, newest first, optionally within dates, of one series or with a tag."""
+        stmt = select(Event).order_by(Event.start_date.desc(), Event.id.desc()).limit(limit)
+        start = optional_date(since, "since date")
+        end = optional_date(until, "until date")
+        if start:
+            stmt = stmt.where(Event.start_date >= start)
+        if end:
+            stmt = stmt.where(Event.start_date <= end)
+        if series:
+            stmt = stmt.where(Event.series_key == fold(series))
+        if tag:
+            stmt = stmt.join(event_tags).join(Tag).where(Tag.key == fold(tag))
+        with self._journal._read() as session:
+            return list(session.scalars(stmt))
+
+    def count(self) -> int:
+        with self._journal._read() as session:
+            return session.scalar(select(func.count()).select_from(Event)) or 0
+
+    def update(
+        self,
+        ref: int | str | Event,
+        *,
+        add_tags: Iterable[str] = (),
+        remove_tags: Iterable[str] = (),
+        **fields: Any,
+    ) -> Event:
+        """Change an event's fields (``""`` clears an optional one) and tags."""
+        with self._journal._write() as session:
+            event = resolve.event(session, ref)
+            cleared = {k for k, v in fields.items() if v == ""}
+            for key in cleared - {"name", "start_date", "kind"}:
+                setattr(event, key, None)
+                if key == "series":
+                    event.series_key = None
+            set_fields(
+                event,
+                {k: v for k, v in fields.items() if k not in cleared},
+                self._journal._currency(session),
+            )
+            tagging.merge_into(event.tags, tagging.get_or_create(session, add_tags))
+            drop = {fold(t) for t in remove_tags}
+            event.tags = [t for t in event.tags if t.key not in drop]
+            session.flush()
+            return event
+
+    def delete(self, ref: int | str | Event) -> str:
+        """Remove an event; its encounters stay, no longer attached to an event."""
+        with self._journal._write() as session:
+            event = resolve.event(session, ref)
+            label = event.name
+            session.execute(delete(Event).where(Event.id == event.id))
+            session.expunge(event)
+            return label

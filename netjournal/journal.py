@@ -1,0 +1,423 @@
+"""The :class:`Journal`: one object, one database, the whole public API.
+
+    with Journal.open("~/journal.db") as journal:
+        journal.events.add("Lyon Tech Meetup", "2026-11-20", kind="meetup", hours=3)
+        journal.log("Hélène Dubois", event="Lyon Tech Meetup", organization="Emballix",
+                    field="packaging", questions=[("Who makes your boxes?", "A Lyon firm")],
+                    leads=[("supplier", "Cheaper boxes from her supplier")],
+                    followups=[("friday", "Send her our volumes")])
+
+Each call runs in its own short transaction and hands back ORM objects that stay usable after
+it returns (their columns and the collections shown in :mod:`netjournal.models` are loaded).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session
+
+from . import db, resolve, schema
+from . import tags as tagging
+from .errors import InvalidInput, JournalUnavailable, NetjournalError, NotFound
+from .events import Events
+from .followups import FollowUps
+from .leads import Leads, build_lead
+from .models import Encounter, FollowUp, Person, Profile, ProfileField, Question
+from .people import People, add_contact, new_person, set_fields
+from .specs import EncounterSpec, as_followup, as_lead, as_question
+from .text import fold, question_key
+from .validate import currency, money, optional_date, parse_date, text
+
+
+@dataclass(frozen=True)
+class ProfileInfo:
+    """The user's own profile: what the reports compare against."""
+
+    name: str | None
+    fields: list[str]
+    hourly_rate: Decimal | None
+    currency: str
+
+
+@dataclass(frozen=True)
+class SchemaStatus:
+    location: str
+    current: str | None
+    head: str
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
+
+
+class Journal:
+    """A networking journal stored in SQLite (default) or PostgreSQL.
+
+    Open it with :meth:`Journal.open`; use it as a context manager so the connection pool
+    is released. Reach the records through :attr:`people`, :attr:`events`, :attr:`leads`
+    and :attr:`followups`; log encounters with :meth:`log` or :meth:`log_many`.
+    """
+
+    def __init__(self, engine: Engine, location: db.Location) -> None:
+        self._engine = engine
+        self._write_engine = engine.execution_options(**{db.WRITE: True})
+        self.location = location
+        self.people = People(self)
+        self.events = Events(self)
+        self.leads = Leads(self)
+        self.followups = FollowUps(self)
+
+    # -- opening and closing -------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls, url_or_path: str | os.PathLike[str] | None = None, *, create: bool = True
+    ) -> Journal:
+        """Open a journal: a file path, a ``sqlite://`` or ``postgresql://`` URL, or (with no
+        argument) ``$NETJOURNAL_DB`` or ``journal.db`` in the user data folder.
+
+        An empty database gets the schema; an outdated one raises
+        :class:`~netjournal.errors.SchemaOutOfDate` (netjournal never migrates silently).
+        """
+        location = db.resolve(url_or_path)
+        engine = db.make_engine(location, create=create)
+        try:
+            schema.ensure(engine, display=location.display, create=create)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine, location)
+
+    @staticmethod
+    def schema_status(url_or_path: str | os.PathLike[str] | None = None) -> SchemaStatus:
+        """Which schema revision a journal uses, without requiring it to be current."""
+        location = db.resolve(url_or_path)
+        engine = db.make_engine(location, create=False)
+        try:
+            with engine.connect() as connection:
+                current = schema.current_revision(connection)
+        except DBAPIError as exc:
+            raise JournalUnavailable(schema.describe_error(exc, location.display)) from exc
+        finally:
+            engine.dispose()
+        return SchemaStatus(location.display, current, schema.HEAD)
+
+    @staticmethod
+    def upgrade(url_or_path: str | os.PathLike[str] | None = None) -> Path | None:
+        """Migrate a journal to this version's schema. A SQLite journal is first copied to
+        a ``.bak`` file beside it; returns that file (``None`` if nothing was to do)."""
+        location = db.resolve(url_or_path)
+        engine = db.make_engine(location, create=True)
+        try:
+            return schema.upgrade(engine, backup_of=location.path)
+        except DBAPIError as exc:
+            raise JournalUnavailable(schema.describe_error(exc, location.display)) from exc
+        finally:
+            engine.dispose()
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Journal({self.location.display!r})"
+
+    @property
+    def backend(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self.location.backend
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine, for read-only queries of your own."""
+        return self._engine
+
+    # -- sessions ------------------------------------------------------------------------
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with Session(self._engine, expire_on_commit=False) as session:
+            try:
+                yield session
+            except DBAPIError as exc:
+                raise self._database_error(exc) from exc
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        """One atomic write: everything inside commits together or not at all."""
+        with Session(self._write_engine, expire_on_commit=False) as session:
+            try:
+                with session.begin():
+                    yield session
+            except IntegrityError as exc:
+                raise InvalidInput(f"Refused by the journal: {_first_line(exc)}") from exc
+            except DBAPIError as exc:
+                raise self._database_error(exc) from exc
+            except ValueError as exc:  # a type refusing a value at flush time
+                if isinstance(exc, NetjournalError):
+                    raise
+                raise InvalidInput(str(exc)) from exc
+
+    def _database_error(self, exc: DBAPIError) -> NetjournalError:
+        return JournalUnavailable(schema.describe_error(exc, self.location.display))
+
+    def _scrub(self) -> None:
+        """After a deletion of personal data, leave no copy of it in SQLite's files."""
+        if self.backend != "sqlite":
+            return
+        with self._engine.connect() as connection:
+            driver = connection.connection.driver_connection
+            assert driver is not None
+            driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    # -- profile -------------------------------------------------------------------------
+
+    def _currency(self, session: Session) -> str:
+        profile = session.get(Profile, 1)
+        return profile.currency if profile else "EUR"
+
+    def profile(self) -> ProfileInfo:
+        """Your own fields, hourly rate and default currency."""
+        with self._read() as session:
+            profile = session.get(Profile, 1)
+            fields = list(session.scalars(select(ProfileField.name).order_by(ProfileField.id)))
+            if profile is None:
+                return ProfileInfo(None, fields, None, "EUR")
+            return ProfileInfo(profile.name, fields, profile.hourly_rate, profile.currency)
+
+    def set_profile(
+        self,
+        *,
+        name: str | None = None,
+        fields: Iterable[str] | None = None,
+        hourly_rate: Decimal | int | str | None = None,
+        currency_code: str | None = None,
+    ) -> ProfileInfo:
+        """Set what you give; ``fields`` replaces your list of fields when given."""
+        with self._write() as session:
+            profile = session.get(Profile, 1) or Profile(id=1, currency="EUR")
+            session.add(profile)
+            if name is not None:
+                profile.name = text(name, "Your name", max_len=300)
+            if hourly_rate is not None:
+                profile.hourly_rate = money(hourly_rate, "The hourly rate")
+            profile.currency = currency(currency_code, profile.currency) or "EUR"
+            if fields is not None:
+                wanted: dict[str, str] = {}
+                for raw in fields:
+                    value = text(raw, "A field", max_len=200)
+                    if value:
+                        wanted.setdefault(fold(value), value)
+                session.execute(delete(ProfileField))
+                session.add_all(ProfileField(name=v, key=k) for k, v in wanted.items())
+        return self.profile()
+
+    # -- encounters ----------------------------------------------------------------------
+
+    def log(self, person: Any, **details: Any) -> Encounter:
+        """Log one encounter with its questions, leads and follow-ups, atomically.
+
+        ``details`` are the fields of :class:`~netjournal.specs.EncounterSpec`: event, date,
+        notes, stakes, wishes, pitched, introduced_by, outside_field, tags, questions, leads,
+        followups, and person fields (organization, title, field, location, email, phone).
+        """
+        try:
+            spec = EncounterSpec(person=person, **details)
+        except TypeError as exc:
+            raise InvalidInput(f"Unknown encounter detail: {exc}.") from None
+        return self.log_many([spec])[0]
+
+    def log_many(self, specs: Iterable[EncounterSpec]) -> list[Encounter]:
+        """Log several encounters in one transaction: all of them are written, or none.
+
+        A spec that fails names its ``line`` (when it came from a batch file) in the error.
+        """
+        with self._write() as session:
+            cache = _Cache()
+            logged = []
+            for spec in specs:
+                try:
+                    logged.append(self._log_one(session, spec, cache))
+                except NetjournalError as exc:
+                    if spec.line is None:
+                        raise
+                    raise type(exc)(f"line {spec.line}: {exc}") from exc
+            session.flush()
+            return logged
+
+    def _log_one(self, session: Session, spec: EncounterSpec, cache: _Cache) -> Encounter:
+        event = None
+        if spec.event is not None and spec.event != "":
+            event = cache.event(session, spec.event)
+        when = optional_date(spec.date, "date") or (event.start_date if event else None)
+        when = when or dt.date.today()
+        person = None if spec.new_person else cache.person(session, spec.person)
+        person_fields = {
+            k: getattr(spec, k)
+            for k in ("organization", "title", "field", "location")
+            if getattr(spec, k) is not None
+        }
+        if person is None:
+            if not isinstance(spec.person, str):
+                raise InvalidInput("A new person needs a name.")
+            person = new_person(session, spec.person, source=spec.source, **person_fields)
+            cache.people[fold(spec.person)] = person
+        else:
+            set_fields(person, person_fields, overwrite=False)
+        if spec.email:
+            add_contact(person, "email", spec.email)
+        if spec.phone:
+            add_contact(person, "phone", spec.phone)
+        introducer = None
+        if spec.introduced_by is not None and spec.introduced_by != "":
+            introducer = resolve.person(session, spec.introduced_by)
+        if introducer is not None and introducer is person:
+            raise InvalidInput("Someone cannot introduce you to themselves.")
+        encounter = Encounter(
+            person=person,
+            event=event,
+            date=when,
+            notes=text(spec.notes, "The notes"),
+            stakes=text(spec.stakes, "The stakes"),
+            wishes=text(spec.wishes, "The wishes"),
+            pitched=bool(spec.pitched),
+            introduced_by=introducer,
+            outside_field=spec.outside_field,
+            source=text(spec.source, "The source", max_len=50),
+            tags=tagging.get_or_create(session, spec.tags),
+        )
+        for position, asked_item in enumerate(spec.questions):
+            question = as_question(asked_item)
+            asked = text(question.asked, "A question", required=True)
+            assert asked is not None
+            encounter.questions.append(
+                Question(
+                    position=position,
+                    asked=asked,
+                    asked_key=question_key(asked),
+                    learned=text(question.learned, "What you learned"),
+                )
+            )
+        for lead_item in spec.leads:
+            encounter.leads.append(build_lead(session, as_lead(lead_item), when))
+        for followup_item in spec.followups:
+            followup = as_followup(followup_item)
+            action = text(followup.action, "A follow-up", required=True)
+            assert action is not None
+            encounter.followups.append(
+                FollowUp(
+                    person=person,
+                    due=parse_date(followup.due, "due date", prefer="future"),
+                    action=action,
+                )
+            )
+        session.add(encounter)
+        session.flush()
+        return encounter
+
+    def encounter(self, encounter_id: int) -> Encounter:
+        with self._read() as session:
+            found = session.get(Encounter, encounter_id)
+            if found is None:
+                raise NotFound(f"No encounter with id {encounter_id}.")
+            return found
+
+    def encounters(
+        self,
+        *,
+        person: Any = None,
+        event: Any = None,
+        since: dt.date | str | None = None,
+        until: dt.date | str | None = None,
+        limit: int | None = None,
+    ) -> list[Encounter]:
+        """Encounters, newest first, optionally of one person, at one event, within dates."""
+        stmt = select(Encounter).order_by(Encounter.date.desc(), Encounter.id.desc())
+        start = optional_date(since, "since date")
+        end = optional_date(until, "until date")
+        if start:
+            stmt = stmt.where(Encounter.date >= start)
+        if end:
+            stmt = stmt.where(Encounter.date <= end)
+        with self._read() as session:
+            if person is not None:
+                who = resolve.person(session, person)
+                assert who is not None
+                stmt = stmt.where(Encounter.person_id == who.id)
+            if event is not None:
+                stmt = stmt.where(Encounter.event_id == resolve.event(session, event).id)
+            return list(session.scalars(stmt.limit(limit)))
+
+    def delete_encounter(self, encounter_id: int) -> None:
+        """Remove one encounter with its questions, leads, outcomes and follow-ups."""
+        with self._write() as session:
+            found = session.get(Encounter, encounter_id)
+            if found is None:
+                raise NotFound(f"No encounter with id {encounter_id}.")
+            session.execute(delete(Encounter).where(Encounter.id == encounter_id))
+            session.expunge(found)
+        self._scrub()
+
+    def counts(self) -> dict[str, int]:
+        """How many rows of each kind the journal holds (people, events, encounters...)."""
+        from sqlalchemy import func
+
+        from .models import Event, Lead, Outcome
+
+        models: Sequence[Any] = (Person, Event, Encounter, Question, Lead, Outcome, FollowUp)
+        names = ("people", "events", "encounters", "questions", "leads", "outcomes", "followups")
+        with self._read() as session:
+            return {
+                name: session.scalar(select(func.count()).select_from(model)) or 0
+                for name, model in zip(names, models, strict=True)
+            }
+
+
+class _Cache:
+    """Names already resolved in one batch, so an evening's file costs one lookup per name."""
+
+    def __init__(self) -> None:
+        self.people: dict[str, Person] = {}
+        self.events: dict[str, Any] = {}
+
+    def person(self, session: Session, ref: Any) -> Person | None:
+        if isinstance(ref, str) and resolve.as_id(ref) is None:
+            key = fold(ref)
+            if key in self.people:
+                return self.people[key]
+            found = resolve.person(session, ref, create_if_missing=True)
+            if found is not None:
+                self.people[key] = found
+            return found
+        return resolve.person(session, ref)
+
+    def event(self, session: Session, ref: Any) -> Any:
+        key = fold(ref) if isinstance(ref, str) else ref
+        if key not in self.events:
+            self.events[key] = resolve.event(session, ref)
+        return self.events[key]
+
+
+def _first_line(exc: Exception) -> str:
+    return str(getattr(exc, "orig", exc)).splitlines()[0]

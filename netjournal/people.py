@@ -1,0 +1,282 @@
+"""``journal.people``: the people you met, their contact points, merging and forgetting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from . import resolve
+from . import tags as tagging
+from .errors import InvalidInput
+from .models import ContactPoint, Encounter, FollowUp, Person, Tag, person_tags
+from .text import contact_key, fold
+from .validate import NAME_MAX, SHORT_MAX, choice, name, text
+from .vocab import CONTACT_KINDS
+
+if TYPE_CHECKING:
+    from .journal import Journal
+
+#: Person columns a caller may set, with their maximum length (``None``: free text).
+PERSON_FIELDS: dict[str, int | None] = {
+    "given_name": 200,
+    "family_name": 200,
+    "organization": NAME_MAX,
+    "title": NAME_MAX,
+    "field": 200,
+    "location": NAME_MAX,
+    "notes": None,
+    "source": 50,
+    "external_id": SHORT_MAX,
+}
+
+
+@dataclass
+class PersonDetail:
+    """Everything the journal knows about one person, for ``people show``."""
+
+    person: Person
+    encounters: list[Encounter]
+    followups: list[FollowUp]
+    introduced: list[Person] = field(default_factory=list)
+
+
+def set_fields(person: Person, values: dict[str, Any], *, overwrite: bool = True) -> None:
+    """Validate and assign person columns; with ``overwrite=False`` only fill empty ones."""
+    for key, raw in values.items():
+        if key not in PERSON_FIELDS:
+            raise InvalidInput(f"Unknown person field '{key}'.")
+        value = text(raw, key.replace("_", " ").capitalize(), max_len=PERSON_FIELDS[key])
+        if value is None or (not overwrite and getattr(person, key)):
+            continue
+        setattr(person, key, value)
+        if key == "field":
+            person.field_key = fold(value)
+
+
+def rename(person: Person, display_name: str) -> None:
+    person.display_name = name(display_name)
+    person.name_key = fold(person.display_name)
+
+
+def add_contact(person: Person, kind: str, value: str, label: str | None = None) -> bool:
+    """Attach a contact point unless the person already has it; ``True`` if added."""
+    kind = choice(kind, CONTACT_KINDS, "contact kind")
+    clean = text(value, f"The {kind}", max_len=SHORT_MAX, required=True)
+    assert clean is not None
+    if kind == "email" and "@" not in clean:
+        raise InvalidInput(f"'{clean}' is not an e-mail address.")
+    key = contact_key(kind, clean)
+    if any(c.kind == kind and c.value_key == key for c in person.contacts):
+        return False
+    person.contacts.append(
+        ContactPoint(
+            kind=kind, value=clean, value_key=key, label=text(label, "The label", max_len=100)
+        )
+    )
+    return True
+
+
+def new_person(session: Session, display_name: str, **values: Any) -> Person:
+    person = Person()
+    rename(person, display_name)
+    set_fields(person, values)
+    session.add(person)
+    return person
+
+
+class People:
+    """The people in a journal. Reach it as ``journal.people``."""
+
+    def __init__(self, journal: Journal) -> None:
+        self._journal = journal
+
+    def add(
+        self,
+        display_name: str,
+        *,
+        emails: Iterable[str] = (),
+        phones: Iterable[str] = (),
+        urls: Iterable[str] = (),
+        tags: Iterable[str] = (),
+        **fields: Any,
+    ) -> Person:
+        """Add a person. ``fields`` are any of :data:`PERSON_FIELDS` (organization, title...)."""
+        with self._journal._write() as session:
+            person = new_person(session, display_name, **fields)
+            for kind, values in (("email", emails), ("phone", phones), ("url", urls)):
+                for value in values:
+                    add_contact(person, kind, value)
+            person.tags = tagging.get_or_create(session, tags)
+            session.flush()
+            return person
+
+    def get(self, ref: int | str | Person) -> Person:
+        """The person with this id or name (accent-insensitive, unique prefix accepted)."""
+        with self._journal._read() as session:
+            found = resolve.person(session, ref)
+            assert found is not None
+            return found
+
+    def find(self, query: str, *, limit: int = 20) -> list[Person]:
+        """People whose name starts with, or has a word starting with, ``query``."""
+        key = fold(query)
+        with self._journal._read() as session:
+            return list(
+                session.scalars(
+                    select(Person)
+                    .where(resolve._name_filters(Person.name_key, key))
+                    .order_by(Person.name_key)
+                    .limit(limit)
+                )
+            )
+
+    def list(
+        self,
+        *,
+        tag: str | None = None,
+        organization: str | None = None,
+        field: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Person]:
+        """People in name order, optionally filtered by tag, organization or field."""
+        stmt = select(Person).order_by(Person.name_key, Person.id).offset(offset).limit(limit)
+        if tag:
+            stmt = stmt.join(person_tags).join(Tag).where(Tag.key == fold(tag))
+        if organization:
+            stmt = stmt.where(func.lower(Person.organization) == organization.strip().lower())
+        if field:
+            stmt = stmt.where(Person.field_key == fold(field))
+        with self._journal._read() as session:
+            return list(session.scalars(stmt))
+
+    def count(self) -> int:
+        with self._journal._read() as session:
+            return session.scalar(select(func.count()).select_from(Person)) or 0
+
+    def show(self, ref: int | str | Person) -> PersonDetail:
+        """A person with their encounters (newest first), follow-ups and introductions."""
+        with self._journal._read() as session:
+            person = resolve.person(session, ref)
+            assert person is not None
+            encounters = list(
+                session.scalars(
+                    select(Encounter)
+                    .where(Encounter.person_id == person.id)
+                    .order_by(Encounter.date.desc(), Encounter.id.desc())
+                )
+            )
+            followups = list(
+                session.scalars(
+                    select(FollowUp)
+                    .where(FollowUp.person_id == person.id)
+                    .order_by(FollowUp.due, FollowUp.id)
+                )
+            )
+            introduced = list(
+                session.scalars(
+                    select(Person)
+                    .join(Encounter, Encounter.person_id == Person.id)
+                    .where(Encounter.introduced_by_id == person.id)
+                    .distinct()
+                )
+            )
+            return PersonDetail(person, encounters, followups, introduced)
+
+    def update(
+        self,
+        ref: int | str | Person,
+        *,
+        display_name: str | None = None,
+        add_tags: Iterable[str] = (),
+        remove_tags: Iterable[str] = (),
+        emails: Iterable[str] = (),
+        phones: Iterable[str] = (),
+        urls: Iterable[str] = (),
+        **fields: Any,
+    ) -> Person:
+        """Change a person's fields; tags and contact points are added (or tags removed).
+
+        A field given as ``""`` is cleared; ``None`` leaves it as it is.
+        """
+        with self._journal._write() as session:
+            person = resolve.person(session, ref)
+            assert person is not None
+            if display_name is not None:
+                rename(person, display_name)
+            for key, value in fields.items():
+                if key not in PERSON_FIELDS:
+                    raise InvalidInput(f"Unknown person field '{key}'.")
+                if value == "":
+                    setattr(person, key, None)
+                    if key == "field":
+                        person.field_key = None
+            set_fields(person, {k: v for k, v in fields.items() if v != ""})
+            for kind, values in (("email", emails), ("phone", phones), ("url", urls)):
+                for value in values:
+                    add_contact(person, kind, value)
+            tagging.merge_into(person.tags, tagging.get_or_create(session, add_tags))
+            drop = {fold(t) for t in remove_tags}
+            person.tags = [t for t in person.tags if t.key not in drop]
+            session.flush()
+            return person
+
+    def merge(self, keep: int | str | Person, other: int | str | Person) -> Person:
+        """Fold ``other`` into ``keep``: encounters, introductions, follow-ups, contact points,
+        tags and empty fields move over; ``other`` is then removed. Nothing is lost."""
+        with self._journal._write() as session:
+            kept = resolve.person(session, keep)
+            gone = resolve.person(session, other)
+            assert kept is not None and gone is not None
+            if kept.id == gone.id:
+                raise InvalidInput("Cannot merge a person with themselves.")
+            merge_people(session, kept, gone)
+            return kept
+
+    def forget(self, ref: int | str | Person) -> str:
+        """Remove a person and every trace of them: encounters, questions, leads, outcomes,
+        follow-ups, contact points, search entries. Returns the name that was forgotten."""
+        with self._journal._write() as session:
+            person = resolve.person(session, ref)
+            assert person is not None
+            forgotten = person.display_name
+            session.execute(delete(Person).where(Person.id == person.id))
+            session.expunge(person)
+        self._journal._scrub()
+        return forgotten
+
+    def contacts(self, ref: int | str | Person) -> Sequence[ContactPoint]:
+        return self.get(ref).contacts
+
+
+def merge_people(session: Session, kept: Person, gone: Person) -> None:
+    """Re-point everything of ``gone`` to ``kept`` in SQL, then delete ``gone``."""
+    for column in (Encounter.person_id, Encounter.introduced_by_id):
+        session.execute(
+            update(Encounter)
+            .where(column == gone.id)
+            .values({column.key: kept.id})
+            .execution_options(synchronize_session=False)
+        )
+    session.execute(
+        update(FollowUp)
+        .where(FollowUp.person_id == gone.id)
+        .values(person_id=kept.id)
+        .execution_options(synchronize_session=False)
+    )
+    for contact in gone.contacts:
+        add_contact(kept, contact.kind, contact.value, contact.label)
+    tagging.merge_into(kept.tags, gone.tags)
+    values = {k: getattr(gone, k) for k in PERSON_FIELDS if k != "notes"}
+    set_fields(kept, {k: v for k, v in values.items() if v}, overwrite=False)
+    if gone.notes and gone.notes != kept.notes:
+        kept.notes = f"{kept.notes}\n\n{gone.notes}" if kept.notes else gone.notes
+    session.flush()
+    session.execute(delete(Person).where(Person.id == gone.id))
+    session.expunge(gone)
+    session.flush()
+    session.expire(kept, ["encounters", "followups"])

@@ -1,0 +1,120 @@
+"""Schema versions: create a new journal at head, refuse an old or newer one, upgrade on request.
+
+The fast path (every open) reads ``alembic_version`` with one query and compares it with
+:data:`HEAD`, without importing Alembic: a CLI command must not pay for the migration machinery
+it does not use. Alembic is imported only to create or upgrade a schema.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from .errors import JournalUnavailable, SchemaOutOfDate, SchemaTooNew
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+#: Every revision this version knows, oldest first; the last one is the head.
+REVISIONS: tuple[str, ...] = ("0001",)
+HEAD = REVISIONS[-1]
+VERSION_TABLE = "alembic_version"
+
+
+def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
+    """An Alembic configuration pointing at the migrations shipped inside the package."""
+    from alembic.config import Config
+
+    from . import migrations_path
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_path()))
+    if url is not None:
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The journal's revision, or ``None`` for a database netjournal has not initialised."""
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return None
+    return connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+
+
+def _user_tables(connection: Connection) -> list[str]:
+    return [t for t in inspect(connection).get_table_names() if t != VERSION_TABLE]
+
+
+def ensure(engine: Engine, *, display: str, create: bool = True) -> str:
+    """Check the schema; create it on an empty database. Returns the revision in use."""
+    try:
+        with engine.connect() as connection:
+            revision = current_revision(connection)
+            if revision == HEAD:
+                return revision
+            if revision is None:
+                if _user_tables(connection):
+                    raise JournalUnavailable(
+                        f"{display} holds tables that are not a netjournal journal."
+                    )
+                if not create:
+                    raise JournalUnavailable(f"{display} is empty: run 'netjournal init'.")
+        if revision is None:
+            upgrade(engine)
+            return HEAD
+    except (DatabaseError, sqlite3.DatabaseError) as exc:
+        raise JournalUnavailable(describe_error(exc, display)) from exc
+    if revision in REVISIONS:
+        raise SchemaOutOfDate(
+            f"The journal {display} uses schema {revision}, this netjournal needs {HEAD}: "
+            f"run 'netjournal db upgrade' (a backup is written first)."
+        )
+    raise SchemaTooNew(
+        f"The journal {display} was written by a newer netjournal (schema {revision}); "
+        "upgrade netjournal to use it."
+    )
+
+
+def describe_error(exc: Exception, display: str) -> str:
+    message = str(getattr(exc, "orig", exc)).splitlines()[0]
+    if "not a database" in message or "malformed" in message:
+        return f"{display} is not a netjournal journal (not a SQLite database)."
+    if "readonly" in message or "read-only" in message:
+        return f"{display} is read-only: netjournal cannot write to it."
+    if "unable to open" in message:
+        return f"Cannot open {display}: check that its folder exists and is writable."
+    if isinstance(exc, OperationalError):
+        return f"Cannot reach the journal {display}: {message}"
+    return f"Cannot use the journal {display}: {message}"
+
+
+def upgrade(engine: Engine, *, backup_of: Path | None = None) -> Path | None:
+    """Bring the schema to :data:`HEAD`; for a SQLite file, write a backup beside it first."""
+    from alembic import command
+
+    backup = None
+    with engine.connect() as connection:
+        revision = current_revision(connection)
+    if revision == HEAD:
+        return None
+    if revision is not None and revision not in REVISIONS:
+        raise SchemaTooNew(
+            f"The journal uses schema {revision}, newer than this netjournal ({HEAD})."
+        )
+    if backup_of is not None and revision is not None:
+        backup = backup_of.with_name(
+            f"{backup_of.name}.{revision}-{dt.datetime.now():%Y%m%d-%H%M%S}.bak"
+        )
+        from .backup import sqlite_backup
+
+        sqlite_backup(backup_of, backup)
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+    return backup
