@@ -1,0 +1,1 @@
+"""The netjournal command line: parse, call one library function, render."""

@@ -1,0 +1,44 @@
+"""``netjournal init`` and ``netjournal db upgrade|current``."""
+
+from __future__ import annotations
+
+import click
+
+from ..app import App
+
+
+@click.command()
+@click.pass_obj
+def init(app: App) -> None:
+    """Create the journal (if needed) and print where it is."""
+    journal = app.journal(create=True)
+    click.echo(f"Journal ready at {journal.location.display}")
+
+
+@click.group()
+def db() -> None:
+    """Inspect and upgrade the journal's schema."""
+
+
+@db.command()
+@click.pass_obj
+def upgrade(app: App) -> None:
+    """Upgrade the journal's schema to this version (SQLite: a backup is written first)."""
+    from netjournal import Journal
+
+    backup = Journal.upgrade(app.db)
+    status = Journal.schema_status(app.db)
+    if backup is not None:
+        click.echo(f"Backup written to {backup}")
+    click.echo(f"{status.location} is at schema {status.current} (latest).")
+
+
+@db.command()
+@click.pass_obj
+def current(app: App) -> None:
+    """Show the journal's schema revision and whether it is the latest."""
+    from netjournal import Journal
+
+    status = Journal.schema_status(app.db)
+    state = "latest" if status.up_to_date else f"this netjournal needs {status.head}"
+    click.echo(f"{status.location}: schema {status.current or 'none'} ({state})")

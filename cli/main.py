@@ -1,0 +1,98 @@
+"""Entry point: the root group, lazy subcommands and the one place errors become exit codes.
+
+Subcommands are imported only when invoked, so ``netjournal --help`` and ``--version`` never
+import SQLAlchemy. Every library error (:class:`netjournal.errors.NetjournalError`) is printed as
+one line on stderr with exit status 1; usage errors keep Click's status 2.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from netjournal._version import __version__
+from netjournal.errors import NetjournalError
+
+#: command name -> "module:attribute" under netjournal.cli.commands, with its one-line help.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("db:init", "Create the journal and print where it is."),
+    "db": ("db:db", "Inspect and upgrade the journal's schema."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use (Click's LazyGroup recipe)."""
+
+    def __init__(self, *args: Any, lazy: dict[str, tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            target, _ = self.lazy[cmd_name]
+            module_name, attr = target.split(":")
+            module = importlib.import_module(f"netjournal.cli.commands.{module_name}")
+            command: click.Command = getattr(module, attr)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Help texts come from the table, so listing commands imports none of them.
+        rows = [(name, self.lazy[name][1]) for name in sorted(self.lazy)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="netjournal")
+@click.option(
+    "--db",
+    "db",
+    envvar="NETJOURNAL_DB",
+    show_envvar=True,
+    metavar="URL_OR_PATH",
+    help="Journal file or database URL (default: journal.db in your user data folder).",
+)
+@click.pass_context
+def cli(ctx: click.Context, db: str | None) -> None:
+    """netjournal: turn networking events into evidence.
+
+    Log who you met and what you learned, track the leads, and see which events paid off.
+    """
+    from .app import App
+
+    ctx.obj = App(db)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; the single exit point that maps errors to statuses."""
+    try:
+        cli.main(args=argv, prog_name="netjournal", standalone_mode=False)
+    except NetjournalError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted: nothing was written by the unfinished command.", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
