@@ -20,6 +20,14 @@ from netjournal.errors import NetjournalError
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("db:init", "Create the journal and print where it is."),
     "db": ("db:db", "Inspect and upgrade the journal's schema."),
+    "me": ("me:me", "Show or set your profile: fields, hourly rate, currency."),
+    "event": ("event:event", "Add, list and show events."),
+    "log": ("log:log", "Log an encounter, or a whole evening from a file (--batch, --edit)."),
+    "people": ("people:people", "List, show, edit, merge and forget people."),
+    "lead": ("lead:lead", "List and update leads."),
+    "outcome": ("lead:outcome", "Record what a lead turned into."),
+    "followup": ("followup:followup", "List follow-ups and mark them done."),
+    "demo": ("demo:demo", "Build a demo journal of a season of events and show it."),
 }
 
 

@@ -29,7 +29,13 @@ from sqlalchemy.orm import Session
 
 from . import db, resolve, schema
 from . import tags as tagging
-from .errors import InvalidInput, JournalUnavailable, NetjournalError, NotFound
+from .errors import (
+    ImportFormatError,
+    InvalidInput,
+    JournalUnavailable,
+    NetjournalError,
+    NotFound,
+)
 from .events import Events
 from .followups import FollowUps
 from .leads import Leads, build_lead
@@ -254,17 +260,24 @@ class Journal:
         A spec that fails names its ``line`` (when it came from a batch file) in the error.
         """
         with self._write() as session:
-            cache = _Cache()
-            logged = []
-            for spec in specs:
-                try:
-                    logged.append(self._log_one(session, spec, cache))
-                except NetjournalError as exc:
-                    if spec.line is None:
-                        raise
-                    raise type(exc)(f"line {spec.line}: {exc}") from exc
-            session.flush()
-            return logged
+            return self._log_specs(session, specs)
+
+    def _log_specs(
+        self, session: Session, specs: Iterable[EncounterSpec], source_name: str | None = None
+    ) -> list[Encounter]:
+        cache = _Cache()
+        logged = []
+        for spec in specs:
+            try:
+                logged.append(self._log_one(session, spec, cache))
+            except NetjournalError as exc:
+                if spec.line is None or isinstance(exc, JournalUnavailable):
+                    raise
+                if source_name is not None:
+                    raise ImportFormatError(source_name, spec.line, str(exc)) from exc
+                raise type(exc)(f"line {spec.line}: {exc}") from exc
+        session.flush()
+        return logged
 
     def _log_one(self, session: Session, spec: EncounterSpec, cache: _Cache) -> Encounter:
         event = None
@@ -306,6 +319,10 @@ class Journal:
             outside_field=spec.outside_field,
             source=text(spec.source, "The source", max_len=50),
             tags=tagging.get_or_create(session, spec.tags),
+            # Set (even empty) so the returned, detached encounter has them loaded.
+            questions=[],
+            leads=[],
+            followups=[],
         )
         for position, asked_item in enumerate(spec.questions):
             question = as_question(asked_item)
@@ -392,6 +409,33 @@ class Journal:
                 name: session.scalar(select(func.count()).select_from(model)) or 0
                 for name, model in zip(names, models, strict=True)
             }
+
+    def log_batch(self, text: str, *, source_name: str = "<stdin>") -> list[Encounter]:
+        """Log an evening's file (see :mod:`netjournal.batch`) in one transaction.
+
+        The header's event is found by name (on the header's date, when one is given); an
+        unknown event is created from the header when it gives a date, so a new edition of
+        a recurring meetup needs no separate ``events.add``. Any error raises
+        :class:`~netjournal.errors.ImportFormatError` ``FILE:LINE: reason`` and writes nothing.
+        """
+        from .batch import parse_batch
+        from .events import edition_for
+
+        batch = parse_batch(text, source_name=source_name)
+        with self._write() as session:
+            if batch.event is not None:
+                try:
+                    event = edition_for(session, batch.event, self._currency(session))
+                except NetjournalError as exc:
+                    if isinstance(exc, JournalUnavailable):
+                        raise
+                    raise ImportFormatError(source_name, batch.event.line, str(exc)) from exc
+                for spec in batch.encounters:
+                    if spec.event is None:
+                        spec.event = event.id
+            for spec in batch.encounters:
+                spec.source = spec.source or "batch"
+            return self._log_specs(session, batch.encounters, source_name)
 
 
 class _Cache:
