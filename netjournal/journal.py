@@ -294,6 +294,7 @@ class Journal:
             introducer = resolve.person(session, spec.introduced_by)
         if introducer is not None and introducer is person:
             raise InvalidInput("Someone cannot introduce you to themselves.")
+        encounter_tags = tagging.get_or_create(session, spec.tags)
         encounter = Encounter(
             person=person,
             event=event,
@@ -305,8 +306,9 @@ class Journal:
             introduced_by=introducer,
             outside_field=spec.outside_field,
             source=text(spec.source, "The source", max_len=50),
-            tags=tagging.get_or_create(session, spec.tags),
+            tags=encounter_tags,
         )
+        session.add(encounter)
         for position, asked_item in enumerate(spec.questions):
             question = as_question(asked_item)
             asked = text(question.asked, "A question", required=True)
@@ -332,7 +334,6 @@ class Journal:
                     action=action,
                 )
             )
-        session.add(encounter)
         session.flush()
         return encounter
 
