@@ -7,8 +7,9 @@ files without a database.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,12 @@ class PersonRecord:
     family_name: str | None = None
     organization: str | None = None
     title: str | None = None
+    # ``field`` is a record attribute, which is why dataclasses.field is spelled out here.
     field: str | None = None
     location: str | None = None
     notes: str | None = None
-    tags: list[str] = field(default_factory=list)
-    contacts: list[ContactPointRecord] = field(default_factory=list)
+    tags: list[str] = dataclasses.field(default_factory=list)
+    contacts: list[ContactPointRecord] = dataclasses.field(default_factory=list)
     external_id: str | None = None  # vCard UID, LinkedIn profile URL...
     connected_on: dt.date | None = None  # LinkedIn "Connected On"
 
@@ -49,7 +51,7 @@ class EventRecord:
     organizer: str | None = None
     notes: str | None = None
     external_id: str | None = None  # UID, with the occurrence date for recurring events
-    tags: list[str] = field(default_factory=list)
+    tags: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,6 @@ class SkippedRecord:
 class ParseResult:
     """What a parser found: the valid records and, when asked to skip, what it skipped."""
 
-    people: list[PersonRecord] = field(default_factory=list)
-    events: list[EventRecord] = field(default_factory=list)
-    skipped: list[SkippedRecord] = field(default_factory=list)
+    people: list[PersonRecord] = dataclasses.field(default_factory=list)
+    events: list[EventRecord] = dataclasses.field(default_factory=list)
+    skipped: list[SkippedRecord] = dataclasses.field(default_factory=list)
