@@ -109,7 +109,7 @@ def _split_cards(lines: list[str]) -> list[_Card]:
             soft_break = False  # a blank line ends a 2.1 quoted-printable or base64 value
             continue
         if soft_break:
-            current.lines[-1] = current.lines[-1][:-1] + line.lstrip(" \t")
+            current.lines[-1] = current.lines[-1][:-1] + line  # QP: the text goes on as is
         elif line[0] in " \t" or (dropping and _BASE64_LINE.match(line)):
             if not dropping:
                 current.lines[-1] += line[1:]  # folded line
