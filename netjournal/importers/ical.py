@@ -72,9 +72,10 @@ def parse_ical(
     events = [e for cal in calendars for e in cal.walk("VEVENT")]
     if len(events) != len(event_lines):  # pragma: no cover - a nesting icalendar reads differently
         event_lines = [event_lines[0] if event_lines else 1] * len(events)
+    lines_by_id = dict(zip(map(id, events), event_lines, strict=True))
     converter = _Converter(name, lines, skip_invalid, today, floating_tz, result)
     for calendar in calendars:
-        converter.calendar(calendar, dict(zip(map(id, events), event_lines, strict=True)))
+        converter.calendar(calendar, lines_by_id)
     return result
 
 
@@ -255,12 +256,11 @@ class _Converter:
                 self.result.skipped.append(SkippedRecord(line, exc.reason))
 
     def _report_errors(self, calendar: Any) -> None:
-        """Errors icalendar tolerated outside events (a VTIMEZONE, VALARM, the calendar)."""
+        """Errors icalendar tolerated outside events (a VTIMEZONE, a VALARM, the calendar):
+        fatal unless skipping, and then they cost only the broken property."""
         for component in calendar.walk():
             if component.name == "VEVENT" or not component.errors:
                 continue
-            if component.name == "VALARM":
-                continue  # reported with the event that holds it
             line = self._error_line(component.errors)
             reason = f"{component.name}: {component.errors[0][1]}"
             if not self.skip_invalid:
@@ -269,8 +269,6 @@ class _Converter:
 
     def _raise_error(self, event: Any, line: int) -> None:
         errors = list(event.errors)
-        for alarm in event.walk("VALARM"):
-            errors.extend(alarm.errors)
         raise _BadEvent(f"the event cannot be read: {errors[0][1]}", self._error_line(errors))
 
     def _error_line(self, errors: list[tuple[str | None, str]]) -> int | None:
@@ -451,7 +449,7 @@ def _iana_name(value: dt.datetime, vtimezones: dict[str, Any]) -> str | None:
 
     key = getattr(value.tzinfo, "key", None)
     tzid = key or tzid_from_dt(value) or ""
-    if tzid in ("UTC", "Etc/UTC", "GMT") or value.utcoffset() == dt.timedelta(0) and not tzid:
+    if tzid in ("UTC", "Etc/UTC", "GMT") or (not tzid and value.utcoffset() == dt.timedelta(0)):
         return "UTC"
     tzid = tzid.replace("\\,", ",")
     candidates = [tzid, WINDOWS_TO_OLSON.get(tzid)]

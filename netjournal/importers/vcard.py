@@ -43,7 +43,7 @@ _CHARSET_PARAM = re.compile(r";CHARSET=([^;:]*)", re.IGNORECASE)
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
 # TYPE values that say nothing a user would call a label.
-_NOISE_TYPES = {"internet", "pref", "voice", "x400", "encoding", "charset"}
+_NOISE_TYPES = {"internet", "pref", "voice", "x400"}
 
 
 @dataclass

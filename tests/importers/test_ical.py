@@ -90,3 +90,18 @@ def test_parse_file_dispatches_and_rejects_unknown_formats() -> None:
     assert len(result.events) == 1
     with pytest.raises(Exception, match="unknown import format"):
         parse_file("outlook", DATA / "broken.ics")
+
+
+def test_a_garbage_line_in_an_alarm_costs_only_the_alarm_when_skipping(tmp_path: Path) -> None:
+    path = tmp_path / "alarm.ics"
+    path.write_text(
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:Pitch night\nDTSTART:20240301T180000Z\n"
+        "BEGIN:VALARM\nACTION:DISPLAY\nX-BAD/SLASH:1\nEND:VALARM\nEND:VEVENT\nEND:VCALENDAR\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportFormatError) as info:
+        parse_ical(path)
+    assert info.value.line == 7
+    result = parse_ical(path, skip_invalid=True)
+    assert [e.name for e in result.events] == ["Pitch night"]
+    assert [s.line for s in result.skipped] == [5]  # the VALARM left out begins there
