@@ -28,6 +28,7 @@ class PersonRecord:
     family_name: str | None = None
     organization: str | None = None
     title: str | None = None
+    # ``field`` is a record attribute, which is why dataclasses.field is spelled out here.
     field: str | None = None
     location: str | None = None
     notes: str | None = None
