@@ -8,6 +8,7 @@ aligned text with no colour codes (and rich is never imported, which keeps comma
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -41,8 +42,7 @@ def output_options(*, listing: bool = True) -> Callable[[F], F]:
 
 
 def is_terminal() -> bool:
-    stream = click.get_text_stream("stdout")
-    return bool(getattr(stream, "isatty", lambda: False)())
+    return bool(getattr(sys.stdout, "isatty", lambda: False)())
 
 
 def pick(row: Any, path: str) -> Any:
@@ -96,10 +96,12 @@ def print_table(
 
 
 def print_csv(rows: Iterable[dict[str, Any]], columns: Sequence[Column]) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([key.replace(".", "_") for key, _ in columns])
     for row in rows:
         writer.writerow([cell(pick(row, key)) for key, _ in columns])
+    click.echo(buffer.getvalue(), nl=False)
 
 
 def emit(

@@ -261,7 +261,17 @@ class _Parser:
         self.finish()
         if not value:
             raise InvalidInput(f"'{key}:' needs the person's name.")
-        self.specs.append(EncounterSpec(person=value, new_person=PERSON_KEYS[key], line=line))
+        self.specs.append(
+            EncounterSpec(
+                person=value,
+                new_person=PERSON_KEYS[key],
+                line=line,
+                tags=[],
+                questions=[],
+                leads=[],
+                followups=[],
+            )
+        )
         self.seen = {}
         self.notes = []
 

@@ -86,7 +86,7 @@ def test_an_evening_parses_into_header_and_blocks() -> None:
     assert helene.pitched is True
     assert helene.notes == "She collects vintage posters.\nKids: two"
     assert marc.new_person and marc.introduced_by == "Hélène" and marc.outside_field is False
-    assert marc.line == 27
+    assert marc.line == 26
 
 
 def test_the_documented_example_parses() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -175,7 +176,7 @@ def _read(path: str) -> str:
     """The file's text (UTF-8, a BOM tolerated); one clear error if it cannot be read."""
     try:
         if path == "-":
-            data = click.get_binary_stream("stdin").read()
+            data = sys.stdin.buffer.read()
         else:
             with open(path, "rb") as handle:
                 data = handle.read()
