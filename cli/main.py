@@ -20,6 +20,10 @@ from netjournal.errors import NetjournalError
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("db:init", "Create the journal and print where it is."),
     "db": ("db:db", "Inspect and upgrade the journal's schema."),
+    "import": (
+        "importing:import_",
+        "Import contacts or events (vCard, LinkedIn, Google, iCalendar).",
+    ),
 }
 
 
