@@ -28,6 +28,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "outcome": ("lead:outcome", "Record what a lead turned into."),
     "followup": ("followup:followup", "List follow-ups and mark them done."),
     "demo": ("demo:demo", "Build a demo journal of a season of events and show it."),
+    "import": (
+        "importing:import_",
+        "Import contacts or events (vCard, LinkedIn, Google, iCalendar).",
+    ),
 }
 
 
