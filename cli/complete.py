@@ -28,10 +28,10 @@ def _complete(ctx: click.Context, incomplete: str, kind: str) -> list[Completion
                     CompletionItem(p.display_name, help=p.organization or None)
                     for p in journal.people.find(incomplete)
                 ]
-            return [
-                CompletionItem(e.name, help=e.start_date.isoformat())
-                for e in journal.events.find(incomplete)
-            ]
+            latest: dict[str, CompletionItem] = {}  # editions share a name: offer it once
+            for e in journal.events.find(incomplete):
+                latest.setdefault(e.name, CompletionItem(e.name, help=e.start_date.isoformat()))
+            return list(latest.values())
     except Exception:
         return []
 
