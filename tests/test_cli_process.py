@@ -20,7 +20,8 @@ try:
     main(sys.argv[1:])
 except SystemExit as exit:
     assert exit.code == 0, exit.code
-heavy = sorted({m.split(".")[0] for m in sys.modules} & {"sqlalchemy", "alembic", "rich", "dateparser"})
+heavy = {"sqlalchemy", "alembic", "rich", "dateparser"} & {m.split(".")[0] for m in sys.modules}
+heavy = sorted(heavy)
 print("HEAVY:", ",".join(heavy), file=sys.stderr)
 """
 
