@@ -7,6 +7,7 @@ one line on stderr with exit status 1; usage errors keep Click's status 2.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from typing import Any
@@ -85,6 +86,10 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; the single exit point that maps errors to statuses."""
+    # A command lives for well under a second and what it allocates while importing SQLAlchemy
+    # and mapping the models lives until exit: collecting cycles among them costs up to a fifth
+    # of the start-up for nothing (docs/performance.md). Collections still run, just rarely.
+    gc.set_threshold(100_000, 50, 100)
     try:
         cli.main(args=argv, prog_name="netjournal", standalone_mode=False)
     except NetjournalError as exc:
