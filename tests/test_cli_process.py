@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = Path(sys.executable).with_name("netjournal")
+if not SCRIPT.exists():  # installed elsewhere on PATH (pip install --user...)
+    SCRIPT = Path(shutil.which("netjournal") or SCRIPT)
 
 PROBE = """
 import sys
