@@ -24,6 +24,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, delete, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -134,6 +135,17 @@ class Journal:
             raise JournalUnavailable(schema.describe_error(exc, location.display)) from exc
         finally:
             engine.dispose()
+
+    def check_writable(self) -> None:
+        """Raise :class:`~netjournal.errors.JournalUnavailable` if nothing can be written
+        (a read-only file or folder, a read-only database role). Writes nothing."""
+        with Session(self._write_engine) as session:
+            try:
+                session.execute(sql_text("UPDATE alembic_version SET version_num = version_num"))
+            except DBAPIError as exc:
+                raise self._database_error(exc) from exc
+            finally:
+                session.rollback()
 
     def close(self) -> None:
         self._engine.dispose()
