@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from . import db, resolve, schema
 from . import tags as tagging
 from .errors import (
+    AmbiguousName,
     ImportFormatError,
     InvalidInput,
     JournalUnavailable,
@@ -290,6 +291,10 @@ class Journal:
                     raise
                 if source_name is not None:
                     raise ImportFormatError(source_name, spec.line, str(exc)) from exc
+                if isinstance(exc, AmbiguousName):
+                    raise AmbiguousName(f"line {spec.line}: {exc}", exc.candidates) from exc
+                if isinstance(exc, ImportFormatError):
+                    raise
                 raise type(exc)(f"line {spec.line}: {exc}") from exc
         session.flush()
         return logged
