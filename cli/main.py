@@ -33,6 +33,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "importing:import_",
         "Import contacts or events (vCard, LinkedIn, Google, iCalendar).",
     ),
+    "report": ("report:report", "Reports: payoff, events, fields, questions, leads, pitches..."),
+    "prep": ("report:prep", "Before an event: who you met there and what worked."),
 }
 
 

@@ -49,6 +49,7 @@ from .validate import currency, money, optional_date, parse_date, text
 
 if TYPE_CHECKING:
     from .importers.apply import ImportReport
+    from .reports.base import Report
 
 
 @dataclass(frozen=True)
@@ -497,6 +498,22 @@ class Journal:
             for spec in batch.encounters:
                 spec.source = spec.source or "batch"
             return self._log_specs(session, batch.encounters, source_name)
+
+    # -- reports -------------------------------------------------------------------------
+
+    def report(self, name: str, **params: Any) -> Report:
+        """Run one report (``payoff``, ``events``, ``fields``, ``questions``, ``leads``,
+        ``pitches``, ``followups``, ``prep``) and return its typed rows.
+
+        ``params``: ``since`` / ``until`` (encounter dates; event start dates for ``events``),
+        ``attribution`` (``first``, ``last`` or ``linear``, for ``payoff``), ``soon`` (days,
+        for ``followups``), ``event`` (for ``prep``), ``today`` and ``limit``. See
+        :mod:`netjournal.reports` and docs/reports.md.
+        """
+        from .reports import run
+
+        with self._read() as session:
+            return run(session, name, **params)
 
 
 class _Cache:

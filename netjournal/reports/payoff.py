@@ -1,0 +1,206 @@
+"""``payoff``: the encounters that paid off, best first.
+
+An outcome belongs to the lead it was recorded on, and the lead to the encounter it was born
+in. When the person had been met before that encounter, ``attribution`` says which of their
+encounters gets the credit:
+
+- ``first`` (default): their first encounter on or before the lead's encounter;
+- ``last``: the lead's own encounter (the most recent one up to the lead);
+- ``linear``: every encounter with them up to and including the lead's, in equal shares. The
+  split is exact in cents: each share is the value divided by the number of encounters,
+  truncated, and the remaining cents go one each to the earliest encounters (ordered by date,
+  then id), so the shares always add up to the value.
+
+Encounters are ordered by (date, id). ``since``/``until`` keep credited encounters dated in
+the period. Rows are ranked by value in the journal's currency, then by number of outcomes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import BigInteger, and_, case, cast, func, literal, or_, select, type_coerce
+from sqlalchemy.orm import aliased
+
+from ..models import Encounter, Event, Fixed, Lead, Outcome, Person
+from .base import Built, Context, Money, Section, cents, col, money_by_key, rank_value
+
+
+@dataclass(frozen=True)
+class PayoffRow:
+    encounter_id: int = col("Encounter")
+    person: str = col("Person")
+    event: str | None = col("Event")
+    date: dt.date = col("Date")
+    leads: tuple[str, ...] = col("Leads")
+    outcomes: int = col("Outcomes")
+    value: Money = col("Value")
+    days_to_first_outcome: int = col("Days to first outcome")
+
+
+def credits(ctx: Context) -> Any:
+    """A subquery ``(lead_id, encounter_id, k, n)``: which encounter(s) each paying lead credits;
+    the k-th of n shares (k, n are 1 outside linear attribution)."""
+    paid = (
+        select(
+            Lead.id.label("lead_id"),
+            Lead.encounter_id.label("lead_encounter"),
+            Encounter.person_id.label("person_id"),
+            Encounter.date.label("lead_date"),
+        )
+        .join(Encounter, Lead.encounter_id == Encounter.id)
+        .where(Lead.id.in_(select(Outcome.lead_id)))
+        .subquery("paid")
+    )
+    if ctx.params.attribution == "last":
+        return select(
+            paid.c.lead_id,
+            paid.c.lead_encounter.label("encounter_id"),
+            literal(1).label("k"),
+            literal(1).label("n"),
+        ).subquery("credit")
+    earlier = aliased(Encounter)
+    up_to_lead = and_(
+        earlier.person_id == paid.c.person_id,
+        or_(
+            earlier.date < paid.c.lead_date,
+            and_(earlier.date == paid.c.lead_date, earlier.id <= paid.c.lead_encounter),
+        ),
+    )
+    if ctx.params.attribution == "first":
+        first = (
+            select(earlier.id)
+            .where(up_to_lead)
+            .order_by(earlier.date, earlier.id)
+            .limit(1)
+            .scalar_subquery()
+        )
+        return select(
+            paid.c.lead_id,
+            first.label("encounter_id"),
+            literal(1).label("k"),
+            literal(1).label("n"),
+        ).subquery("credit")
+    order = (earlier.date, earlier.id)
+    return (
+        select(
+            paid.c.lead_id,
+            earlier.id.label("encounter_id"),
+            func.row_number().over(partition_by=paid.c.lead_id, order_by=order).label("k"),
+            func.count().over(partition_by=paid.c.lead_id).label("n"),
+        )
+        .join(earlier, up_to_lead)
+        .subquery("credit")
+    )
+
+
+def build(ctx: Context) -> Built:
+    credit = credits(ctx)
+    credited = aliased(Encounter, name="credited")
+    period = ctx.in_period(credited.date)
+
+    per_lead = (
+        select(
+            Outcome.lead_id,
+            func.min(Outcome.date).label("first_outcome"),
+            func.count(Outcome.id).label("outcomes"),
+        )
+        .group_by(Outcome.lead_id)
+        .subquery("per_lead")
+    )
+    main = (
+        select(
+            credited.id,
+            Person.display_name,
+            Event.name,
+            credited.date,
+            func.sum(per_lead.c.outcomes),
+            ctx.days_between(func.min(per_lead.c.first_outcome), credited.date),
+        )
+        .select_from(credit)
+        .join(per_lead, per_lead.c.lead_id == credit.c.lead_id)
+        .join(credited, credited.id == credit.c.encounter_id)
+        .join(Person, Person.id == credited.person_id)
+        .outerjoin(Event, Event.id == credited.event_id)
+        .where(*period)
+        .group_by(credited.id, Person.display_name, Event.name, credited.date)
+    )
+
+    # Value per lead and currency in raw cents (BIGINT: PostgreSQL's SUM gives NUMERIC),
+    # split into this encounter's share, and read back through Fixed as a Decimal.
+    lead_value = (
+        select(
+            Outcome.lead_id,
+            Outcome.currency,
+            cast(func.sum(cents(Outcome.value)), BigInteger).label("v"),
+        )
+        .where(Outcome.value.is_not(None))
+        .group_by(Outcome.lead_id, Outcome.currency)
+        .subquery("lead_value")
+    )
+    base = lead_value.c.v // credit.c.n
+    remainder = lead_value.c.v - base * credit.c.n
+    step = case((remainder < 0, -1), else_=1)
+    share = base + case((credit.c.k <= func.abs(remainder), step), else_=0)
+    values = (
+        select(credited.id, lead_value.c.currency, type_coerce(func.sum(share), Fixed(2)))
+        .select_from(credit)
+        .join(lead_value, lead_value.c.lead_id == credit.c.lead_id)
+        .join(credited, credited.id == credit.c.encounter_id)
+        .where(*period)
+        .group_by(credited.id, lead_value.c.currency)
+    )
+    summaries = (
+        select(credited.id, Lead.summary)
+        .select_from(credit)
+        .join(Lead, Lead.id == credit.c.lead_id)
+        .join(credited, credited.id == credit.c.encounter_id)
+        .where(*period)
+        .order_by(credited.id, Lead.id)
+    )
+
+    session = ctx.session
+    money = money_by_key(session.execute(values).tuples())
+    leads: dict[int, list[str]] = {}
+    for encounter_id, summary in session.execute(summaries).tuples():
+        leads.setdefault(encounter_id, []).append(summary)
+    rows = [
+        PayoffRow(
+            encounter_id=eid,
+            person=person,
+            event=event,
+            date=day,
+            leads=tuple(leads.get(eid, ())),
+            outcomes=int(count),
+            value=money.get(eid, {}),
+            days_to_first_outcome=int(days),
+        )
+        for eid, person, event, day, count, days in session.execute(main).tuples()
+    ]
+    rows.sort(key=lambda r: (r.date, r.encounter_id))
+    rows.sort(key=lambda r: (rank_value(r.value, ctx.currency), r.outcomes), reverse=True)
+    if ctx.params.limit:
+        rows = rows[: ctx.params.limit]
+    attribution = ctx.params.attribution
+    return Built(
+        title=f"Encounters that paid off (attribution: {attribution})",
+        sections=[
+            Section(
+                "payoff",
+                "Encounters that paid off",
+                PayoffRow,
+                tuple(rows),
+                f"No encounter paid off{ctx.params.period()}: no outcome is recorded yet.",
+            )
+        ],
+        notes=[f"Attribution: {attribution} ({_EXPLAIN[attribution]})."],
+    )
+
+
+_EXPLAIN = {
+    "first": "an outcome credits the first encounter with that person, up to the lead",
+    "last": "an outcome credits the encounter its lead was born in",
+    "linear": "an outcome is split equally over every encounter with that person up to the lead",
+}
