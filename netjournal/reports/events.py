@@ -183,7 +183,7 @@ def build(ctx: Context) -> Built:
         per_hour, per_cost, roi = economics(ctx, fig.value, hours, cost_money)
         series_rows.append(
             SeriesRow(
-                label or key,
+                str(label or key),
                 int(editions),
                 fig.people,
                 fig.leads,
