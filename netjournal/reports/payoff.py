@@ -40,23 +40,17 @@ class PayoffRow:
     days_to_first_outcome: int = col("Days to first outcome")
 
 
-def credits(ctx: Context) -> Any:
-    """A subquery ``(lead_id, encounter_id, k, n)``: which encounter(s) each paying lead credits;
-    the k-th of n shares (k, n are 1 outside linear attribution)."""
-    paid = (
-        select(
-            Lead.id.label("lead_id"),
-            Lead.encounter_id.label("lead_encounter"),
-            Encounter.person_id.label("person_id"),
-            Encounter.date.label("lead_date"),
-        )
-        .join(Encounter, Lead.encounter_id == Encounter.id)
-        .where(Lead.id.in_(select(Outcome.lead_id)))
-        .subquery("paid")
-    )
+def credits(ctx: Context, paid: Any, *partition: Any) -> Any:
+    """Which encounter(s) each row of ``paid`` credits, with its columns carried along.
+
+    ``paid`` has ``lead_id``, ``lead_encounter``, ``person_id`` and ``lead_date``; the result
+    adds ``encounter_id`` and the share ``k`` of ``n`` (both 1 outside linear attribution).
+    ``partition`` is what a row of ``paid`` is unique by (the lead, and the currency).
+    """
+    carried = list(paid.c)
     if ctx.params.attribution == "last":
         return select(
-            paid.c.lead_id,
+            *carried,
             paid.c.lead_encounter.label("encounter_id"),
             literal(1).label("k"),
             literal(1).label("n"),
@@ -78,50 +72,60 @@ def credits(ctx: Context) -> Any:
             .scalar_subquery()
         )
         return select(
-            paid.c.lead_id,
-            first.label("encounter_id"),
-            literal(1).label("k"),
-            literal(1).label("n"),
+            *carried, first.label("encounter_id"), literal(1).label("k"), literal(1).label("n")
         ).subquery("credit")
     order = (earlier.date, earlier.id)
     return (
         select(
-            paid.c.lead_id,
+            *carried,
             earlier.id.label("encounter_id"),
-            func.row_number().over(partition_by=paid.c.lead_id, order_by=order).label("k"),
-            func.count().over(partition_by=paid.c.lead_id).label("n"),
+            func.row_number().over(partition_by=partition, order_by=order).label("k"),
+            func.count().over(partition_by=partition).label("n"),
         )
         .join(earlier, up_to_lead)
         .subquery("credit")
     )
 
 
+def _paid(*extra: Any) -> Any:
+    """Leads with outcomes, grouped by lead and ``extra`` outcome columns."""
+    return (
+        select(
+            Lead.id.label("lead_id"),
+            Lead.encounter_id.label("lead_encounter"),
+            Encounter.person_id.label("person_id"),
+            Encounter.date.label("lead_date"),
+        )
+        .join(Encounter, Lead.encounter_id == Encounter.id)
+        .join(Outcome, Outcome.lead_id == Lead.id)
+        .group_by(Lead.id, Lead.encounter_id, Encounter.person_id, Encounter.date)
+    )
+
+
 def build(ctx: Context) -> Built:
-    credit = credits(ctx)
     credited = aliased(Encounter, name="credited")
     period = ctx.in_period(credited.date)
 
     per_lead = (
-        select(
-            Outcome.lead_id,
+        _paid()
+        .add_columns(
             func.min(Outcome.date).label("first_outcome"),
             func.count(Outcome.id).label("outcomes"),
         )
-        .group_by(Outcome.lead_id)
-        .subquery("per_lead")
+        .subquery("paid")
     )
+    lead_credit = credits(ctx, per_lead, per_lead.c.lead_id)
     main = (
         select(
             credited.id,
             Person.display_name,
             Event.name,
             credited.date,
-            func.sum(per_lead.c.outcomes),
-            ctx.days_between(func.min(per_lead.c.first_outcome), credited.date),
+            func.sum(lead_credit.c.outcomes),
+            ctx.days_between(func.min(lead_credit.c.first_outcome), credited.date),
         )
-        .select_from(credit)
-        .join(per_lead, per_lead.c.lead_id == credit.c.lead_id)
-        .join(credited, credited.id == credit.c.encounter_id)
+        .select_from(lead_credit)
+        .join(credited, credited.id == lead_credit.c.encounter_id)
         .join(Person, Person.id == credited.person_id)
         .outerjoin(Event, Event.id == credited.event_id)
         .where(*period)
@@ -129,34 +133,35 @@ def build(ctx: Context) -> Built:
     )
 
     # Value per lead and currency in raw cents (BIGINT: PostgreSQL's SUM gives NUMERIC),
-    # split into this encounter's share, and read back through Fixed as a Decimal.
-    lead_value = (
-        select(
-            Outcome.lead_id,
-            Outcome.currency,
+    # split into each credited encounter's share, read back through Fixed as a Decimal.
+    per_currency = (
+        _paid()
+        .add_columns(
+            Outcome.currency.label("currency"),
             cast(func.sum(cents(Outcome.value)), BigInteger).label("v"),
         )
         .where(Outcome.value.is_not(None))
-        .group_by(Outcome.lead_id, Outcome.currency)
-        .subquery("lead_value")
+        .group_by(Outcome.currency)
+        .subquery("paid")
     )
-    base = lead_value.c.v // credit.c.n
-    remainder = lead_value.c.v - base * credit.c.n
+    value_credit = credits(ctx, per_currency, per_currency.c.lead_id, per_currency.c.currency)
+    v, n, k = value_credit.c.v, value_credit.c.n, value_credit.c.k
+    base = v // n
+    remainder = v - base * n
     step = case((remainder < 0, -1), else_=1)
-    share = base + case((credit.c.k <= func.abs(remainder), step), else_=0)
+    share = base + case((k <= func.abs(remainder), step), else_=0)
     values = (
-        select(credited.id, lead_value.c.currency, type_coerce(func.sum(share), Fixed(2)))
-        .select_from(credit)
-        .join(lead_value, lead_value.c.lead_id == credit.c.lead_id)
-        .join(credited, credited.id == credit.c.encounter_id)
+        select(credited.id, value_credit.c.currency, type_coerce(func.sum(share), Fixed(2)))
+        .select_from(value_credit)
+        .join(credited, credited.id == value_credit.c.encounter_id)
         .where(*period)
-        .group_by(credited.id, lead_value.c.currency)
+        .group_by(credited.id, value_credit.c.currency)
     )
     summaries = (
         select(credited.id, Lead.summary)
-        .select_from(credit)
-        .join(Lead, Lead.id == credit.c.lead_id)
-        .join(credited, credited.id == credit.c.encounter_id)
+        .select_from(lead_credit)
+        .join(Lead, Lead.id == lead_credit.c.lead_id)
+        .join(credited, credited.id == lead_credit.c.encounter_id)
         .where(*period)
         .order_by(credited.id, Lead.id)
     )
