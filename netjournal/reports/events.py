@@ -91,9 +91,9 @@ def _figures(ctx: Context, key: Any) -> dict[Any, _Figures]:
         .group_by(key, Outcome.currency)
     )
     session = ctx.session
-    people: dict[Any, int] = {k: int(n) for k, n in session.execute(met).tuples()}
-    counts = {k: (int(n), int(w or 0)) for k, n, w in session.execute(leads).tuples()}
-    money = money_by_key(session.execute(values).tuples())
+    people: dict[Any, int] = {k: int(n) for k, n in session.execute(met)}
+    counts = {k: (int(n), int(w or 0)) for k, n, w in session.execute(leads)}
+    money = money_by_key(session.execute(values))
     return {
         k: _Figures(people.get(k, 0), *counts.get(k, (0, 0)), money.get(k, {}))
         for k in set(people) | set(counts) | set(money)
@@ -136,7 +136,7 @@ def build(ctx: Context) -> Built:
         Event.cost,
         Event.currency,
     ).where(*period)
-    for eid, name, start, series, hours, cost, code in session.execute(listing).tuples():
+    for eid, name, start, series, hours, cost, code in session.execute(listing):
         fig = by_event.get(eid, nothing)
         cost_money = {code or ctx.currency: cost} if cost else {}
         per_hour, per_cost, roi = economics(ctx, fig.value, hours, cost_money)
@@ -174,10 +174,10 @@ def build(ctx: Context) -> Built:
             select(Event.series_key, Event.currency, func.sum(Event.cost))
             .where(Event.series_key.is_not(None), Event.cost.is_not(None), *period)
             .group_by(Event.series_key, Event.currency)
-        ).tuples()
+        )
     )
     series_rows = []
-    for key, label, editions, hours in session.execute(spent).tuples():
+    for key, label, editions, hours in session.execute(spent):
         fig = by_series.get(key, nothing)
         cost_money = {c: v for c, v in costs.get(key, {}).items() if v}
         per_hour, per_cost, roi = economics(ctx, fig.value, hours, cost_money)

@@ -83,7 +83,7 @@ def build(ctx: Context) -> Built:
         valued.c.grp, valued.c.currency
     )
     session = ctx.session
-    money = money_by_key(session.execute(values).tuples())
+    money = money_by_key(session.execute(values))
     rows = [
         FieldRow(
             grp,
@@ -94,7 +94,7 @@ def build(ctx: Context) -> Built:
             share(int(paid), int(n)),
             money.get(grp, {}),
         )
-        for grp, n, leads, paid in session.execute(counts).tuples()
+        for grp, n, leads, paid in session.execute(counts)
     ]
     rows.sort(key=lambda r: GROUPS.index(r.group))
     notes = []

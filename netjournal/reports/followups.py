@@ -74,7 +74,7 @@ def build(ctx: Context) -> Built:
     )
     session = ctx.session
     rows = []
-    for who, due, action, eid, met_on, event, fid in session.execute(detail).tuples():
+    for who, due, action, eid, met_on, event, fid in session.execute(detail):
         state = "overdue" if due < today else "due today" if due == today else "due soon"
         rows.append(
             FollowUpRow(
@@ -83,7 +83,7 @@ def build(ctx: Context) -> Built:
         )
     people = [
         PersonRow(who, int(overdue), int(soon), oldest)
-        for who, overdue, soon, oldest in session.execute(per_person).tuples()
+        for who, overdue, soon, oldest in session.execute(per_person)
     ]
     return Built(
         title=f"Follow-ups overdue or due by {horizon}",

@@ -61,7 +61,7 @@ def _medians(ctx: Context, by_kind: bool) -> dict[str, tuple[int, Decimal]]:
     )
     return {
         kind: (int(count), Decimal(str(median)).quantize(Decimal("0.1")))
-        for kind, count, median in ctx.session.execute(medians).tuples()
+        for kind, count, median in ctx.session.execute(medians)
     }
 
 
@@ -84,8 +84,8 @@ def build(ctx: Context) -> Built:
         )
 
     session = ctx.session
-    per_kind = session.execute(funnel(Lead.kind).group_by(Lead.kind)).tuples().all()
-    total = session.execute(funnel(literal(ALL))).tuples().all() if per_kind else []
+    per_kind = session.execute(funnel(Lead.kind).group_by(Lead.kind)).all()
+    total = session.execute(funnel(literal(ALL))).all() if per_kind else []
     medians = _medians(ctx, True) | _medians(ctx, False)
     rows = []
     for kind, n, open_, exploring, won, dropped in [*per_kind, *total]:

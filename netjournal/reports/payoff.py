@@ -87,32 +87,34 @@ def credits(ctx: Context, paid: Any, *partition: Any) -> Any:
     )
 
 
-def _paid(*extra: Any) -> Any:
-    """Leads with outcomes, grouped by lead and ``extra`` outcome columns."""
-    return (
-        select(
-            Lead.id.label("lead_id"),
-            Lead.encounter_id.label("lead_encounter"),
-            Encounter.person_id.label("person_id"),
-            Encounter.date.label("lead_date"),
-        )
-        .join(Encounter, Lead.encounter_id == Encounter.id)
-        .join(Outcome, Outcome.lead_id == Lead.id)
-        .group_by(Lead.id, Lead.encounter_id, Encounter.person_id, Encounter.date)
-    )
+def _paid(*figures: Any, where: Any = None) -> Any:
+    """Leads with outcomes: ``figures`` aggregated over their outcomes (grouped by lead and
+    currency when ``currency`` is among them), with the lead's encounter and person.
+
+    Driven from the outcomes (few) rather than the leads (many): the aggregate comes first,
+    then each row finds its lead and encounter by primary key."""
+    keys = [Outcome.lead_id, *[f for f in figures if f.name == "currency"]]
+    per_lead = select(*keys, *[f for f in figures if f.name != "currency"]).group_by(*keys)
+    if where is not None:
+        per_lead = per_lead.where(where)
+    agg = per_lead.subquery("per_lead")
+    return select(
+        agg.c.lead_id,
+        Lead.encounter_id.label("lead_encounter"),
+        Encounter.person_id.label("person_id"),
+        Encounter.date.label("lead_date"),
+        *[c for c in agg.c if c.name != "lead_id"],
+    ).select_from(agg).join(Lead, Lead.id == agg.c.lead_id).join(
+        Encounter, Encounter.id == Lead.encounter_id
+    ).subquery("paid")
 
 
 def build(ctx: Context) -> Built:
     credited = aliased(Encounter, name="credited")
     period = ctx.in_period(credited.date)
 
-    per_lead = (
-        _paid()
-        .add_columns(
-            func.min(Outcome.date).label("first_outcome"),
-            func.count(Outcome.id).label("outcomes"),
-        )
-        .subquery("paid")
+    per_lead = _paid(
+        func.min(Outcome.date).label("first_outcome"), func.count(Outcome.id).label("outcomes")
     )
     lead_credit = credits(ctx, per_lead, per_lead.c.lead_id)
     main = (
@@ -134,15 +136,10 @@ def build(ctx: Context) -> Built:
 
     # Value per lead and currency in raw cents (BIGINT: PostgreSQL's SUM gives NUMERIC),
     # split into each credited encounter's share, read back through Fixed as a Decimal.
-    per_currency = (
-        _paid()
-        .add_columns(
-            Outcome.currency.label("currency"),
-            cast(func.sum(cents(Outcome.value)), BigInteger).label("v"),
-        )
-        .where(Outcome.value.is_not(None))
-        .group_by(Outcome.currency)
-        .subquery("paid")
+    per_currency = _paid(
+        Outcome.currency.label("currency"),
+        cast(func.sum(cents(Outcome.value)), BigInteger).label("v"),
+        where=Outcome.value.is_not(None),
     )
     value_credit = credits(ctx, per_currency, per_currency.c.lead_id, per_currency.c.currency)
     v, n, k = value_credit.c.v, value_credit.c.n, value_credit.c.k
@@ -167,9 +164,9 @@ def build(ctx: Context) -> Built:
     )
 
     session = ctx.session
-    money = money_by_key(session.execute(values).tuples())
+    money = money_by_key(session.execute(values))
     leads: dict[int, list[str]] = {}
-    for encounter_id, summary in session.execute(summaries).tuples():
+    for encounter_id, summary in session.execute(summaries):
         leads.setdefault(encounter_id, []).append(summary)
     rows = [
         PayoffRow(
@@ -182,7 +179,7 @@ def build(ctx: Context) -> Built:
             value=money.get(eid, {}),
             days_to_first_outcome=int(days),
         )
-        for eid, person, event, day, count, days in session.execute(main).tuples()
+        for eid, person, event, day, count, days in session.execute(main)
     ]
     rows.sort(key=lambda r: (r.date, r.encounter_id))
     rows.sort(key=lambda r: (rank_value(r.value, ctx.currency), r.outcomes), reverse=True)

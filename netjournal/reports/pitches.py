@@ -65,13 +65,13 @@ def build(ctx: Context) -> Built:
     )
     session = ctx.session
     learned: dict[int, list[str]] = {}
-    for eid, asked, answer in session.execute(learned_rows).tuples():
+    for eid, asked, answer in session.execute(learned_rows):
         learned.setdefault(eid, []).append(f"{asked} -> {answer}")
     rows = [
         PitchRow(eid, day, who, org, event, tuple(learned.get(eid, ())), stakes, notes, bool(ok))
-        for eid, day, who, org, event, stakes, notes, ok in session.execute(main).tuples()
+        for eid, day, who, org, event, stakes, notes, ok in session.execute(main)
     ]
-    count, became = session.execute(summary).tuples().one()
+    count, became = session.execute(summary).one()
     notes = []
     if count:
         notes.append(f"{count} pitches; {became or 0} became a useful supplier.")

@@ -69,16 +69,16 @@ def build(ctx: Context) -> Built:
         .order_by(FollowUp.person_id, FollowUp.due, FollowUp.id)
     )
     leads: dict[int, list[str]] = {}
-    for pid, kind, summary, status in session.execute(leads_q).tuples():
+    for pid, kind, summary, status in session.execute(leads_q):
         leads.setdefault(pid, []).append(f"{kind}: {summary} ({status})")
     todo: dict[int, list[str]] = {}
-    for pid, due, action in session.execute(followups_q).tuples():
+    for pid, due, action in session.execute(followups_q):
         todo.setdefault(pid, []).append(f"{due}: {action}")
     people = [
         PrepPersonRow(
             pid, who, org, int(n), last, tuple(leads.get(pid, ())), tuple(todo.get(pid, ()))
         )
-        for pid, who, org, n, last in session.execute(people_q).tuples()
+        for pid, who, org, n, last in session.execute(people_q)
     ]
     questions = question_rows(ctx, *there)
     scope = f"{target.name} ({target.start_date})"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..models import Encounter, Lead, Outcome, Question
@@ -29,60 +30,64 @@ class QuestionRow:
 
 
 def question_rows(ctx: Context, *where: ColumnElement[bool]) -> list[QuestionRow]:
-    """Questions asked in the encounters matching ``where`` (and the period), best first."""
-    asked = (
+    """Questions asked in the encounters matching ``where`` (and the period), best first.
+
+    Three aggregations, each from the side that keeps it small: questions alone for how often
+    (joined to encounters only when filtered), leads joined to the questions of their
+    encounter for what followed, outcomes for the value. DISTINCT keeps a question asked
+    twice in one encounter from counting that encounter's leads twice.
+    """
+    conditions = [*ctx.in_period(Encounter.date), *where]
+
+    def scoped(stmt: Any) -> Any:
+        if not conditions:
+            return stmt
+        return stmt.join(Encounter, Encounter.id == Question.encounter_id).where(*conditions)
+
+    grouped = scoped(
         select(
             Question.asked_key.label("key"),
-            Question.encounter_id.label("eid"),
-            func.count().label("n"),
-            func.min(Question.asked).label("asked"),
-        )
-        .join(Encounter, Encounter.id == Question.encounter_id)
-        .where(*ctx.in_period(Encounter.date), *where)
-        .group_by(Question.asked_key, Question.encounter_id)
-        .subquery("asked")
-    )
-    per_encounter = (
-        select(
-            Lead.encounter_id.label("eid"),
-            func.count().label("leads"),
-            func.sum(case((Lead.status == "won", 1), else_=0)).label("won"),
-        )
-        .group_by(Lead.encounter_id)
-        .subquery("per_encounter")
-    )
-    main = (
-        select(
-            asked.c.key,
-            func.min(asked.c.asked),
-            func.sum(asked.c.n),
-            func.count(),
-            func.coalesce(func.sum(per_encounter.c.leads), 0),
-            func.coalesce(func.sum(per_encounter.c.won), 0),
-        )
-        .select_from(asked)
-        .outerjoin(per_encounter, per_encounter.c.eid == asked.c.eid)
-        .group_by(asked.c.key)
+            func.min(Question.id).label("first_id"),
+            func.count().label("times"),
+            func.count(func.distinct(Question.encounter_id)).label("encounters"),
+        ).group_by(Question.asked_key)
+    ).subquery("grouped")
+    # Shown as first written (not MIN(text): collations differ between backends).
+    first = aliased(Question)
+    asked = select(
+        grouped.c.key, first.asked, grouped.c.times, grouped.c.encounters
+    ).join(first, first.id == grouped.c.first_id)
+    pairs = scoped(
+        select(Question.asked_key.label("key"), Lead.id.label("lead_id"))
+        .join(Lead, Lead.encounter_id == Question.encounter_id)
+        .distinct()
+    ).subquery("pairs")
+    won = func.sum(case((Lead.status == "won", 1), else_=0))
+    followed = (
+        select(pairs.c.key, func.count(), won)
+        .join(Lead, Lead.id == pairs.c.lead_id)
+        .group_by(pairs.c.key)
     )
     values = (
-        select(asked.c.key, Outcome.currency, func.sum(Outcome.value))
-        .select_from(asked)
-        .join(Lead, Lead.encounter_id == asked.c.eid)
-        .join(Outcome, Outcome.lead_id == Lead.id)
+        select(pairs.c.key, Outcome.currency, func.sum(Outcome.value))
+        .join(Outcome, Outcome.lead_id == pairs.c.lead_id)
         .where(Outcome.value.is_not(None))
-        .group_by(asked.c.key, Outcome.currency)
+        .group_by(pairs.c.key, Outcome.currency)
     )
     session = ctx.session
-    money = money_by_key(session.execute(values).tuples())
+    leads = {key: (int(n), int(w or 0)) for key, n, w in session.execute(followed)}
+    money = money_by_key(session.execute(values))
     rows = [
-        QuestionRow(text, int(times), int(encounters), int(leads), int(won), money.get(key, {}))
-        for key, text, times, encounters, leads, won in session.execute(main).tuples()
+        QuestionRow(
+            text, int(times), int(encounters), *leads.get(key, (0, 0)), money.get(key, {})
+        )
+        for key, text, times, encounters in session.execute(asked)
     ]
 
     def best(row: QuestionRow) -> tuple[Any, ...]:
         return (row.leads, row.won, rank_value(row.value, ctx.currency), row.times_asked)
 
-    rows.sort(key=lambda r: r.question.casefold())
+    rows.sort(key=lambda r: r.question)
     rows.sort(key=best, reverse=True)
     return rows[: ctx.params.limit] if ctx.params.limit else rows
 
