@@ -9,10 +9,11 @@ encounters gets the credit:
 - ``linear``: every encounter with them up to and including the lead's, in equal shares. The
   split is exact in cents: each share is the value divided by the number of encounters,
   truncated, and the remaining cents go one each to the earliest encounters (ordered by date,
-  then id), so the shares always add up to the value.
+  then id), so the shares always add up to the value (per lead and currency).
 
 Encounters are ordered by (date, id). ``since``/``until`` keep credited encounters dated in
-the period. Rows are ranked by value in the journal's currency, then by number of outcomes.
+the period. Rows are ranked by value in the journal's currency, then by number of outcomes,
+then by date; a row lists its leads' summaries in alphabetical order.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from sqlalchemy import BigInteger, and_, case, cast, func, literal, or_, select,
 from sqlalchemy.orm import aliased
 
 from ..models import Encounter, Event, Fixed, Lead, Outcome, Person
-from .base import Built, Context, Money, Section, cents, col, money_by_key, rank_value
+from .base import Built, Context, Money, Section, as_money, cents, col
 
 
 @dataclass(frozen=True)
@@ -87,17 +88,15 @@ def credits(ctx: Context, paid: Any, *partition: Any) -> Any:
     )
 
 
-def _paid(*figures: Any, where: Any = None) -> Any:
+def _paid(*figures: Any) -> Any:
     """Leads with outcomes: ``figures`` aggregated over their outcomes (grouped by lead and
     currency when ``currency`` is among them), with the lead's encounter and person.
 
     Driven from the outcomes (few) rather than the leads (many): the aggregate comes first,
     then each row finds its lead and encounter by primary key."""
     keys = [Outcome.lead_id, *[f for f in figures if f.name == "currency"]]
-    per_lead = select(*keys, *[f for f in figures if f.name != "currency"]).group_by(*keys)
-    if where is not None:
-        per_lead = per_lead.where(where)
-    agg = per_lead.subquery("per_lead")
+    others = [f for f in figures if f.name != "currency"]
+    agg = select(*keys, *others).group_by(*keys).subquery("per_lead")
     return select(
         agg.c.lead_id,
         Lead.encounter_id.label("lead_encounter"),
@@ -109,82 +108,81 @@ def _paid(*figures: Any, where: Any = None) -> Any:
     ).subquery("paid")
 
 
-def build(ctx: Context) -> Built:
-    credited = aliased(Encounter, name="credited")
-    period = ctx.in_period(credited.date)
+SEPARATOR = "\x1f"  # between lead summaries in one aggregated string
 
-    per_lead = _paid(
-        func.min(Outcome.date).label("first_outcome"), func.count(Outcome.id).label("outcomes")
+
+def build(ctx: Context) -> Built:
+    session = ctx.session
+    currencies: list[str] = list(
+        session.scalars(
+            select(Outcome.currency)
+            .where(Outcome.value.is_not(None), Outcome.currency.is_not(None))
+            .distinct()
+            .order_by(Outcome.currency)
+        )
     )
-    lead_credit = credits(ctx, per_lead, per_lead.c.lead_id)
-    main = (
+    # One row per lead and outcome currency (NULL for outcomes without a value): how many
+    # outcomes, the first one's date and the value in raw cents (BIGINT: PostgreSQL's SUM
+    # gives NUMERIC). Each row is credited to one or (linear) several encounters.
+    paid = _paid(
+        Outcome.currency.label("currency"),
+        func.count(Outcome.id).label("outcomes"),
+        func.min(Outcome.date).label("first_outcome"),
+        cast(func.sum(cents(Outcome.value)), BigInteger).label("v"),
+    )
+    credit = credits(ctx, paid, paid.c.lead_id, paid.c.currency)
+    v, n, k = credit.c.v, credit.c.n, credit.c.k
+    base = v // n
+    remainder = v - base * n
+    step = case((remainder < 0, -1), else_=1)
+    share = base + case((k <= func.abs(remainder), step), else_=0)
+    amounts = [
+        type_coerce(func.sum(case((credit.c.currency == code, share))), Fixed(2))
+        for code in currencies
+    ]
+    credited = aliased(Encounter, name="credited")
+    journal_value = (
+        func.coalesce(amounts[currencies.index(ctx.currency)], 0)
+        if ctx.currency in currencies
+        else literal(0)
+    )
+    outcomes = func.sum(credit.c.outcomes)
+    stmt = (
         select(
             credited.id,
             Person.display_name,
             Event.name,
             credited.date,
-            func.sum(lead_credit.c.outcomes),
-            ctx.days_between(func.min(lead_credit.c.first_outcome), credited.date),
+            outcomes,
+            ctx.days_between(func.min(credit.c.first_outcome), credited.date),
+            func.aggregate_strings(Lead.summary, SEPARATOR),
+            *amounts,
         )
-        .select_from(lead_credit)
-        .join(credited, credited.id == lead_credit.c.encounter_id)
+        .select_from(credit)
+        .join(credited, credited.id == credit.c.encounter_id)
         .join(Person, Person.id == credited.person_id)
+        .join(Lead, Lead.id == credit.c.lead_id)
         .outerjoin(Event, Event.id == credited.event_id)
-        .where(*period)
+        .where(*ctx.in_period(credited.date))
         .group_by(credited.id, Person.display_name, Event.name, credited.date)
+        .order_by(journal_value.desc(), outcomes.desc(), credited.date, credited.id)
+        .limit(ctx.params.limit)
     )
-
-    # Value per lead and currency in raw cents (BIGINT: PostgreSQL's SUM gives NUMERIC),
-    # split into each credited encounter's share, read back through Fixed as a Decimal.
-    per_currency = _paid(
-        Outcome.currency.label("currency"),
-        cast(func.sum(cents(Outcome.value)), BigInteger).label("v"),
-        where=Outcome.value.is_not(None),
-    )
-    value_credit = credits(ctx, per_currency, per_currency.c.lead_id, per_currency.c.currency)
-    v, n, k = value_credit.c.v, value_credit.c.n, value_credit.c.k
-    base = v // n
-    remainder = v - base * n
-    step = case((remainder < 0, -1), else_=1)
-    share = base + case((k <= func.abs(remainder), step), else_=0)
-    values = (
-        select(credited.id, value_credit.c.currency, type_coerce(func.sum(share), Fixed(2)))
-        .select_from(value_credit)
-        .join(credited, credited.id == value_credit.c.encounter_id)
-        .where(*period)
-        .group_by(credited.id, value_credit.c.currency)
-    )
-    summaries = (
-        select(credited.id, Lead.summary)
-        .select_from(lead_credit)
-        .join(Lead, Lead.id == lead_credit.c.lead_id)
-        .join(credited, credited.id == lead_credit.c.encounter_id)
-        .where(*period)
-        .order_by(credited.id, Lead.id)
-    )
-
-    session = ctx.session
-    money = money_by_key(session.execute(values))
-    leads: dict[int, list[str]] = {}
-    for encounter_id, summary in session.execute(summaries):
-        leads.setdefault(encounter_id, []).append(summary)
-    rows = [
-        PayoffRow(
-            encounter_id=eid,
-            person=person,
-            event=event,
-            date=day,
-            leads=tuple(leads.get(eid, ())),
-            outcomes=int(count),
-            value=money.get(eid, {}),
-            days_to_first_outcome=int(days),
+    rows = []
+    for eid, person, event, day, count, days, summaries, *values in session.execute(stmt):
+        money = {c: as_money(a) for c, a in zip(currencies, values, strict=True) if a is not None}
+        rows.append(
+            PayoffRow(
+                encounter_id=eid,
+                person=person,
+                event=event,
+                date=day,
+                leads=tuple(sorted(dict.fromkeys(summaries.split(SEPARATOR)))),
+                outcomes=int(count),
+                value=money,
+                days_to_first_outcome=int(days),
+            )
         )
-        for eid, person, event, day, count, days in session.execute(main)
-    ]
-    rows.sort(key=lambda r: (r.date, r.encounter_id))
-    rows.sort(key=lambda r: (rank_value(r.value, ctx.currency), r.outcomes), reverse=True)
-    if ctx.params.limit:
-        rows = rows[: ctx.params.limit]
     attribution = ctx.params.attribution
     return Built(
         title=f"Encounters that paid off (attribution: {attribution})",
