@@ -59,8 +59,10 @@ def build(ctx: Context) -> Built:
     summary = select(func.count(), func.sum(case((useful, 1), else_=0))).where(*pitched)
     learned_rows = (
         select(Question.encounter_id, Question.asked, Question.learned)
-        .join(Encounter, Encounter.id == Question.encounter_id)
-        .where(Question.learned.is_not(None), *pitched)
+        .where(
+            Question.learned.is_not(None),
+            Question.encounter_id.in_(main.with_only_columns(Encounter.id)),
+        )
         .order_by(Question.encounter_id, Question.position)
     )
     session = ctx.session

@@ -57,22 +57,32 @@ def question_rows(ctx: Context, *where: ColumnElement[bool]) -> list[QuestionRow
     asked = select(
         grouped.c.key, first.asked, grouped.c.times, grouped.c.encounters
     ).join(first, first.id == grouped.c.first_id)
-    pairs = scoped(
-        select(Question.asked_key.label("key"), Lead.id.label("lead_id"))
-        .join(Lead, Lead.encounter_id == Question.encounter_id)
-        .distinct()
-    ).subquery("pairs")
-    won = func.sum(case((Lead.status == "won", 1), else_=0))
-    followed = (
-        select(pairs.c.key, func.count(), won)
-        .join(Lead, Lead.id == pairs.c.lead_id)
-        .group_by(pairs.c.key)
+    # Leads and outcomes drive these joins (each finds its encounter's questions by index);
+    # DISTINCT counts a lead once even when its encounter asked the question twice.
+    won = case((Lead.status == "won", Lead.id))
+    followed = scoped(
+        select(
+            Question.asked_key, func.count(func.distinct(Lead.id)), func.count(func.distinct(won))
+        )
+        .select_from(Lead)
+        .join(Question, Question.encounter_id == Lead.encounter_id)
+        .group_by(Question.asked_key)
     )
-    values = (
-        select(pairs.c.key, Outcome.currency, func.sum(Outcome.value))
-        .join(Outcome, Outcome.lead_id == pairs.c.lead_id)
+    valued = scoped(
+        select(
+            Question.asked_key.label("key"),
+            Outcome.id,
+            Outcome.currency.label("currency"),
+            Outcome.value.label("value"),
+        )
+        .select_from(Outcome)
+        .join(Lead, Lead.id == Outcome.lead_id)
+        .join(Question, Question.encounter_id == Lead.encounter_id)
         .where(Outcome.value.is_not(None))
-        .group_by(pairs.c.key, Outcome.currency)
+        .distinct()
+    ).subquery("valued")
+    values = select(valued.c.key, valued.c.currency, func.sum(valued.c.value)).group_by(
+        valued.c.key, valued.c.currency
     )
     session = ctx.session
     leads = {key: (int(n), int(w or 0)) for key, n, w in session.execute(followed)}
