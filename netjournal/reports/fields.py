@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import case, func, literal, select, union_all
 
 from ..models import Encounter, Lead, Outcome, Person, ProfileField
 from .base import Built, Context, Money, Section, col, money_by_key, share
@@ -31,47 +31,92 @@ class FieldRow:
     value: Money = col("Value")
 
 
+def by_field(ctx: Context, field_key: Any) -> Any:
+    """inside / outside / unknown from a person's field alone."""
+    if not ctx.has_fields:
+        return literal("unknown")
+    return case(
+        (field_key.is_(None), "unknown"),
+        (field_key.in_(select(ProfileField.key)), "inside"),
+        else_="outside",
+    )
+
+
+def by_override(outside_field: Any) -> Any:
+    return case((outside_field.is_(True), "outside"), else_="inside")
+
+
 def classify(ctx: Context) -> Any:
     """inside / outside / unknown for the encounter and person in the query."""
-    by_person: Any = literal("unknown")
-    if ctx.has_fields:
-        by_person = case(
-            (Person.field_key.is_(None), "unknown"),
-            (Person.field_key.in_(select(ProfileField.key)), "inside"),
-            else_="outside",
-        )
     return case(
-        (Encounter.outside_field.is_(True), "outside"),
-        (Encounter.outside_field.is_(False), "inside"),
-        else_=by_person,
+        (Encounter.outside_field.is_not(None), by_override(Encounter.outside_field)),
+        else_=by_field(ctx, Person.field_key),
     )
 
 
 def build(ctx: Context) -> Built:
-    group = classify(ctx).label("grp")
     period = ctx.in_period(Encounter.date)
-    lead_paid = case((Lead.id.in_(select(Outcome.lead_id)), 1), else_=0)
-    per_encounter = (
-        select(Lead.encounter_id.label("eid"), func.max(lead_paid).label("paid"))
-        .group_by(Lead.encounter_id)
-        .subquery("per_encounter")
+    # Encounters per group in one pass over people, counting each one's encounters through
+    # the (person_id, date) index; encounters marked inside/outside are then moved from
+    # their person's group to the one they were marked with.
+    # Marked encounters are few: one pass over the table (grouped by the mark first, so no
+    # index on person_id tempts the planner into a lookup per row).
+    marked = (
+        select(Encounter.outside_field, Encounter.person_id, func.count().label("n"))
+        .where(Encounter.outside_field.is_not(None), *period)
+        .group_by(Encounter.outside_field, Encounter.person_id)
+        .subquery("marked")
     )
-    classified = (
-        select(group, per_encounter.c.eid, per_encounter.c.paid)
-        .select_from(Encounter)
-        .join(Person, Person.id == Encounter.person_id)
-        .outerjoin(per_encounter, per_encounter.c.eid == Encounter.id)
+    moves = union_all(
+        select(by_field(ctx, Person.field_key).label("grp"), func.count().label("n"))
+        .select_from(Person)
+        .join(Encounter, Encounter.person_id == Person.id)
         .where(*period)
-        .subquery("classified")
+        .group_by(Person.field_key),
+        select(by_field(ctx, Person.field_key).label("grp"), (-func.sum(marked.c.n)).label("n"))
+        .select_from(marked)
+        .join(Person, Person.id == marked.c.person_id)
+        .group_by(Person.field_key),
+        select(
+            by_override(marked.c.outside_field).label("grp"), func.sum(marked.c.n).label("n")
+        ).group_by(marked.c.outside_field),
+    ).subquery("moves")
+    totals = select(moves.c.grp, func.sum(moves.c.n)).group_by(moves.c.grp)
+
+    def encounters_with(source: Any, *joins: Any) -> Any:
+        """Distinct encounters per group among those reached from ``source``: counted per
+        mark and person first, so each person is looked up once."""
+        inner = select(
+            Encounter.person_id,
+            Encounter.outside_field,
+            func.count(func.distinct(Encounter.id)).label("n"),
+        ).select_from(source)
+        for target, on in joins:
+            inner = inner.join(target, on)
+        reached = (
+            inner.where(*period)
+            .group_by(Encounter.outside_field, Encounter.person_id)  # not person_id first,
+            .subquery("reached")  # which would scan encounters by index instead of leads
+        )
+        grp = case(
+            (reached.c.outside_field.is_not(None), by_override(reached.c.outside_field)),
+            else_=by_field(ctx, Person.field_key),
+        ).label("grp")
+        counted = select(grp, reached.c.n).join(Person, Person.id == reached.c.person_id).subquery()
+        return select(counted.c.grp, func.sum(counted.c.n)).group_by(counted.c.grp)
+
+    with_lead = encounters_with(Lead, (Encounter, Encounter.id == Lead.encounter_id))
+    paid_off = encounters_with(
+        Outcome,
+        (Lead, Lead.id == Outcome.lead_id),
+        (Encounter, Encounter.id == Lead.encounter_id),
     )
-    counts = select(
-        classified.c.grp,
-        func.count(),
-        func.count(classified.c.eid),
-        func.coalesce(func.sum(classified.c.paid), 0),
-    ).group_by(classified.c.grp)
     valued = (
-        select(group, Outcome.currency.label("currency"), Outcome.value.label("value"))
+        select(
+            classify(ctx).label("grp"),
+            Outcome.currency.label("currency"),
+            Outcome.value.label("value"),
+        )
         .select_from(Outcome)
         .join(Lead, Lead.id == Outcome.lead_id)
         .join(Encounter, Encounter.id == Lead.encounter_id)
@@ -84,17 +129,20 @@ def build(ctx: Context) -> Built:
     )
     session = ctx.session
     money = money_by_key(session.execute(values))
+    leads = {grp: int(n) for grp, n in session.execute(with_lead)}
+    paid = {grp: int(n) for grp, n in session.execute(paid_off)}
     rows = [
         FieldRow(
             grp,
             int(n),
-            int(leads),
-            share(int(leads), int(n)),
-            int(paid),
-            share(int(paid), int(n)),
+            leads.get(grp, 0),
+            share(leads.get(grp, 0), int(n)),
+            paid.get(grp, 0),
+            share(paid.get(grp, 0), int(n)),
             money.get(grp, {}),
         )
-        for grp, n, leads, paid in session.execute(counts)
+        for grp, n in session.execute(totals)
+        if n
     ]
     rows.sort(key=lambda r: GROUPS.index(r.group))
     notes = []

@@ -97,15 +97,19 @@ def _paid(*figures: Any) -> Any:
     keys = [Outcome.lead_id, *[f for f in figures if f.name == "currency"]]
     others = [f for f in figures if f.name != "currency"]
     agg = select(*keys, *others).group_by(*keys).subquery("per_lead")
-    return select(
-        agg.c.lead_id,
-        Lead.encounter_id.label("lead_encounter"),
-        Encounter.person_id.label("person_id"),
-        Encounter.date.label("lead_date"),
-        *[c for c in agg.c if c.name != "lead_id"],
-    ).select_from(agg).join(Lead, Lead.id == agg.c.lead_id).join(
-        Encounter, Encounter.id == Lead.encounter_id
-    ).subquery("paid")
+    return (
+        select(
+            agg.c.lead_id,
+            Lead.encounter_id.label("lead_encounter"),
+            Encounter.person_id.label("person_id"),
+            Encounter.date.label("lead_date"),
+            *[c for c in agg.c if c.name != "lead_id"],
+        )
+        .select_from(agg)
+        .join(Lead, Lead.id == agg.c.lead_id)
+        .join(Encounter, Encounter.id == Lead.encounter_id)
+        .subquery("paid")
+    )
 
 
 SEPARATOR = "\x1f"  # between lead summaries in one aggregated string

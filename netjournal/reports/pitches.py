@@ -53,15 +53,13 @@ def build(ctx: Context) -> Built:
         .join(Person, Person.id == Encounter.person_id)
         .outerjoin(Event, Event.id == Encounter.event_id)
         .where(*pitched)
-        .order_by(Encounter.date.desc(), Encounter.id.desc())
-        .limit(ctx.params.limit)
     )
     summary = select(func.count(), func.sum(case((useful, 1), else_=0))).where(*pitched)
     learned_rows = (
         select(Question.encounter_id, Question.asked, Question.learned)
         .where(
             Question.learned.is_not(None),
-            Question.encounter_id.in_(main.with_only_columns(Encounter.id)),
+            Question.encounter_id.in_(select(Encounter.id).where(*pitched)),
         )
         .order_by(Question.encounter_id, Question.position)
     )
@@ -73,6 +71,11 @@ def build(ctx: Context) -> Built:
         PitchRow(eid, day, who, org, event, tuple(learned.get(eid, ())), stakes, notes, bool(ok))
         for eid, day, who, org, event, stakes, notes, ok in session.execute(main)
     ]
+    # Newest first, sorted here: ORDER BY date would lead SQLite to walk the date index and
+    # fetch every encounter to find the pitched ones.
+    rows.sort(key=lambda r: (r.date, r.encounter_id), reverse=True)
+    if ctx.params.limit:
+        rows = rows[: ctx.params.limit]
     count, became = session.execute(summary).one()
     notes = []
     if count:

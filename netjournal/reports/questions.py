@@ -54,9 +54,9 @@ def question_rows(ctx: Context, *where: ColumnElement[bool]) -> list[QuestionRow
     ).subquery("grouped")
     # Shown as first written (not MIN(text): collations differ between backends).
     first = aliased(Question)
-    asked = select(
-        grouped.c.key, first.asked, grouped.c.times, grouped.c.encounters
-    ).join(first, first.id == grouped.c.first_id)
+    asked = select(grouped.c.key, first.asked, grouped.c.times, grouped.c.encounters).join(
+        first, first.id == grouped.c.first_id
+    )
     # Leads and outcomes drive these joins (each finds its encounter's questions by index);
     # DISTINCT counts a lead once even when its encounter asked the question twice.
     won = case((Lead.status == "won", Lead.id))
@@ -88,9 +88,7 @@ def question_rows(ctx: Context, *where: ColumnElement[bool]) -> list[QuestionRow
     leads = {key: (int(n), int(w or 0)) for key, n, w in session.execute(followed)}
     money = money_by_key(session.execute(values))
     rows = [
-        QuestionRow(
-            text, int(times), int(encounters), *leads.get(key, (0, 0)), money.get(key, {})
-        )
+        QuestionRow(text, int(times), int(encounters), *leads.get(key, (0, 0)), money.get(key, {}))
         for key, text, times, encounters in session.execute(asked)
     ]
 
