@@ -64,7 +64,9 @@ def _fill(engine: Engine, n: int, rng: random.Random, analyze: bool) -> None:
     people = max(n // 4, 1)
     events = max(n // 200, 1)
     series = max(events // 10, 1)
-    questions = [f"Question number {i}: what is your main problem with topic {i}?" for i in range(300)]
+    questions = [
+        f"Question number {i}: what is your main problem with topic {i}?" for i in range(300)
+    ]
     event_dates: list[dt.date] = []
 
     def event_rows() -> Iterator[dict[str, Any]]:
@@ -75,11 +77,18 @@ def _fill(engine: Engine, n: int, rng: random.Random, analyze: bool) -> None:
             label = f"Series {rng.randrange(series)}" if in_series else None
             name = f"Event {i}"
             yield {
-                "id": i, "name": name, "name_key": fold(name), "start_date": day,
-                "kind": "meetup", "series": label, "series_key": fold(label) if label else None,
+                "id": i,
+                "name": name,
+                "name_key": fold(name),
+                "start_date": day,
+                "kind": "meetup",
+                "series": label,
+                "series_key": fold(label) if label else None,
                 "hours": Decimal(rng.randrange(1, 9)),
                 "cost": Decimal(rng.randrange(0, 20000)) / 100 if rng.random() < 0.6 else None,
-                "currency": "EUR", "created_at": NOW, "updated_at": NOW,
+                "currency": "EUR",
+                "created_at": NOW,
+                "updated_at": NOW,
             }
 
     def person_rows() -> Iterator[dict[str, Any]]:
@@ -87,9 +96,14 @@ def _fill(engine: Engine, n: int, rng: random.Random, analyze: bool) -> None:
             field = rng.choice(FIELDS) if rng.random() < 0.9 else None
             name = f"Person {i}"
             yield {
-                "id": i, "display_name": name, "name_key": fold(name), "field": field,
-                "field_key": fold(field) if field else None, "organization": f"Org {i % 997}",
-                "created_at": NOW, "updated_at": NOW,
+                "id": i,
+                "display_name": name,
+                "name_key": fold(name),
+                "field": field,
+                "field_key": fold(field) if field else None,
+                "organization": f"Org {i % 997}",
+                "created_at": NOW,
+                "updated_at": NOW,
             }
 
     lead_id = 0
@@ -111,53 +125,78 @@ def _fill(engine: Engine, n: int, rng: random.Random, analyze: bool) -> None:
                 day = START + dt.timedelta(days=rng.randrange(DAYS))
             override = rng.random()
             yield {
-                "id": i, "person_id": rng.randrange(1, people + 1), "event_id": event_id,
-                "date": day, "pitched": rng.random() < 0.05,
+                "id": i,
+                "person_id": rng.randrange(1, people + 1),
+                "event_id": event_id,
+                "date": day,
+                "pitched": rng.random() < 0.05,
                 "outside_field": (override < 0.025) if override < 0.05 else None,
                 "stakes": "Their budget" if rng.random() < 0.05 else None,
-                "created_at": NOW, "updated_at": NOW,
+                "created_at": NOW,
+                "updated_at": NOW,
             }
             for position in range(rng.choice((0, 1, 1, 2))):
                 question_id += 1
                 asked = rng.choice(questions)
-                qrows.append({
-                    "id": question_id, "encounter_id": i, "position": position, "asked": asked,
-                    "asked_key": question_key(asked),
-                    "learned": "They buy in bulk" if rng.random() < 0.3 else None,
-                })
+                qrows.append(
+                    {
+                        "id": question_id,
+                        "encounter_id": i,
+                        "position": position,
+                        "asked": asked,
+                        "asked_key": question_key(asked),
+                        "learned": "They buy in bulk" if rng.random() < 0.3 else None,
+                    }
+                )
             if rng.random() < 0.30:
                 lead_id += 1
                 paid = rng.random() < 0.05 / 0.30
                 status = "won" if paid else rng.choice(STATUSES)
-                leads.append({
-                    "id": lead_id, "encounter_id": i, "kind": rng.choice(KINDS),
-                    "summary": f"Lead {lead_id}", "status": status, "status_changed_on": day,
-                    "created_at": NOW, "updated_at": NOW,
-                })
+                leads.append(
+                    {
+                        "id": lead_id,
+                        "encounter_id": i,
+                        "kind": rng.choice(KINDS),
+                        "summary": f"Lead {lead_id}",
+                        "status": status,
+                        "status_changed_on": day,
+                        "created_at": NOW,
+                        "updated_at": NOW,
+                    }
+                )
                 if paid:
                     outcome_id += 1
-                    outcomes.append({
-                        "id": outcome_id, "lead_id": lead_id,
-                        "date": day + dt.timedelta(days=rng.randrange(0, 200)),
-                        "description": "Paid", "kind": "revenue",
-                        "value": Decimal(rng.randrange(100, 5_000_000)) / 100,
-                        "currency": "EUR" if rng.random() < 0.9 else "USD", "created_at": NOW,
-                    })
+                    outcomes.append(
+                        {
+                            "id": outcome_id,
+                            "lead_id": lead_id,
+                            "date": day + dt.timedelta(days=rng.randrange(0, 200)),
+                            "description": "Paid",
+                            "kind": "revenue",
+                            "value": Decimal(rng.randrange(100, 5_000_000)) / 100,
+                            "currency": "EUR" if rng.random() < 0.9 else "USD",
+                            "created_at": NOW,
+                        }
+                    )
             if rng.random() < 0.10:
                 followup_id += 1
-                followups.append({
-                    "id": followup_id, "person_id": rng.randrange(1, people + 1),
-                    "encounter_id": i, "due": day + dt.timedelta(days=rng.randrange(1, 30)),
-                    "action": "Send the deck",
-                    "done_on": day + dt.timedelta(days=3) if rng.random() < 0.7 else None,
-                    "created_at": NOW,
-                })
+                followups.append(
+                    {
+                        "id": followup_id,
+                        "person_id": rng.randrange(1, people + 1),
+                        "encounter_id": i,
+                        "due": day + dt.timedelta(days=rng.randrange(1, 30)),
+                        "action": "Send the deck",
+                        "done_on": day + dt.timedelta(days=3) if rng.random() < 0.7 else None,
+                        "created_at": NOW,
+                    }
+                )
 
     with engine.begin() as connection:
-        connection.execute(insert(Profile), [{"id": 1, "hourly_rate": Decimal(80), "currency": "EUR"}])
         connection.execute(
-            insert(ProfileField), [{"name": f, "key": fold(f)} for f in OWN_FIELDS]
+            insert(Profile), [{"id": 1, "hourly_rate": Decimal(80), "currency": "EUR"}]
         )
+        connection.execute(insert(ProfileField), [{"name": f, "key": fold(f)} for f in OWN_FIELDS])
         for batch in _chunks(event_rows()):
             connection.execute(insert(Event), batch)
         for batch in _chunks(person_rows()):
@@ -166,14 +205,24 @@ def _fill(engine: Engine, n: int, rng: random.Random, analyze: bool) -> None:
             connection.execute(insert(Encounter), batch)
             # Children of this batch, parents first (outcomes after their leads).
             for table, pending in (
-                (Question, qrows), (Lead, leads), (Outcome, outcomes), (FollowUp, followups)
+                (Question, qrows),
+                (Lead, leads),
+                (Outcome, outcomes),
+                (FollowUp, followups),
             ):
                 if pending:
                     connection.execute(insert(table), pending)
                     pending.clear()
         if engine.dialect.name == "postgresql":
-            for table in ("events", "people", "encounters", "questions", "leads", "outcomes",
-                          "followups"):
+            for table in (
+                "events",
+                "people",
+                "encounters",
+                "questions",
+                "leads",
+                "outcomes",
+                "followups",
+            ):
                 connection.exec_driver_sql(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
