@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from typing import Any
 
 import click
@@ -48,7 +49,7 @@ def _emit(
 
     report = app.journal(create=False).report(name, **params)
     width = None
-    if not output and click.get_text_stream("stdout").isatty():
+    if not output and sys.stdout.isatty():
         width = shutil.get_terminal_size().columns
     text = render(report, fmt, section=section, width=width)
     if output:
