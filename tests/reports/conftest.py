@@ -53,43 +53,65 @@ def scenario(journal: Journal) -> Scenario:
     j.events.add("Quiet Dinner", "2026-03-20", hours=2, cost=50)
 
     e1 = j.log(
-        "Alice Martin", event="Lyon Tech #1", field="Packaging",
+        "Alice Martin",
+        event="Lyon Tech #1",
+        field="Packaging",
         questions=["Who makes your boxes?", "Who makes your boxes"],
     )
     e2 = j.log(
-        "Alice Martin", event="Lyon Tech #2", questions=["who makes your boxes !"],
-        leads=[("supplier", "Cheaper boxes")], followups=[("2026-03-01", "Send volumes")],
+        "Alice Martin",
+        event="Lyon Tech #2",
+        questions=["who makes your boxes !"],
+        leads=[("supplier", "Cheaper boxes")],
+        followups=[("2026-03-01", "Send volumes")],
     )
     e3 = j.log(
-        "Bob Stone", event="Lyon Tech #1", field="software",
-        questions=["What keeps you up at night?"], leads=[("customer", "Pilot project")],
+        "Bob Stone",
+        event="Lyon Tech #1",
+        field="software",
+        questions=["What keeps you up at night?"],
+        leads=[("customer", "Pilot project")],
         followups=[("2026-04-20", "Quarterly check"), ("2026-03-05", "Thank-you note")],
     )
     e4 = j.log(
-        "Carol Diaz", event="Packaging Expo", pitched=True, stakes="Wants a distributor",
-        notes="Pushy but useful", questions=[("What do you sell?", "Label printers")],
-        leads=[("supplier", "Label printers")], followups=[("2026-03-28", "Call back")],
+        "Carol Diaz",
+        event="Packaging Expo",
+        pitched=True,
+        stakes="Wants a distributor",
+        notes="Pushy but useful",
+        questions=[("What do you sell?", "Label printers")],
+        leads=[("supplier", "Label printers")],
+        followups=[("2026-03-28", "Call back")],
     )
     e5 = j.log(
-        "Dan Wu", event="Packaging Expo", field="Logistics", outside_field=False, pitched=True,
+        "Dan Wu",
+        event="Packaging Expo",
+        field="Logistics",
+        outside_field=False,
+        pitched=True,
         questions=["what keeps you up at night"],
         leads=[("partner", "Joint stand"), ("advice", "Talk to his accountant")],
     )
     e6 = j.log("Eve Laurent", event="Quiet Dinner", field="Software", outside_field=True)
     e7 = j.log(
-        "Alice Martin", date="2026-03-25",
+        "Alice Martin",
+        date="2026-03-25",
         leads=[("customer", "Referral to her boss"), ("customer", "Second order")],
         followups=[("2026-04-02", "Intro to boss")],
     )
     lead = {
-        1: e2.leads[0].id, 2: e3.leads[0].id, 3: e4.leads[0].id, 4: e5.leads[0].id,
-        7: e5.leads[1].id, 5: e7.leads[0].id, 6: e7.leads[1].id,
+        1: e2.leads[0].id,
+        2: e3.leads[0].id,
+        3: e4.leads[0].id,
+        4: e5.leads[0].id,
+        7: e5.leads[1].id,
+        5: e7.leads[0].id,
+        6: e7.leads[1].id,
     }
     j.leads.record_outcome(lead[1], "First order", value="60.00", date="2026-03-01")
     j.leads.record_outcome(lead[1], "Second order", value="40.01", date="2026-04-01")
     j.leads.record_outcome(lead[2], "Pilot", value="250", currency_code="USD", date="2026-02-01")
-    j.leads.record_outcome(lead[3], "Cheaper labels", value="30", date="2026-03-20",
-                           kind="savings")
+    j.leads.record_outcome(lead[3], "Cheaper labels", value="30", date="2026-03-20", kind="savings")
     j.leads.record_outcome(lead[6], "Reorder", value="10", date="2026-04-10")
     j.leads.update(lead[4], status="dropped", on="2026-03-15")
     j.leads.update(lead[5], status="exploring", on="2026-03-26")

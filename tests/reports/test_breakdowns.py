@@ -26,8 +26,9 @@ def test_fields_inside_outside_unknown(scenario: Scenario) -> None:
     assert got["outside"] == (4, 2, D("0.5000"), 2, D("0.5000"), {"EUR": D("110.01")})
     # unknown: Carol has no field; enc4 (L3 paid).
     assert got["unknown"] == (1, 1, D("1.0000"), 1, D("1.0000"), {"EUR": D("30.00")})
-    assert any("50.0% of encounters outside" in n and "100.0% of those inside" in n
-               for n in report.notes)
+    assert any(
+        "50.0% of encounters outside" in n and "100.0% of those inside" in n for n in report.notes
+    )
 
 
 def test_fields_period_and_no_profile_fields(journal: Journal) -> None:
@@ -38,7 +39,8 @@ def test_fields_period_and_no_profile_fields(journal: Journal) -> None:
     assert any("no fields" in n for n in report.notes)
     journal.set_profile(fields=["law"])
     assert {r.group: r.encounters for r in journal.report("fields").rows} == {
-        "inside": 1, "outside": 1,
+        "inside": 1,
+        "outside": 1,
     }
     assert [r.group for r in journal.report("fields", until="2026-01-15").rows] == ["inside"]
 
@@ -65,8 +67,16 @@ def test_questions_period(scenario: Scenario) -> None:
 def test_leads_funnel(scenario: Scenario) -> None:
     rows = scenario.journal.report("leads").rows
     got = {
-        r.kind: (r.leads, r.open, r.exploring, r.won, r.dropped, r.conversion, r.with_outcome,
-                 r.median_days_to_outcome)
+        r.kind: (
+            r.leads,
+            r.open,
+            r.exploring,
+            r.won,
+            r.dropped,
+            r.conversion,
+            r.with_outcome,
+            r.median_days_to_outcome,
+        )
         for r in rows
     }
     assert [r.kind for r in rows] == ["customer", "supplier", "advice", "partner", "all kinds"]

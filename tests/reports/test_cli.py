@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from click.testing import CliRunner
-
 from netjournal.cli.main import cli
 
 if TYPE_CHECKING:
@@ -16,8 +15,9 @@ if TYPE_CHECKING:
 
 
 def _run(url: str, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, ["--db", url, *args], standalone_mode=False,
-                                catch_exceptions=True)
+    result = CliRunner().invoke(
+        cli, ["--db", url, *args], standalone_mode=False, catch_exceptions=True
+    )
     code = result.exit_code
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         code = 1
@@ -42,8 +42,9 @@ def test_report_output_file_and_prep(scenario: Scenario, tmp_path: Path) -> None
     assert "data:image/png;base64," in target.read_text()
     code, out, _ = _run(url, "prep", "Lyon Tech #2", "--format", "markdown")
     assert code == 0 and "Alice Martin" in out and "Who makes your boxes?" in out
-    code, out, _ = _run(url, "report", "prep", "Lyon Tech #2", "--format", "csv",
-                        "--section", "questions")
+    code, out, _ = _run(
+        url, "report", "prep", "Lyon Tech #2", "--format", "csv", "--section", "questions"
+    )
     assert code == 0 and out.splitlines()[0].startswith("question,times_asked")
     code, out, _ = _run(url, "report", "followups", "--soon", "400", "--format", "csv")
     assert code == 0 and "Quarterly check" in out

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from decimal import Decimal
-
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .conftest import Scenario
@@ -18,10 +16,14 @@ def test_per_event_figures(scenario: Scenario) -> None:
     rows = {r.event: r for r in report.rows}
     # Ranked by EUR value: E2 100.01, E3 30.00, E1 (USD only), E4 nothing.
     assert [r.event for r in report.rows] == [
-        "Lyon Tech #2", "Packaging Expo", "Lyon Tech #1", "Quiet Dinner",
+        "Lyon Tech #2",
+        "Packaging Expo",
+        "Lyon Tech #1",
+        "Quiet Dinner",
     ]
-    e1, e2, e3, e4 = (rows[n] for n in ("Lyon Tech #1", "Lyon Tech #2", "Packaging Expo",
-                                         "Quiet Dinner"))
+    e1, e2, e3, e4 = (
+        rows[n] for n in ("Lyon Tech #1", "Lyon Tech #2", "Packaging Expo", "Quiet Dinner")
+    )
     assert (e1.people, e1.leads, e1.won, e1.value) == (2, 1, 1, {"USD": D("250.00")})
     assert e1.value_per_hour == {"USD": D("83.33")}  # 250 / 3
     assert e1.value_per_cost == {"EUR": D("0.00")}

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pytest
 
 from netjournal import Journal
 from netjournal.errors import InvalidInput
-
 
 if TYPE_CHECKING:
     from .conftest import Scenario
@@ -39,8 +37,11 @@ def test_first_attribution_credits_the_first_encounter(scenario: Scenario) -> No
         (e[3], {"USD": D("250.00")}, 1, 17, ("Pilot project",)),
     ]
     first = report.rows[0]
-    assert (first.person, first.event, first.date) == ("Alice Martin", "Lyon Tech #1",
-                                                        dt.date(2026, 1, 15))
+    assert (first.person, first.event, first.date) == (
+        "Alice Martin",
+        "Lyon Tech #1",
+        dt.date(2026, 1, 15),
+    )
 
 
 def test_last_attribution_credits_the_leads_own_encounter(scenario: Scenario) -> None:
@@ -110,9 +111,13 @@ def test_limit_and_bad_attribution(scenario: Scenario) -> None:
 
 def test_value_less_outcome_still_pays_off(journal: Journal) -> None:
     encounter = journal.log("Yann", date="2026-01-01", leads=[("recruiting", "A hire")])
-    journal.leads.record_outcome(encounter.leads[0].id, "Hired Yann's friend", kind="hire",
-                                 date="2026-01-31")
+    journal.leads.record_outcome(
+        encounter.leads[0].id, "Hired Yann's friend", kind="hire", date="2026-01-31"
+    )
     (row,) = journal.report("payoff").rows
     assert (row.encounter_id, row.value, row.outcomes, row.days_to_first_outcome) == (
-        encounter.id, {}, 1, 30,
+        encounter.id,
+        {},
+        1,
+        30,
     )

@@ -26,32 +26,39 @@ def test_pitches(scenario: Scenario) -> None:
     carol = report.rows[1]
     assert carol.learned == ("What do you sell? -> Label printers",)
     assert (carol.stakes, carol.notes, carol.event) == (
-        "Wants a distributor", "Pushy but useful", "Packaging Expo",
+        "Wants a distributor",
+        "Pushy but useful",
+        "Packaging Expo",
     )
     assert report.notes == ("2 pitches; 1 became a useful supplier.",)
 
 
 def test_pitch_supplier_useful_by_outcome_without_won(journal: Journal) -> None:
-    encounter = journal.log("Seller", pitched=True, date="2026-01-01",
-                            leads=[("supplier", "Cheap ink")])
+    encounter = journal.log(
+        "Seller", pitched=True, date="2026-01-01", leads=[("supplier", "Cheap ink")]
+    )
     assert journal.report("pitches").rows[0].useful_supplier is False
-    journal.leads.record_outcome(encounter.leads[0].id, "Tried it", mark_won=False,
-                                 date="2026-01-05")
+    journal.leads.record_outcome(
+        encounter.leads[0].id, "Tried it", mark_won=False, date="2026-01-05"
+    )
     assert journal.report("pitches").rows[0].useful_supplier is True
 
 
 def test_followups_overdue_and_soon(scenario: Scenario) -> None:
     e = scenario.enc
     report = scenario.journal.report("followups", today=TODAY)
-    got = [(r.person, r.due, r.state, r.days_late, r.action, r.encounter_id, r.event)
-           for r in report.rows]
+    got = [
+        (r.person, r.due, r.state, r.days_late, r.action, r.encounter_id, r.event)
+        for r in report.rows
+    ]
     assert got == [
         ("Alice Martin", dt.date(2026, 3, 1), "overdue", 27, "Send volumes", e[2], "Lyon Tech #2"),
         ("Alice Martin", dt.date(2026, 4, 2), "due soon", 0, "Intro to boss", e[7], None),
         ("Carol Diaz", dt.date(2026, 3, 28), "due today", 0, "Call back", e[4], "Packaging Expo"),
     ]
-    people = [(p.person, p.overdue, p.due_soon, p.oldest_due) for p in
-              report.section("people").rows]
+    people = [
+        (p.person, p.overdue, p.due_soon, p.oldest_due) for p in report.section("people").rows
+    ]
     assert people == [
         ("Alice Martin", 1, 1, dt.date(2026, 3, 1)),
         ("Carol Diaz", 0, 1, dt.date(2026, 3, 28)),
@@ -63,16 +70,20 @@ def test_followups_overdue_and_soon(scenario: Scenario) -> None:
 
 def test_prep_series(scenario: Scenario) -> None:
     report = scenario.journal.report("prep", event="Lyon Tech #2")
-    people = [(p.person, p.times_met, p.last_met, p.open_leads, p.followups)
-              for p in report.rows]
+    people = [(p.person, p.times_met, p.last_met, p.open_leads, p.followups) for p in report.rows]
     assert people == [
-        ("Alice Martin", 2, dt.date(2026, 2, 15),
-         ("customer: Referral to her boss (exploring)",),
-         ("2026-03-01: Send volumes", "2026-04-02: Intro to boss")),
+        (
+            "Alice Martin",
+            2,
+            dt.date(2026, 2, 15),
+            ("customer: Referral to her boss (exploring)",),
+            ("2026-03-01: Send volumes", "2026-04-02: Intro to boss"),
+        ),
         ("Bob Stone", 1, dt.date(2026, 1, 15), (), ("2026-04-20: Quarterly check",)),
     ]
-    questions = [(q.question, q.times_asked, q.leads, q.value) for q in
-                 report.section("questions").rows]
+    questions = [
+        (q.question, q.times_asked, q.leads, q.value) for q in report.section("questions").rows
+    ]
     from decimal import Decimal
 
     assert questions == [

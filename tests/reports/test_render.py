@@ -41,10 +41,16 @@ def test_csv_money_columns_per_currency(scenario: Scenario) -> None:
     rows = list(csv.DictReader(io.StringIO(text)))
     assert {"value_EUR", "value_USD", "cost_EUR", "cost_USD", "roi"} <= set(rows[0])
     first = rows[0]
-    assert (first["event"], first["value_EUR"], first["roi"]) == ("Lyon Tech #2", "100.01",
-                                                                  "0.2501")
-    series = list(csv.DictReader(io.StringIO(render(scenario.journal.report("events"), "csv",
-                                                    section="series"))))
+    assert (first["event"], first["value_EUR"], first["roi"]) == (
+        "Lyon Tech #2",
+        "100.01",
+        "0.2501",
+    )
+    series = list(
+        csv.DictReader(
+            io.StringIO(render(scenario.journal.report("events"), "csv", section="series"))
+        )
+    )
     assert series[0]["series"] == "Lyon Tech"
     with pytest.raises(InvalidInput, match="no section"):
         render(scenario.journal.report("events"), "csv", section="nope")
