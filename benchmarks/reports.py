@@ -6,7 +6,7 @@
 
 ``--indexes`` adds the indexes the reports would like (see docs/performance.md).
 A SQLite journal is built once per size under the temporary folder and reused; a PostgreSQL
-database given by ``--url`` must exist and be empty (``--rebuild`` is implied).
+database given by ``--url`` must exist; it is filled when empty and reused after that.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def main() -> None:
     args = parser.parse_args()
 
     url = args.url
-    fresh = args.rebuild or url is not None
+    fresh = args.rebuild
     if url is None:
         path = Path(tempfile.gettempdir()) / f"netjournal-bench-reports-{args.size}.db"
         if args.rebuild:
@@ -92,6 +92,9 @@ def main() -> None:
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
         fresh = fresh or not path.exists()
         url = str(path)
+    else:
+        with Journal.open(url) as journal:
+            fresh = fresh or journal.counts()["encounters"] == 0
     if fresh:
         started = time.perf_counter()
         counts = build(url, args.size, analyze=args.analyze)
