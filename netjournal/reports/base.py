@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, cast, func, type_coerce
+from sqlalchemy import BigInteger, Connection, Integer, cast, func, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -181,6 +181,11 @@ class Context:
         )
 
     @property
+    def db(self) -> Connection:
+        """The session's connection: reports read plain rows, skipping the ORM's result layer."""
+        return self.session.connection()
+
+    @property
     def dialect(self) -> str:
         return self.session.get_bind().dialect.name
 
@@ -226,7 +231,7 @@ def ratio(numerator: Decimal | int, denominator: Decimal | int, places: str = "0
 
 
 def share(part: int, whole: int) -> Decimal | None:
-    """A proportion with four decimals, or ``None`` of nothing."""
+    """A proportion with four decimals, or ``None`` when ``whole`` is zero."""
     return ratio(part, whole, "0.0001") if whole else None
 
 

@@ -90,7 +90,7 @@ def _figures(ctx: Context, key: Any) -> dict[Any, _Figures]:
         .where(key.is_not(None), Outcome.value.is_not(None), *period)
         .group_by(key, Outcome.currency)
     )
-    session = ctx.session
+    session = ctx.db
     people: dict[Any, int] = {k: int(n) for k, n in session.execute(met)}
     counts = {k: (int(n), int(w or 0)) for k, n, w in session.execute(leads)}
     money = money_by_key(session.execute(values))
@@ -120,7 +120,7 @@ def economics(
 
 
 def build(ctx: Context) -> Built:
-    session = ctx.session
+    session = ctx.db
     period = ctx.in_period(Event.start_date)
     by_event = _figures(ctx, Event.id)
     by_series = _figures(ctx, Event.series_key)
@@ -209,6 +209,8 @@ def build(ctx: Context) -> Built:
     notes = []
     if event_rows:
         notes.append(f"{idle} of {len(event_rows)} events produced no lead.")
+    if any(r.roi is None and (r.cost or (r.hours and ctx.hourly_rate)) for r in event_rows):
+        notes.append("ROI is left empty where cost, time and value are in different currencies.")
     if ctx.hourly_rate is None:
         notes.append("No hourly rate in your profile: ROI counts the cost only.")
     return Built(

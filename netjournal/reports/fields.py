@@ -127,7 +127,7 @@ def build(ctx: Context) -> Built:
     values = select(valued.c.grp, valued.c.currency, func.sum(valued.c.value)).group_by(
         valued.c.grp, valued.c.currency
     )
-    session = ctx.session
+    session = ctx.db
     money = money_by_key(session.execute(values))
     leads = {grp: int(n) for grp, n in session.execute(with_lead)}
     paid = {grp: int(n) for grp, n in session.execute(paid_off)}

@@ -72,7 +72,7 @@ def build(ctx: Context) -> Built:
         .group_by(Person.id, Person.display_name, Person.name_key)
         .order_by(func.min(FollowUp.due), Person.name_key)
     )
-    session = ctx.session
+    session = ctx.db
     rows = []
     for who, due, action, eid, met_on, event, fid in session.execute(detail):
         state = "overdue" if due < today else "due today" if due == today else "due soon"

@@ -61,7 +61,7 @@ def _medians(ctx: Context, by_kind: bool) -> dict[str, tuple[int, Decimal]]:
     )
     return {
         kind: (int(count), Decimal(str(median)).quantize(Decimal("0.1")))
-        for kind, count, median in ctx.session.execute(medians)
+        for kind, count, median in ctx.db.execute(medians)
     }
 
 
@@ -83,7 +83,7 @@ def build(ctx: Context) -> Built:
             .where(*ctx.in_period(Encounter.date))
         )
 
-    session = ctx.session
+    session = ctx.db
     per_kind = session.execute(funnel(Lead.kind).group_by(Lead.kind)).all()
     total = session.execute(funnel(literal(ALL))).all() if per_kind else []
     medians = _medians(ctx, True) | _medians(ctx, False)

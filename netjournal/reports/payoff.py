@@ -116,7 +116,7 @@ SEPARATOR = "\x1f"  # between lead summaries in one aggregated string
 
 
 def build(ctx: Context) -> Built:
-    session = ctx.session
+    session = ctx.db
     currencies: list[str] = list(
         session.scalars(
             select(Outcome.currency)
@@ -144,32 +144,49 @@ def build(ctx: Context) -> Built:
         type_coerce(func.sum(case((credit.c.currency == code, share))), Fixed(2))
         for code in currencies
     ]
+    # Aggregate per credited encounter first (narrow rows, grouped by id alone), then look
+    # up who, where and when once per result row.
     credited = aliased(Encounter, name="credited")
+    inner = (
+        select(
+            credit.c.encounter_id.label("eid"),
+            func.sum(credit.c.outcomes).label("outcomes"),
+            func.min(credit.c.first_outcome).label("first_outcome"),
+            func.aggregate_strings(Lead.summary, SEPARATOR).label("leads"),
+            *[a.label(f"v{i}") for i, a in enumerate(amounts)],
+        )
+        .select_from(credit)
+        .join(Lead, Lead.id == credit.c.lead_id)
+        .group_by(credit.c.encounter_id)
+    )
+    if ctx.params.since or ctx.params.until:
+        inner = inner.join(credited, credited.id == credit.c.encounter_id).where(
+            *ctx.in_period(credited.date)
+        )
+    per_encounter = inner.subquery("per_encounter")
+    value_columns = [per_encounter.c[f"v{i}"] for i in range(len(amounts))]
     journal_value = (
-        func.coalesce(amounts[currencies.index(ctx.currency)], 0)
+        func.coalesce(value_columns[currencies.index(ctx.currency)], 0)
         if ctx.currency in currencies
         else literal(0)
     )
-    outcomes = func.sum(credit.c.outcomes)
+    shown = aliased(Encounter, name="shown")
     stmt = (
         select(
-            credited.id,
+            shown.id,
             Person.display_name,
             Event.name,
-            credited.date,
-            outcomes,
-            ctx.days_between(func.min(credit.c.first_outcome), credited.date),
-            func.aggregate_strings(Lead.summary, SEPARATOR),
-            *amounts,
+            shown.date,
+            per_encounter.c.outcomes,
+            ctx.days_between(per_encounter.c.first_outcome, shown.date),
+            per_encounter.c.leads,
+            *value_columns,
         )
-        .select_from(credit)
-        .join(credited, credited.id == credit.c.encounter_id)
-        .join(Person, Person.id == credited.person_id)
-        .join(Lead, Lead.id == credit.c.lead_id)
-        .outerjoin(Event, Event.id == credited.event_id)
-        .where(*ctx.in_period(credited.date))
-        .group_by(credited.id, Person.display_name, Event.name, credited.date)
-        .order_by(journal_value.desc(), outcomes.desc(), credited.date, credited.id)
+        .select_from(per_encounter)
+        .join(shown, shown.id == per_encounter.c.eid)
+        .join(Person, Person.id == shown.person_id)
+        .outerjoin(Event, Event.id == shown.event_id)
+        .order_by(journal_value.desc(), per_encounter.c.outcomes.desc(), shown.date, shown.id)
         .limit(ctx.params.limit)
     )
     rows = []

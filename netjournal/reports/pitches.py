@@ -63,7 +63,7 @@ def build(ctx: Context) -> Built:
         )
         .order_by(Question.encounter_id, Question.position)
     )
-    session = ctx.session
+    session = ctx.db
     learned: dict[int, list[str]] = {}
     for eid, asked, answer in session.execute(learned_rows):
         learned.setdefault(eid, []).append(f"{asked} -> {answer}")

@@ -33,8 +33,8 @@ class PrepPersonRow:
 def build(ctx: Context) -> Built:
     if ctx.params.event is None or ctx.params.event == "":
         raise InvalidInput("The prep report needs an event: prep EVENT.")
-    session = ctx.session
-    target = resolve.event(session, ctx.params.event)
+    session = ctx.db
+    target = resolve.event(ctx.session, ctx.params.event)
     same = [Event.id == target.id]
     if target.series_key:
         same.append(Event.series_key == target.series_key)

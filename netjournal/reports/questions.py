@@ -84,7 +84,7 @@ def question_rows(ctx: Context, *where: ColumnElement[bool]) -> list[QuestionRow
     values = select(valued.c.key, valued.c.currency, func.sum(valued.c.value)).group_by(
         valued.c.key, valued.c.currency
     )
-    session = ctx.session
+    session = ctx.db
     leads = {key: (int(n), int(w or 0)) for key, n, w in session.execute(followed)}
     money = money_by_key(session.execute(values))
     rows = [
