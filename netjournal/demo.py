@@ -24,6 +24,7 @@ from .models import Encounter, Event, FollowUp, Lead, Outcome, Person
 
 if TYPE_CHECKING:
     from .journal import Journal, ProfileInfo
+    from .reports.base import Report
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class DemoSummary:
     events: list[EventLine]
     paid_off: list[PaidOffLead]
     due: list[FollowUp]
+    fields: Report | None = None  # inside vs outside your fields: the advice, measured
 
 
 def demo_data() -> Traversable:
@@ -170,4 +172,5 @@ def summarize(journal: Journal) -> DemoSummary:
         events=events,
         paid_off=paid,
         due=journal.followups.due(),
+        fields=journal.report("fields"),
     )

@@ -120,7 +120,8 @@ def _serializers() -> dict[str, Callable[[Any], dict[str, Any]]]:
 
 
 def _known(obj: Any) -> bool:
-    return type(obj).__name__ in _serializers() or dataclasses.is_dataclass(obj)
+    is_instance = dataclasses.is_dataclass(obj) and not isinstance(obj, type)
+    return type(obj).__name__ in _serializers() or is_instance
 
 
 def to_dict(obj: Any) -> Any:

@@ -43,17 +43,25 @@ def demo(ctx: click.Context, demo_db: str | None, as_json: bool) -> None:
     with Journal.open(target) as journal:
         summary = build_demo(journal)
     if as_json:
+        import dataclasses
+        import json
+
+        from netjournal.reports.render import to_json
         from netjournal.serialize import to_dict
 
-        print_json(to_dict(summary))
+        data = to_dict(dataclasses.replace(summary, fields=None))
+        data["fields"] = json.loads(to_json(summary.fields)) if summary.fields else None
+        print_json(data)
     else:
         _render(summary)
 
 
 def _render(summary: DemoSummary) -> None:
+    import dataclasses
+
     from netjournal.serialize import to_dict
 
-    data = to_dict(summary)
+    data = to_dict(dataclasses.replace(summary, fields=None))
     counts = data["counts"]
     heading(f"Demo journal written to {summary.location}")
     profile = summary.profile
@@ -106,7 +114,12 @@ def _render(summary: DemoSummary) -> None:
         )
     else:
         click.echo("No follow-up is due.")
+    if summary.fields is not None:
+        from netjournal.reports.render import render
+
+        click.echo()
+        click.echo(render(summary.fields, "table"))
     click.echo(
         f"\nExplore it: netjournal --db {summary.location} people list | event list | "
-        "lead list --status won | people show 'Hélène'"
+        "lead list --status won | people show 'Hélène' | report payoff | report events"
     )
