@@ -116,7 +116,14 @@ def _serializers() -> dict[str, Callable[[Any], dict[str, Any]]]:
         "Lead": _lead,
         "Outcome": _outcome,
         "FollowUp": _followup,
+        "Report": _report,
     }
+
+
+def _report(report: Any) -> dict[str, Any]:
+    from .reports.render import document
+
+    return document(report)
 
 
 def _known(obj: Any) -> bool:

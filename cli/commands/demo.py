@@ -43,15 +43,9 @@ def demo(ctx: click.Context, demo_db: str | None, as_json: bool) -> None:
     with Journal.open(target) as journal:
         summary = build_demo(journal)
     if as_json:
-        import dataclasses
-        import json
-
-        from netjournal.reports.render import to_json
         from netjournal.serialize import to_dict
 
-        data = to_dict(dataclasses.replace(summary, fields=None))
-        data["fields"] = json.loads(to_json(summary.fields)) if summary.fields else None
-        print_json(data)
+        print_json(to_dict(summary))
     else:
         _render(summary)
 

@@ -108,7 +108,12 @@ def row_dict(row: Any) -> dict[str, Any]:
 
 
 def to_json(report: Report) -> str:
-    document = {
+    return json.dumps(document(report), ensure_ascii=False, indent=2) + "\n"
+
+
+def document(report: Report) -> dict[str, Any]:
+    """The stable JSON document of a report (docs/reports.md), as plain Python values."""
+    return {
         "format_version": JSON_FORMAT_VERSION,
         "report": report.name,
         "title": report.title,
@@ -129,7 +134,6 @@ def to_json(report: Report) -> str:
             for s in report.sections
         ],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 def _section(report: Report, name: str | None) -> Section:
