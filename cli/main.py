@@ -20,6 +20,9 @@ from netjournal.errors import NetjournalError
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("db:init", "Create the journal and print where it is."),
     "db": ("db:db", "Inspect and upgrade the journal's schema."),
+    "export": ("export:export", "Export the journal as JSON, vCards or a CSV of encounters."),
+    "backup": ("export:backup", "Copy the SQLite journal safely while it is in use."),
+    "duplicates": ("duplicates:duplicates", "List people who are probably the same person."),
 }
 
 

@@ -308,6 +308,10 @@ class Journal:
             outside_field=spec.outside_field,
             source=text(spec.source, "The source", max_len=50),
             tags=encounter_tags,
+            # Empty collections start loaded, so the returned encounter stays usable.
+            questions=[],
+            leads=[],
+            followups=[],
         )
         session.add(encounter)
         for position, asked_item in enumerate(spec.questions):

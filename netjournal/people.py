@@ -83,7 +83,7 @@ def add_contact(person: Person, kind: str, value: str, label: str | None = None)
 
 
 def new_person(session: Session, display_name: str, **values: Any) -> Person:
-    person = Person()
+    person = Person(contacts=[])  # loaded even when empty: usable after the session closes
     rename(person, display_name)
     set_fields(person, values)
     session.add(person)
