@@ -60,7 +60,9 @@ def pg_dump_command(url: URL) -> str:
     The password is left out (pg_dump asks for it, or reads ``~/.pgpass`` / ``PGPASSWORD``), and
     the driver suffix is dropped: pg_dump speaks plain ``postgresql://``.
     """
-    plain = url.set(drivername="postgresql", password=None)
+    plain = URL.create(  # url.set(password=None) would keep the password
+        "postgresql", url.username, None, url.host, url.port, url.database, url.query
+    )
     address = plain.render_as_string(hide_password=False)
     return f"pg_dump --format=custom --file=netjournal.dump {shlex.quote(address)}"
 

@@ -27,8 +27,16 @@ def duplicates(app: App, min_score: int, limit: int, as_json: bool) -> None:
         rows = [
             {
                 "score": p.score,
-                "first": {"id": p.first.id, "name": p.first.display_name},
-                "second": {"id": p.second.id, "name": p.second.display_name},
+                "first": {
+                    "id": p.first.id,
+                    "name": p.first.display_name,
+                    "organization": p.first.organization,
+                },
+                "second": {
+                    "id": p.second.id,
+                    "name": p.second.display_name,
+                    "organization": p.second.organization,
+                },
                 "reasons": p.reasons,
             }
             for p in pairs

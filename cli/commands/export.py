@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -61,9 +62,11 @@ def write(call: Callable[[TextIO], Any], output: str | None) -> Any:
 
         with private_output(output) as fp:
             return call(fp)
-    stream = io.TextIOWrapper(
-        click.get_binary_stream("stdout"), encoding="utf-8", newline="", write_through=True
-    )
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text-only stream (some embedding): write to it as it is
+        return call(sys.stdout)
+    sys.stdout.flush()
+    stream = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)
     try:
         return call(stream)
     finally:
