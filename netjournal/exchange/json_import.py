@@ -138,13 +138,18 @@ def import_document(
     for section in SECTIONS:
         counts[section.name] = _import_section(connection, document, section, reader)
     if connection.dialect.name == "postgresql":
-        for table in (PROFILE, PROFILE_FIELDS, *_all_tables()):
+        tables = [PROFILE, PROFILE_FIELDS, *_all_tables()]
+        for table in tables:
             connection.execute(
                 text(
                     f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                     f"COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM {table.name}"
                 )
             )
+        # Fresh statistics: without them the planner takes the bulk-loaded tables for empty
+        # ones and picks nested loops that make the next reports crawl.
+        links = [s.tag_link for s in SECTIONS if s.tag_link is not None]
+        connection.execute(text(f"ANALYZE {', '.join(t.name for t in [*tables, *links])}"))
     return ImportStats(source_name, counts)
 
 

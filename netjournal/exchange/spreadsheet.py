@@ -1,6 +1,6 @@
 """Encounters as CSV for spreadsheets: one row each, built by one streamed SQL query.
 
-Questions, leads and tags are joined inside the query (correlated subqueries, each ordered),
+Questions, leads and tags are joined inside the query (grouped derived tables, each ordered),
 and outcome values are summed per currency in SQL, one column per currency ("outcomes EUR"),
 so the file can be totalled in a spreadsheet. Lists inside a cell are one item per line.
 Plain output is UTF-8 with CRLF line ends (RFC 4180); ``excel=True`` adds a byte-order mark
@@ -15,11 +15,10 @@ from decimal import Decimal
 from typing import Any, TextIO
 
 from sqlalchemy import (
-    ColumnElement,
     Connection,
-    ScalarSelect,
     String,
-    and_,
+    Subquery,
+    case,
     func,
     literal,
     select,
@@ -44,28 +43,33 @@ LIST_SEPARATOR = "\n"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _joined(
-    value: Any,
-    where: ColumnElement[bool],
-    order_by: list[Any],
-    dialect: str,
-    *joins: Any,
-) -> ScalarSelect[Any]:
-    """``value`` of every matching row, in order, joined by :data:`LIST_SEPARATOR`."""
+def _joined(value: Any, order_by: list[Any], dialect: str, source: Any, parent: Any) -> Subquery:
+    """``(parent, listing)``: ``value`` of the rows of ``source``, in order, joined by
+    :data:`LIST_SEPARATOR`, one row per ``parent`` id. A grouped derived table, joined once,
+    scales linearly where a correlated subquery per row may not."""
     sep = literal(LIST_SEPARATOR, String)
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import aggregate_order_by
 
-        stmt = select(func.string_agg(value, aggregate_order_by(sep, *order_by)))
-        for join in joins:
-            stmt = stmt.join_from(*join) if isinstance(join, tuple) else stmt.select_from(join)
-        return stmt.where(where).scalar_subquery()
-    # SQLite keeps the order of an ordered subquery it aggregates (it is never flattened).
-    inner = select(value.label("item"))
-    for join in joins:
-        inner = inner.join_from(*join) if isinstance(join, tuple) else inner.select_from(join)
-    ordered = inner.where(where).order_by(*order_by).correlate(Encounter).subquery()
-    return select(func.group_concat(ordered.c.item, sep)).scalar_subquery()
+        items = func.string_agg(value, aggregate_order_by(sep, *order_by))
+        return (
+            select(parent.label("parent"), items.label("listing"))
+            .select_from(source)
+            .group_by(parent)
+            .subquery()
+        )
+    # SQLite aggregates the rows of an ordered subquery in that order.
+    ordered = (
+        select(parent.label("parent"), value.label("item"))
+        .select_from(source)
+        .order_by(parent, *order_by)
+        .subquery()
+    )
+    return (
+        select(ordered.c.parent, func.group_concat(ordered.c.item, sep).label("listing"))
+        .group_by(ordered.c.parent)
+        .subquery()
+    )
 
 
 def _query(connection: Connection) -> tuple[Any, list[str]]:
@@ -81,37 +85,50 @@ def _query(connection: Connection) -> tuple[Any, list[str]]:
     )
     questions = _joined(
         Question.asked + func.coalesce(literal(" — ") + Question.learned, ""),
-        Question.encounter_id == Encounter.id,
         [Question.position, Question.id],
         dialect,
         Question,
+        Question.encounter_id,
     )
     leads = _joined(
         Lead.kind + literal(": ") + Lead.summary + literal(" (") + Lead.status + literal(")"),
-        Lead.encounter_id == Encounter.id,
         [Lead.id],
         dialect,
         Lead,
+        Lead.encounter_id,
     )
     tags = _joined(
         Tag.name,
-        encounter_tags.c.encounter_id == Encounter.id,
         [Tag.id],
         dialect,
-        (encounter_tags, Tag, encounter_tags.c.tag_id == Tag.id),
+        encounter_tags.join(Tag, encounter_tags.c.tag_id == Tag.id),
+        encounter_tags.c.encounter_id,
     )
-    totals = [
-        select(type_coerce(func.sum(Outcome.value), Fixed(2)))
-        .join(Lead, Lead.id == Outcome.lead_id)
-        .where(
-            and_(
-                Lead.encounter_id == Encounter.id,
-                Outcome.currency == code if code is not None else Outcome.currency.is_(None),
-            )
+    totals = (
+        select(
+            Lead.encounter_id.label("parent"),
+            *(
+                type_coerce(
+                    func.sum(
+                        case(
+                            (
+                                Outcome.currency == code
+                                if code is not None
+                                else Outcome.currency.is_(None),
+                                Outcome.value,
+                            )
+                        )
+                    ),
+                    Fixed(2),
+                ).label(f"total_{index}")
+                for index, code in enumerate(currencies)
+            ),
         )
-        .scalar_subquery()
-        for code in currencies
-    ]
+        .select_from(Outcome)
+        .join(Lead, Lead.id == Outcome.lead_id)
+        .group_by(Lead.encounter_id)
+        .subquery()
+    )
     stmt = (
         select(
             Encounter.id,
@@ -127,14 +144,18 @@ def _query(connection: Connection) -> tuple[Any, list[str]]:
             Encounter.wishes,
             Encounter.pitched,
             introducer.display_name,
-            tags,
-            questions,
-            leads,
-            *totals,
+            tags.c.listing,
+            questions.c.listing,
+            leads.c.listing,
+            *(totals.c[f"total_{index}"] for index in range(len(currencies))),
         )
         .join(Person, Person.id == Encounter.person_id)
         .outerjoin(Event, Event.id == Encounter.event_id)
         .outerjoin(introducer, introducer.id == Encounter.introduced_by_id)
+        .outerjoin(tags, tags.c.parent == Encounter.id)
+        .outerjoin(questions, questions.c.parent == Encounter.id)
+        .outerjoin(leads, leads.c.parent == Encounter.id)
+        .outerjoin(totals, totals.c.parent == Encounter.id)
         .order_by(Encounter.date, Encounter.id)
     )
     header = [
