@@ -178,7 +178,7 @@ def _similar_pairs(
             scorer=fuzz.token_sort_ratio,
             score_cutoff=cutoff,
             dtype=np.uint8,
-            workers=-1,
+            workers=-1 if len(ids) > 1000 else 1,  # threads cost more than tiny blocks
         )
         for row, column in zip(*(matrix >= max(cutoff, 1)).nonzero(), strict=True):
             i, j = ids[start + int(row)], ids[int(column)]
