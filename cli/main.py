@@ -24,7 +24,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "me": ("me:me", "Show or set your profile: fields, hourly rate, currency."),
     "event": ("event:event", "Add, list and show events."),
     "log": ("log:log", "Log an encounter, or a whole evening from a file (--batch, --edit)."),
-    "people": ("people:people", "List, show, edit, merge and forget people."),
+    "people": (
+        "people:people",
+        "List, show, edit, merge, forget people; find duplicates.",
+    ),
     "lead": ("lead:lead", "List and update leads."),
     "outcome": ("lead:outcome", "Record what a lead turned into."),
     "followup": ("followup:followup", "List follow-ups and mark them done."),
@@ -35,6 +38,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "report": ("report:report", "Reports: payoff, events, fields, questions, leads, pitches..."),
     "prep": ("report:prep", "Before an event: who you met there and what worked."),
+    "export": ("export:export", "Export the journal as JSON, vCards or a CSV of encounters."),
+    "backup": ("export:backup", "Copy the SQLite journal safely while it is in use."),
 }
 
 

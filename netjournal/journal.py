@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from sqlalchemy import Engine, delete, select
 from sqlalchemy import text as sql_text
@@ -39,6 +39,7 @@ from .errors import (
     NotFound,
 )
 from .events import Events
+from .exchange import ExportStats, ImportStats
 from .followups import FollowUps
 from .leads import Leads, build_lead
 from .models import Encounter, FollowUp, Person, Profile, ProfileField, Question
@@ -341,7 +342,7 @@ class Journal:
             outside_field=spec.outside_field,
             source=text(spec.source, "The source", max_len=50),
             tags=encounter_tags,
-            # Set (even empty) so the returned, detached encounter has them loaded.
+            # Empty collections start loaded, so the returned encounter stays usable.
             questions=[],
             leads=[],
             followups=[],
@@ -514,6 +515,62 @@ class Journal:
 
         with self._read() as session:
             return run(session, name, **params)
+
+    # -- exports, imports and backups -------------------------------------------------------
+
+    def export_json(self, fp: TextIO) -> ExportStats:
+        """Write the whole journal to ``fp`` as one JSON document (see docs/export-format.md).
+
+        Streamed in chunks from one consistent snapshot; :meth:`import_json` reads it back.
+        """
+        from .exchange.json_export import write_json
+
+        try:
+            return write_json(self._engine, fp)
+        except DBAPIError as exc:
+            raise self._database_error(exc) from exc
+
+    def import_json(self, fp: TextIO, *, source_name: str) -> ImportStats:
+        """Load a JSON export into this journal, which must be empty, in one transaction.
+
+        Ids are kept, so the journal becomes exactly the one exported. ``source_name`` (the
+        file name) is used in error messages.
+        """
+        from .exchange.json_import import import_document, read_document
+
+        document = read_document(fp, source_name)
+        with self._write() as session:
+            return import_document(
+                session.connection(), document, source_name, self.location.display
+            )
+
+    def export_vcard(self, fp: TextIO, *, version: str = "3.0") -> ExportStats:
+        """Write every person as a vCard (``version`` 3.0 or 4.0) for address books."""
+        from .exchange.vcard import write_vcards
+
+        with self._read() as session:
+            return write_vcards(session, fp, version=version)
+
+    def export_csv(self, fp: TextIO, *, excel: bool = False) -> ExportStats:
+        """Write one CSV row per encounter for spreadsheets; ``excel`` adds a UTF-8 BOM and
+        neutralises cells that a spreadsheet would run as formulas."""
+        from .exchange.spreadsheet import write_encounters_csv
+
+        with self._read() as session:
+            return write_encounters_csv(session.connection(), fp, excel=excel)
+
+    def backup(
+        self, target: str | os.PathLike[str] | None = None, *, overwrite: bool = False
+    ) -> Path:
+        """A consistent copy of this SQLite journal, safe while others write; returns its path.
+
+        Without ``target`` the copy goes beside the journal as ``NAME.backup-YYYYmmdd-HHMMSS.db``.
+        The file is created 0600. A PostgreSQL journal is backed up with ``pg_dump``: the error
+        raised says how.
+        """
+        from .backup import backup_journal
+
+        return backup_journal(self.location, target, overwrite=overwrite)
 
 
 class _Cache:

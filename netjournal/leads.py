@@ -35,6 +35,7 @@ def build_lead(session: Session, spec: LeadSpec, on: dt.date) -> Lead:
         status=choice(spec.status or "open", LEAD_STATUSES, "lead status"),
         status_changed_on=on,
         tags=tagging.get_or_create(session, spec.tags),
+        outcomes=[],  # loaded even when empty: usable after the session closes
     )
 
 

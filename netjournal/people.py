@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from .validate import NAME_MAX, SHORT_MAX, choice, name, text
 from .vocab import CONTACT_KINDS
 
 if TYPE_CHECKING:
+    from .duplicates import DuplicatePair
     from .journal import Journal
 
 #: Person columns a caller may set, with their maximum length (``None``: free text).
@@ -82,7 +84,7 @@ def add_contact(person: Person, kind: str, value: str, label: str | None = None)
 
 def build_person(display_name: str, **values: Any) -> Person:
     """A validated, not yet saved :class:`Person`."""
-    person = Person()
+    person = Person(contacts=[])  # loaded even when empty: usable after the session closes
     rename(person, display_name)
     set_fields(person, values)
     return person
@@ -257,6 +259,17 @@ class People:
 
     def contacts(self, ref: int | str | Person) -> Sequence[ContactPoint]:
         return self.get(ref).contacts
+
+    def duplicates(self, min_score: int = 80, limit: int = 100) -> builtins.list[DuplicatePair]:
+        """Pairs of people that are probably the same, best first, with a score (0-100) and
+        the reasons (similar names, same organization, shared e-mail or phone...).
+
+        Candidates for ``merge``: nothing is changed. See :mod:`netjournal.duplicates`.
+        """
+        from .duplicates import find_duplicates
+
+        with self._journal._read() as session:
+            return find_duplicates(session, min_score=min_score, limit=limit)
 
 
 def merge_people(session: Session, kept: Person, gone: Person) -> None:

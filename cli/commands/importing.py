@@ -7,12 +7,16 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..app import App
 
-FORMATS = ("vcard", "linkedin", "google", "ical")
+if TYPE_CHECKING:
+    from netjournal.journal import Journal
+
+FORMATS = ("vcard", "linkedin", "google", "ical", "json")
 ALIASES = {"vcf": "vcard", "ics": "ical", "icalendar": "ical", "csv-linkedin": "linkedin"}
 
 
@@ -52,7 +56,8 @@ def import_(
     skip_invalid: bool,
     as_json: bool,
 ) -> None:
-    """Import contacts (vcard, linkedin, google) or events (ical) from FILE.
+    """Import contacts (vcard, linkedin, google) or events (ical) from FILE, or restore a
+    `netjournal export json` file into an empty journal (json).
 
     People already in the journal (same e-mail, profile URL or UID, or same name at the same
     organization) are merged: only new information is added. The file imports completely or
@@ -60,6 +65,9 @@ def import_(
     """
     kind = ALIASES.get(format.lower(), format.lower())
     journal = app.journal()
+    if kind == "json":
+        _import_json(journal, file, dry_run=dry_run)
+        return
     with _progress(not as_json) as progress:
         report = journal.import_file(
             kind,
@@ -94,3 +102,18 @@ def import_(
     for skipped in report.skipped:
         where = f"line {skipped.line}" if skipped.line else "file"
         click.echo(f"  skipped ({where}): {skipped.reason}")
+
+
+def _import_json(journal: Journal, file: Path, *, dry_run: bool) -> None:
+    from netjournal.errors import ImportFormatError, InvalidInput
+
+    if dry_run:
+        raise InvalidInput("--dry-run is for contact and calendar files, not JSON restores.")
+    try:
+        fp = file.open(encoding="utf-8")
+    except OSError as exc:
+        raise ImportFormatError(file.name, None, f"cannot read the file ({exc.strerror})") from exc
+    with fp:
+        stats = journal.import_json(fp, source_name=file.name)
+    held = ", ".join(f"{n} {kind}" for kind, n in stats.counts.items() if n)
+    click.echo(f"{file.name}: restored {held or 'an empty journal'}")

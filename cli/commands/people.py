@@ -9,6 +9,7 @@ import click
 from ..app import App
 from ..complete import person_names
 from ..output import emit, field_lines, heading, output_options, plural, print_json
+from .duplicates import duplicates
 
 PEOPLE_COLUMNS = [
     ("id", "Id"),
@@ -160,3 +161,6 @@ def forget(app: App, person: str, yes: bool) -> None:
         person = str(who.id)
     name = journal.people.forget(person)
     click.echo(f"Forgot {name}.")
+
+
+people.add_command(duplicates, "duplicates")

@@ -1,0 +1,85 @@
+"""``netjournal export FORMAT`` and ``netjournal backup``: getting your data out."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TextIO
+
+import click
+
+from ..app import App
+
+if TYPE_CHECKING:
+    from netjournal.exchange import ExportStats
+
+FORMATS = ("json", "vcard", "csv")
+
+
+@click.command()
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(FORMATS, case_sensitive=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="File to write (created private, mode 0600). Default: standard output.",
+)
+@click.option(
+    "--version",
+    "vcard_version",
+    type=click.Choice(["3.0", "4.0"]),
+    default="3.0",
+    show_default=True,
+    help="vCard version (vcard only).",
+)
+@click.option(
+    "--excel",
+    is_flag=True,
+    help="csv only: add a byte-order mark so Excel reads UTF-8, and quote formula-like cells.",
+)
+@click.pass_obj
+def export(app: App, fmt: str, output: str | None, vcard_version: str, excel: bool) -> None:
+    """Export the journal: the whole of it as JSON (re-importable), people as vCards, or
+    encounters as CSV for spreadsheets."""
+    journal = app.journal(create=False)
+    fmt = fmt.lower()
+    calls: dict[str, Callable[[TextIO], ExportStats]] = {
+        "json": journal.export_json,
+        "vcard": lambda fp: journal.export_vcard(fp, version=vcard_version),
+        "csv": lambda fp: journal.export_csv(fp, excel=excel),
+    }
+    stats = write(calls[fmt], output)
+    if output is not None:
+        counts = ", ".join(f"{n} {name}" for name, n in stats.counts.items())
+        click.echo(f"Exported {counts or 'nothing'} to {output}", err=True)
+
+
+def write(call: Callable[[TextIO], Any], output: str | None) -> Any:
+    """Run ``call`` on a private file (renamed into place when done) or on UTF-8 stdout."""
+    if output is not None:
+        from netjournal.exchange import private_output
+
+        with private_output(output) as fp:
+            return call(fp)
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text-only stream (some embedding): write to it as it is
+        return call(sys.stdout)
+    sys.stdout.flush()
+    stream = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)
+    try:
+        return call(stream)
+    finally:
+        stream.flush()
+        stream.detach()
+
+
+@click.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--overwrite", is_flag=True, help="Replace FILE if it exists.")
+@click.pass_obj
+def backup(app: App, file: str | None, overwrite: bool) -> None:
+    """Copy the SQLite journal safely, even while it is in use (default: a dated file beside
+    it). PostgreSQL journals are backed up with pg_dump; the message says how."""
+    target = app.journal(create=False).backup(file, overwrite=overwrite)
+    click.echo(f"Backup written to {target}")

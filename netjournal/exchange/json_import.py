@@ -1,0 +1,238 @@
+"""Reading a JSON export back into an empty journal, ids and all, in one transaction.
+
+Every value is checked against its column before anything is written, and the database's own
+constraints (kinds, statuses, references between records) refuse the rest; either way the
+error names the file and the record, and nothing is kept. This version refuses a journal that
+already holds data: merging two journals needs id remapping and duplicate handling.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any, TextIO
+
+from sqlalchemy import Connection, Table, insert, text
+from sqlalchemy.exc import DBAPIError
+
+from .. import schema
+from ..errors import ImportFormatError, InvalidInput
+from ..models import utcnow
+from ..text import fold
+from . import ImportStats
+from .json_export import count_rows
+from .jsonformat import (
+    DERIVED,
+    FORMAT,
+    FORMAT_VERSION,
+    PROFILE,
+    PROFILE_FIELDS,
+    SECTIONS,
+    Section,
+    exported_columns,
+    from_json,
+)
+
+BATCH = 1000
+
+
+def read_document(fp: TextIO, source_name: str) -> dict[str, Any]:
+    """Parse ``fp`` and check its header; errors carry the decoder's line number."""
+    try:
+        document = json.load(fp)
+    except json.JSONDecodeError as exc:
+        raise ImportFormatError(source_name, exc.lineno, f"not valid JSON: {exc.msg}") from None
+    except UnicodeDecodeError:
+        raise ImportFormatError(source_name, None, "not UTF-8 text") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ImportFormatError(source_name, None, "not a netjournal JSON export")
+    version = document.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ImportFormatError(
+            source_name,
+            None,
+            f"export format version {version!r} is not supported "
+            f"(this netjournal reads version {FORMAT_VERSION})",
+        )
+    revision = document.get("schema_revision")
+    if revision not in schema.REVISIONS:
+        raise ImportFormatError(
+            source_name,
+            None,
+            f"written by a newer netjournal (schema {revision!r}); upgrade netjournal to read it",
+        )
+    known = {"format", "format_version", "schema_revision", "profile", "profile_fields"}
+    known |= {s.name for s in SECTIONS}
+    unknown = sorted(set(document) - known)
+    if unknown:
+        raise ImportFormatError(source_name, None, f"unknown section(s): {', '.join(unknown)}")
+    return document
+
+
+class _Reader:
+    """Turns the records of one document into rows, naming the record when one is wrong."""
+
+    def __init__(self, source_name: str) -> None:
+        self.source = source_name
+        self.tag_ids: dict[str, int] = {}
+
+    def fail(self, where: str, reason: str) -> ImportFormatError:
+        return ImportFormatError(self.source, None, f"{where}: {reason}")
+
+    def row(
+        self, table: Table, record: Any, where: str, *, extra: Iterable[str] = (), **fixed: Any
+    ) -> dict[str, Any]:
+        if not isinstance(record, dict):
+            raise self.fail(where, "expected an object")
+        columns = exported_columns(table, skip=next(iter(fixed), None))
+        unknown = set(record) - {c.name for c in columns} - set(extra)
+        if unknown:
+            raise self.fail(where, f"unknown field(s) {', '.join(sorted(unknown))}")
+        row: dict[str, Any] = dict(fixed)
+        try:
+            for column in columns:
+                if column.name in record:
+                    row[column.name] = from_json(column, record[column.name])
+                elif column.name in ("created_at", "updated_at"):
+                    row[column.name] = utcnow()
+                elif column.nullable:
+                    row[column.name] = None
+                else:
+                    raise ValueError(f"'{column.name}' is required")
+            for name, derive in DERIVED.get(table.name, {}).items():
+                row[name] = derive(row)
+        except (ValueError, ArithmeticError, InvalidInput) as exc:
+            raise self.fail(where, str(exc)) from None
+        return row
+
+    def tags(self, record: dict[str, Any], where: str) -> list[int]:
+        names = record.get("tags", [])
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise self.fail(where, "'tags' must be a list of tag names")
+        try:
+            return [self.tag_ids[fold(n)] for n in names]
+        except KeyError as exc:
+            raise self.fail(where, f"tag {exc.args[0]!r} is not in the 'tags' section") from None
+
+
+def import_document(
+    connection: Connection, document: dict[str, Any], source_name: str, display: str
+) -> ImportStats:
+    """Insert every record of ``document``; the caller owns the transaction."""
+    held = {name: n for name, n in count_rows(connection).items() if n}
+    if held:
+        summary = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in held.items())
+        raise InvalidInput(
+            f"The journal {display} is not empty ({summary}): a JSON export can only be "
+            "imported into an empty journal; use a new one (netjournal --db NEW.db init)."
+        )
+    reader = _Reader(source_name)
+    counts: dict[str, int] = {}
+    profile = document.get("profile")
+    if profile is not None:
+        _insert(connection, PROFILE, [reader.row(PROFILE, profile, "profile", id=1)], reader)
+    fields = [
+        reader.row(PROFILE_FIELDS, r, w) for w, r in _records(document, "profile_fields", reader)
+    ]
+    _insert(connection, PROFILE_FIELDS, fields, reader)
+    for section in SECTIONS:
+        counts[section.name] = _import_section(connection, document, section, reader)
+    if connection.dialect.name == "postgresql":
+        tables = [PROFILE, PROFILE_FIELDS, *_all_tables()]
+        for table in tables:
+            connection.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM {table.name}"
+                )
+            )
+        # Fresh statistics: without them the planner takes the bulk-loaded tables for empty
+        # ones and picks nested loops that make the next reports crawl.
+        links = [s.tag_link for s in SECTIONS if s.tag_link is not None]
+        connection.execute(text(f"ANALYZE {', '.join(t.name for t in [*tables, *links])}"))
+    return ImportStats(source_name, counts)
+
+
+def _all_tables() -> Iterator[Table]:
+    for section in SECTIONS:
+        yield section.table
+        for child in section.children:
+            yield child.table
+
+
+def _records(document: dict[str, Any], name: str, reader: _Reader) -> Iterator[tuple[str, Any]]:
+    records = document.get(name, [])
+    if not isinstance(records, list):
+        raise reader.fail(name, "expected a list")
+    for index, record in enumerate(records):
+        label = f"{name}[{index}]"
+        if isinstance(record, dict) and isinstance(record.get("id"), int):
+            label += f" (id {record['id']})"
+        yield label, record
+
+
+def _import_section(
+    connection: Connection, document: dict[str, Any], section: Section, reader: _Reader
+) -> int:
+    rows: list[dict[str, Any]] = []
+    links: list[dict[str, Any]] = []
+    children: dict[str, list[dict[str, Any]]] = {c.name: [] for c in section.children}
+    extra = ([] if section.tag_link is None else ["tags"]) + [c.name for c in section.children]
+    count = 0
+
+    def flush() -> None:
+        _insert(connection, section.table, rows, reader, section.name)
+        for child in section.children:
+            _insert(connection, child.table, children[child.name], reader, child.name)
+            children[child.name].clear()
+        if section.tag_link is not None:
+            _insert(connection, section.tag_link, links, reader, f"{section.name} tags")
+        rows.clear()
+        links.clear()
+
+    for where, record in _records(document, section.name, reader):
+        row = reader.row(section.table, record, where, extra=extra)
+        if "id" not in row:
+            raise reader.fail(where, "'id' is required")
+        rows.append(row)
+        if section.name == "tags":
+            reader.tag_ids[row["key"]] = row["id"]
+        if section.tag_link is not None:
+            owner = next(c.name for c in section.tag_link.columns if c.name != "tag_id")
+            ids = reader.tags(record, where)
+            links.extend({owner: row["id"], "tag_id": t} for t in dict.fromkeys(ids))
+        for child in section.children:
+            items = record.get(child.name, [])
+            if not isinstance(items, list):
+                raise reader.fail(where, f"'{child.name}' must be a list")
+            for index, item in enumerate(items):
+                children[child.name].append(
+                    reader.row(
+                        child.table,
+                        item,
+                        f"{where}.{child.name}[{index}]",
+                        **{child.parent_column: row["id"]},
+                    )
+                )
+        count += 1
+        if len(rows) >= BATCH:
+            flush()
+    flush()
+    return count
+
+
+def _insert(
+    connection: Connection,
+    table: Table,
+    rows: Iterable[dict[str, Any]],
+    reader: _Reader,
+    what: str | None = None,
+) -> None:
+    batch = list(rows)
+    if not batch:
+        return
+    try:
+        connection.execute(insert(table), batch)
+    except DBAPIError as exc:
+        reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+        raise reader.fail(what or table.name, f"refused by the journal: {reason}") from None
