@@ -28,6 +28,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from . import db, resolve, schema
+from . import search as searching
 from . import tags as tagging
 from .errors import InvalidInput, JournalUnavailable, NetjournalError, NotFound
 from .events import Events
@@ -35,6 +36,7 @@ from .followups import FollowUps
 from .leads import Leads, build_lead
 from .models import Encounter, FollowUp, Person, Profile, ProfileField, Question
 from .people import People, add_contact, new_person, set_fields
+from .search import Hit
 from .specs import EncounterSpec, as_followup, as_lead, as_question
 from .text import fold, question_key
 from .validate import currency, money, optional_date, parse_date, text
@@ -189,6 +191,9 @@ class Journal:
         with self._engine.connect() as connection:
             driver = connection.connection.driver_connection
             assert driver is not None
+            # Merge the search index into one segment: FTS5 (before SQLite 3.42's
+            # secure-delete) keeps deleted words in old segments until they are merged.
+            driver.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
             driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- profile -------------------------------------------------------------------------
@@ -392,6 +397,47 @@ class Journal:
                 name: session.scalar(select(func.count()).select_from(model)) or 0
                 for name, model in zip(names, models, strict=True)
             }
+
+    # -- search --------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str | None = None,
+        *,
+        kinds: Iterable[str] | str | None = None,
+        event: Any = None,
+        person: Any = None,
+        since: dt.date | str | None = None,
+        until: dt.date | str | None = None,
+        tags: Iterable[str] | str | None = None,
+        lead_kind: str | None = None,
+        lead_status: str | None = None,
+        limit: int = 20,
+    ) -> list[Hit]:
+        """Ranked :class:`~netjournal.search.Hit` s for what a user typed, best first.
+
+        Searches people, events, encounters, questions, leads and outcomes, ignoring case
+        and accents. Words match as prefixes (``pack`` finds "packaging"); ``"a phrase"``,
+        ``-word`` (exclude) and ``OR`` work; any other text is read as words, so no query
+        fails. Filters narrow the hits (``kinds``: person, event, encounter, question, lead,
+        outcome; ``tags``: all of them); with no words the matching items come newest first.
+        """
+        with self._read() as session:
+            return list(
+                searching.search(
+                    session,
+                    query,
+                    kinds=kinds,
+                    event=event,
+                    person=person,
+                    since=since,
+                    until=until,
+                    tags=tags,
+                    lead_kind=lead_kind,
+                    lead_status=lead_status,
+                    limit=limit,
+                )
+            )
 
 
 class _Cache:
