@@ -4,7 +4,7 @@ tests, ``Journal.upgrade``), else on ``sqlalchemy.url`` from the configuration."
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import Connection, create_engine
+from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.pool import NullPool
 
 from netjournal.models import Base
@@ -44,6 +44,10 @@ def run_offline() -> None:
 
 def run_online() -> None:
     connection = config.attributes.get("connection")
+    if isinstance(connection, Engine):  # pytest-alembic hands over an engine
+        with connection.begin() as conn:
+            _run(conn)
+        return
     if connection is not None:
         _run(connection)
         return

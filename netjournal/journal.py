@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -40,6 +40,9 @@ from .search import Hit
 from .specs import EncounterSpec, as_followup, as_lead, as_question
 from .text import fold, question_key
 from .validate import currency, money, optional_date, parse_date, text
+
+if TYPE_CHECKING:
+    from .importers.apply import ImportReport
 
 
 @dataclass(frozen=True)
@@ -299,6 +302,7 @@ class Journal:
             introducer = resolve.person(session, spec.introduced_by)
         if introducer is not None and introducer is person:
             raise InvalidInput("Someone cannot introduce you to themselves.")
+        encounter_tags = tagging.get_or_create(session, spec.tags)
         encounter = Encounter(
             person=person,
             event=event,
@@ -310,8 +314,9 @@ class Journal:
             introduced_by=introducer,
             outside_field=spec.outside_field,
             source=text(spec.source, "The source", max_len=50),
-            tags=tagging.get_or_create(session, spec.tags),
+            tags=encounter_tags,
         )
+        session.add(encounter)
         for position, asked_item in enumerate(spec.questions):
             question = as_question(asked_item)
             asked = text(question.asked, "A question", required=True)
@@ -337,7 +342,6 @@ class Journal:
                     action=action,
                 )
             )
-        session.add(encounter)
         session.flush()
         return encounter
 
@@ -383,6 +387,46 @@ class Journal:
             session.execute(delete(Encounter).where(Encounter.id == encounter_id))
             session.expunge(found)
         self._scrub()
+
+    def import_file(
+        self,
+        format: str,
+        path: str | os.PathLike[str],
+        *,
+        dry_run: bool = False,
+        overwrite: bool = False,
+        skip_invalid: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> ImportReport:
+        """Import people (``vcard``, ``linkedin``, ``google``) or events (``ical``) from a file.
+
+        Duplicates of people or events already known are merged (new information only;
+        ``overwrite`` lets the file win). The file imports completely or not at all; with
+        ``skip_invalid`` the bad records are listed in the report and the rest imports.
+        ``dry_run`` reports exactly what would happen and writes nothing.
+        """
+        from .importers import parse_file
+        from .importers.apply import DryRun, ImportReport, apply_events, apply_people
+
+        parsed = parse_file(format, path, skip_invalid=skip_invalid)
+        report = ImportReport(file=str(path), dry_run=dry_run, skipped=list(parsed.skipped))
+        try:
+            with self._write() as session:
+                options = {"overwrite": overwrite, "skip_invalid": skip_invalid}
+                apply_people(session, parsed.people, report, progress=progress, **options)
+                apply_events(
+                    session,
+                    parsed.events,
+                    report,
+                    default_currency=self._currency(session),
+                    progress=progress,
+                    **options,
+                )
+                if dry_run:
+                    raise DryRun
+        except DryRun:
+            pass
+        return report
 
     def counts(self) -> dict[str, int]:
         """How many rows of each kind the journal holds (people, events, encounters...)."""

@@ -10,8 +10,6 @@ Names and fields carry a folded ``*_key`` column (lower case, no accents) so tha
 are accent-insensitive and indexable on every backend.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -143,7 +141,7 @@ class Person(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
-    contacts: Mapped[list[ContactPoint]] = relationship(
+    contacts: Mapped[list["ContactPoint"]] = relationship(
         back_populates="person",
         cascade="all, delete-orphan",
         passive_deletes=True,
@@ -151,13 +149,13 @@ class Person(Base):
         order_by="ContactPoint.id",
     )
     tags: Mapped[list[Tag]] = relationship(secondary=person_tags, lazy="selectin", order_by=Tag.key)
-    encounters: Mapped[list[Encounter]] = relationship(
+    encounters: Mapped[list["Encounter"]] = relationship(
         back_populates="person",
         cascade="all, delete-orphan",
         passive_deletes=True,
         foreign_keys="Encounter.person_id",
     )
-    followups: Mapped[list[FollowUp]] = relationship(
+    followups: Mapped[list["FollowUp"]] = relationship(
         back_populates="person", cascade="all, delete-orphan", passive_deletes=True
     )
 
@@ -189,7 +187,7 @@ class ContactPoint(Base):
     value_key: Mapped[str] = mapped_column(String(500))
     label: Mapped[str | None] = mapped_column(String(100))
 
-    person: Mapped[Person] = relationship(back_populates="contacts")
+    person: Mapped["Person"] = relationship(back_populates="contacts")
 
     def __repr__(self) -> str:
         return f"ContactPoint({self.kind}={self.value!r})"
@@ -257,31 +255,31 @@ class Encounter(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
-    person: Mapped[Person] = relationship(
+    person: Mapped["Person"] = relationship(
         back_populates="encounters", foreign_keys=[person_id], lazy="joined"
     )
-    event: Mapped[Event | None] = relationship(lazy="joined")
-    introduced_by: Mapped[Person | None] = relationship(
+    event: Mapped["Event | None"] = relationship(lazy="joined")
+    introduced_by: Mapped["Person | None"] = relationship(
         foreign_keys=[introduced_by_id], lazy="joined"
     )
     tags: Mapped[list[Tag]] = relationship(
         secondary=encounter_tags, lazy="selectin", order_by=Tag.key
     )
-    questions: Mapped[list[Question]] = relationship(
+    questions: Mapped[list["Question"]] = relationship(
         back_populates="encounter",
         cascade="all, delete-orphan",
         passive_deletes=True,
         lazy="selectin",
         order_by="Question.position",
     )
-    leads: Mapped[list[Lead]] = relationship(
+    leads: Mapped[list["Lead"]] = relationship(
         back_populates="encounter",
         cascade="all, delete-orphan",
         passive_deletes=True,
         lazy="selectin",
         order_by="Lead.id",
     )
-    followups: Mapped[list[FollowUp]] = relationship(
+    followups: Mapped[list["FollowUp"]] = relationship(
         back_populates="encounter", passive_deletes=True, lazy="selectin", order_by="FollowUp.id"
     )
 
@@ -305,7 +303,7 @@ class Question(Base):
     asked_key: Mapped[str] = mapped_column(Text)  # folded, punctuation-free: groups repeats
     learned: Mapped[str | None] = mapped_column(Text)
 
-    encounter: Mapped[Encounter] = relationship(back_populates="questions")
+    encounter: Mapped["Encounter"] = relationship(back_populates="questions")
 
     def __repr__(self) -> str:
         return f"Question({self.asked!r})"
@@ -331,8 +329,8 @@ class Lead(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
-    encounter: Mapped[Encounter] = relationship(back_populates="leads")
-    outcomes: Mapped[list[Outcome]] = relationship(
+    encounter: Mapped["Encounter"] = relationship(back_populates="leads")
+    outcomes: Mapped[list["Outcome"]] = relationship(
         back_populates="lead",
         cascade="all, delete-orphan",
         passive_deletes=True,
@@ -362,7 +360,7 @@ class Outcome(Base):
     kind: Mapped[str] = mapped_column(String(20), default="other")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
-    lead: Mapped[Lead] = relationship(back_populates="outcomes")
+    lead: Mapped["Lead"] = relationship(back_populates="outcomes")
 
     def __repr__(self) -> str:
         return f"Outcome(id={self.id}, {self.kind}, {self.value} {self.currency})"
@@ -382,8 +380,8 @@ class FollowUp(Base):
     done_on: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
-    person: Mapped[Person] = relationship(back_populates="followups", lazy="joined")
-    encounter: Mapped[Encounter | None] = relationship(back_populates="followups")
+    person: Mapped["Person"] = relationship(back_populates="followups", lazy="joined")
+    encounter: Mapped["Encounter | None"] = relationship(back_populates="followups")
 
     def __repr__(self) -> str:
         return f"FollowUp(id={self.id}, {self.due}, {self.action!r})"

@@ -7,8 +7,8 @@ files without a database.
 
 from __future__ import annotations
 
-import datetime as dt
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass
 
 
@@ -28,6 +28,7 @@ class PersonRecord:
     family_name: str | None = None
     organization: str | None = None
     title: str | None = None
+    # ``field`` is a record attribute, which is why dataclasses.field is spelled out here.
     field: str | None = None
     location: str | None = None
     notes: str | None = None

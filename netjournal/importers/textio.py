@@ -1,0 +1,157 @@
+"""Turn an export file's bytes into text, and guess how a CSV export is delimited.
+
+Exports reach us from phones, spreadsheets and web apps: UTF-8 with or without a BOM,
+UTF-16 from Excel's "Unicode text", cp1252 from French or German Excel, ``;`` instead of ``,``
+where the decimal separator is a comma. Every parser goes through here so that the guessing
+lives in one place and a file that is not text at all fails with a clear message.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from netjournal.errors import ImportFormatError
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    # UTF-32 first: its LE BOM starts with the UTF-16 LE one.
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# Among letters, the share that may be non-ASCII for cp1252 to be believed: French or German
+# text has a few accented letters per word, while Cyrillic or Greek bytes read as cp1252
+# turn whole words into accented Latin letters.
+_MAX_NON_ASCII_LETTERS = 0.3
+
+_LINE_BREAK = re.compile(r"\r*\n|\r")
+
+
+def read_text(path: str | Path) -> str:
+    """Read ``path`` and decode it (see :func:`decode_bytes`); errors name the file."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise ImportFormatError(p.name, None, f"cannot read the file ({exc.strerror})") from exc
+    return decode_bytes(data, name=p.name)
+
+
+def decode_bytes(data: bytes, *, name: str = "<data>") -> str:
+    """Decode an export: BOM, then strict UTF-8, then cp1252, then charset-normalizer.
+
+    The BOM is removed. cp1252 is tried before the statistical guess because short Western
+    spreadsheet exports are exactly where charset-normalizer hesitates (it reads French
+    cp1252 as cp1250, turning "è" into "č").
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise ImportFormatError(
+                    name, None, f"the file starts with a {encoding} BOM but is not {encoding}"
+                ) from exc
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" not in data:
+        text = _try_cp1252(data)
+        if text is not None:
+            return text
+    return _guess(data, name)
+
+
+def _try_cp1252(data: bytes) -> str | None:
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:  # one of the five bytes cp1252 leaves undefined
+        return None
+    letters = [c for c in text if c.isalpha()]
+    non_ascii = sum(1 for c in letters if not c.isascii())
+    if letters and non_ascii / len(letters) > _MAX_NON_ASCII_LETTERS:
+        return None
+    return text
+
+
+def _guess(data: bytes, name: str) -> str:
+    from charset_normalizer import from_bytes  # imported late: only odd files need it
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise ImportFormatError(name, None, "not a text file (its encoding cannot be recognised)")
+    text = str(best)
+    if "\x00" in text:
+        raise ImportFormatError(name, None, "not a text file (it contains binary data)")
+    return text
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on any line break (LF, CRLF, CR, and the CR CR LF some iPhone exports write)."""
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def sniff_delimiter(text: str) -> str:
+    """Guess whether a CSV export uses ``,`` or ``;`` (French spreadsheets write ``;``).
+
+    :class:`csv.Sniffer` is asked first, restricted to those two; when it cannot decide, the
+    one that splits the first lines into more fields wins, and ``,`` wins a tie.
+    """
+    sample = "\n".join(split_lines(text[:65536])[:50])
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;").delimiter
+    except csv.Error:
+        delimiter = ""
+    counts = {d: _widest_row(sample, d) for d in ",;"}
+    if delimiter not in counts or counts[delimiter] <= 1 < max(counts.values()):
+        delimiter = ";" if counts[";"] > counts[","] else ","
+    return delimiter
+
+
+def _widest_row(sample: str, delimiter: str) -> int:
+    try:
+        rows = csv.reader(io.StringIO(sample), delimiter=delimiter)
+        return max((len(r) for r in rows), default=0)
+    except csv.Error:
+        return 0
+
+
+def csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(line, fields)`` for each CSV record; ``line`` is the physical line it starts on.
+
+    Quoted fields may hold line breaks, so a record can span several lines; blank lines are
+    skipped.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    previous = 0
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise CsvSyntaxError(previous + 1, str(exc)) from exc
+        start = previous + 1
+        previous = reader.line_num
+        if fields and any(f.strip() for f in fields):
+            yield start, fields
+
+
+class CsvSyntaxError(Exception):
+    """Raised by :func:`csv_rows`; parsers turn it into an ImportFormatError for their file."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line = line
+        self.reason = reason

@@ -1,0 +1,54 @@
+"""Several processes logging into one journal at once: nothing lost, nothing fails."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+from netjournal import Journal
+
+WORKERS = 8
+PER_WORKER = 250
+
+WORKER = textwrap.dedent(
+    """
+    import sys
+    from netjournal import Journal
+
+    url, worker, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    with Journal.open(url) as journal:
+        for i in range(count):
+            journal.log(
+                f"Worker {worker} person {i % 25}",
+                notes=f"encounter {i}",
+                tags=["concurrency", f"w{worker}"],
+                leads=[("advice", f"lead {worker}-{i}")] if i % 10 == 0 else [],
+            )
+    """
+)
+
+
+def test_eight_processes_log_2000_encounters_without_error(journal_url: str) -> None:
+    with Journal.open(journal_url):  # schema created once, before the race
+        pass
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, journal_url, str(w), str(PER_WORKER)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for w in range(WORKERS)
+    ]
+    failures = []
+    for proc in procs:
+        _, err = proc.communicate(timeout=300)
+        if proc.returncode != 0:
+            failures.append(err.strip().splitlines()[-1] if err.strip() else proc.returncode)
+    assert failures == []
+    with Journal.open(journal_url) as journal:
+        counts = journal.counts()
+    assert counts["encounters"] == WORKERS * PER_WORKER
+    assert counts["people"] == WORKERS * 25
+    assert counts["leads"] == WORKERS * PER_WORKER // 10

@@ -1,0 +1,123 @@
+"""Migrations: pytest-alembic's standard checks on SQLite and PostgreSQL, plus the schema gate."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytest_alembic.tests import (  # noqa: F401  (collected as tests here)
+    test_model_definitions_match_ddl,
+    test_single_head_revision,
+    test_up_down_consistency,
+    test_upgrade,
+)
+from sqlalchemy import Engine, create_engine, text
+
+from netjournal import Journal, schema
+from netjournal.errors import JournalUnavailable, SchemaOutOfDate, SchemaTooNew
+
+
+@pytest.fixture
+def alembic_config() -> object:
+    return schema.alembic_config()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def alembic_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        engine = create_engine(f"sqlite:///{tmp_path / 'alembic.db'}")
+        yield engine
+        engine.dispose()
+        return
+    server = request.getfixturevalue("pg_server_url")
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    name = f"nj_alembic_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = create_engine(admin.url.set(database=name))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_head_constant_matches_the_migration_scripts() -> None:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(schema.alembic_config())
+    assert script.get_current_head() == schema.HEAD
+    ordered = [rev.revision for rev in script.walk_revisions()][::-1]
+    assert tuple(ordered) == schema.REVISIONS
+
+
+def _set_revision(url: str, revision: str) -> None:
+    engine = create_engine(url if "://" in url else f"sqlite:///{url}")
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = :r"), {"r": revision})
+    engine.dispose()
+
+
+def test_a_newer_journal_is_refused_untouched(journal_url: str) -> None:
+    with Journal.open(journal_url) as journal:
+        journal.log("Ada Lovelace")
+    _set_revision(journal_url, "9999")
+    with pytest.raises(SchemaTooNew, match="newer netjournal"):
+        Journal.open(journal_url)
+    with pytest.raises(SchemaTooNew):
+        Journal.upgrade(journal_url)
+    status = Journal.schema_status(journal_url)
+    assert status.current == "9999" and not status.up_to_date
+
+
+@pytest.mark.skipif(len(schema.REVISIONS) < 2, reason="needs a schema older than head")
+def test_an_older_journal_must_be_upgraded_and_keeps_its_data(tmp_path: Path) -> None:
+    from alembic import command
+
+    path = tmp_path / "old.db"
+    old = schema.REVISIONS[0]
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        command.upgrade(schema.alembic_config(conn), old)
+        conn.execute(
+            text(
+                "INSERT INTO people (display_name, name_key, created_at, updated_at) "
+                "VALUES ('Ada Lovelace', 'ada lovelace', '2026-01-01', '2026-01-01')"
+            )
+        )
+    engine.dispose()
+    with pytest.raises(SchemaOutOfDate, match="netjournal db upgrade"):
+        Journal.open(path)
+    backup = Journal.upgrade(path)
+    assert backup is not None and backup.exists()
+    assert backup.stat().st_mode & 0o777 == 0o600
+    with Journal.open(path) as journal:
+        assert journal.people.get("ada").display_name == "Ada Lovelace"
+
+
+def test_a_file_that_is_not_a_database_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"just some text, not SQLite" * 100)
+    before = path.read_bytes()
+    with pytest.raises(JournalUnavailable, match="not a netjournal journal"):
+        Journal.open(path)
+    assert path.read_bytes() == before
+
+
+def test_a_foreign_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE stuff (id INTEGER PRIMARY KEY)"))
+    engine.dispose()
+    with pytest.raises(JournalUnavailable, match="not a netjournal journal"):
+        Journal.open(path)
+
+
+def test_a_directory_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(JournalUnavailable, match="is a directory"):
+        Journal.open(tmp_path)
