@@ -408,7 +408,7 @@ class Journal:
         from .importers import parse_file
         from .importers.apply import DryRun, ImportReport, apply_events, apply_people
 
-        parsed = parse_file(format, path, skip_invalid=skip_invalid)
+        parsed = parse_file(format, Path(path), skip_invalid=skip_invalid)
         report = ImportReport(file=str(path), dry_run=dry_run, skipped=list(parsed.skipped))
         try:
             with self._write() as session:

@@ -22,7 +22,8 @@ from . import query as q
 from . import resolve
 from .errors import InvalidInput
 from .text import fold as key_fold
-from .validate import choice, optional_date, tags as clean_tags
+from .validate import choice, optional_date
+from .validate import tags as clean_tags
 from .vocab import LEAD_KINDS, LEAD_STATUSES
 
 KINDS = ("person", "event", "encounter", "question", "lead", "outcome")

@@ -50,7 +50,9 @@ SOURCES = {
     "lead": "leads",
     "outcome": "outcomes",
 }
-ALL_COLUMNS = "id, kind, ref_id, person_id, event_id, encounter_id, lead_id, date, head, body, context"
+ALL_COLUMNS = (
+    "id, kind, ref_id, person_id, event_id, encounter_id, lead_id, date, head, body, context"
+)
 DOC_COLUMNS = (
     "person_id",
     "event_id",
@@ -322,7 +324,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     dialect = op.get_bind().dialect.name
     for name, _event, table, _condition, _statements in _triggers(dialect):
-        op.execute(f"DROP TRIGGER IF EXISTS {name}" + ("" if dialect == "sqlite" else f" ON {table}"))
+        op.execute(
+            f"DROP TRIGGER IF EXISTS {name}" + ("" if dialect == "sqlite" else f" ON {table}")
+        )
         if dialect == "postgresql":
             op.execute(f"DROP FUNCTION IF EXISTS {name}()")
     for kind in SOURCES:
