@@ -20,6 +20,7 @@ from netjournal.errors import NetjournalError
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("db:init", "Create the journal and print where it is."),
     "db": ("db:db", "Inspect and upgrade the journal's schema."),
+    "search": ("search:search", "Search people, events, encounters, questions and leads."),
 }
 
 

@@ -294,3 +294,50 @@ def test_follow_up_and_dont_match_what_was_written(filled: Journal) -> None:
     assert people_of(filled.search("follow-up")) == {"Marc Petit"}
     filled.log("Dora", notes="I don't think so")
     assert people_of(filled.search("don't")) == {"Dora"}
+
+
+def _raw_bytes(path: str) -> bytes:
+    import os
+
+    found = b""
+    for suffix in ("", "-wal", "-journal"):
+        if os.path.exists(path + suffix):
+            with open(path + suffix, "rb") as handle:
+                found += handle.read()
+    return found
+
+
+@pytest.mark.parametrize("how", ["forget", "delete_encounter"])
+def test_forgotten_words_leave_the_sqlite_files(sqlite_journal: Journal, how: str) -> None:
+    """Not just unsearchable: gone from the database and WAL bytes, index included."""
+    import sqlite3
+
+    secret = ["Qwyxtrand", "Blorfendip", "Zarquonia", "Plimsovert", "Grunthos"]
+    for i in range(30):  # enough rows that the index has several segments to merge
+        sqlite_journal.log(f"Bystander {i}", notes=f"ordinary notes number {i} about boxes")
+    person = sqlite_journal.people.add("Qwyxtrand Blorfendip", organization="Zarquonia")
+    encounter = sqlite_journal.log(
+        person.id,
+        notes="Plimsovert plans",
+        questions=[("Grunthos?", "Grunthos again")],
+        leads=[("advice", "Plimsovert advice")],
+    )
+    for i in range(30):
+        sqlite_journal.log(f"Later {i}", notes=f"more ordinary notes {i}")
+    path = str(sqlite_journal.location.path)
+    raw = _raw_bytes(path).lower()
+    assert all(word.lower().encode() in raw for word in secret)  # the check can fail
+    if how == "forget":
+        sqlite_journal.people.forget(person.id)
+    else:
+        sqlite_journal.delete_encounter(encounter.id)
+        secret = ["Plimsovert", "Grunthos"]
+    for word in secret:
+        assert sqlite_journal.search(word) == []
+    raw = _raw_bytes(path).lower()
+    leaks = [word for word in secret if word.lower().encode() in raw]
+    assert leaks == []
+    with sqlite3.connect(path) as check:  # and the index is still sound
+        assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        check.execute("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')")
+    assert len(sqlite_journal.search("ordinary", limit=100)) == 60

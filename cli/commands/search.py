@@ -1,0 +1,145 @@
+"""``netjournal search``: find people, events, encounters, questions, leads and outcomes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from netjournal.vocab import LEAD_KINDS, LEAD_STATUSES
+
+from ..app import App
+
+if TYPE_CHECKING:
+    from netjournal.search import Hit
+
+KIND_CHOICES = ("person", "event", "encounter", "question", "lead", "outcome")
+
+
+@click.command()
+@click.argument("query", required=False, default="")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(KIND_CHOICES),
+    help="Only hits of this kind (repeatable).",
+)
+@click.option("--event", help="Only what happened at this event (name or id).")
+@click.option("--person", help="Only what concerns this person (name or id).")
+@click.option("--since", help="From this date (2026-11-20, 'last month'...).")
+@click.option("--until", help="Up to this date.")
+@click.option(
+    "--tag", "tags", multiple=True, help="Only items with this tag (repeatable: all of them)."
+)
+@click.option(
+    "--lead-kind",
+    type=click.Choice(LEAD_KINDS),
+    help="Only leads (and their outcomes) of this kind.",
+)
+@click.option(
+    "--status",
+    type=click.Choice(LEAD_STATUSES),
+    help="Only leads (and their outcomes) with this status.",
+)
+@click.option(
+    "--limit",
+    default=20,
+    show_default=True,
+    type=click.IntRange(1, 1000),
+    help="How many hits at most.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+@click.pass_obj
+def search(
+    app: App,
+    query: str,
+    kinds: tuple[str, ...],
+    event: str | None,
+    person: str | None,
+    since: str | None,
+    until: str | None,
+    tags: tuple[str, ...],
+    lead_kind: str | None,
+    status: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Search the journal for QUERY, best matches first.
+
+    Case and accents do not matter; words match as prefixes (pack finds packaging).
+    Use "quoted phrases", -word to exclude and OR between alternatives. With no QUERY,
+    the items matching the options are listed newest first.
+    """
+    hits = app.journal(create=False).search(
+        query,
+        kinds=kinds or None,
+        event=event,
+        person=person,
+        since=since,
+        until=until,
+        tags=tags or None,
+        lead_kind=lead_kind,
+        lead_status=status,
+        limit=limit,
+    )
+    if as_json:
+        click.echo(json.dumps([_as_dict(hit) for hit in hits], ensure_ascii=False, indent=2))
+    else:
+        _table(hits)
+
+
+def _as_dict(hit: Hit) -> dict[str, object]:
+    return {
+        "kind": hit.kind,
+        "id": hit.id,
+        "person_id": hit.person_id,
+        "person": hit.person,
+        "event_id": hit.event_id,
+        "event": hit.event,
+        "encounter_id": hit.encounter_id,
+        "date": hit.date.isoformat() if hit.date else None,
+        "snippet": hit.snippet,
+        "text": hit.text,
+        "spans": [list(span) for span in hit.spans],
+        "score": round(hit.score, 6),
+    }
+
+
+def _table(hits: list[Hit]) -> None:
+    if not hits:
+        click.echo("No matches.")
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    tty = sys.stdout.isatty()
+    # On a terminal the matched words are styled; in a pipe they are marked **like this**.
+    console = Console(highlight=False, no_color=not tty, width=None if tty else 200)
+    table = Table(box=None, pad_edge=False, header_style="bold" if tty else "")
+    for column in ("kind", "id", "date", "person", "event", "match"):
+        table.add_column(column, overflow="fold", no_wrap=column in ("kind", "id", "date"))
+    for hit in hits:
+        snippet = Text(hit.text)
+        if tty:
+            for start, end in hit.spans:
+                snippet.stylize("bold yellow", start, end)
+        else:
+            snippet = Text(hit.marked())
+        table.add_row(
+            hit.kind,
+            str(hit.id),
+            hit.date.isoformat() if hit.date else "",
+            hit.person or "",
+            hit.event or "",
+            snippet,
+        )
+    if tty:
+        console.print(table)
+        return
+    with console.capture() as captured:
+        console.print(table)
+    click.echo("\n".join(line.rstrip() for line in captured.get().splitlines()))
