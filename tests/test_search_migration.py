@@ -37,15 +37,15 @@ def test_upgrade_backfills_and_downgrade_removes(empty_url: str) -> None:
         command.upgrade(schema.alembic_config(conn), "0001")
         conn.execute(
             text(
-                "INSERT INTO people (id, display_name, name_key, organization, created_at, "
-                "updated_at) VALUES (1, 'Hélène Dubois', 'helene dubois', 'Emballix', "
+                "INSERT INTO people (display_name, name_key, organization, created_at, "
+                "updated_at) VALUES ('Hélène Dubois', 'helene dubois', 'Emballix', "
                 "'2026-01-01', '2026-01-01')"
             )
         )
         conn.execute(
             text(
-                "INSERT INTO encounters (id, person_id, date, notes, pitched, created_at, "
-                "updated_at) VALUES (1, 1, '2026-02-03', 'Un réseau de fournisseurs', false, "
+                "INSERT INTO encounters (person_id, date, notes, pitched, created_at, "
+                "updated_at) VALUES (1, '2026-02-03', 'Un réseau de fournisseurs', false, "
                 "'2026-02-03', '2026-02-03')"
             )
         )
