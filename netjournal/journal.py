@@ -14,6 +14,7 @@ it returns (their columns and the collections shown in :mod:`netjournal.models` 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, delete, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -274,7 +276,36 @@ class Journal:
             session.flush()
             return logged
 
-    def _log_one(self, session: Session, spec: EncounterSpec, cache: _Cache) -> Encounter:
+    def bulk_log(self, specs: Iterable[EncounterSpec], *, chunk: int = 5000) -> int:
+        """Log a large number of encounters quickly; returns how many were logged.
+
+        Each ``chunk`` of specs is one transaction, written with batched inserts (no
+        per-row round trip): a failing spec rolls back its own chunk only, the chunks
+        before it stay written. Use :meth:`log_many` when the whole batch must be atomic.
+        A name seen earlier in the same call means the same person (no lookup).
+        """
+        if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
+            raise InvalidInput("The chunk size must be a positive whole number.")
+        cache = _Cache()
+        total = 0
+        iterator = iter(specs)
+        while batch := list(itertools.islice(iterator, chunk)):
+            with self._write() as session, session.no_autoflush:
+                logged = []
+                for spec in batch:
+                    try:
+                        logged.append(self._log_one(session, spec, cache, flush=False))
+                    except NetjournalError as exc:
+                        where = spec.line if spec.line is not None else total + 1
+                        raise type(exc)(f"line {where}: {exc}") from exc
+                    total += 1
+                _number(session, logged)
+            cache.carry_over()
+        return total
+
+    def _log_one(
+        self, session: Session, spec: EncounterSpec, cache: _Cache, *, flush: bool = True
+    ) -> Encounter:
         event = None
         if spec.event is not None and spec.event != "":
             event = cache.event(session, spec.event)
@@ -299,7 +330,10 @@ class Journal:
             add_contact(person, "phone", spec.phone)
         introducer = None
         if spec.introduced_by is not None and spec.introduced_by != "":
-            introducer = resolve.person(session, spec.introduced_by)
+            known = None
+            if isinstance(spec.introduced_by, str):  # maybe met earlier in this batch
+                known = cache.people.get(fold(spec.introduced_by))
+            introducer = known or resolve.person(session, spec.introduced_by)
         if introducer is not None and introducer is person:
             raise InvalidInput("Someone cannot introduce you to themselves.")
         encounter_tags = tagging.get_or_create(session, spec.tags)
@@ -342,7 +376,8 @@ class Journal:
                     action=action,
                 )
             )
-        session.flush()
+        if flush:
+            session.flush()
         return encounter
 
     def encounter(self, encounter_id: int) -> Encounter:
@@ -490,12 +525,24 @@ class _Cache:
     def __init__(self) -> None:
         self.people: dict[str, Person] = {}
         self.events: dict[str, Any] = {}
+        self.person_ids: dict[str, int] = {}  # people of earlier transactions (bulk_log)
+
+    def carry_over(self) -> None:
+        """Keep the names, drop the objects: the next transaction reloads them by id."""
+        self.person_ids.update((key, person.id) for key, person in self.people.items())
+        self.people.clear()
+        self.events.clear()
 
     def person(self, session: Session, ref: Any) -> Person | None:
         if isinstance(ref, str) and resolve.as_id(ref) is None:
             key = fold(ref)
             if key in self.people:
                 return self.people[key]
+            if key in self.person_ids:
+                known = session.get(Person, self.person_ids[key])
+                if known is not None:
+                    self.people[key] = known
+                    return known
             found = resolve.person(session, ref, create_if_missing=True)
             if found is not None:
                 self.people[key] = found
@@ -507,6 +554,50 @@ class _Cache:
         if key not in self.events:
             self.events[key] = resolve.event(session, ref)
         return self.events[key]
+
+
+def _number(session: Session, encounters: list[Encounter]) -> None:
+    """Give the new rows of a bulk chunk their ids, in logging order, before the flush.
+
+    With the keys known the ORM writes each table with one ``executemany`` instead of one
+    ``INSERT ... RETURNING`` per row (SQLite offers no ordered multi-row RETURNING). Ids come
+    from the sequences on PostgreSQL; on SQLite the write transaction holds the database
+    lock, so the numbers after the current maximum are ours.
+    """
+    rows: dict[Any, list[Any]] = {}
+
+    def add(obj: Any) -> None:
+        if obj.id is None and obj not in seen:
+            seen.add(obj)
+            rows.setdefault(type(obj), []).append(obj)
+
+    seen: set[Any] = set()
+    for encounter in encounters:
+        if encounter.person.id is None:
+            add(encounter.person)
+            for contact in encounter.person.contacts:
+                add(contact)
+        add(encounter)
+        for child in (*encounter.questions, *encounter.leads, *encounter.followups):
+            add(child)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    for model, objects in rows.items():
+        table = model.__table__.name
+        if postgres:
+            ids = list(
+                session.scalars(
+                    sql_text(
+                        "SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                        "FROM generate_series(1, :n)"
+                    ),
+                    {"table": table, "n": len(objects)},
+                )
+            )
+        else:
+            start = session.scalar(sql_text(f"SELECT coalesce(max(id), 0) FROM {table}")) or 0
+            ids = list(range(start + 1, start + 1 + len(objects)))
+        for obj, new_id in zip(objects, ids, strict=True):
+            obj.id = new_id
 
 
 def _first_line(exc: Exception) -> str:
