@@ -23,27 +23,32 @@ from netjournal import Journal
 from netjournal.specs import EncounterSpec, LeadSpec
 from netjournal.vocab import LEAD_KINDS
 
-FIRST = (
+
+def _split(text: str) -> list[str]:
+    return text.split()
+
+
+FIRST = _split(
     "Hélène Zoé Marc Paul Camille Léa Chloé Émile Jérôme François Agnès Björn Ana Sofia "
     "Noah Liam Olivia Emma Ava Lucas Hugo Inès Manon Théo Nathan Sarah Maël Aurélie Céline "
     "Raphaël Gaëlle Anaïs Benoît Cécile Priya Kenji Mei Tomás Joaquín Dmitri Ingrid Oskar"
-).split()
-LAST = (
+)
+LAST = _split(
     "Dubois Martin Petit Durand Leroy Moreau Simon Laurent Lefèvre Michel Garcia Müller "
     "Smith Johnson Brown Taylor Wilson Nguyen Rossi Ferrari Novak Kowalski Jensen Silva "
     "Fontaine Chevalier Robin Gauthier Perrin Morel Girard André Mercier Dupont Lambert "
     "Bonnet François Faure Rousseau Blanc Guérin Boyer Garnier Chevallier Clément Lucas"
-).split()
-ORGS = (
+)
+ORGS = _split(
     "Emballix Brightwave Atelier-Cœur Nordlys Tidewave Carto&Co Logistika Verdure Octave "
     "Pixelmine Quantiq Boulangerie-Réunie Helios Maison-Ferrand Scalewise Rivière-Conseil"
-).split()
-FIELDS = (
+)
+FIELDS = _split(
     "packaging logistics fintech design recruiting legal accounting marketing robotics "
     "biotech retail énergie agriculture éducation santé immobilier"
-).split()
-CITIES = "Lyon Paris Nantes Lille Bordeaux Genève Bruxelles London Berlin Montréal".split()
-TOPICS = "Tech Startup Packaging Logistique Design Fintech Climate Data Café Réseau".split()
+)
+CITIES = _split("Lyon Paris Nantes Lille Bordeaux Genève Bruxelles London Berlin Montréal")
+TOPICS = _split("Tech Startup Packaging Logistique Design Fintech Climate Data Café Réseau")
 KINDS = ("meetup", "conference", "trade show", "dinner", "online", "other")
 SENTENCES_EN = (
     "She is looking for a {w} supplier and asked about our {w} process.",
@@ -68,8 +73,8 @@ QUESTIONS = (
 )
 # A long-tailed vocabulary: word i is drawn with weight 1/(i+1).
 VOCAB = [
-    *"cardboard pallets shipping invoices hiring pricing onboarding packaging compliance".split(),
-    *"emballage carton livraison facturation recrutement tarifs conformité logistique".split(),
+    *_split("cardboard pallets shipping invoices hiring pricing onboarding packaging compliance"),
+    *_split("emballage carton livraison facturation recrutement tarifs conformité logistique"),
     *(f"{stem}{i}" for i in range(4000) for stem in ("mot", "term")),
 ]
 CUMULATIVE = list(itertools.accumulate(1 / (i + 1) for i in range(len(VOCAB))))

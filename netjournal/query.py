@@ -16,6 +16,7 @@ have :data:`MIN_PREFIX` characters; quoted phrases match exactly.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -48,23 +49,13 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
 
 
-def _is_token_char(char: str) -> bool:
-    category = unicodedata.category(char)
-    return category[0] in "LN" or category == "Co"
+_WORD = re.compile(r"[^\W_]+")  # letters and digits, any script
 
 
 def token_spans(text: str) -> Iterator[tuple[int, int]]:
     """``(start, end)`` of each word of ``text`` (runs of letters and digits)."""
-    start = -1
-    for index, char in enumerate(text):
-        if _is_token_char(char) or (start >= 0 and unicodedata.category(char) == "Mn"):
-            if start < 0:
-                start = index
-        elif start >= 0:
-            yield start, index
-            start = -1
-    if start >= 0:
-        yield start, len(text)
+    for match in _WORD.finditer(text):
+        yield match.span()
 
 
 def tokens(text: str) -> list[str]:
