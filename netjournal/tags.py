@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from .models import Tag
@@ -23,12 +21,21 @@ def get_or_create(session: Session, names: Iterable[str] | str | None) -> list[T
     wanted = {fold(n): n for n in clean_tags(names)}
     if not wanted:
         return []
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(
-        insert(Tag)
-        .values([{"name": n, "key": k} for k, n in wanted.items()])
-        .on_conflict_do_nothing(index_elements=["key"])
-    )
+    # Imported here: the PostgreSQL dialect module pulls in asyncio and costs a SQLite
+    # command ~80 ms of start-up.
+    values = [{"name": n, "key": k} for k, n in wanted.items()]
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        session.execute(
+            pg_insert(Tag).values(values).on_conflict_do_nothing(index_elements=["key"])
+        )
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        session.execute(
+            sqlite_insert(Tag).values(values).on_conflict_do_nothing(index_elements=["key"])
+        )
     rows = {t.key: t for t in session.scalars(select(Tag).where(Tag.key.in_(wanted)))}
     return [rows[k] for k in wanted]
 

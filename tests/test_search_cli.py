@@ -103,3 +103,14 @@ def test_errors_are_one_line(capsys: pytest.CaptureFixture[str], url: str) -> No
     assert code == 2
     code, _, _ = run(capsys, "--db", url, "search", "x", "--limit", "0")
     assert code == 2
+
+
+def test_on_a_terminal_the_table_is_drawn_by_rich(
+    capsys: pytest.CaptureFixture[str], url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    code, out, _ = run(capsys, "--db", url, "search", "reseau")
+    assert code == 0
+    assert "réseau" in out and "**" not in out and "Hélène Dubois" in out

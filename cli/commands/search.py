@@ -112,34 +112,42 @@ def _table(hits: list[Hit]) -> None:
     if not hits:
         click.echo("No matches.")
         return
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    tty = sys.stdout.isatty()
-    # On a terminal the matched words are styled; in a pipe they are marked **like this**.
-    console = Console(highlight=False, no_color=not tty, width=None if tty else 200)
-    table = Table(box=None, pad_edge=False, header_style="bold" if tty else "")
-    for column in ("kind", "id", "date", "person", "event", "match"):
-        table.add_column(column, overflow="fold", no_wrap=column in ("kind", "id", "date"))
-    for hit in hits:
-        snippet = Text(hit.text)
-        if tty:
-            for start, end in hit.spans:
-                snippet.stylize("bold yellow", start, end)
-        else:
-            snippet = Text(hit.marked())
-        table.add_row(
+    rows = [
+        (
             hit.kind,
             str(hit.id),
             hit.date.isoformat() if hit.date else "",
             hit.person or "",
             hit.event or "",
-            snippet,
         )
-    if tty:
-        console.print(table)
+        for hit in hits
+    ]
+    if sys.stdout.isatty():
+        _styled(hits, rows)
         return
-    with console.capture() as captured:
-        console.print(table)
-    click.echo("\n".join(line.rstrip() for line in captured.get().splitlines()))
+    # In a pipe: plain aligned columns, matched words marked **like this**, no rich import.
+    header = ("kind", "id", "date", "person", "event")
+    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
+
+    def line(cells: tuple[str, ...], last: str) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + "  " + last
+
+    click.echo(line(header, "match"))
+    for hit, row in zip(hits, rows, strict=True):
+        click.echo(line(row, hit.marked()))
+
+
+def _styled(hits: list[Hit], rows: list[tuple[str, ...]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("kind", "id", "date", "person", "event", "match"):
+        table.add_column(column, overflow="fold", no_wrap=column in ("kind", "id", "date"))
+    for hit, row in zip(hits, rows, strict=True):
+        snippet = Text(hit.text)  # Text, not markup: the notes may contain [brackets]
+        for start, end in hit.spans:
+            snippet.stylize("bold yellow", start, end)
+        table.add_row(*row, snippet)
+    Console(highlight=False).print(table)
