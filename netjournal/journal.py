@@ -525,11 +525,11 @@ class _Cache:
     def __init__(self) -> None:
         self.people: dict[str, Person] = {}
         self.events: dict[str, Any] = {}
-        self.person_ids: dict[str, int] = {}  # people of earlier transactions (bulk_log)
+        self.earlier: dict[str, Person] = {}  # people of earlier transactions (bulk_log)
 
     def carry_over(self) -> None:
-        """Keep the names, drop the objects: the next transaction reloads them by id."""
-        self.person_ids.update((key, person.id) for key, person in self.people.items())
+        """Remember this transaction's people for the next one (bulk_log)."""
+        self.earlier.update(self.people)
         self.people.clear()
         self.events.clear()
 
@@ -538,11 +538,9 @@ class _Cache:
             key = fold(ref)
             if key in self.people:
                 return self.people[key]
-            if key in self.person_ids:
-                known = session.get(Person, self.person_ids[key])
-                if known is not None:
-                    self.people[key] = known
-                    return known
+            if key in self.earlier:  # committed and unchanged since: attach without a query
+                self.people[key] = session.merge(self.earlier[key], load=False)
+                return self.people[key]
             found = resolve.person(session, ref, create_if_missing=True)
             if found is not None:
                 self.people[key] = found

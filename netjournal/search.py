@@ -10,9 +10,8 @@ anything is joined. Snippets are cut and marked here, the same way on both backe
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Date, Float, Integer, String, text
@@ -36,7 +35,8 @@ _PLURALS = {
     "outcomes": "outcome",
 }
 MAX_LIMIT = 1000
-RANKED = 1000  # matches ranked per query: the newest ones (see _ranked_sql)
+RANKED = 500  # matches ranked per query: the newest ones (see _ranked_sql)
+BM25 = "bm25(search_fts, 10.0, 4.0, 1.0)"  # a name or title weighs more than notes
 SNIPPET_WIDTH = 160
 _TAG_TABLES = (  # (tag table, its owner column, the document column naming that owner, kinds)
     ("person_tags", "person_id", "ref_id", ("person",)),
@@ -204,16 +204,17 @@ def _ranked_sql(backend: str, filters: Filters) -> str:
         )
         if not filters.conditions:
             return (
-                f"SELECT {_COLUMNS}, -m.rank AS score FROM ("
-                "SELECT rowid AS id, rank FROM search_fts WHERE search_fts MATCH :match "
-                f"AND rowid >= {floor} ORDER BY rank LIMIT :limit) m "
-                f"JOIN search_docs d ON d.id = m.id {_JOINS} ORDER BY m.rank, d.id"
+                f"SELECT {_COLUMNS}, -m.score AS score FROM ("
+                f"SELECT rowid AS id, {BM25} AS score FROM search_fts "
+                f"WHERE search_fts MATCH :match AND rowid >= {floor} "
+                "ORDER BY score LIMIT :limit) m "
+                f"JOIN search_docs d ON d.id = m.id {_JOINS} ORDER BY m.score, d.id"
             )
         return (
-            f"SELECT {_COLUMNS}, -m.rank AS score FROM search_fts m "
-            f"JOIN search_docs d ON d.id = m.rowid {_JOINS} "
-            f"{_where(filters, ['search_fts MATCH :match', f'm.rowid >= {floor}'])} "
-            "ORDER BY m.rank, d.id LIMIT :limit"
+            f"SELECT {_COLUMNS}, -{BM25} AS score FROM search_fts "
+            f"JOIN search_docs d ON d.id = search_fts.rowid {_JOINS} "
+            f"{_where(filters, ['search_fts MATCH :match', f'search_fts.rowid >= {floor}'])} "
+            "ORDER BY score DESC, d.id LIMIT :limit"
         )
     matching = "d.tsv @@ to_tsquery('simple', :match)"
     newest = (
@@ -244,9 +245,11 @@ def _listing_sql(backend: str, filters: Filters, *, exclude: bool) -> str:
 # -- snippets -------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=65536)
-def _folded(word: str) -> str:
-    return q.fold(word)
+def _matcher(terms: Sequence[q.Term]) -> Callable[[str], bool]:
+    """Whether a folded word is one the query asked for."""
+    exact = {token for term in terms for token in term.tokens}
+    prefixes = tuple(term.tokens[-1] for term in terms if term.prefix)
+    return lambda word: word in exact or (bool(prefixes) and word.startswith(prefixes))
 
 
 def snippet(
@@ -255,11 +258,12 @@ def snippet(
     """A ``width``-character excerpt of ``parts`` around the first matched word, and where
     the matched words are in it."""
     source = " · ".join(" ".join(p.split()) for p in parts if p and p.strip())
-    spans = [
-        (a, b)
-        for a, b in q.token_spans(source)
-        if any(term.matches(_folded(source[a:b])) for term in terms)
-    ]
+    wanted = _matcher(terms)
+    folded = q.fold(source)
+    if len(folded) == len(source):  # one folded character per character: same positions
+        spans = [(a, b) for a, b in q.token_spans(folded) if wanted(folded[a:b])]
+    else:
+        spans = [(a, b) for a, b in q.token_spans(source) if wanted(q.fold(source[a:b]))]
     start = 0
     if spans and spans[0][1] > width - 20:
         start = source.rfind(" ", 0, max(0, spans[0][0] - 40)) + 1

@@ -8,7 +8,8 @@ the event's name), so "packaging Lyon" finds the encounter with the packaging pe
 Lyon meetup.
 
 - SQLite: a contentless FTS5 table ``search_fts`` (unicode61, remove_diacritics 2, prefix
-  indexes, bm25 rank weighting head > body > context) fed by triggers on ``search_docs``.
+  indexes; ranked by bm25 weighting head > body > context) fed by triggers on
+  ``search_docs``.
 - PostgreSQL: a generated ``tsvector`` column (unaccent, 'simple' config, weights A/B/C) with
   a GIN index.
 
@@ -226,9 +227,11 @@ def _create_docs_table(dialect: str) -> None:
                 || setweight(to_tsvector('simple'::regconfig, search_text(body)), 'B')
                 || setweight(to_tsvector('simple'::regconfig, search_text(context)), 'C')
             ) STORED"""
+    # On SQLite only "INTEGER PRIMARY KEY" makes the id the rowid (no second index).
+    id_type = "INTEGER" if dialect == "sqlite" else "BIGINT"
     op.execute(
         f"""CREATE TABLE search_docs (
-            id BIGINT NOT NULL PRIMARY KEY,
+            id {id_type} NOT NULL PRIMARY KEY,
             kind VARCHAR(10) NOT NULL,
             ref_id INTEGER NOT NULL,
             person_id INTEGER,
@@ -243,6 +246,7 @@ def _create_docs_table(dialect: str) -> None:
     )
     for name, columns in (
         ("date", "date, id"),
+        ("kind", "kind, date, id"),
         ("person_id", "person_id, date"),
         ("event_id", "event_id, date"),
         ("encounter_id", "encounter_id"),
@@ -258,7 +262,6 @@ def _upgrade_sqlite() -> None:
         "CREATE VIRTUAL TABLE search_fts USING fts5(head, body, context, content='', "
         "tokenize='unicode61 remove_diacritics 2', prefix='2 3')"
     )
-    op.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('rank', 'bm25(10.0, 4.0, 1.0)')")
     new = ", ".join(_fold_sql(f"new.{c}") for c in ("head", "body", "context"))
     old = ", ".join(_fold_sql(f"old.{c}") for c in ("head", "body", "context"))
     add = f"INSERT INTO search_fts(rowid, head, body, context) VALUES (new.id, {new});"
