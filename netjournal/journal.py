@@ -498,8 +498,12 @@ class Journal:
         Searches people, events, encounters, questions, leads and outcomes, ignoring case
         and accents. Words match as prefixes (``pack`` finds "packaging"); ``"a phrase"``,
         ``-word`` (exclude) and ``OR`` work; any other text is read as words, so no query
-        fails. Filters narrow the hits (``kinds``: person, event, encounter, question, lead,
-        outcome; ``tags``: all of them); with no words the matching items come newest first.
+        fails; when no item has every word, the items with most of them come first.
+        Filters narrow the hits (``kinds``: person, event, encounter, question, lead,
+        outcome; ``tags``: all of them; ``lead_kind``/``lead_status``: leads and their
+        outcomes); with no words the matching items come newest first (a person is dated
+        by when they were added, an event by its start). A very common word ranks its
+        newest 500 matches (see :data:`netjournal.search.RANKED`).
         """
         with self._read() as session:
             return list(

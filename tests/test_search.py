@@ -220,6 +220,9 @@ def test_filters_combine_with_text(filled: Journal) -> None:
     assert filled.search("their", lead_kind="recruiting", lead_status="open") == []
     assert [h.kind for h in filled.search("cheaper", tags=["warm"])] == []
     assert [h.kind for h in filled.search("reseau", tags=["#Warm"])] == ["encounter"]
+    # A question carries its encounter's tags.
+    assert [h.kind for h in filled.search("boxes", tags="warm")] == ["question"]
+    assert filled.search("boxes", tags=["warm", "lyon"]) == []
 
 
 def test_filters_alone_list_newest_first(filled: Journal) -> None:
