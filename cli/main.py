@@ -7,6 +7,7 @@ one line on stderr with exit status 1; usage errors keep Click's status 2.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from typing import Any
@@ -20,6 +21,20 @@ from netjournal.errors import NetjournalError
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("db:init", "Create the journal and print where it is."),
     "db": ("db:db", "Inspect and upgrade the journal's schema."),
+    "me": ("me:me", "Show or set your profile: fields, hourly rate, currency."),
+    "event": ("event:event", "Add, list and show events."),
+    "log": ("log:log", "Log an encounter, or a whole evening from a file (--batch, --edit)."),
+    "people": ("people:people", "List, show, edit, merge and forget people."),
+    "lead": ("lead:lead", "List and update leads."),
+    "outcome": ("lead:outcome", "Record what a lead turned into."),
+    "followup": ("followup:followup", "List follow-ups and mark them done."),
+    "demo": ("demo:demo", "Build a demo journal of a season of events and show it."),
+    "import": (
+        "importing:import_",
+        "Import contacts or events (vCard, LinkedIn, Google, iCalendar).",
+    ),
+    "report": ("report:report", "Reports: payoff, events, fields, questions, leads, pitches..."),
+    "prep": ("report:prep", "Before an event: who you met there and what worked."),
     "search": ("search:search", "Search people, events, encounters, questions and leads."),
 }
 
@@ -74,6 +89,10 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; the single exit point that maps errors to statuses."""
+    # A command lives for well under a second and what it allocates while importing SQLAlchemy
+    # and mapping the models lives until exit: collecting cycles among them costs up to a fifth
+    # of the start-up for nothing (docs/performance.md). Collections still run, just rarely.
+    gc.set_threshold(100_000, 50, 100)
     try:
         cli.main(args=argv, prog_name="netjournal", standalone_mode=False)
     except NetjournalError as exc:

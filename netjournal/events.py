@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
 
 from . import resolve
 from . import tags as tagging
 from .errors import InvalidInput
-from .models import Event, Tag, event_tags
+from .models import Encounter, Event, Tag, event_tags
 from .text import fold
 from .validate import NAME_MAX, SHORT_MAX, choice, currency, money, name, optional_date, text
 from .vocab import EVENT_KINDS
 
 if TYPE_CHECKING:
+    from .batch import EventHeader
     from .journal import Journal
 
 _TEXT_FIELDS: dict[str, int | None] = {
@@ -76,6 +79,54 @@ def set_fields(event: Event, values: dict[str, Any], default_currency: str) -> N
         )
 
 
+@dataclass
+class EventDetail:
+    """An event with the encounters held there (newest first), for ``event show``."""
+
+    event: Event
+    encounters: list[Encounter]
+
+
+def edition_for(session: Session, header: EventHeader, default_currency: str) -> Event:
+    """The event a batch header names, created from the header when it is new.
+
+    With a date, only editions held on that day count (a monthly meetup keeps its name), and
+    none means a new edition; without one, the name must designate a known event."""
+    if header.date is None:
+        return resolve.event(session, header.name)
+    key = fold(header.name)
+    on_day = (Event.start_date <= header.date) & (
+        func.coalesce(Event.end_date, Event.start_date) >= header.date
+    )
+    found = list(
+        session.scalars(
+            select(Event)
+            .where(on_day, or_(Event.name_key == key, resolve._name_filters(Event.name_key, key)))
+            .order_by(Event.id)
+        )
+    )
+    exact = [e for e in found if e.name_key == key]
+    if len(exact or found) == 1:
+        return (exact or found)[0]
+    if found:
+        names = "; ".join(f"#{e.id} {e.name}" for e in found)
+        raise InvalidInput(f"'{header.name}' matches several events that day: {names}.")
+    event = Event(kind="other")
+    values = {
+        k: getattr(header, k)
+        for k in ("location", "kind", "organizer", "series", "hours", "cost", "currency")
+        if getattr(header, k) is not None
+    }
+    set_fields(
+        event,
+        {"name": header.name, "start_date": header.date, "end_date": header.end_date, **values},
+        default_currency,
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
 class Events:
     """The events in a journal. Reach it as ``journal.events``."""
 
@@ -106,6 +157,33 @@ class Events:
         """The event with this id or name (accent-insensitive, unique prefix accepted)."""
         with self._journal._read() as session:
             return resolve.event(session, ref)
+
+    def find(self, query: str, *, limit: int = 20) -> list[Event]:
+        """Events whose name starts with, or has a word starting with, ``query`` (newest
+        first): what shell completion offers."""
+        key = fold(query)
+        with self._journal._read() as session:
+            return list(
+                session.scalars(
+                    select(Event)
+                    .where(resolve._name_filters(Event.name_key, key))
+                    .order_by(Event.start_date.desc(), Event.id.desc())
+                    .limit(limit)
+                )
+            )
+
+    def show(self, ref: int | str | Event) -> EventDetail:
+        """An event with everyone you met there (newest encounter first)."""
+        with self._journal._read() as session:
+            event = resolve.event(session, ref)
+            encounters = list(
+                session.scalars(
+                    select(Encounter)
+                    .where(Encounter.event_id == event.id)
+                    .order_by(Encounter.date.desc(), Encounter.id.desc())
+                )
+            )
+            return EventDetail(event, encounters)
 
     def list(
         self,

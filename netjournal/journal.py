@@ -32,7 +32,14 @@ from sqlalchemy.orm import Session
 from . import db, resolve, schema
 from . import search as searching
 from . import tags as tagging
-from .errors import InvalidInput, JournalUnavailable, NetjournalError, NotFound
+from .errors import (
+    AmbiguousName,
+    ImportFormatError,
+    InvalidInput,
+    JournalUnavailable,
+    NetjournalError,
+    NotFound,
+)
 from .events import Events
 from .followups import FollowUps
 from .leads import Leads, build_lead
@@ -45,6 +52,7 @@ from .validate import currency, money, optional_date, parse_date, text
 
 if TYPE_CHECKING:
     from .importers.apply import ImportReport
+    from .reports.base import Report
 
 
 @dataclass(frozen=True)
@@ -132,6 +140,17 @@ class Journal:
             raise JournalUnavailable(schema.describe_error(exc, location.display)) from exc
         finally:
             engine.dispose()
+
+    def check_writable(self) -> None:
+        """Raise :class:`~netjournal.errors.JournalUnavailable` if nothing can be written
+        (a read-only file or folder, a read-only database role). Writes nothing."""
+        with Session(self._write_engine) as session:
+            try:
+                session.execute(sql_text("UPDATE alembic_version SET version_num = version_num"))
+            except DBAPIError as exc:
+                raise self._database_error(exc) from exc
+            finally:
+                session.rollback()
 
     def close(self) -> None:
         self._engine.dispose()
@@ -264,17 +283,28 @@ class Journal:
         A spec that fails names its ``line`` (when it came from a batch file) in the error.
         """
         with self._write() as session:
-            cache = _Cache()
-            logged = []
-            for spec in specs:
-                try:
-                    logged.append(self._log_one(session, spec, cache))
-                except NetjournalError as exc:
-                    if spec.line is None:
-                        raise
-                    raise type(exc)(f"line {spec.line}: {exc}") from exc
-            session.flush()
-            return logged
+            return self._log_specs(session, specs)
+
+    def _log_specs(
+        self, session: Session, specs: Iterable[EncounterSpec], source_name: str | None = None
+    ) -> list[Encounter]:
+        cache = _Cache()
+        logged = []
+        for spec in specs:
+            try:
+                logged.append(self._log_one(session, spec, cache))
+            except NetjournalError as exc:
+                if spec.line is None or isinstance(exc, JournalUnavailable):
+                    raise
+                if source_name is not None:
+                    raise ImportFormatError(source_name, spec.line, str(exc)) from exc
+                if isinstance(exc, AmbiguousName):
+                    raise AmbiguousName(f"line {spec.line}: {exc}", exc.candidates) from exc
+                if isinstance(exc, ImportFormatError):
+                    raise
+                raise type(exc)(f"line {spec.line}: {exc}") from exc
+        session.flush()
+        return logged
 
     def bulk_log(self, specs: Iterable[EncounterSpec], *, chunk: int = 5000) -> int:
         """Log a large number of encounters quickly; returns how many were logged.
@@ -349,6 +379,10 @@ class Journal:
             outside_field=spec.outside_field,
             source=text(spec.source, "The source", max_len=50),
             tags=encounter_tags,
+            # Set (even empty) so the returned, detached encounter has them loaded.
+            questions=[],
+            leads=[],
+            followups=[],
         )
         session.add(encounter)
         for position, asked_item in enumerate(spec.questions):
@@ -476,6 +510,49 @@ class Journal:
                 name: session.scalar(select(func.count()).select_from(model)) or 0
                 for name, model in zip(names, models, strict=True)
             }
+
+    def log_batch(self, text: str, *, source_name: str = "<stdin>") -> list[Encounter]:
+        """Log an evening's file (see :mod:`netjournal.batch`) in one transaction.
+
+        The header's event is found by name (on the header's date, when one is given); an
+        unknown event is created from the header when it gives a date, so a new edition of
+        a recurring meetup needs no separate ``events.add``. Any error raises
+        :class:`~netjournal.errors.ImportFormatError` ``FILE:LINE: reason`` and writes nothing.
+        """
+        from .batch import parse_batch
+        from .events import edition_for
+
+        batch = parse_batch(text, source_name=source_name)
+        with self._write() as session:
+            if batch.event is not None:
+                try:
+                    event = edition_for(session, batch.event, self._currency(session))
+                except NetjournalError as exc:
+                    if isinstance(exc, JournalUnavailable):
+                        raise
+                    raise ImportFormatError(source_name, batch.event.line, str(exc)) from exc
+                for spec in batch.encounters:
+                    if spec.event is None:
+                        spec.event = event.id
+            for spec in batch.encounters:
+                spec.source = spec.source or "batch"
+            return self._log_specs(session, batch.encounters, source_name)
+
+    # -- reports -------------------------------------------------------------------------
+
+    def report(self, name: str, **params: Any) -> Report:
+        """Run one report (``payoff``, ``events``, ``fields``, ``questions``, ``leads``,
+        ``pitches``, ``followups``, ``prep``) and return its typed rows.
+
+        ``params``: ``since`` / ``until`` (encounter dates; event start dates for ``events``),
+        ``attribution`` (``first``, ``last`` or ``linear``, for ``payoff``), ``soon`` (days,
+        for ``followups``), ``event`` (for ``prep``), ``today`` and ``limit``. See
+        :mod:`netjournal.reports` and docs/reports.md.
+        """
+        from .reports import run
+
+        with self._read() as session:
+            return run(session, name, **params)
 
     # -- search --------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from . import resolve
 from . import tags as tagging
@@ -40,7 +40,7 @@ def build_lead(session: Session, spec: LeadSpec, on: dt.date) -> Lead:
 
 def _get(session: Session, lead_id: int | Lead) -> Lead:
     lid = lead_id.id if isinstance(lead_id, Lead) else resolve.as_id(lead_id)
-    lead = session.get(Lead, lid) if lid is not None else None
+    lead = session.get(Lead, lid, options=[joinedload(Lead.encounter)]) if lid is not None else None
     if lead is None:
         raise NotFound(f"No lead with id {lead_id}.")
     return lead
@@ -95,6 +95,7 @@ class Leads:
         stmt = (
             select(Lead)
             .join(Encounter, Lead.encounter_id == Encounter.id)
+            .options(joinedload(Lead.encounter))
             .order_by(Encounter.date.desc(), Lead.id.desc())
             .limit(limit)
         )

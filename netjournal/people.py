@@ -80,10 +80,16 @@ def add_contact(person: Person, kind: str, value: str, label: str | None = None)
     return True
 
 
-def new_person(session: Session, display_name: str, **values: Any) -> Person:
+def build_person(display_name: str, **values: Any) -> Person:
+    """A validated, not yet saved :class:`Person`."""
     person = Person()
     rename(person, display_name)
     set_fields(person, values)
+    return person
+
+
+def new_person(session: Session, display_name: str, **values: Any) -> Person:
+    person = build_person(display_name, **values)
     session.add(person)
     return person
 

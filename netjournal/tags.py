@@ -21,8 +21,7 @@ def get_or_create(session: Session, names: Iterable[str] | str | None) -> list[T
     wanted = {fold(n): n for n in clean_tags(names)}
     if not wanted:
         return []
-    # Imported here: the PostgreSQL dialect module pulls in asyncio and costs a SQLite
-    # command ~80 ms of start-up.
+    # Import only the dialect in use: the PostgreSQL one costs a SQLite journal ~30 ms at start.
     values = [{"name": n, "key": k} for k, n in wanted.items()]
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert

@@ -12,6 +12,7 @@ from ..app import App
 def init(app: App) -> None:
     """Create the journal (if needed) and print where it is."""
     journal = app.journal(create=True)
+    journal.check_writable()
     click.echo(f"Journal ready at {journal.location.display}")
 
 

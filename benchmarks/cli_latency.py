@@ -1,0 +1,194 @@
+"""How long a user waits for ``netjournal``: whole processes, on a journal of 100,000 encounters.
+
+    python benchmarks/cli_latency.py [--runs 15] [--db /tmp/netjournal-bench.db]
+
+Times ``netjournal --help``, ``netjournal log ...`` and ``netjournal people show ...`` (each a
+fresh process, as a user runs them), beside ``python -c "import click"`` and
+``python -c "import sqlalchemy.orm"`` measured in the same run, interleaved so that machine
+noise hits every command alike. Prints a Markdown table of medians and minimums and the ratios
+the project aims for: ``--help`` within 2x of importing click, ``log`` and ``show`` within
+1.2x of importing the SQLAlchemy ORM.
+
+The journal is built once (and reused when ``--db`` already holds it) with bulk inserts of
+our own: 5,000 people, 200 events, 100,000 encounters, a question on every encounter and a
+lead on one in ten.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PEOPLE = 5_000
+EVENTS = 200
+ENCOUNTERS = 100_000
+CHUNK = 10_000
+
+
+def person_name(i: int) -> str:
+    return f"Ana Bench {i:05d}"
+
+
+def build(path: Path) -> None:
+    """Fill ``path`` with the benchmark journal unless it is already there."""
+    from sqlalchemy import insert
+
+    from netjournal import Journal
+    from netjournal.models import Encounter, Event, Lead, Person, Question
+    from netjournal.text import fold, question_key
+
+    with Journal.open(path) as journal:
+        if journal.counts()["encounters"] >= ENCOUNTERS:
+            return
+        if journal.counts()["people"]:
+            sys.exit(f"{path} holds another journal; give --db a new file.")
+        start = dt.date(2024, 1, 1)
+        with journal._write() as session:
+            session.execute(
+                insert(Person),
+                [
+                    {
+                        "display_name": person_name(i),
+                        "name_key": fold(person_name(i)),
+                        "organization": f"Org {i % 700}",
+                        "field": ("packaging", "fintech", "retail", "design")[i % 4],
+                        "field_key": ("packaging", "fintech", "retail", "design")[i % 4],
+                    }
+                    for i in range(PEOPLE)
+                ],
+            )
+            session.execute(
+                insert(Event),
+                [
+                    {
+                        "name": f"Bench Event {i:04d}",
+                        "name_key": f"bench event {i:04d}",
+                        "start_date": start + dt.timedelta(days=3 * i),
+                        "kind": "meetup",
+                    }
+                    for i in range(EVENTS)
+                ],
+            )
+        for offset in range(0, ENCOUNTERS, CHUNK):
+            with journal._write() as session:
+                rows = range(offset, min(offset + CHUNK, ENCOUNTERS))
+                session.execute(
+                    insert(Encounter),
+                    [
+                        {
+                            "id": i + 1,
+                            "person_id": i % PEOPLE + 1,
+                            "event_id": i % EVENTS + 1,
+                            "date": start + dt.timedelta(days=3 * (i % EVENTS)),
+                            "notes": f"Talked about batch {i}",
+                            "pitched": i % 3 == 0,
+                        }
+                        for i in rows
+                    ],
+                )
+                asked = "What keeps you busy this quarter?"
+                session.execute(
+                    insert(Question),
+                    [
+                        {
+                            "encounter_id": i + 1,
+                            "position": 0,
+                            "asked": asked,
+                            "asked_key": question_key(asked),
+                            "learned": f"Project {i % 97}",
+                        }
+                        for i in rows
+                    ],
+                )
+                session.execute(
+                    insert(Lead),
+                    [
+                        {
+                            "encounter_id": i + 1,
+                            "kind": "supplier",
+                            "summary": f"Lead {i}",
+                            "status": "open",
+                            "status_changed_on": start,
+                        }
+                        for i in rows
+                        if i % 10 == 0
+                    ],
+                )
+        print(f"built {path}: {journal.counts()}", file=sys.stderr)
+
+
+def timed(argv: list[str]) -> float:
+    begin = time.perf_counter()
+    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    elapsed = time.perf_counter() - begin
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(argv)} failed: {done.stderr.strip()}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--db", type=Path, default=Path("/tmp/netjournal-bench.db"))
+    args = parser.parse_args()
+    build(args.db)
+    python = sys.executable
+    script = shutil.which("netjournal", path=str(Path(python).parent)) or "netjournal"
+    db = ["--db", str(args.db)]
+    who = person_name(42)
+    commands = {
+        'python -c "import click"': [python, "-c", "import click"],
+        'python -c "import sqlalchemy.orm"': [python, "-c", "import sqlalchemy.orm"],
+        "netjournal --help": [script, "--help"],
+        "netjournal log ...": [
+            script,
+            *db,
+            "log",
+            who,
+            "--event",
+            "Bench Event 0042",
+            "--date",
+            "2026-11-20",
+            "--asked",
+            "Who makes your boxes? => A Lyon firm",
+            "--lead",
+            "supplier:Cheaper boxes",
+            "--follow-up",
+            "2026-11-27:Send our volumes",
+        ],
+        "netjournal log ... --date yesterday": [script, *db, "log", who, "--date", "yesterday"],
+        "netjournal people show ...": [script, *db, "people", "show", who],
+    }
+    for argv in commands.values():  # warm the file cache once
+        timed(argv)
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(args.runs):
+        for name, argv in commands.items():
+            samples[name].append(timed(argv))
+    median = {name: statistics.median(values) for name, values in samples.items()}
+    click_base = median['python -c "import click"']
+    orm_base = median['python -c "import sqlalchemy.orm"']
+    print(f"{args.runs} runs each, {ENCOUNTERS:,} encounters, Python {sys.version.split()[0]}\n")
+    print("| command | median (ms) | min (ms) | ratio | target |")
+    print("|---|---:|---:|---:|---|")
+    for name, values in samples.items():
+        if name == "netjournal --help":
+            ratio, target = median[name] / click_base, "≤ 2x import click"
+        elif name.startswith("netjournal"):
+            ratio, target = median[name] / orm_base, "≤ 1.2x import sqlalchemy.orm"
+        else:
+            ratio, target = 1.0, "baseline"
+        print(
+            f"| `{name}` | {median[name] * 1000:.0f} | {min(values) * 1000:.0f} "
+            f"| {ratio:.2f}x | {target} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

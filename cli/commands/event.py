@@ -1,0 +1,149 @@
+"""``netjournal event add|list|show``: the events you go to and what they cost."""
+
+from __future__ import annotations
+
+import click
+
+from netjournal.vocab import EVENT_KINDS
+
+from ..app import App
+from ..complete import event_names, words
+from ..output import emit, field_lines, heading, output_options, plural, print_json
+
+EVENT_COLUMNS = [
+    ("id", "Id"),
+    ("start_date", "Date"),
+    ("name", "Event"),
+    ("kind", "Kind"),
+    ("location", "Where"),
+    ("hours", "Hours"),
+    ("cost", "Cost"),
+    ("currency", "Cur."),
+]
+
+
+@click.group()
+def event() -> None:
+    """Add, list and show events."""
+
+
+@event.command("add")
+@click.argument("name")
+@click.option("--date", "-d", help="When it started: 2026-11-20, 20/11/2026, yesterday...")
+@click.option("--end", help="Last day, for an event over several days.")
+@click.option("--location", "--where", help="Where it was.")
+@click.option(
+    "--kind", shell_complete=words(EVENT_KINDS), help=f"What it was: {', '.join(EVENT_KINDS)}."
+)
+@click.option("--organizer", help="Who organised it.")
+@click.option("--series", help="The recurring series it belongs to.")
+@click.option("--hours", help="Hours it took, travel included.")
+@click.option("--cost", help="What it cost (tickets, travel...).")
+@click.option("--currency", help="Currency of the cost (default: your profile's).")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeat for several).")
+@click.option("--notes", help="Free notes.")
+@output_options(listing=False)
+@click.pass_obj
+def add(
+    app: App,
+    name: str,
+    date: str | None,
+    end: str | None,
+    location: str | None,
+    kind: str | None,
+    organizer: str | None,
+    series: str | None,
+    hours: str | None,
+    cost: str | None,
+    currency: str | None,
+    tags: tuple[str, ...],
+    notes: str | None,
+    fmt: str | None,
+) -> None:
+    """Add an event (today unless --date)."""
+    fields = {
+        "end_date": end,
+        "location": location,
+        "kind": kind,
+        "organizer": organizer,
+        "series": series,
+        "hours": hours,
+        "cost": cost,
+        "currency": currency,
+        "notes": notes,
+    }
+    added = app.journal().events.add(
+        name, date, tags=tags, **{k: v for k, v in fields.items() if v is not None}
+    )
+    if fmt == "json":
+        from netjournal.serialize import to_dict
+
+        print_json(to_dict(added))
+    else:
+        click.echo(f"Added event #{added.id} {added.name} ({added.start_date}).")
+
+
+@event.command("list")
+@click.option("--since", help="Only events on or after this date.")
+@click.option("--until", help="Only events on or before this date.")
+@click.option("--series", help="Only this series.")
+@click.option("--tag", help="Only events with this tag.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many.")
+@output_options()
+@click.pass_obj
+def list_(
+    app: App,
+    since: str | None,
+    until: str | None,
+    series: str | None,
+    tag: str | None,
+    limit: int | None,
+    fmt: str | None,
+) -> None:
+    """List events, newest first."""
+    events = app.journal().events.list(
+        since=since, until=until, series=series, tag=tag, limit=limit
+    )
+    emit(events, EVENT_COLUMNS, fmt, empty="No events yet: netjournal event add NAME --date ...")
+
+
+@event.command("show")
+@click.argument("event_ref", metavar="EVENT", shell_complete=event_names)
+@output_options(listing=False)
+@click.pass_obj
+def show(app: App, event_ref: str, fmt: str | None) -> None:
+    """Show an event (name, unique prefix or id) and everyone you met there."""
+    from netjournal.serialize import to_dict
+
+    detail = app.journal().events.show(event_ref)
+    data = to_dict(detail)
+    if fmt == "json":
+        print_json(data)
+        return
+    ev = data["event"]
+    heading(f"{ev['name']} (#{ev['id']})")
+    when = ev["start_date"] + (f" to {ev['end_date']}" if ev["end_date"] else "")
+    cost = f"{ev['cost']} {ev['currency']}" if ev["cost"] is not None else None
+    field_lines(
+        [
+            ("Date", when),
+            ("Kind", ev["kind"]),
+            ("Where", ev["location"]),
+            ("Organizer", ev["organizer"]),
+            ("Series", ev["series"]),
+            ("Hours", ev["hours"]),
+            ("Cost", cost),
+            ("Tags", ev["tags"]),
+            ("Notes", ev["notes"]),
+        ]
+    )
+    encounters = data["encounters"]
+    click.echo(f"\nMet {plural(len(encounters), 'person', 'people')}:")
+    for enc in encounters:
+        extra = [
+            plural(len(enc["questions"]), "question"),
+            plural(len(enc["leads"]), "lead"),
+        ]
+        click.echo(
+            f"  {enc['date']}  {enc['person']['name']} (#{enc['person']['id']})  {', '.join(extra)}"
+        )

@@ -1,0 +1,232 @@
+"""``netjournal log``: one encounter from options, or an evening's file (``--batch``/``--edit``)."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from netjournal.errors import ImportFormatError, InvalidInput, NetjournalError
+
+from ..app import App
+from ..complete import event_names, person_names
+from ..output import plural, print_json
+
+if TYPE_CHECKING:
+    from netjournal.models import Encounter
+
+TEMPLATE = """\
+# Your evening, one block per person. Lines starting with # are ignored.
+# Before the first 'person:' line, describe the event (an unknown event with a date is created):
+#   event: Lyon Tech Meetup
+#   date: today            (or 2026-11-20, 20/11/2026, yesterday, last friday)
+#   where: La Cordée, Lyon
+# Then one block per person:
+#   person: Hélène Dubois          ('new person:' if the name is already someone else)
+#   org: Emballix / title: ... / field: packaging / email: ... / phone: ...
+#   asked: Who makes your boxes? => A Lyon firm, 20% cheaper
+#   stakes: ... / wishes: ...
+#   lead: supplier: Her box supplier
+#   follow-up: friday: Send her our volumes
+#   tags: packaging, lyon / pitched: yes / intro: Marc Petit
+#   Any other line is a free note.
+{header}
+person: """
+
+#: Options that describe a single encounter (not allowed with --batch or --edit).
+SINGLE_OPTIONS = (
+    "org",
+    "title",
+    "field",
+    "location",
+    "email",
+    "phone",
+    "notes",
+    "stakes",
+    "wishes",
+    "asked",
+    "leads",
+    "pitched",
+    "intro_by",
+    "follow_ups",
+    "tags",
+    "new",
+    "outside",
+)
+
+
+@click.command()
+@click.argument("person", required=False, shell_complete=person_names)
+@click.option("--event", "-e", shell_complete=event_names, help="The event (name, prefix or id).")
+@click.option("--date", "-d", help="When (default: the event's date, else today).")
+@click.option("--org", help="Their organization.")
+@click.option("--title", help="Their job title.")
+@click.option("--field", help="Their field (compared with yours).")
+@click.option("--location", help="Where they are based.")
+@click.option("--email", help="Their e-mail address.")
+@click.option("--phone", help="Their phone number.")
+@click.option("--note", "-n", "notes", multiple=True, help="A free note (repeat for several).")
+@click.option("--stakes", help="What is at stake for them.")
+@click.option("--wishes", help="What they wish for or need.")
+@click.option(
+    "--asked",
+    "-q",
+    multiple=True,
+    metavar='"Q => LEARNED"',
+    help="A question you asked and what you learned (repeat for several).",
+)
+@click.option(
+    "--lead",
+    "leads",
+    multiple=True,
+    metavar='KIND:"SUMMARY"',
+    help="A lead, such as supplier:'Cheaper boxes' (repeat for several).",
+)
+@click.option("--pitched", is_flag=True, help="You pitched your own business.")
+@click.option(
+    "--intro-by", shell_complete=person_names, metavar="PERSON", help="Who introduced you."
+)
+@click.option(
+    "--follow-up",
+    "follow_ups",
+    multiple=True,
+    metavar='DATE:"WHAT"',
+    help="Something to do by a date, such as friday:'Send the deck'.",
+)
+@click.option("--tag", "tags", multiple=True, help="A tag (repeat for several).")
+@click.option("--new", is_flag=True, help="A new person even if the name matches someone.")
+@click.option(
+    "--outside/--inside",
+    default=None,
+    help="Outside (or inside) your field (default: compare their field with yours).",
+)
+@click.option(
+    "--batch",
+    "batch_file",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    metavar="FILE",
+    help="Log every block of an after-event file ('-' reads stdin).",
+)
+@click.option("--edit", is_flag=True, help="Write the evening in $EDITOR, then log it.")
+@click.option("--json", "as_json", is_flag=True, help="Print the logged encounters as JSON.")
+@click.pass_obj
+def log(app: App, person: str | None, batch_file: str | None, edit: bool, **opts: Any) -> None:
+    """Log an encounter with PERSON (an existing or a new person), or a whole evening.
+
+    \b
+      netjournal log "Hélène Dubois" -e "Lyon Tech" --org Emballix \\
+          --asked "Who makes your boxes? => A Lyon firm" --lead supplier:"Cheaper boxes" \\
+          --follow-up friday:"Send our volumes"
+      netjournal log --batch after-event.txt
+      netjournal log --edit --event "Lyon Tech Meetup" --date today
+    """
+    as_json = opts.pop("as_json")
+    if batch_file is not None or edit:
+        given = [name for name in SINGLE_OPTIONS if opts[name] not in (None, (), False)]
+        if person is not None or given or (batch_file is not None and edit):
+            raise click.UsageError(
+                "--batch and --edit take the whole evening from the file: "
+                "give no PERSON or per-person option with them (nor both at once)."
+            )
+        if batch_file is not None:
+            if opts["event"] or opts["date"]:
+                raise click.UsageError("With --batch, put the event and date in the file.")
+            text, source = _read(batch_file), batch_file if batch_file != "-" else "<stdin>"
+            logged = app.journal().log_batch(text, source_name=source)
+        else:
+            logged = _edit(app, opts["event"], opts["date"])
+            if logged is None:
+                return
+    elif person is None:
+        raise click.UsageError("Give PERSON, --batch FILE or --edit.")
+    else:
+        logged = [app.journal().log(person, **_details(opts))]
+    _report(logged, as_json)
+
+
+def _details(opts: dict[str, Any]) -> dict[str, Any]:
+    from netjournal.batch import parse_followup, parse_lead, parse_question
+
+    return {
+        "event": opts["event"],
+        "date": opts["date"],
+        "organization": opts["org"],
+        "title": opts["title"],
+        "field": opts["field"],
+        "location": opts["location"],
+        "email": opts["email"],
+        "phone": opts["phone"],
+        "notes": "\n".join(opts["notes"]) or None,
+        "stakes": opts["stakes"],
+        "wishes": opts["wishes"],
+        "questions": [parse_question(q) for q in opts["asked"]],
+        "leads": [parse_lead(lead) for lead in opts["leads"]],
+        "followups": [parse_followup(f) for f in opts["follow_ups"]],
+        "pitched": opts["pitched"],
+        "introduced_by": opts["intro_by"],
+        "tags": list(opts["tags"]),
+        "new_person": opts["new"],
+        "outside_field": opts["outside"],
+        "source": "cli",
+    }
+
+
+def _read(path: str) -> str:
+    """The file's text (UTF-8, a BOM tolerated); one clear error if it cannot be read."""
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(path, "rb") as handle:
+                data = handle.read()
+    except OSError as exc:
+        raise InvalidInput(f"Cannot read {path}: {exc.strerror}.") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{path} is not UTF-8 text (byte {exc.start}).") from None
+
+
+def _edit(app: App, event: str | None, date: str | None) -> list[Encounter] | None:
+    header = "".join(
+        f"{key}: {value}\n" for key, value in (("event", event), ("date", date)) if value
+    )
+    text = click.edit(TEMPLATE.format(header=header), extension=".txt", require_save=True)
+    if text is None:
+        click.echo("Nothing logged: the editor was closed without saving.", err=True)
+        return None
+    try:
+        return app.journal().log_batch(text, source_name="<editor>")
+    except NetjournalError as exc:
+        import tempfile
+
+        fd, kept = tempfile.mkstemp(prefix="netjournal-evening-", suffix=".txt")
+        with open(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        kept_note = (
+            f"(nothing was logged; your text is kept in {kept}: "
+            f"fix it, then run 'netjournal log --batch {kept}')"
+        )
+        if isinstance(exc, ImportFormatError):
+            raise ImportFormatError(exc.file, exc.line, f"{exc.reason} {kept_note}") from exc
+        raise NetjournalError(f"{exc} {kept_note}") from exc
+
+
+def _report(logged: list[Encounter], as_json: bool) -> None:
+    if as_json:
+        from netjournal.serialize import to_dict
+
+        print_json([to_dict(e) for e in logged])
+        return
+    for enc in logged:
+        where = f" at {enc.event.name}" if enc.event is not None else ""
+        parts = [
+            plural(len(enc.questions), "question"),
+            plural(len(enc.leads), "lead"),
+            plural(len(enc.followups), "follow-up"),
+        ]
+        click.echo(
+            f"Logged #{enc.id}: {enc.person.display_name} (#{enc.person_id}){where} "
+            f"on {enc.date} ({', '.join(parts)})."
+        )

@@ -1,0 +1,61 @@
+"""``netjournal me``: your own profile, which the reports compare against."""
+
+from __future__ import annotations
+
+import click
+
+from ..app import App
+from ..output import field_lines, heading, output_options, print_json
+
+
+@click.command()
+@click.option("--name", help="Your name.")
+@click.option(
+    "--field",
+    "fields",
+    multiple=True,
+    metavar="TEXT",
+    help="One of your own fields (repeat for several; replaces the list).",
+)
+@click.option("--hourly-rate", metavar="N", help="What an hour of your time is worth.")
+@click.option("--currency", metavar="CODE", help="Your default currency, such as EUR.")
+@output_options(listing=False)
+@click.pass_obj
+def me(
+    app: App,
+    name: str | None,
+    fields: tuple[str, ...],
+    hourly_rate: str | None,
+    currency: str | None,
+    fmt: str | None,
+) -> None:
+    """Show your profile, or set it: fields, hourly rate and currency used by the reports.
+
+    People met outside your fields count as 'outside your field'; the hourly rate prices
+    the time events cost you.
+    """
+    journal = app.journal()
+    if name is not None or fields or hourly_rate is not None or currency is not None:
+        profile = journal.set_profile(
+            name=name,
+            fields=fields or None,
+            hourly_rate=hourly_rate,
+            currency_code=currency,
+        )
+    else:
+        profile = journal.profile()
+    if fmt == "json":
+        from netjournal.serialize import to_dict
+
+        print_json(to_dict(profile))
+        return
+    heading("Your profile")
+    rate = f"{profile.hourly_rate} {profile.currency}" if profile.hourly_rate is not None else None
+    field_lines(
+        [
+            ("Name", profile.name),
+            ("Fields", profile.fields or "none yet (netjournal me --field ...)"),
+            ("Hourly rate", rate or "not set (netjournal me --hourly-rate N)"),
+            ("Currency", profile.currency),
+        ]
+    )

@@ -1,0 +1,133 @@
+"""``netjournal report NAME`` and ``netjournal prep EVENT``: run a report, print or save it."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from typing import Any
+
+import click
+
+from netjournal.reports import REPORTS
+
+from ..app import App
+
+FORMATS = ("table", "markdown", "csv", "json", "html")
+
+
+def _output_options(command: Any) -> Any:
+    options = [
+        click.option("--since", metavar="DATE", help="Only encounters from this date."),
+        click.option("--until", metavar="DATE", help="Only encounters up to this date."),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(FORMATS),
+            default="table",
+            show_default=True,
+            help="Output format (json is stable for scripts; html is one self-contained page).",
+        ),
+        click.option(
+            "--output",
+            "-o",
+            type=click.Path(dir_okay=False),
+            metavar="FILE",
+            help="Write to FILE (created readable by you only) instead of the terminal.",
+        ),
+        click.option("--section", metavar="NAME", help="CSV only: which table of the report."),
+        click.option("--limit", type=click.IntRange(min=1), help="At most this many rows."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _emit(
+    app: App, name: str, fmt: str, output: str | None, section: str | None, **params: Any
+) -> None:
+    from netjournal.reports.render import render, save
+
+    report = app.journal(create=False).report(name, **params)
+    width = None
+    if not output and sys.stdout.isatty():
+        width = shutil.get_terminal_size().columns
+    text = render(report, fmt, section=section, width=width)
+    if output:
+        path = save(text, output)
+        click.echo(f"Wrote the {name} report to {path}.", err=True)
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+
+
+@click.command()
+@click.argument("name", type=click.Choice(list(REPORTS)), metavar="NAME")
+@click.argument("event", required=False)
+@_output_options
+@click.option(
+    "--attribution",
+    type=click.Choice(("first", "last", "linear")),
+    default="first",
+    show_default=True,
+    help="payoff: which encounter with a person an outcome credits.",
+)
+@click.option(
+    "--soon",
+    type=click.IntRange(min=0),
+    default=7,
+    show_default=True,
+    help="followups: how many days ahead count as due soon.",
+)
+@click.pass_obj
+def report(
+    app: App,
+    name: str,
+    event: str | None,
+    attribution: str,
+    soon: int,
+    fmt: str,
+    output: str | None,
+    section: str | None,
+    limit: int | None,
+    since: str | None,
+    until: str | None,
+) -> None:
+    """Run the report NAME: payoff, events, fields, questions, leads, pitches, followups,
+    or prep EVENT.
+
+    \b
+    Examples:
+      netjournal report payoff --since 2026-01-01 --attribution linear
+      netjournal report events --format html --output season.html
+      netjournal report leads --format json
+    """
+    if name == "prep" and not event:
+        raise click.UsageError("prep needs an event: netjournal report prep EVENT.")
+    if name != "prep" and event:
+        raise click.UsageError(f"The {name} report takes no argument besides its name.")
+    params: dict[str, Any] = {"since": since, "until": until, "limit": limit}
+    if name == "payoff":
+        params["attribution"] = attribution
+    if name == "followups":
+        params["soon"] = soon
+    if name == "prep":
+        params["event"] = event
+    _emit(app, name, fmt, output, section, **params)
+
+
+@click.command()
+@click.argument("event")
+@_output_options
+@click.pass_obj
+def prep(
+    app: App,
+    event: str,
+    fmt: str,
+    output: str | None,
+    section: str | None,
+    limit: int | None,
+    since: str | None,
+    until: str | None,
+) -> None:
+    """Before going back to EVENT (or another edition of its series): who you met there,
+    their open leads and follow-ups, and the questions that worked best."""
+    _emit(app, "prep", fmt, output, section, event=event, since=since, until=until, limit=limit)

@@ -1,0 +1,1 @@
+"""The demo journal's data (``netjournal demo``): installed as ``netjournal.demo_data``."""

@@ -1,0 +1,64 @@
+"""Reports: evidence of what paid off, every figure traceable to the encounters behind it.
+
+``journal.report(name, since=..., until=..., ...)`` runs one of :data:`REPORTS` and returns a
+:class:`~netjournal.reports.base.Report` of typed rows; :mod:`netjournal.reports.render` turns
+it into a table, Markdown, CSV, JSON or a self-contained HTML page.
+
+This module stays light (no SQLAlchemy import) so the CLI can list the reports cheaply; each
+report lives in its own module, imported when it runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ..errors import InvalidInput
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from .base import Report
+
+#: report name -> (module, one-line description).
+REPORTS: dict[str, tuple[str, str]] = {
+    "payoff": ("payoff", "Encounters that paid off, best first."),
+    "events": ("events", "Per event and series: people, leads, value, cost and ROI."),
+    "fields": ("fields", "Encounters inside vs outside your own fields."),
+    "questions": ("questions", "The questions you asked and what followed them."),
+    "leads": ("leads", "The lead funnel by kind: conversion and median days to outcome."),
+    "pitches": ("pitches", "When others pitched you: what you learned, useful suppliers."),
+    "followups": ("followups", "Follow-ups overdue and due soon, per person."),
+    "prep": ("prep", "Before going back to an event: who you met there, what worked."),
+}
+
+
+def run(session: Session, name: str, **params: Any) -> Report:
+    """Run the report ``name`` in ``session`` (a read session of the journal)."""
+    from .base import Context, Report, make_params
+
+    if name not in REPORTS:
+        raise InvalidInput(f"Unknown report '{name}'; choose from {', '.join(REPORTS)}.")
+    checked = make_params(**params)
+    module = importlib.import_module(f"{__name__}.{REPORTS[name][0]}")
+    context = Context.load(session, checked)
+    built = module.build(context)
+    parameters: dict[str, Any] = {
+        "since": checked.since,
+        "until": checked.until,
+        "attribution": checked.attribution if name == "payoff" else None,
+    }
+    parameters.update(built.parameters)
+    return Report(
+        name=name,
+        title=built.title,
+        parameters=parameters,
+        generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        currency=context.currency,
+        sections=tuple(built.sections),
+        notes=tuple(built.notes),
+    )
+
+
+__all__ = ["REPORTS", "run"]

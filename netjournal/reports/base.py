@@ -1,0 +1,250 @@
+"""What every report shares: its parameters, its result, money per currency and SQL helpers.
+
+A report is a few SQL aggregations (GROUP BY, window functions, CASE) whose rows are turned into
+typed, frozen dataclasses. Amounts keep their currency: a total is a ``dict`` currency ->
+``Decimal`` and is never summed across currencies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import BigInteger, Connection, Integer, cast, func, type_coerce
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from ..errors import InvalidInput
+from ..models import Profile, ProfileField
+from ..validate import choice, optional_date
+
+#: Amounts per currency (ISO code -> exact Decimal); never summed across currencies.
+Money = dict[str, Decimal]
+
+ATTRIBUTIONS = ("first", "last", "linear")
+CENT = Decimal("0.01")
+
+
+def col(label: str, *, percent: bool = False) -> Any:
+    """A row field with the label renderers show for it; ``percent`` for ratios shown as %."""
+    return field(metadata={"label": label, "percent": percent})
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label: str
+    percent: bool
+    money: bool = False
+
+
+def columns(row_type: type) -> list[Column]:
+    """The columns of a row dataclass, in order."""
+    return [
+        Column(
+            f.name,
+            f.metadata.get("label", f.name),
+            f.metadata.get("percent", False),
+            money=str(f.type) in ("Money", "Money | None"),
+        )
+        for f in fields(row_type)
+    ]
+
+
+@dataclass(frozen=True)
+class Params:
+    """Validated report parameters (see :meth:`netjournal.Journal.report`)."""
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+    attribution: str = "first"
+    soon: int = 7
+    event: Any = None
+    today: dt.date = field(default_factory=dt.date.today)
+    limit: int | None = None
+
+    def period(self) -> str:
+        """`` between A and B`` / `` since A`` / `` until B`` / ``""``, for sentences."""
+        if self.since and self.until:
+            return f" between {self.since} and {self.until}"
+        if self.since:
+            return f" since {self.since}"
+        if self.until:
+            return f" until {self.until}"
+        return ""
+
+
+def make_params(**raw: Any) -> Params:
+    """Check what the caller passed; unknown names and bad values raise InvalidInput."""
+    known = {f.name for f in fields(Params)}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise InvalidInput(
+            f"Unknown report parameter {', '.join(unknown)}; use {', '.join(sorted(known))}."
+        )
+    since = optional_date(raw.get("since"), "since date")
+    until = optional_date(raw.get("until"), "until date")
+    if since and until and until < since:
+        raise InvalidInput(f"The period ends ({until}) before it starts ({since}).")
+    attribution = choice(raw.get("attribution") or "first", ATTRIBUTIONS, "attribution")
+    soon = _whole(raw.get("soon", 7), "The number of days", minimum=0)
+    limit = raw.get("limit")
+    today = optional_date(raw.get("today"), "today's date") or dt.date.today()
+    return Params(
+        since=since,
+        until=until,
+        attribution=attribution,
+        soon=soon if soon is not None else 7,
+        event=raw.get("event"),
+        today=today,
+        limit=_whole(limit, "The limit", minimum=1),
+    )
+
+
+def _whole(value: Any, what: str, *, minimum: int) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise InvalidInput(f"{what} must be a whole number.")
+    try:
+        number = int(value)
+    except ValueError:
+        raise InvalidInput(f"{what} must be a whole number, not '{value}'.") from None
+    if number < minimum:
+        raise InvalidInput(f"{what} must be at least {minimum}.")
+    return number
+
+
+@dataclass(frozen=True)
+class Section:
+    """One table of a report: rows of a single dataclass type, and what to say when empty."""
+
+    name: str
+    title: str
+    row_type: type
+    rows: tuple[Any, ...]
+    empty: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """A finished report: its sections (the first is the main one) and how it was made."""
+
+    name: str
+    title: str
+    parameters: dict[str, Any]
+    generated_at: dt.datetime
+    currency: str
+    sections: tuple[Section, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def rows(self) -> tuple[Any, ...]:
+        """The rows of the main section."""
+        return self.sections[0].rows
+
+    @property
+    def empty(self) -> str | None:
+        """The sentence saying there is nothing to report, or ``None``."""
+        return None if self.sections[0].rows else self.sections[0].empty
+
+    def section(self, name: str) -> Section:
+        for section in self.sections:
+            if section.name == name:
+                return section
+        raise KeyError(name)
+
+
+@dataclass
+class Context:
+    """What a report builder needs: the session, parameters and the user's profile."""
+
+    session: Session
+    params: Params
+    currency: str
+    hourly_rate: Decimal | None
+    has_fields: bool
+
+    @classmethod
+    def load(cls, session: Session, params: Params) -> Context:
+        profile = session.get(Profile, 1)
+        has_fields = session.scalar(func.count(ProfileField.id).select()) or 0
+        return cls(
+            session,
+            params,
+            profile.currency if profile else "EUR",
+            profile.hourly_rate if profile else None,
+            bool(has_fields),
+        )
+
+    @property
+    def db(self) -> Connection:
+        """The session's connection: reports read plain rows, skipping the ORM's result layer."""
+        return self.session.connection()
+
+    @property
+    def dialect(self) -> str:
+        return self.session.get_bind().dialect.name
+
+    def in_period(self, column: Any) -> list[ColumnElement[bool]]:
+        """Conditions keeping ``column`` (a date) within since/until."""
+        conditions: list[ColumnElement[bool]] = []
+        if self.params.since:
+            conditions.append(column >= self.params.since)
+        if self.params.until:
+            conditions.append(column <= self.params.until)
+        return conditions
+
+    def days_between(self, later: Any, earlier: Any) -> ColumnElement[int]:
+        """Whole days from ``earlier`` to ``later`` (two DATE expressions), on both backends."""
+        if self.dialect == "sqlite":
+            return cast(func.julianday(later) - func.julianday(earlier), Integer)
+        return cast(later - earlier, Integer)
+
+
+def cents(column: Any) -> ColumnElement[int]:
+    """A Fixed(2) column as the raw integer hundredths it is stored as (exact arithmetic)."""
+    return type_coerce(column, BigInteger)
+
+
+def as_money(amount: Any) -> Decimal:
+    """A SUM that came back through Fixed: a Decimal with two places."""
+    return Decimal(amount).quantize(CENT)
+
+
+def money_by_key(rows: Iterable[tuple[Any, str | None, Any]]) -> dict[Any, Money]:
+    """Fold SQL rows ``(key, currency, total)`` (already summed per currency) into dicts."""
+    result: dict[Any, Money] = {}
+    for key, code, total in rows:
+        if total is None or code is None:
+            continue
+        result.setdefault(key, {})[code] = as_money(total)
+    return {key: dict(sorted(money.items())) for key, money in result.items()}
+
+
+def ratio(numerator: Decimal | int, denominator: Decimal | int, places: str = "0.01") -> Decimal:
+    """``numerator / denominator`` rounded half-even to ``places`` (denominator not zero)."""
+    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal(places))
+
+
+def share(part: int, whole: int) -> Decimal | None:
+    """A proportion with four decimals, or ``None`` when ``whole`` is zero."""
+    return ratio(part, whole, "0.0001") if whole else None
+
+
+def rank_value(money: Mapping[str, Decimal], currency: str) -> tuple[Decimal, int]:
+    """Sort key for "best first": the amount in the journal's currency, then how many others."""
+    return (money.get(currency, Decimal(0)), len(money))
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a report module's ``build(context)`` returns; the registry adds the rest."""
+
+    title: str
+    sections: list[Section]
+    notes: list[str] = field(default_factory=list)
+    parameters: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,147 @@
+"""The HTML page of a report: its tables and charts in one self-contained file.
+
+Charts are drawn with matplotlib (Agg backend, imported only here) and embedded as base64 PNG,
+and the style sheet is inline, so the page opens anywhere without a network.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from typing import Any
+
+from .base import Report, columns
+from .render import _params_line, cell
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:1200px;
+color:#1f2933;padding:0 1rem}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem}
+.meta{color:#616e7c;font-size:.9rem}.note{background:#f0f4f8;border-left:4px solid #3e7cb1;
+padding:.4rem .8rem;margin:.4rem 0}
+table{border-collapse:collapse;width:100%;font-size:.88rem;margin:.6rem 0}
+th,td{border-bottom:1px solid #d9e2ec;padding:.35rem .5rem;text-align:left;vertical-align:top}
+th{background:#f5f7fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
+tr:hover td{background:#fafbfc}.empty{color:#616e7c;font-style:italic}
+figure{margin:1rem 0}figure img{max-width:100%}
+"""
+
+_STATUS_COLOURS = {
+    "open": "#9fb3c8",
+    "exploring": "#f0b429",
+    "won": "#3ebd93",
+    "dropped": "#e66a6a",
+}
+
+
+def to_html(report: Report) -> str:
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{html.escape(report.title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{html.escape(report.title)}</h1>",
+        f'<p class="meta">{html.escape(_params_line(report))}</p>',
+    ]
+    parts += [f'<p class="note">{html.escape(n)}</p>' for n in report.notes]
+    for title, png in charts(report):
+        parts.append(
+            f'<figure><img alt="{html.escape(title)}" '
+            f'src="data:image/png;base64,{png}"><figcaption>{html.escape(title)}</figcaption>'
+            "</figure>"
+        )
+    for section in report.sections:
+        parts.append(f"<h2>{html.escape(section.title)}</h2>")
+        if not section.rows:
+            parts.append(f'<p class="empty">{html.escape(section.empty)}</p>')
+            continue
+        cols = columns(section.row_type)
+        parts.append("<table><thead><tr>")
+        parts += [f"<th>{html.escape(c.label)}</th>" for c in cols]
+        parts.append("</tr></thead><tbody>")
+        for row in section.rows:
+            parts.append("<tr>")
+            for c in cols:
+                value = getattr(row, c.name)
+                numeric = isinstance(value, int | float) and not isinstance(value, bool)
+                klass = ' class="n"' if numeric or c.percent or c.money else ""
+                parts.append(f"<td{klass}>{html.escape(cell(value, c))}</td>")
+            parts.append("</tr>")
+        parts.append("</tbody></table>")
+    parts.append("</body></html>\n")
+    return "\n".join(parts)
+
+
+def charts(report: Report) -> list[tuple[str, str]]:
+    """(caption, base64 PNG) for the charts this report has: none when it is empty."""
+    if report.empty:
+        return []
+    if report.name == "events":
+        return _value_per_event(report)
+    if report.name == "fields":
+        return [_fields_chart(report)]
+    if report.name == "leads":
+        return [_funnel(report)]
+    return []
+
+
+def _figure(width: float, height: float) -> tuple[Any, Any]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    return figure, figure.subplots()
+
+
+def _png(figure: Any) -> str:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _value_per_event(report: Report, top: int = 15) -> list[tuple[str, str]]:
+    rows = report.rows
+    codes = sorted({c for r in rows for c in r.value}, key=lambda c: (c != report.currency, c))
+    result = []
+    for code in codes[:3]:
+        valued = sorted((r for r in rows if r.value.get(code)), key=lambda r: r.value[code])
+        valued = valued[-top:]
+        figure, axes = _figure(9, 0.8 + 0.35 * len(valued))
+        labels = [f"{r.event} ({r.date})" for r in valued]
+        axes.barh(labels, [float(r.value[code]) for r in valued], color="#3e7cb1")
+        axes.set_xlabel(f"Value ({code})")
+        result.append((f"Value per event, {code} (top {len(valued)})", _png(figure)))
+    return result
+
+
+def _fields_chart(report: Report) -> tuple[str, str]:
+    rows = report.rows
+    figure, axes = _figure(7, 3.5)
+    positions = range(len(rows))
+    lead = [float(r.lead_share or 0) * 100 for r in rows]
+    paid = [float(r.paid_share or 0) * 100 for r in rows]
+    axes.bar(
+        [p - 0.2 for p in positions], lead, width=0.4, label="produced a lead", color="#3e7cb1"
+    )
+    axes.bar([p + 0.2 for p in positions], paid, width=0.4, label="paid off", color="#3ebd93")
+    axes.set_xticks(list(positions), [f"{r.group}\n({r.encounters} encounters)" for r in rows])
+    axes.set_ylabel("% of encounters")
+    axes.legend()
+    return ("Inside vs outside your fields", _png(figure))
+
+
+def _funnel(report: Report) -> tuple[str, str]:
+    rows = [r for r in report.rows if r.kind != "all kinds"]
+    figure, axes = _figure(9, 1 + 0.4 * len(rows))
+    labels = [r.kind for r in rows]
+    left = [0.0] * len(rows)
+    for status, colour in _STATUS_COLOURS.items():
+        counts = [float(getattr(r, status)) for r in rows]
+        axes.barh(labels, counts, left=left, color=colour, label=status)
+        left = [a + b for a, b in zip(left, counts, strict=True)]
+    axes.invert_yaxis()
+    axes.set_xlabel("Leads")
+    axes.legend(ncols=4, loc="lower right")
+    return ("Lead funnel by kind", _png(figure))

@@ -1,0 +1,227 @@
+"""``payoff``: the encounters that paid off, best first.
+
+An outcome belongs to the lead it was recorded on, and the lead to the encounter it was born
+in. When the person had been met before that encounter, ``attribution`` says which of their
+encounters gets the credit:
+
+- ``first`` (default): their first encounter on or before the lead's encounter;
+- ``last``: the lead's own encounter (the most recent one up to the lead);
+- ``linear``: every encounter with them up to and including the lead's, in equal shares. The
+  split is exact in cents: each share is the value divided by the number of encounters,
+  truncated, and the remaining cents go one each to the earliest encounters (ordered by date,
+  then id), so the shares always add up to the value (per lead and currency).
+
+Encounters are ordered by (date, id). ``since``/``until`` keep credited encounters dated in
+the period. Rows are ranked by value in the journal's currency, then by number of outcomes,
+then by date; a row lists its leads' summaries in alphabetical order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import BigInteger, and_, case, cast, func, literal, or_, select, type_coerce
+from sqlalchemy.orm import aliased
+
+from ..models import Encounter, Event, Fixed, Lead, Outcome, Person
+from .base import Built, Context, Money, Section, as_money, cents, col
+
+
+@dataclass(frozen=True)
+class PayoffRow:
+    encounter_id: int = col("Encounter")
+    person: str = col("Person")
+    event: str | None = col("Event")
+    date: dt.date = col("Date")
+    leads: tuple[str, ...] = col("Leads")
+    outcomes: int = col("Outcomes")
+    value: Money = col("Value")
+    days_to_first_outcome: int = col("Days to first outcome")
+
+
+def credits(ctx: Context, paid: Any, *partition: Any) -> Any:
+    """Which encounter(s) each row of ``paid`` credits, with its columns carried along.
+
+    ``paid`` has ``lead_id``, ``lead_encounter``, ``person_id`` and ``lead_date``; the result
+    adds ``encounter_id`` and the share ``k`` of ``n`` (both 1 outside linear attribution).
+    ``partition`` is what a row of ``paid`` is unique by (the lead, and the currency).
+    """
+    carried = list(paid.c)
+    if ctx.params.attribution == "last":
+        return select(
+            *carried,
+            paid.c.lead_encounter.label("encounter_id"),
+            literal(1).label("k"),
+            literal(1).label("n"),
+        ).subquery("credit")
+    earlier = aliased(Encounter)
+    up_to_lead = and_(
+        earlier.person_id == paid.c.person_id,
+        or_(
+            earlier.date < paid.c.lead_date,
+            and_(earlier.date == paid.c.lead_date, earlier.id <= paid.c.lead_encounter),
+        ),
+    )
+    if ctx.params.attribution == "first":
+        first = (
+            select(earlier.id)
+            .where(up_to_lead)
+            .order_by(earlier.date, earlier.id)
+            .limit(1)
+            .scalar_subquery()
+        )
+        return select(
+            *carried, first.label("encounter_id"), literal(1).label("k"), literal(1).label("n")
+        ).subquery("credit")
+    order = (earlier.date, earlier.id)
+    return (
+        select(
+            *carried,
+            earlier.id.label("encounter_id"),
+            func.row_number().over(partition_by=partition, order_by=order).label("k"),
+            func.count().over(partition_by=partition).label("n"),
+        )
+        .join(earlier, up_to_lead)
+        .subquery("credit")
+    )
+
+
+def _paid(*figures: Any) -> Any:
+    """Leads with outcomes: ``figures`` aggregated over their outcomes (grouped by lead and
+    currency when ``currency`` is among them), with the lead's encounter and person.
+
+    Driven from the outcomes (few) rather than the leads (many): the aggregate comes first,
+    then each row finds its lead and encounter by primary key."""
+    keys = [Outcome.lead_id, *[f for f in figures if f.name == "currency"]]
+    others = [f for f in figures if f.name != "currency"]
+    agg = select(*keys, *others).group_by(*keys).subquery("per_lead")
+    return (
+        select(
+            agg.c.lead_id,
+            Lead.encounter_id.label("lead_encounter"),
+            Encounter.person_id.label("person_id"),
+            Encounter.date.label("lead_date"),
+            *[c for c in agg.c if c.name != "lead_id"],
+        )
+        .select_from(agg)
+        .join(Lead, Lead.id == agg.c.lead_id)
+        .join(Encounter, Encounter.id == Lead.encounter_id)
+        .subquery("paid")
+    )
+
+
+SEPARATOR = "\x1f"  # between lead summaries in one aggregated string
+
+
+def build(ctx: Context) -> Built:
+    session = ctx.db
+    currencies: list[str] = list(
+        session.scalars(
+            select(Outcome.currency)
+            .where(Outcome.value.is_not(None), Outcome.currency.is_not(None))
+            .distinct()
+            .order_by(Outcome.currency)
+        )
+    )
+    # One row per lead and outcome currency (NULL for outcomes without a value): how many
+    # outcomes, the first one's date and the value in raw cents (BIGINT: PostgreSQL's SUM
+    # gives NUMERIC). Each row is credited to one or (linear) several encounters.
+    paid = _paid(
+        Outcome.currency.label("currency"),
+        func.count(Outcome.id).label("outcomes"),
+        func.min(Outcome.date).label("first_outcome"),
+        cast(func.sum(cents(Outcome.value)), BigInteger).label("v"),
+    )
+    credit = credits(ctx, paid, paid.c.lead_id, paid.c.currency)
+    v, n, k = credit.c.v, credit.c.n, credit.c.k
+    base = v // n
+    remainder = v - base * n
+    step = case((remainder < 0, -1), else_=1)
+    share = base + case((k <= func.abs(remainder), step), else_=0)
+    amounts = [
+        type_coerce(func.sum(case((credit.c.currency == code, share))), Fixed(2))
+        for code in currencies
+    ]
+    # Aggregate per credited encounter first (narrow rows, grouped by id alone), then look
+    # up who, where and when once per result row.
+    credited = aliased(Encounter, name="credited")
+    inner = (
+        select(
+            credit.c.encounter_id.label("eid"),
+            func.sum(credit.c.outcomes).label("outcomes"),
+            func.min(credit.c.first_outcome).label("first_outcome"),
+            func.aggregate_strings(Lead.summary, SEPARATOR).label("leads"),
+            *[a.label(f"v{i}") for i, a in enumerate(amounts)],
+        )
+        .select_from(credit)
+        .join(Lead, Lead.id == credit.c.lead_id)
+        .group_by(credit.c.encounter_id)
+    )
+    if ctx.params.since or ctx.params.until:
+        inner = inner.join(credited, credited.id == credit.c.encounter_id).where(
+            *ctx.in_period(credited.date)
+        )
+    per_encounter = inner.subquery("per_encounter")
+    value_columns = [per_encounter.c[f"v{i}"] for i in range(len(amounts))]
+    journal_value = (
+        func.coalesce(value_columns[currencies.index(ctx.currency)], 0)
+        if ctx.currency in currencies
+        else literal(0)
+    )
+    shown = aliased(Encounter, name="shown")
+    stmt = (
+        select(
+            shown.id,
+            Person.display_name,
+            Event.name,
+            shown.date,
+            per_encounter.c.outcomes,
+            ctx.days_between(per_encounter.c.first_outcome, shown.date),
+            per_encounter.c.leads,
+            *value_columns,
+        )
+        .select_from(per_encounter)
+        .join(shown, shown.id == per_encounter.c.eid)
+        .join(Person, Person.id == shown.person_id)
+        .outerjoin(Event, Event.id == shown.event_id)
+        .order_by(journal_value.desc(), per_encounter.c.outcomes.desc(), shown.date, shown.id)
+        .limit(ctx.params.limit)
+    )
+    rows = []
+    for eid, person, event, day, count, days, summaries, *values in session.execute(stmt):
+        money = {c: as_money(a) for c, a in zip(currencies, values, strict=True) if a is not None}
+        rows.append(
+            PayoffRow(
+                encounter_id=eid,
+                person=person,
+                event=event,
+                date=day,
+                leads=tuple(sorted(dict.fromkeys(summaries.split(SEPARATOR)))),
+                outcomes=int(count),
+                value=money,
+                days_to_first_outcome=int(days),
+            )
+        )
+    attribution = ctx.params.attribution
+    return Built(
+        title=f"Encounters that paid off (attribution: {attribution})",
+        sections=[
+            Section(
+                "payoff",
+                "Encounters that paid off",
+                PayoffRow,
+                tuple(rows),
+                f"No encounter paid off{ctx.params.period()}: no outcome is recorded yet.",
+            )
+        ],
+        notes=[f"Attribution: {attribution} ({_EXPLAIN[attribution]})."],
+    )
+
+
+_EXPLAIN = {
+    "first": "an outcome credits the first encounter with that person, up to the lead",
+    "last": "an outcome credits the encounter its lead was born in",
+    "linear": "an outcome is split equally over every encounter with that person up to the lead",
+}

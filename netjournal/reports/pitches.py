@@ -1,0 +1,95 @@
+"""``pitches``: when someone pitched you, what you learned, and whether they became useful.
+
+An encounter marked ``pitched`` is one where the other person sold to you. The report lists
+what you learned about the seller (the answers to your questions, the stakes and notes) and
+whether any became a useful supplier: a *supplier* lead from that encounter that was won or
+has an outcome.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import case, exists, func, or_, select
+
+from ..models import Encounter, Event, Lead, Outcome, Person, Question
+from .base import Built, Context, Section, col
+
+
+@dataclass(frozen=True)
+class PitchRow:
+    encounter_id: int = col("Encounter")
+    date: dt.date = col("Date")
+    person: str = col("Seller")
+    organization: str | None = col("Organization")
+    event: str | None = col("Event")
+    learned: tuple[str, ...] = col("Learned")
+    stakes: str | None = col("Stakes")
+    notes: str | None = col("Notes")
+    useful_supplier: bool = col("Useful supplier")
+
+
+def build(ctx: Context) -> Built:
+    pitched = [Encounter.pitched.is_(True), *ctx.in_period(Encounter.date)]
+    useful = exists(
+        select(Lead.id).where(
+            Lead.encounter_id == Encounter.id,
+            Lead.kind == "supplier",
+            or_(Lead.status == "won", exists(select(Outcome.id).where(Outcome.lead_id == Lead.id))),
+        )
+    )
+    main = (
+        select(
+            Encounter.id,
+            Encounter.date,
+            Person.display_name,
+            Person.organization,
+            Event.name,
+            Encounter.stakes,
+            Encounter.notes,
+            useful,
+        )
+        .join(Person, Person.id == Encounter.person_id)
+        .outerjoin(Event, Event.id == Encounter.event_id)
+        .where(*pitched)
+    )
+    summary = select(func.count(), func.sum(case((useful, 1), else_=0))).where(*pitched)
+    learned_rows = (
+        select(Question.encounter_id, Question.asked, Question.learned)
+        .where(
+            Question.learned.is_not(None),
+            Question.encounter_id.in_(select(Encounter.id).where(*pitched)),
+        )
+        .order_by(Question.encounter_id, Question.position)
+    )
+    session = ctx.db
+    learned: dict[int, list[str]] = {}
+    for eid, asked, answer in session.execute(learned_rows):
+        learned.setdefault(eid, []).append(f"{asked} -> {answer}")
+    rows = [
+        PitchRow(eid, day, who, org, event, tuple(learned.get(eid, ())), stakes, notes, bool(ok))
+        for eid, day, who, org, event, stakes, notes, ok in session.execute(main)
+    ]
+    # Newest first, sorted here: ORDER BY date would lead SQLite to walk the date index and
+    # fetch every encounter to find the pitched ones.
+    rows.sort(key=lambda r: (r.date, r.encounter_id), reverse=True)
+    if ctx.params.limit:
+        rows = rows[: ctx.params.limit]
+    count, became = session.execute(summary).one()
+    notes = []
+    if count:
+        notes.append(f"{count} pitches; {became or 0} became a useful supplier.")
+    return Built(
+        title="Pitches you received",
+        sections=[
+            Section(
+                "pitches",
+                "Pitches",
+                PitchRow,
+                tuple(rows),
+                f"Nobody pitched you{ctx.params.period()} (no encounter is marked as pitched).",
+            )
+        ],
+        notes=notes,
+    )

@@ -1,0 +1,107 @@
+"""``prep EVENT``: before going back to an event, or to another edition of its series.
+
+Lists the people met at that event or at any event of the same series, with their open leads
+and open follow-ups, and the questions asked at those events ranked by the leads and value that
+followed them. ``since``/``until`` keep encounters dated in the period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+
+from .. import resolve
+from ..errors import InvalidInput
+from ..models import Encounter, Event, FollowUp, Lead, Person
+from .base import Built, Context, Section, col
+from .questions import QuestionRow, question_rows
+
+
+@dataclass(frozen=True)
+class PrepPersonRow:
+    person_id: int = col("Id")
+    person: str = col("Person")
+    organization: str | None = col("Organization")
+    times_met: int = col("Times met")
+    last_met: dt.date = col("Last met")
+    open_leads: tuple[str, ...] = col("Open leads")
+    followups: tuple[str, ...] = col("Open follow-ups")
+
+
+def build(ctx: Context) -> Built:
+    if ctx.params.event is None or ctx.params.event == "":
+        raise InvalidInput("The prep report needs an event: prep EVENT.")
+    session = ctx.db
+    target = resolve.event(ctx.session, ctx.params.event)
+    same = [Event.id == target.id]
+    if target.series_key:
+        same.append(Event.series_key == target.series_key)
+    events = select(Event.id).where(or_(*same))
+    editions = session.scalar(select(func.count()).select_from(events.subquery())) or 0
+    there = [Encounter.event_id.in_(events), *ctx.in_period(Encounter.date)]
+
+    people_q = (
+        select(
+            Person.id,
+            Person.display_name,
+            Person.organization,
+            func.count(Encounter.id),
+            func.max(Encounter.date),
+        )
+        .join(Encounter, Encounter.person_id == Person.id)
+        .where(*there)
+        .group_by(Person.id, Person.display_name, Person.organization)
+        .order_by(func.max(Encounter.date).desc(), Person.display_name)
+        .limit(ctx.params.limit)
+    )
+    met = select(Encounter.person_id).where(*there)
+    leads_q = (
+        select(Encounter.person_id, Lead.kind, Lead.summary, Lead.status)
+        .join(Encounter, Encounter.id == Lead.encounter_id)
+        .where(Encounter.person_id.in_(met), Lead.status.in_(("open", "exploring")))
+        .order_by(Encounter.person_id, Lead.id)
+    )
+    followups_q = (
+        select(FollowUp.person_id, FollowUp.due, FollowUp.action)
+        .where(FollowUp.person_id.in_(met), FollowUp.done_on.is_(None))
+        .order_by(FollowUp.person_id, FollowUp.due, FollowUp.id)
+    )
+    leads: dict[int, list[str]] = {}
+    for pid, kind, summary, status in session.execute(leads_q):
+        leads.setdefault(pid, []).append(f"{kind}: {summary} ({status})")
+    todo: dict[int, list[str]] = {}
+    for pid, due, action in session.execute(followups_q):
+        todo.setdefault(pid, []).append(f"{due}: {action}")
+    people = [
+        PrepPersonRow(
+            pid, who, org, int(n), last, tuple(leads.get(pid, ())), tuple(todo.get(pid, ()))
+        )
+        for pid, who, org, n, last in session.execute(people_q)
+    ]
+    questions = question_rows(ctx, *there)
+    scope = f"{target.name} ({target.start_date})"
+    if target.series:
+        scope += f" and the {editions} editions of the series {target.series}"
+    return Built(
+        title=f"Preparing for {target.name}",
+        sections=[
+            Section(
+                "people",
+                "People met there before",
+                PrepPersonRow,
+                tuple(people),
+                f"You met nobody at {scope}{ctx.params.period()} yet.",
+            ),
+            Section(
+                "questions",
+                "Questions that worked best there",
+                QuestionRow,
+                tuple(questions),
+                f"No question was recorded at {scope}{ctx.params.period()}.",
+            ),
+        ],
+        notes=[f"Covers {scope}."],
+        parameters={"event": target.name, "event_id": target.id},
+    )

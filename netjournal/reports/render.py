@@ -1,0 +1,234 @@
+"""Turning a :class:`~netjournal.reports.base.Report` into text a person or a script reads.
+
+Formats: ``table`` (rich), ``markdown``, ``csv`` (one section; money spread over one column per
+currency), ``json`` (stable, documented in docs/reports.md) and ``html`` (one self-contained
+page with charts, see :mod:`netjournal.reports.html`). :func:`save` writes a file readable by
+its owner only (0600): reports hold personal data.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import fields
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..errors import InvalidInput, JournalUnavailable
+from .base import Column, Report, Section, columns
+
+FORMATS = ("table", "markdown", "csv", "json", "html")
+JSON_FORMAT_VERSION = 1
+
+
+def render(
+    report: Report, fmt: str = "table", *, section: str | None = None, width: int | None = None
+) -> str:
+    """``report`` as text in ``fmt``; ``section`` picks the CSV section (the main one by
+    default); ``width`` is the table's width in characters."""
+    if fmt == "table":
+        return to_table(report, width=width)
+    if fmt == "markdown":
+        return to_markdown(report)
+    if fmt == "csv":
+        return to_csv(report, section)
+    if fmt == "json":
+        return to_json(report)
+    if fmt == "html":
+        from .html import to_html
+
+        return to_html(report)
+    raise InvalidInput(f"Unknown format '{fmt}'; choose from {', '.join(FORMATS)}.")
+
+
+def save(text: str, path: str | os.PathLike[str]) -> Path:
+    """Write ``text`` to ``path``, created (or truncated) with mode 0600."""
+    target = Path(path).expanduser()
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError as exc:
+        raise JournalUnavailable(f"Cannot write {target}: {exc.strerror}.") from exc
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    return target
+
+
+# -- cells ---------------------------------------------------------------------------------
+
+
+def money_text(money: Mapping[str, Decimal], *, grouped: bool = True) -> str:
+    pattern = "{:,.2f} {}" if grouped else "{:.2f} {}"
+    return "; ".join(pattern.format(v, c) for c, v in money.items())
+
+
+def cell(value: Any, column: Column, *, grouped: bool = True) -> str:
+    """One value as text for tables, Markdown and HTML."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal) and column.percent:
+        return f"{value * 100:.1f}%"
+    if isinstance(value, dict):
+        return money_text(value, grouped=grouped)
+    if isinstance(value, tuple | list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON: amounts and ratios as strings, dates ISO, money as {currency: "1.00"}."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        stamp = value.replace(tzinfo=None).isoformat()
+        return stamp + "Z" if value.tzinfo is not None else stamp
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    return value
+
+
+def row_dict(row: Any) -> dict[str, Any]:
+    return {f.name: plain(getattr(row, f.name)) for f in fields(row)}
+
+
+# -- formats -------------------------------------------------------------------------------
+
+
+def to_json(report: Report) -> str:
+    document = {
+        "format_version": JSON_FORMAT_VERSION,
+        "report": report.name,
+        "title": report.title,
+        "parameters": plain(report.parameters),
+        "generated_at": plain(report.generated_at),
+        "currency": report.currency,
+        "empty": report.empty,
+        "notes": list(report.notes),
+        "rows": [row_dict(r) for r in report.rows],
+        "sections": [
+            {
+                "name": s.name,
+                "title": s.title,
+                "columns": [c.name for c in columns(s.row_type)],
+                "empty": None if s.rows else s.empty,
+                "rows": [row_dict(r) for r in s.rows],
+            }
+            for s in report.sections
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _section(report: Report, name: str | None) -> Section:
+    if name is None:
+        return report.sections[0]
+    try:
+        return report.section(name)
+    except KeyError:
+        names = ", ".join(s.name for s in report.sections)
+        raise InvalidInput(
+            f"The {report.name} report has no section '{name}'; use {names}."
+        ) from None
+
+
+def to_csv(report: Report, section: str | None = None) -> str:
+    """One section as CSV; money columns become one column per currency (``value_EUR``)."""
+    chosen = _section(report, section)
+    cols = columns(chosen.row_type)
+    currencies: dict[str, list[str]] = {}
+    for c in cols:
+        codes = (
+            sorted({code for r in chosen.rows for code in (getattr(r, c.name) or {})})
+            if c.money
+            else []
+        )
+        currencies[c.name] = codes
+    out = io.StringIO()
+    writer = csv.writer(out)
+    header: list[str] = []
+    for c in cols:
+        header.extend([f"{c.name}_{code}" for code in currencies[c.name]] if c.money else [c.name])
+    writer.writerow(header)
+    for row in chosen.rows:
+        line: list[str] = []
+        for c in cols:
+            value = getattr(row, c.name)
+            if c.money:
+                line.extend(str(value.get(code, "")) for code in currencies[c.name])
+            elif isinstance(value, bool):
+                line.append("true" if value else "false")
+            elif isinstance(value, Decimal):
+                line.append(str(value))
+            else:
+                line.append(cell(value, Column(c.name, c.label, False), grouped=False))
+        writer.writerow(line)
+    return out.getvalue()
+
+
+def to_markdown(report: Report) -> str:
+    lines = [f"# {report.title}", "", _params_line(report), ""]
+    lines += [f"> {note}" for note in report.notes]
+    if report.notes:
+        lines.append("")
+    for section in report.sections:
+        if len(report.sections) > 1:
+            lines += [f"## {section.title}", ""]
+        if not section.rows:
+            lines += [section.empty, ""]
+            continue
+        cols = columns(section.row_type)
+        lines.append("| " + " | ".join(c.label for c in cols) + " |")
+        lines.append("| " + " | ".join("---" for _ in cols) + " |")
+        for row in section.rows:
+            cells = [_md_escape(cell(getattr(row, c.name), c)) for c in cols]
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _params_line(report: Report) -> str:
+    shown = [f"{k}: {plain(v)}" for k, v in report.parameters.items() if v is not None]
+    stamp = plain(report.generated_at)
+    return f"Generated {stamp}" + (f" ({', '.join(shown)})" if shown else "") + "."
+
+
+def to_table(report: Report, *, width: int | None = None) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    out = io.StringIO()
+    console = Console(file=out, width=width or 160, color_system=None, soft_wrap=False)
+    console.print(report.title, style="bold")
+    console.print(_params_line(report))
+    for note in report.notes:
+        console.print(note)
+    for section in report.sections:
+        if not section.rows:
+            console.print(f"\n{section.empty}" if len(report.sections) > 1 else section.empty)
+            continue
+        table = Table(title=section.title if len(report.sections) > 1 else None)
+        cols = columns(section.row_type)
+        for c in cols:
+            numeric = section.rows and isinstance(getattr(section.rows[0], c.name), int | Decimal)
+            table.add_column(c.label, justify="right" if numeric else "left", overflow="fold")
+        for row in section.rows:
+            table.add_row(*(cell(getattr(row, c.name), c) for c in cols))
+        console.print(table)
+    return out.getvalue()

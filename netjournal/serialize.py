@@ -1,0 +1,143 @@
+"""Plain JSON-ready dictionaries of journal records, for ``--json`` output and exports.
+
+Ids stay integers, dates are ISO 8601 strings, amounts are decimal strings (``"12.50"``) so
+that no float ever rounds money. :func:`to_dict` reads only columns and the relationships the
+library loads eagerly, so it works on the detached objects every journal method returns.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+
+def scalar(value: Any) -> Any:
+    """A JSON-safe version of one value."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [to_dict(v) if _known(v) else scalar(v) for v in value]
+    return value
+
+
+def _columns(obj: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: scalar(getattr(obj, name)) for name in names}
+
+
+def _person(p: Any) -> dict[str, Any]:
+    data = _columns(
+        p, ("id", "display_name", "organization", "title", "field", "location", "notes", "source")
+    )
+    data["name"] = data.pop("display_name")
+    data["contacts"] = [{"kind": c.kind, "value": c.value, "label": c.label} for c in p.contacts]
+    data["tags"] = p.tag_names
+    return data
+
+
+def _ref(p: Any) -> dict[str, Any] | None:
+    return None if p is None else {"id": p.id, "name": getattr(p, "display_name", None) or p.name}
+
+
+def _event(e: Any) -> dict[str, Any]:
+    data = _columns(
+        e,
+        (
+            "id",
+            "name",
+            "start_date",
+            "end_date",
+            "kind",
+            "location",
+            "organizer",
+            "series",
+            "hours",
+            "cost",
+            "currency",
+            "notes",
+        ),
+    )
+    data["tags"] = e.tag_names
+    return data
+
+
+def _encounter(x: Any) -> dict[str, Any]:
+    data = _columns(x, ("id", "date", "notes", "stakes", "wishes", "pitched", "outside_field"))
+    data["person"] = _ref(x.person)
+    data["event"] = _ref(x.event)
+    if x.event is not None:
+        data["event"]["date"] = scalar(x.event.start_date)
+    data["introduced_by"] = _ref(x.introduced_by)
+    data["questions"] = [{"asked": q.asked, "learned": q.learned} for q in x.questions]
+    data["leads"] = [_lead(lead, with_encounter=False) for lead in x.leads]
+    data["followups"] = [_followup(f, with_person=False) for f in x.followups]
+    data["tags"] = x.tag_names
+    return data
+
+
+def _lead(lead: Any, *, with_encounter: bool = True) -> dict[str, Any]:
+    data = _columns(
+        lead, ("id", "kind", "summary", "details", "points_to", "status", "status_changed_on")
+    )
+    data["outcomes"] = [_outcome(o) for o in lead.outcomes]
+    data["tags"] = lead.tag_names
+    if with_encounter:
+        encounter = lead.__dict__.get("encounter")
+        if encounter is not None:
+            data["encounter_id"] = encounter.id
+            data["date"] = scalar(encounter.date)
+            data["person"] = _ref(encounter.person)
+            data["event"] = _ref(encounter.event)
+        else:
+            data["encounter_id"] = lead.encounter_id
+    return data
+
+
+def _outcome(o: Any) -> dict[str, Any]:
+    return _columns(o, ("id", "lead_id", "date", "kind", "description", "value", "currency"))
+
+
+def _followup(f: Any, *, with_person: bool = True) -> dict[str, Any]:
+    data = _columns(f, ("id", "due", "action", "done_on", "encounter_id"))
+    if with_person:
+        data["person"] = _ref(f.person)
+    return data
+
+
+def _serializers() -> dict[str, Callable[[Any], dict[str, Any]]]:
+    return {
+        "Person": _person,
+        "Event": _event,
+        "Encounter": _encounter,
+        "Lead": _lead,
+        "Outcome": _outcome,
+        "FollowUp": _followup,
+    }
+
+
+def _known(obj: Any) -> bool:
+    return type(obj).__name__ in _serializers() or dataclasses.is_dataclass(obj)
+
+
+def to_dict(obj: Any) -> Any:
+    """A JSON-ready dict of a record (person, event, encounter, lead, outcome, follow-up) or
+    of a library dataclass holding them (``PersonDetail``, ``EventDetail``, ``ProfileInfo``...).
+    """
+    serializer = _serializers().get(type(obj).__name__)
+    if serializer is not None:
+        return serializer(obj)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _any(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    return _any(obj)
+
+
+def _any(value: Any) -> Any:
+    if _known(value):
+        return to_dict(value)
+    if isinstance(value, dict):
+        return {str(k): _any(v) for k, v in value.items()}
+    return scalar(value)
