@@ -114,3 +114,14 @@ def test_on_a_terminal_the_table_is_drawn_by_rich(
     code, out, _ = run(capsys, "--db", url, "search", "reseau")
     assert code == 0
     assert "réseau" in out and "**" not in out and "Hélène Dubois" in out
+
+
+def test_csv_lists_the_hits(capsys: pytest.CaptureFixture[str], url: str) -> None:
+    import csv
+    import io
+
+    code, out, _ = run(capsys, "--db", url, "search", "reseau", "--csv")
+    assert code == 0
+    [row] = list(csv.DictReader(io.StringIO(out)))
+    assert (row["kind"], row["person"], row["date"]) == ("encounter", "Hélène Dubois", "2026-03-12")
+    assert "**réseau**" in row["snippet"]

@@ -52,6 +52,7 @@ KIND_CHOICES = ("person", "event", "encounter", "question", "lead", "outcome")
     help="How many hits at most.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the hits as CSV.")
 @click.pass_obj
 def search(
     app: App,
@@ -66,6 +67,7 @@ def search(
     status: str | None,
     limit: int,
     as_json: bool,
+    as_csv: bool,
 ) -> None:
     """Search the journal for QUERY, best matches first.
 
@@ -87,6 +89,13 @@ def search(
     )
     if as_json:
         click.echo(json.dumps([_as_dict(hit) for hit in hits], ensure_ascii=False, indent=2))
+    elif as_csv:
+        import csv
+
+        fields = ("kind", "id", "date", "person_id", "person", "event_id", "event", "snippet")
+        writer = csv.DictWriter(sys.stdout, fieldnames=[*fields, "score"], extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(_as_dict(hit) for hit in hits)
     else:
         _table(hits)
 
