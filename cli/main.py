@@ -40,6 +40,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "prep": ("report:prep", "Before an event: who you met there and what worked."),
     "export": ("export:export", "Export the journal as JSON, vCards or a CSV of encounters."),
     "backup": ("export:backup", "Copy the SQLite journal safely while it is in use."),
+    "search": ("search:search", "Search people, events, encounters, questions and leads."),
 }
 
 

@@ -13,12 +13,19 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def _include_name(name: str | None, type_: str, _parents: object) -> bool:
+    """Leave the search index (tables, FTS shadow tables, triggers) out of autogenerate: it
+    is built by raw SQL in its migration and has no ORM model."""
+    return not (type_ == "table" and name is not None and name.startswith("search_"))
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=_include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

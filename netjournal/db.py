@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
-from sqlalchemy.pool import NullPool
 
 from .errors import JournalUnavailable
 
@@ -132,9 +131,8 @@ def _sqlite_engine(location: Location, *, create: bool) -> Engine:
     engine = create_engine(
         location.url,
         connect_args={"timeout": BUSY_TIMEOUT_S},
-        # One connection per use: a CLI process is short-lived, and a library user's threads
-        # must not share a sqlite3 connection.
-        poolclass=NullPool if location.path is not None else None,
+        # The default queue pool keeps connections between calls (a new SQLite connection
+        # re-reads the whole schema, triggers included) and gives each thread its own.
     )
     event.listen(engine, "connect", _on_sqlite_connect)
     event.listen(engine, "begin", _on_sqlite_begin)

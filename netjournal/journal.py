@@ -14,6 +14,7 @@ it returns (their columns and the collections shown in :mod:`netjournal.models` 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -29,6 +30,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from . import db, resolve, schema
+from . import search as searching
 from . import tags as tagging
 from .errors import (
     AmbiguousName,
@@ -44,6 +46,7 @@ from .followups import FollowUps
 from .leads import Leads, build_lead
 from .models import Encounter, FollowUp, Person, Profile, ProfileField, Question
 from .people import People, add_contact, new_person, set_fields
+from .search import Hit
 from .specs import EncounterSpec, as_followup, as_lead, as_question
 from .text import fold, question_key
 from .validate import currency, money, optional_date, parse_date, text
@@ -213,6 +216,9 @@ class Journal:
         with self._engine.connect() as connection:
             driver = connection.connection.driver_connection
             assert driver is not None
+            # Merge the search index into one segment: FTS5 (before SQLite 3.42's
+            # secure-delete) keeps deleted words in old segments until they are merged.
+            driver.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
             driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- profile -------------------------------------------------------------------------
@@ -301,7 +307,36 @@ class Journal:
         session.flush()
         return logged
 
-    def _log_one(self, session: Session, spec: EncounterSpec, cache: _Cache) -> Encounter:
+    def bulk_log(self, specs: Iterable[EncounterSpec], *, chunk: int = 5000) -> int:
+        """Log a large number of encounters quickly; returns how many were logged.
+
+        Each ``chunk`` of specs is one transaction, written with batched inserts (no
+        per-row round trip): a failing spec rolls back its own chunk only, the chunks
+        before it stay written. Use :meth:`log_many` when the whole batch must be atomic.
+        A name seen earlier in the same call means the same person (no lookup).
+        """
+        if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
+            raise InvalidInput("The chunk size must be a positive whole number.")
+        cache = _Cache()
+        total = 0
+        iterator = iter(specs)
+        while batch := list(itertools.islice(iterator, chunk)):
+            with self._write() as session, session.no_autoflush:
+                logged = []
+                for spec in batch:
+                    try:
+                        logged.append(self._log_one(session, spec, cache, flush=False))
+                    except NetjournalError as exc:
+                        where = spec.line if spec.line is not None else total + 1
+                        raise type(exc)(f"line {where}: {exc}") from exc
+                    total += 1
+                _number(session, logged)
+            cache.carry_over()
+        return total
+
+    def _log_one(
+        self, session: Session, spec: EncounterSpec, cache: _Cache, *, flush: bool = True
+    ) -> Encounter:
         event = None
         if spec.event is not None and spec.event != "":
             event = cache.event(session, spec.event)
@@ -326,7 +361,10 @@ class Journal:
             add_contact(person, "phone", spec.phone)
         introducer = None
         if spec.introduced_by is not None and spec.introduced_by != "":
-            introducer = resolve.person(session, spec.introduced_by)
+            known = None
+            if isinstance(spec.introduced_by, str):  # maybe met earlier in this batch
+                known = cache.people.get(fold(spec.introduced_by))
+            introducer = known or resolve.person(session, spec.introduced_by)
         if introducer is not None and introducer is person:
             raise InvalidInput("Someone cannot introduce you to themselves.")
         encounter_tags = tagging.get_or_create(session, spec.tags)
@@ -373,7 +411,8 @@ class Journal:
                     action=action,
                 )
             )
-        session.flush()
+        if flush:
+            session.flush()
         return encounter
 
     def encounter(self, encounter_id: int) -> Encounter:
@@ -572,6 +611,51 @@ class Journal:
 
         return backup_journal(self.location, target, overwrite=overwrite)
 
+    # -- search --------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str | None = None,
+        *,
+        kinds: Iterable[str] | str | None = None,
+        event: Any = None,
+        person: Any = None,
+        since: dt.date | str | None = None,
+        until: dt.date | str | None = None,
+        tags: Iterable[str] | str | None = None,
+        lead_kind: str | None = None,
+        lead_status: str | None = None,
+        limit: int = 20,
+    ) -> list[Hit]:
+        """Ranked :class:`~netjournal.search.Hit` s for what a user typed, best first.
+
+        Searches people, events, encounters, questions, leads and outcomes, ignoring case
+        and accents. Words match as prefixes (``pack`` finds "packaging"); ``"a phrase"``,
+        ``-word`` (exclude) and ``OR`` work; any other text is read as words, so no query
+        fails; when no item has every word, the items with most of them come first.
+        Filters narrow the hits (``kinds``: person, event, encounter, question, lead,
+        outcome; ``tags``: all of them; ``lead_kind``/``lead_status``: leads and their
+        outcomes); with no words the matching items come newest first (a person is dated
+        by when they were added, an event by its start). A very common word ranks its
+        newest 500 matches (see :data:`netjournal.search.RANKED`).
+        """
+        with self._read() as session:
+            return list(
+                searching.search(
+                    session,
+                    query,
+                    kinds=kinds,
+                    event=event,
+                    person=person,
+                    since=since,
+                    until=until,
+                    tags=tags,
+                    lead_kind=lead_kind,
+                    lead_status=lead_status,
+                    limit=limit,
+                )
+            )
+
 
 class _Cache:
     """Names already resolved in one batch, so an evening's file costs one lookup per name."""
@@ -579,11 +663,21 @@ class _Cache:
     def __init__(self) -> None:
         self.people: dict[str, Person] = {}
         self.events: dict[str, Any] = {}
+        self.earlier: dict[str, Person] = {}  # people of earlier transactions (bulk_log)
+
+    def carry_over(self) -> None:
+        """Remember this transaction's people for the next one (bulk_log)."""
+        self.earlier.update(self.people)
+        self.people.clear()
+        self.events.clear()
 
     def person(self, session: Session, ref: Any) -> Person | None:
         if isinstance(ref, str) and resolve.as_id(ref) is None:
             key = fold(ref)
             if key in self.people:
+                return self.people[key]
+            if key in self.earlier:  # committed and unchanged since: attach without a query
+                self.people[key] = session.merge(self.earlier[key], load=False)
                 return self.people[key]
             found = resolve.person(session, ref, create_if_missing=True)
             if found is not None:
@@ -596,6 +690,50 @@ class _Cache:
         if key not in self.events:
             self.events[key] = resolve.event(session, ref)
         return self.events[key]
+
+
+def _number(session: Session, encounters: list[Encounter]) -> None:
+    """Give the new rows of a bulk chunk their ids, in logging order, before the flush.
+
+    With the keys known the ORM writes each table with one ``executemany`` instead of one
+    ``INSERT ... RETURNING`` per row (SQLite offers no ordered multi-row RETURNING). Ids come
+    from the sequences on PostgreSQL; on SQLite the write transaction holds the database
+    lock, so the numbers after the current maximum are ours.
+    """
+    rows: dict[Any, list[Any]] = {}
+
+    def add(obj: Any) -> None:
+        if obj.id is None and obj not in seen:
+            seen.add(obj)
+            rows.setdefault(type(obj), []).append(obj)
+
+    seen: set[Any] = set()
+    for encounter in encounters:
+        if encounter.person.id is None:
+            add(encounter.person)
+            for contact in encounter.person.contacts:
+                add(contact)
+        add(encounter)
+        for child in (*encounter.questions, *encounter.leads, *encounter.followups):
+            add(child)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    for model, objects in rows.items():
+        table = model.__table__.name
+        if postgres:
+            ids = list(
+                session.scalars(
+                    sql_text(
+                        "SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                        "FROM generate_series(1, :n)"
+                    ),
+                    {"table": table, "n": len(objects)},
+                )
+            )
+        else:
+            start = session.scalar(sql_text(f"SELECT coalesce(max(id), 0) FROM {table}")) or 0
+            ids = list(range(start + 1, start + 1 + len(objects)))
+        for obj, new_id in zip(objects, ids, strict=True):
+            obj.id = new_id
 
 
 def _first_line(exc: Exception) -> str:

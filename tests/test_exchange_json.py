@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from netjournal import Journal
+from netjournal import Journal, schema
 from netjournal.errors import ImportFormatError, InvalidInput
 from netjournal.exchange import private_output
 from netjournal.exchange.jsonformat import FORMAT_VERSION
@@ -43,7 +43,7 @@ def test_export_is_versioned_and_imports_back_exactly(journal: Journal, tmp_path
     document = json.loads(text)
     assert document["format"] == "netjournal"
     assert document["format_version"] == FORMAT_VERSION
-    assert document["schema_revision"] == "0001"
+    assert document["schema_revision"] == schema.HEAD
     assert list(document)[:3] == ["format", "format_version", "schema_revision"]
     (paul,) = [p for p in document["people"] if p["display_name"] == "Paul Martin"]
     assert paul["tags"] == ["vip"] and paul["notes"] == "Line 1\nLine 2 🎉"
