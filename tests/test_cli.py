@@ -9,9 +9,9 @@ import json
 from pathlib import Path
 
 import pytest
+from clirun import fails, ok, run
 
 from netjournal import Journal
-from tests.clirun import fails, ok, run
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import vobject
 from netjournal.cli.main import main
+from test_journal import seed
 
 from netjournal import Journal
-from tests.test_journal import seed
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 import vobject
+from test_journal import seed
 
 from netjournal import Journal
 from netjournal.errors import InvalidInput
-from tests.test_journal import seed
 
 TRICKY_NAME = 'Smith, John; "Jo" Ørsted 🎉'
 TRICKY_NOTE = "Met at the bar, Lyon;\nsecond line with émoji 🍷\\ and a backslash"

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_journal import seed, snapshot
 
 from netjournal import Journal, schema
 from netjournal.errors import ImportFormatError, InvalidInput
 from netjournal.exchange import private_output
 from netjournal.exchange.jsonformat import FORMAT_VERSION
-from tests.test_journal import seed, snapshot
 
 
 def export_text(journal: Journal) -> str:

@@ -15,11 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from test_journal import snapshot
 
 from netjournal import Journal
 from netjournal.models import Base
 from netjournal.vocab import EVENT_KINDS, LEAD_KINDS, LEAD_STATUSES
-from tests.test_journal import snapshot
 
 # Free text: any character a journal can store (no NUL, no lone surrogate), newlines included.
 CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_journal import snapshot
 
 from netjournal import Journal
 from netjournal.errors import ImportFormatError
-from tests.test_journal import snapshot
 
 DATA = Path(__file__).resolve().parent / "importers" / "data"
 

@@ -35,7 +35,7 @@ def shared(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     if request.param == "sqlite":
         url = str(Path(tmp_path_factory.mktemp("fuzz")) / "journal.db")
     else:
-        from tests.conftest import _reset_postgres
+        from conftest import _reset_postgres
 
         url = request.getfixturevalue("pg_server_url")
         with Journal.open(url):
@@ -88,7 +88,7 @@ def writable(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     if request.param == "sqlite":
         url = str(Path(tmp_path_factory.mktemp("words")) / "journal.db")
     else:
-        from tests.conftest import _reset_postgres
+        from conftest import _reset_postgres
 
         url = request.getfixturevalue("pg_server_url")
         with Journal.open(url):
