@@ -56,9 +56,14 @@ def netjournal(*args: str, cwd: Path, input: str | None = None) -> subprocess.Co
         ["demo", "--help"],
     ],
 )
-def test_help_and_version_import_no_database_machinery(args: list[str]) -> None:
+def test_help_and_version_import_no_database_machinery(args: list[str], tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=_env(), timeout=60
+        [sys.executable, "-c", PROBE, *args],
+        cwd=tmp_path,  # not the checkout, whose netjournal/ would shadow the installed package
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     assert "HEAVY: \n" in done.stderr, done.stderr

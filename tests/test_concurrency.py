@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 from netjournal import Journal
 
@@ -29,12 +30,15 @@ WORKER = textwrap.dedent(
 )
 
 
-def test_eight_processes_log_2000_encounters_without_error(journal_url: str) -> None:
+def test_eight_processes_log_2000_encounters_without_error(
+    journal_url: str, tmp_path: Path
+) -> None:
     with Journal.open(journal_url):  # schema created once, before the race
         pass
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", WORKER, journal_url, str(w), str(PER_WORKER)],
+            cwd=tmp_path,  # the installed package, not a checkout's netjournal/
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -29,6 +29,7 @@ def run_and_kill(script: str, args: list[str], max_delay: float, rng: random.Ran
     ``True`` if it was killed before it finished by itself."""
     proc = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(script), *args],
+        cwd=Path(args[0]).parent,  # the installed package, not a checkout's netjournal/
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -50,6 +51,7 @@ def time_operation(script: str, args: list[str]) -> float:
     """How long the worker runs from START to its exit, so kills can be spread over it."""
     proc = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(script), *args],
+        cwd=Path(args[0]).parent,  # the installed package, not a checkout's netjournal/
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -130,6 +130,7 @@ def test_a_read_only_journal_gives_one_sentence_and_is_not_modified(
     try:
         result = subprocess.run(
             [sys.executable, "-m", "netjournal.cli.main", "--db", str(path), *command],
+            cwd=tmp_path,  # the installed package, not a checkout's netjournal/
             capture_output=True,
             text=True,
             timeout=60,
