@@ -59,11 +59,12 @@ people = st.builds(
 )
 
 
-def _write(suffix: str, write) -> Path:  # type: ignore[no-untyped-def]
-    directory = Path(tempfile.mkdtemp(prefix="netjournal-roundtrip-"))
-    path = directory / f"export{suffix}"
-    write(path)
-    return path
+def _parse(parser, suffix: str, write):  # type: ignore[no-untyped-def]
+    """Write a file with ``write`` in a temporary folder, parse it, remove the folder."""
+    with tempfile.TemporaryDirectory(prefix="netjournal-roundtrip-") as directory:
+        path = Path(directory) / f"export{suffix}"
+        write(path)
+        return parser(path)
 
 
 @SETTINGS
@@ -92,7 +93,7 @@ def test_google_csv_round_trip(persons: list[Person], delimiter: str) -> None:
                     ]
                 )
 
-    result = parse_google(_write(".csv", write))
+    result = _parse(parse_google, ".csv", write)
     assert len(result.people) == len(persons)
     for p, record in zip(persons, result.people, strict=True):
         assert (record.given_name, record.family_name) == (p.given, p.family)
@@ -143,7 +144,7 @@ def test_linkedin_csv_round_trip(rows: list[tuple[Person, dt.date]], preamble: b
                     ]
                 )
 
-    result = parse_linkedin(_write(".csv", write))
+    result = _parse(parse_linkedin, ".csv", write)
     assert len(result.people) == len(rows)
     for i, ((p, on), record) in enumerate(zip(rows, result.people, strict=True)):
         url = f"https://www.linkedin.com/in/someone-{i}"
@@ -179,7 +180,7 @@ def test_vcard_round_trip(persons: list[Person]) -> None:
             cards.append(card.serialize())
         path.write_text("".join(cards), encoding="utf-8", newline="")
 
-    result = parse_vcard(_write(".vcf", write))
+    result = _parse(parse_vcard, ".vcf", write)
     assert len(result.people) == len(persons)
     for p, record in zip(persons, result.people, strict=True):
         assert record.display_name == f"{p.given} {p.family}"
