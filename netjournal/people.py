@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from . import resolve
 from . import tags as tagging
 from .errors import InvalidInput
-from .models import ContactPoint, Encounter, FollowUp, Person, Tag, person_tags
+from .models import ContactPoint, Encounter, FollowUp, Lead, Person, Tag, person_tags
 from .text import contact_key, fold
 from .validate import NAME_MAX, SHORT_MAX, choice, name, text
 from .vocab import CONTACT_KINDS
@@ -252,8 +252,16 @@ class People:
             person = resolve.person(session, ref)
             assert person is not None
             forgotten = person.display_name
+            encounters = list(
+                session.scalars(select(Encounter.id).where(Encounter.person_id == person.id))
+            )
+            leads = session.scalars(select(Lead.id).where(Lead.encounter_id.in_(encounters)))
+            tag_ids = tagging.tag_ids_of(
+                session, people=[person.id], encounters=encounters, leads=list(leads)
+            )
             session.execute(delete(Person).where(Person.id == person.id))
             session.expunge(person)
+            tagging.drop_unused(session, tag_ids)
         self._journal._scrub()
         return forgotten
 
