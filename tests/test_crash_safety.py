@@ -156,6 +156,7 @@ def test_killing_a_batch_log_leaves_all_or_nothing(tmp_path: Path) -> None:
         return delta in (0, 400) and a[1] - b[1] == delta and a[2] - b[2] == delta
 
     killed, completed = crash_loop(path, LOG_MANY, observe, allowed, seed=1)
+    print(f"crash figures: log_many: {killed} of {KILLS} runs killed mid-operation")
     assert killed >= KILLS // 2, f"only {killed} of {KILLS} runs were killed mid-operation"
 
 
@@ -204,6 +205,7 @@ def test_killing_a_merge_leaves_all_or_nothing(tmp_path: Path) -> None:
                 assert len(detail.encounters) == 300
                 assert sorted(detail.person.emails) == ["keep@x.test", "other@x.test"]
             journal.log("After the crash")
+    print(f"crash figures: merge: {killed} of {KILLS} runs killed mid-operation")
     assert killed >= KILLS // 2, f"only {killed} of {KILLS} merges were killed mid-operation"
 
 
@@ -265,6 +267,7 @@ def test_killing_a_large_import_leaves_all_or_nothing(tmp_path: Path) -> None:
         return people in (0, IMPORT_ROWS) and encounters in (0, people)
 
     killed, _ = crash_loop(path, CLI, observe, allowed, seed=3, args=args)
+    print(f"crash figures: import: {killed} of {KILLS} runs killed mid-operation")
     assert killed >= KILLS // 2, f"only {killed} of {KILLS} imports were killed mid-operation"
     with Journal.open(path) as journal:  # every completed import is whole, person by person
         people = journal.people.find("Run", limit=100_000)
@@ -319,6 +322,7 @@ def test_killing_log_batch_leaves_all_or_nothing(tmp_path: Path) -> None:
         seed=4,
         args=lambda run: ["log", "--batch", str(evening)],
     )
+    print(f"crash figures: log --batch: {killed} of {KILLS} runs killed mid-operation")
     assert killed >= KILLS // 2, f"only {killed} of {KILLS} batches were killed mid-operation"
     with Journal.open(path) as journal:
         event = journal.events.get("Crash Night")
@@ -417,6 +421,7 @@ def test_killing_a_schema_upgrade_leaves_the_old_or_the_new_journal(tmp_path: Pa
             assert len(journal.search("lead", kinds="lead", limit=1000)) == 300
             assert len(journal.search(tags="upgrade", kinds="encounter", limit=1000)) == 300
             journal.log("After the crash")
+    print(f"crash figures: upgrade: {killed} of {KILLS} runs killed mid-operation")
     assert killed >= KILLS // 2, f"only {killed} of {KILLS} upgrades were killed mid-operation"
     assert seen[old] > 0, "no kill landed before the upgrade committed"
 
