@@ -304,3 +304,12 @@ def test_files_with_nul_bytes_are_refused_clearly(journal: Journal, tmp_path: Pa
     with pytest.raises(InvalidInput):
         journal.log_batch(evening)
     assert journal.counts()["people"] == 0
+
+
+def test_blank_text_in_an_update_clears_the_field(journal: Journal) -> None:
+    person = journal.people.add("Blank Edit", notes="old notes", title="Old title")
+    updated = journal.people.update(person.id, notes=" \t\n", title="\u2028 ")
+    assert updated.notes is None and updated.title is None
+    journal.events.add("Blank Event", "2026-01-01", location="Lyon", notes="kept?")
+    event = journal.events.update("Blank Event", location="  ", notes="\t")
+    assert event.location is None and event.notes is None
