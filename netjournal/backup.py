@@ -91,6 +91,12 @@ def backup_journal(
             raise InvalidInput("The backup cannot overwrite the journal itself.")
         if not overwrite:
             raise InvalidInput(f"{final} already exists (overwrite it explicitly, or pick a name).")
+    return complete_backup(source, final)
+
+
+def complete_backup(source: Path, final: Path) -> Path:
+    """Back ``source`` up to ``final`` through a temporary file renamed when complete, so
+    ``final`` never names a half-written copy (a crash or a full disk leaves a ``.part``)."""
     folder = final.parent
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".part", dir=folder)

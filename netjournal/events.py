@@ -15,7 +15,17 @@ from . import tags as tagging
 from .errors import InvalidInput
 from .models import Encounter, Event, Tag, event_tags
 from .text import fold
-from .validate import NAME_MAX, SHORT_MAX, choice, currency, money, name, optional_date, text
+from .validate import (
+    NAME_MAX,
+    SHORT_MAX,
+    blank,
+    choice,
+    currency,
+    money,
+    name,
+    optional_date,
+    text,
+)
 from .vocab import EVENT_KINDS
 
 if TYPE_CHECKING:
@@ -221,10 +231,10 @@ class Events:
         remove_tags: Iterable[str] = (),
         **fields: Any,
     ) -> Event:
-        """Change an event's fields (``""`` clears an optional one) and tags."""
+        """Change an event's fields (``""`` or blank text clears an optional one) and tags."""
         with self._journal._write() as session:
             event = resolve.event(session, ref)
-            cleared = {k for k, v in fields.items() if v == ""}
+            cleared = {k for k, v in fields.items() if blank(v)}
             for key in cleared - {"name", "start_date", "kind"}:
                 setattr(event, key, None)
                 if key == "series":

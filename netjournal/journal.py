@@ -44,7 +44,7 @@ from .events import Events
 from .exchange import ExportStats, ImportStats
 from .followups import FollowUps
 from .leads import Leads, build_lead
-from .models import Encounter, FollowUp, Person, Profile, ProfileField, Question
+from .models import Encounter, FollowUp, Lead, Person, Profile, ProfileField, Question
 from .people import People, add_contact, new_person, set_fields
 from .search import Hit
 from .specs import EncounterSpec, as_followup, as_lead, as_question
@@ -454,8 +454,11 @@ class Journal:
             found = session.get(Encounter, encounter_id)
             if found is None:
                 raise NotFound(f"No encounter with id {encounter_id}.")
+            leads = session.scalars(select(Lead.id).where(Lead.encounter_id == encounter_id))
+            tag_ids = tagging.tag_ids_of(session, encounters=[encounter_id], leads=list(leads))
             session.execute(delete(Encounter).where(Encounter.id == encounter_id))
             session.expunge(found)
+            tagging.drop_unused(session, tag_ids)
         self._scrub()
 
     def import_file(
@@ -502,7 +505,7 @@ class Journal:
         """How many rows of each kind the journal holds (people, events, encounters...)."""
         from sqlalchemy import func
 
-        from .models import Event, Lead, Outcome
+        from .models import Event, Outcome
 
         models: Sequence[Any] = (Person, Event, Encounter, Question, Lead, Outcome, FollowUp)
         names = ("people", "events", "encounters", "questions", "leads", "outcomes", "followups")

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from . import resolve
 from . import tags as tagging
 from .errors import InvalidInput
-from .models import ContactPoint, Encounter, FollowUp, Person, Tag, person_tags
+from .models import ContactPoint, Encounter, FollowUp, Lead, Person, Tag, person_tags
 from .text import contact_key, fold
-from .validate import NAME_MAX, SHORT_MAX, choice, name, text
+from .validate import NAME_MAX, SHORT_MAX, blank, choice, name, text
 from .vocab import CONTACT_KINDS
 
 if TYPE_CHECKING:
@@ -209,7 +209,7 @@ class People:
     ) -> Person:
         """Change a person's fields; tags and contact points are added (or tags removed).
 
-        A field given as ``""`` is cleared; ``None`` leaves it as it is.
+        A field given as ``""`` (or only white space) is cleared; ``None`` leaves it as it is.
         """
         with self._journal._write() as session:
             person = resolve.person(session, ref)
@@ -219,11 +219,11 @@ class People:
             for key, value in fields.items():
                 if key not in PERSON_FIELDS:
                     raise InvalidInput(f"Unknown person field '{key}'.")
-                if value == "":
+                if blank(value):
                     setattr(person, key, None)
                     if key == "field":
                         person.field_key = None
-            set_fields(person, {k: v for k, v in fields.items() if v != ""})
+            set_fields(person, {k: v for k, v in fields.items() if not blank(v)})
             for kind, values in (("email", emails), ("phone", phones), ("url", urls)):
                 for value in values:
                     add_contact(person, kind, value)
@@ -252,8 +252,16 @@ class People:
             person = resolve.person(session, ref)
             assert person is not None
             forgotten = person.display_name
+            encounters = list(
+                session.scalars(select(Encounter.id).where(Encounter.person_id == person.id))
+            )
+            leads = session.scalars(select(Lead.id).where(Lead.encounter_id.in_(encounters)))
+            tag_ids = tagging.tag_ids_of(
+                session, people=[person.id], encounters=encounters, leads=list(leads)
+            )
             session.execute(delete(Person).where(Person.id == person.id))
             session.expunge(person)
+            tagging.drop_unused(session, tag_ids)
         self._journal._scrub()
         return forgotten
 

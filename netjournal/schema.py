@@ -112,9 +112,9 @@ def upgrade(engine: Engine, *, backup_of: Path | None = None) -> Path | None:
         backup = backup_of.with_name(
             f"{backup_of.name}.{revision}-{dt.datetime.now():%Y%m%d-%H%M%S}.bak"
         )
-        from .backup import sqlite_backup
+        from .backup import complete_backup
 
-        sqlite_backup(backup_of, backup)
+        complete_backup(backup_of, backup)
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), "head")
     return backup

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
-from .models import Tag
+from .models import Tag, encounter_tags, event_tags, lead_tags, person_tags
 from .text import fold
 from .validate import tags as clean_tags
 
@@ -46,3 +46,39 @@ def merge_into(existing: list[Tag], extra: Iterable[Tag]) -> None:
         if tag.key not in have:
             existing.append(tag)
             have.add(tag.key)
+
+
+def tag_ids_of(
+    session: Session,
+    *,
+    people: Iterable[int] = (),
+    encounters: Iterable[int] = (),
+    leads: Iterable[int] = (),
+) -> set[int]:
+    """The ids of the tags that these people, encounters and leads carry."""
+    found: set[int] = set()
+    for link, column, ids in (
+        (person_tags, person_tags.c.person_id, people),
+        (encounter_tags, encounter_tags.c.encounter_id, encounters),
+        (lead_tags, lead_tags.c.lead_id, leads),
+    ):
+        wanted = list(ids)
+        if wanted:
+            found.update(session.scalars(select(link.c.tag_id).where(column.in_(wanted))))
+    return found
+
+
+def drop_unused(session: Session, candidates: Iterable[int]) -> None:
+    """Delete those of the ``candidates`` that nothing is tagged with any more.
+
+    Called after forgetting a person or deleting an encounter: a tag can be personal data
+    too (``quaglioni-family``), so a tag that only the deleted rows had goes with them.
+    """
+    ids = set(candidates)
+    if not ids:
+        return
+    unused = [
+        ~exists().where(link.c.tag_id == Tag.id)
+        for link in (person_tags, event_tags, encounter_tags, lead_tags)
+    ]
+    session.execute(delete(Tag).where(Tag.id.in_(ids), *unused))

@@ -49,6 +49,12 @@ def text(
     return value
 
 
+def blank(value: object) -> bool:
+    """``True`` for text that is empty or only white space: in an update it clears the field
+    (a blank value is never stored, so it cannot mean "leave it as it is")."""
+    return isinstance(value, str) and not value.strip()
+
+
 def name(value: object, what: str = "The name") -> str:
     result = text(value, what, max_len=NAME_MAX, required=True)
     assert result is not None

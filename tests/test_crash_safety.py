@@ -9,23 +9,47 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from netjournal import Journal
+import pytest
+
+from netjournal import Journal, schema
+from netjournal.errors import JournalUnavailable, SchemaOutOfDate
 from netjournal.specs import EncounterSpec
 
 KILLS = int(os.environ.get("NETJOURNAL_CRASH_KILLS", "20"))
 
 
-def run_and_kill(script: str, args: list[str], max_delay: float, rng: random.Random) -> bool:
-    """Start the worker, wait for START, kill it after a random delay up to ``max_delay``.
+class KillWindow:
+    """Where kills land: a random delay after START, up to ``limit`` seconds.
+
+    ``limit`` starts at the duration of an uninterrupted run and adapts: a run that finished
+    before the kill shrinks it, a killed run widens it a little. So the kills keep landing
+    inside the operation even when a loaded machine (CI, parallel tests) changes its speed;
+    about three runs in four are killed and the rest complete, which tests both outcomes.
+    """
+
+    def __init__(self, limit: float) -> None:
+        self.limit = limit
+
+    def delay(self, rng: random.Random) -> float:
+        return rng.uniform(0, self.limit)
+
+    def update(self, killed: bool) -> None:
+        self.limit *= 1.05 if killed else 0.85
+
+
+def run_and_kill(script: str, args: list[str], window: KillWindow, rng: random.Random) -> bool:
+    """Start the worker, wait for START, kill it after a random delay inside ``window``.
     ``True`` if it was killed before it finished by itself."""
     proc = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(script), *args],
@@ -37,13 +61,14 @@ def run_and_kill(script: str, args: list[str], max_delay: float, rng: random.Ran
     assert proc.stdout is not None
     line = proc.stdout.readline()
     assert line.strip() == "START", proc.stderr.read() if proc.stderr else line
-    time.sleep(rng.uniform(0, max_delay))
+    time.sleep(window.delay(rng))
     killed = proc.poll() is None
     if killed:
         proc.send_signal(signal.SIGKILL)
     _, err = proc.communicate(timeout=120)
     if not killed:
         assert proc.returncode == 0, err
+    window.update(killed)
     return killed
 
 
@@ -78,15 +103,20 @@ def crash_loop(
     observe: Callable[[Journal], object],
     allowed: Callable[[object, object], bool],
     seed: int,
+    args: Callable[[int], list[str]] | None = None,
 ) -> tuple[int, int]:
-    """Kill the worker ``KILLS`` times; check the invariants after each run."""
+    """Kill the worker ``KILLS`` times; check the invariants after each run.
+
+    ``args(run)`` gives the worker's arguments after the journal's path (run 0 is the first,
+    uninterrupted run that measures how long the operation takes)."""
     rng = random.Random(seed)
     killed = completed = 0
-    max_delay = time_operation(script, [str(path)])  # also a first, uninterrupted run
-    for _ in range(KILLS):
+    extra = args or (lambda run: [])
+    window = KillWindow(time_operation(script, [str(path), *extra(0)]))
+    for run in range(1, KILLS + 1):
         with Journal.open(path) as journal:
             before = observe(journal)
-        if run_and_kill(script, [str(path)], max_delay, rng):
+        if run_and_kill(script, [str(path), *extra(run)], window, rng):
             killed += 1
         else:
             completed += 1
@@ -128,6 +158,7 @@ def test_killing_a_batch_log_leaves_all_or_nothing(tmp_path: Path) -> None:
         return delta in (0, 400) and a[1] - b[1] == delta and a[2] - b[2] == delta
 
     killed, completed = crash_loop(path, LOG_MANY, observe, allowed, seed=1)
+    print(f"crash figures: log_many: {killed} of {KILLS} runs killed mid-operation")
     assert killed >= KILLS // 2, f"only {killed} of {KILLS} runs were killed mid-operation"
 
 
@@ -145,7 +176,7 @@ def test_killing_a_merge_leaves_all_or_nothing(tmp_path: Path) -> None:
     path = tmp_path / "journal.db"
     rng = random.Random(2)
     killed = 0
-    max_delay = 0.0
+    window = KillWindow(0.0)
     for run in range(KILLS + 1):
         path.unlink(missing_ok=True)
         with Journal.open(path) as journal:
@@ -159,9 +190,9 @@ def test_killing_a_merge_leaves_all_or_nothing(tmp_path: Path) -> None:
             ]
             journal.log_many(specs)
         if run == 0:  # an uninterrupted first run tells how long a merge takes
-            max_delay = time_operation(MERGE, [str(path)])
+            window.limit = time_operation(MERGE, [str(path)])
         else:
-            killed += run_and_kill(MERGE, [str(path)], max_delay, rng)
+            killed += run_and_kill(MERGE, [str(path)], window, rng)
         assert integrity(path) == "ok"
         with Journal.open(path) as journal:
             people = {p.display_name: p for p in journal.people.find("Merge")}
@@ -176,4 +207,247 @@ def test_killing_a_merge_leaves_all_or_nothing(tmp_path: Path) -> None:
                 assert len(detail.encounters) == 300
                 assert sorted(detail.person.emails) == ["keep@x.test", "other@x.test"]
             journal.log("After the crash")
+    print(f"crash figures: merge: {killed} of {KILLS} runs killed mid-operation")
     assert killed >= KILLS // 2, f"only {killed} of {KILLS} merges were killed mid-operation"
+
+
+# The CLI itself, run in the worker after START: the same code path as `netjournal ...` in a
+# shell, without counting the interpreter's start-up in the kill window.
+CLI = """
+    import sys
+    from netjournal.cli.main import main
+    import netjournal.cli.commands.importing, netjournal.cli.commands.log  # noqa: F401
+    import netjournal.cli.commands.db  # noqa: F401
+    from netjournal import Journal  # noqa: F401  (the library, imported before START)
+    import netjournal.importers.linkedin, netjournal.batch  # noqa: F401
+    print("START", flush=True)
+    main(["--db", sys.argv[1], *sys.argv[2:]])
+"""
+IMPORT_ROWS = 3000
+
+
+def _connections_csv(path: Path, run: int) -> Path:
+    """A LinkedIn export of ``IMPORT_ROWS`` people nobody has imported before."""
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as fp:
+        writer = csv.writer(fp)
+        writer.writerow(
+            ["First Name", "Last Name", "URL", "Email Address", "Company", "Position"]
+            + ["Connected On"]
+        )
+        for i in range(IMPORT_ROWS):
+            writer.writerow(
+                [
+                    f"Run{run}",
+                    f"Contact{i}",
+                    f"https://www.linkedin.com/in/run{run}-contact{i}",
+                    f"run{run}.contact{i}@example.test",
+                    f"Company {i % 40}",
+                    "Head of something",
+                    "09 Oct 2024",
+                ]
+            )
+    return path
+
+
+def test_killing_a_large_import_leaves_all_or_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "journal.db"
+
+    def args(run: int) -> list[str]:
+        csv_file = _connections_csv(tmp_path / f"Connections-{run}.csv", run)
+        return ["import", "linkedin", str(csv_file)]
+
+    def observe(journal: Journal) -> object:
+        counts = journal.counts()
+        return counts["people"], counts["encounters"]
+
+    def allowed(before: object, after: object) -> bool:
+        assert isinstance(before, tuple) and isinstance(after, tuple)
+        people, encounters = after[0] - before[0], after[1] - before[1]
+        # an imported LinkedIn connection is a person and the encounter of connecting
+        return people in (0, IMPORT_ROWS) and encounters in (0, people)
+
+    killed, _ = crash_loop(path, CLI, observe, allowed, seed=3, args=args)
+    print(f"crash figures: import: {killed} of {KILLS} runs killed mid-operation")
+    assert killed >= KILLS // 2, f"only {killed} of {KILLS} imports were killed mid-operation"
+    with Journal.open(path) as journal:  # every completed import is whole, person by person
+        people = journal.people.find("Run", limit=100_000)
+        runs = Counter(person.display_name.split()[0] for person in people)
+        assert set(runs.values()) == {IMPORT_ROWS}, runs
+
+
+BATCH_BLOCKS = 300
+
+
+def _evening(path: Path) -> Path:
+    lines = ["event: Crash Night", "date: 2026-01-10", "kind: meetup", ""]
+    for i in range(BATCH_BLOCKS):
+        lines += [
+            f"person: Batch Guest {i}",
+            f"org: Guest Org {i % 30}",
+            f"asked: What keeps you busy, guest {i}? => Shipping release {i}",
+            f"lead: advice: Lead number {i}",
+            f"follow-up: 2027-01-01: Call guest {i}",
+            f"tags: crash, t{i % 5}",
+            f"Notes about guest {i}.",
+            "",
+        ]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_killing_log_batch_leaves_all_or_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "journal.db"
+    evening = _evening(tmp_path / "evening.txt")
+
+    def observe(journal: Journal) -> object:
+        c = journal.counts()
+        return c["people"], c["encounters"], c["questions"], c["leads"], c["followups"]
+
+    def allowed(before: object, after: object) -> bool:
+        assert isinstance(before, tuple) and isinstance(after, tuple)
+        people, *rest = (a - b for a, b in zip(after, before, strict=True))
+        # every block adds one encounter, question, lead and follow-up; a block's person is new
+        # only the first time the evening is logged (later runs find them by name)
+        return (
+            rest[0] in (0, BATCH_BLOCKS)
+            and set(rest) == {rest[0]}
+            and (people == 0 or (people == BATCH_BLOCKS and rest[0] == BATCH_BLOCKS))
+        )
+
+    killed, _ = crash_loop(
+        path,
+        CLI,
+        observe,
+        allowed,
+        seed=4,
+        args=lambda run: ["log", "--batch", str(evening)],
+    )
+    print(f"crash figures: log --batch: {killed} of {KILLS} runs killed mid-operation")
+    assert killed >= KILLS // 2, f"only {killed} of {KILLS} batches were killed mid-operation"
+    with Journal.open(path) as journal:
+        event = journal.events.get("Crash Night")
+        encounters = journal.encounters(event=event.id)
+        assert len(encounters) % BATCH_BLOCKS == 0
+
+
+UPGRADE_ENCOUNTERS = 30_000
+
+
+def _old_journal(path: Path) -> dict[str, int]:
+    """A journal full of data at the revision before head, as an older netjournal left it.
+
+    A few hundred encounters with everything they can hold come through the API at head, then
+    the journal is migrated down (the search index goes with it); plain encounters are then
+    added in SQL, so the upgrade has a real amount of data to index. Returns its counts."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    with Journal.open(path) as journal:
+        journal.events.add("Upgrade Night", "2026-01-10", tags=["upgrade"])
+        journal.log_many(
+            EncounterSpec(
+                person=f"Upgrade Person {i}",
+                event="Upgrade Night",
+                notes=f"Talked about shipment {i}",
+                questions=[(f"Question {i}?", "an answer")],
+                leads=[("advice", f"Lead {i}")],
+                followups=[("2027-01-01", f"Call {i}")],
+                tags=["upgrade"],
+            )
+            for i in range(300)
+        )
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        command.downgrade(schema.alembic_config(conn), schema.REVISIONS[-2])
+        conn.exec_driver_sql(
+            "INSERT INTO encounters (person_id, date, notes, pitched, created_at, updated_at) "
+            "VALUES (?, '2026-02-01', ?, 0, '2026-02-01 10:00:00', '2026-02-01 10:00:00')",
+            [(1 + i % 300, f"Talked about shipment {300 + i}") for i in range(UPGRADE_ENCOUNTERS)],
+        )
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    counts = {"people": 300, "events": 1, "encounters": 300 + UPGRADE_ENCOUNTERS}
+    return counts | {"questions": 300, "leads": 300, "outcomes": 0, "followups": 300}
+
+
+def _revision(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return str(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
+@pytest.mark.skipif(len(schema.REVISIONS) < 2, reason="needs a schema older than head")
+def test_killing_a_schema_upgrade_leaves_the_old_or_the_new_journal(tmp_path: Path) -> None:
+    template = tmp_path / "template.db"
+    counts = _old_journal(template)
+    old = schema.REVISIONS[-2]
+    assert _revision(template) == old
+    rng = random.Random(5)
+    window = KillWindow(0.0)
+    killed = 0
+    seen = Counter()
+    for run in range(KILLS + 1):
+        folder = tmp_path / f"run{run}"
+        folder.mkdir()
+        path = folder / "journal.db"
+        shutil.copyfile(template, path)
+        path.chmod(0o600)
+        args = [str(path), "db", "upgrade"]
+        if run == 0:
+            window.limit = time_operation(CLI, args)
+        else:
+            killed += run_and_kill(CLI, args, window, rng)
+        assert integrity(path) == "ok"
+        revision = _revision(path)
+        assert revision in (old, schema.HEAD)
+        seen[revision] += 1
+        if revision == old:  # rolled back: still the old journal, refused until upgraded
+            with pytest.raises(SchemaOutOfDate):
+                Journal.open(path)
+        for leftover in folder.iterdir():  # a backup is complete or absent; all are private
+            assert leftover.stat().st_mode & 0o777 == 0o600, leftover
+            if leftover.name.endswith(".bak"):
+                assert integrity(leftover) == "ok" and _revision(leftover) == old
+        Journal.upgrade(path)  # the retried upgrade succeeds
+        assert _revision(path) == schema.HEAD and integrity(path) == "ok"
+        with Journal.open(path) as journal:
+            assert journal.counts() == counts
+            last = 300 + UPGRADE_ENCOUNTERS - 1
+            hits = journal.search(f"shipment {last}", kinds="encounter", limit=1)
+            assert [h.person for h in hits] == [f"Upgrade Person {last % 300}"]
+            assert len(journal.search("lead", kinds="lead", limit=1000)) == 300
+            assert len(journal.search(tags="upgrade", kinds="encounter", limit=1000)) == 300
+            journal.log("After the crash")
+    print(f"crash figures: upgrade: {killed} of {KILLS} runs killed mid-operation")
+    assert killed >= KILLS // 2, f"only {killed} of {KILLS} upgrades were killed mid-operation"
+    assert seen[old] > 0, "no kill landed before the upgrade committed"
+
+
+@pytest.mark.skipif(len(schema.REVISIONS) < 2, reason="needs a schema older than head")
+def test_an_upgrade_whose_backup_fails_leaves_no_backup_and_the_old_journal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import netjournal.backup as backup
+
+    path = tmp_path / "journal.db"
+    counts = _old_journal(path)
+    real = backup.sqlite_backup
+
+    def fails_after_writing(source: Path, target: Path) -> Path:
+        real(source, target)  # the copy is written...
+        raise JournalUnavailable("No space left on device.")  # ...then the disk fills up
+
+    monkeypatch.setattr(backup, "sqlite_backup", fails_after_writing)
+    with pytest.raises(JournalUnavailable, match="No space"):
+        Journal.upgrade(path)
+    assert sorted(p.name for p in tmp_path.iterdir() if "bak" in p.name or "part" in p.name) == []
+    assert _revision(path) == schema.REVISIONS[-2]
+    monkeypatch.undo()
+    assert Journal.upgrade(path) is not None
+    with Journal.open(path) as journal:
+        assert journal.counts() == counts

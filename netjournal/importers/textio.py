@@ -41,7 +41,11 @@ def read_text(path: str | Path) -> str:
         data = p.read_bytes()
     except OSError as exc:
         raise ImportFormatError(p.name, None, f"cannot read the file ({exc.strerror})") from exc
-    return decode_bytes(data, name=p.name)
+    text = decode_bytes(data, name=p.name)
+    if "\x00" in text:  # valid UTF-8 can hold NUL, which no journal can store
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ImportFormatError(p.name, line, "a NUL character, which cannot be stored")
+    return text
 
 
 def decode_bytes(data: bytes, *, name: str = "<data>") -> str:
@@ -109,6 +113,9 @@ def sniff_delimiter(text: str) -> str:
     one that splits the first lines into more fields wins, and ``,`` wins a tie.
     """
     sample = "\n".join(split_lines(text[:65536])[:50])
+    steady = {d: _steady_width(sample, d) for d in ",;"}
+    if (steady[","] > 1) != (steady[";"] > 1):  # only one gives every row the same width
+        return "," if steady[","] > 1 else ";"
     try:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;").delimiter
     except csv.Error:
@@ -117,6 +124,19 @@ def sniff_delimiter(text: str) -> str:
     if delimiter not in counts or counts[delimiter] <= 1 < max(counts.values()):
         delimiter = ";" if counts[";"] > counts[","] else ","
     return delimiter
+
+
+def _steady_width(sample: str, delimiter: str) -> int:
+    """The number of fields every record of ``sample`` has with ``delimiter``, or 0 when they
+    differ. A ``;`` inside a name or a company then cannot outvote the real ``,``."""
+    try:
+        rows = [r for r in csv.reader(io.StringIO(sample), delimiter=delimiter) if r]
+    except csv.Error:
+        return 0
+    if len(rows) > 2:
+        rows = rows[:-1]  # the sample may end in the middle of a record
+    widths = {len(r) for r in rows}
+    return widths.pop() if len(widths) == 1 else 0
 
 
 def _widest_row(sample: str, delimiter: str) -> int:

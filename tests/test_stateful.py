@@ -1,0 +1,304 @@
+"""A Hypothesis state machine drives the public API with hostile text, on SQLite and PostgreSQL.
+
+Rules: log an encounter (new or known person, questions, a lead, a follow-up, an introducer),
+edit a person, add a lead and move it on, record an outcome, merge two people, forget one,
+import a small vCard, delete an encounter, export to JSON and import it elsewhere. After every
+step: no orphan rows, ``journal.counts()`` equals the machine's own model, and search finds
+every live person by a word of their name and nothing of anyone forgotten. The JSON round trip
+(export, import into an empty journal, export again: the same document) runs as a rule and at
+the end of every run.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    consumes,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+from sqlalchemy import create_engine, text
+
+from netjournal import Journal
+from tests.conftest import _reset_postgres
+from tests.test_hostile_input import FRAGMENTS
+from tests.test_journal import _assert_no_orphans
+
+TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(FRAGMENTS),
+        st.text(
+            st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=8
+        ),
+    ),
+    max_size=4,
+).map("".join)
+#: A name is hostile text followed by a word of its own, unique in the run, to search for.
+PREFIX = TEXT.filter(lambda s: len(s.strip()) < 200)
+
+MACHINE_SETTINGS = settings(
+    max_examples=12,
+    stateful_step_count=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@dataclass
+class EncounterModel:
+    person: int
+    questions: int
+    leads: dict[int, int] = field(default_factory=dict)  # lead id -> outcomes
+    followups: int = 0
+
+
+@pytest.fixture
+def spare_url(journal_url: str, tmp_path: Path) -> Iterator[str]:
+    """An empty journal of the same backend, for the export/import round trip."""
+    if "://" not in journal_url:
+        yield str(tmp_path / "spare.db")
+        return
+    admin = create_engine(journal_url, isolation_level="AUTOCOMMIT")
+    name = f"nj_spare_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _export(journal: Journal) -> dict[str, object]:
+    buffer = io.StringIO()
+    journal.export_json(buffer)
+    document: dict[str, object] = json.loads(buffer.getvalue())
+    return document
+
+
+def _fresh(url: str) -> str:
+    """Empty the journal at ``url`` (PostgreSQL) or name a new file beside it (SQLite)."""
+    if "://" in url:
+        with Journal.open(url):
+            pass
+        _reset_postgres(url)
+        return url
+    return str(Path(tempfile.mkdtemp(dir=Path(url).parent)) / "journal.db")
+
+
+def test_the_public_api_keeps_its_invariants(journal_url: str, spare_url: str) -> None:
+    words = (f"qx{n:05d}x" for n in itertools.count())
+
+    class JournalMachine(RuleBasedStateMachine):
+        encounters = Bundle("encounters")
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.journal = Journal.open(_fresh(journal_url))
+            self.people: dict[int, str] = {}  # live person id -> their search word
+            self.gone: dict[str, int] = {}  # search word -> id, of people forgotten or merged
+            self.forgotten: set[str] = set()
+            self.encounter_rows: dict[int, EncounterModel] = {}
+            self.events = 0
+
+        # -- rules -----------------------------------------------------------------
+
+        @rule(
+            target=encounters,
+            prefix=PREFIX,
+            notes=TEXT,
+            asked=TEXT.filter(str.strip),
+            summary=TEXT.filter(str.strip),
+            data=st.data(),
+            followup=st.booleans(),
+        )
+        def log(
+            self, prefix: str, notes: str, asked: str, summary: str, data: st.DataObject,
+            followup: bool,
+        ) -> int:  # fmt: skip
+            existing = data.draw(st.sampled_from([None, *sorted(self.people)]), label="person")
+            introducer = data.draw(
+                st.sampled_from([None, *sorted(set(self.people) - {existing})]), label="intro"
+            )
+            if existing is None:
+                word = next(words)
+                ref: object = f"{prefix} {word}"
+            else:
+                ref = existing
+            encounter = self.journal.log(
+                ref,
+                new_person=existing is None,
+                notes=notes,
+                questions=[(asked, notes)],
+                leads=[("advice", summary)],
+                followups=[("2027-01-01", summary)] if followup else [],
+                introduced_by=introducer,
+                tags=[prefix[:50]] if prefix.strip() else [],
+            )
+            if existing is None:
+                self.people[encounter.person_id] = word
+            self.encounter_rows[encounter.id] = EncounterModel(
+                encounter.person_id, 1, {lead.id: 0 for lead in encounter.leads}, int(followup)
+            )
+            return encounter.id
+
+        @precondition(lambda self: self.people)
+        @rule(data=st.data(), title=TEXT, notes=TEXT, tag=TEXT)
+        def edit_person(self, data: st.DataObject, title: str, notes: str, tag: str) -> None:
+            person = data.draw(st.sampled_from(sorted(self.people)))
+            title = title[:300]
+            updated = self.journal.people.update(
+                person, title=title or "", notes=notes or "", add_tags=[tag[:100]]
+            )
+            assert updated.title == (title.strip() or None)
+            assert updated.notes == (notes if notes.strip() else None)
+
+        @rule(encounter=encounters, summary=TEXT.filter(str.strip))
+        def add_lead(self, encounter: int, summary: str) -> None:
+            if encounter not in self.encounter_rows:
+                return
+            lead = self.journal.leads.add(encounter, "supplier", summary, tags=[summary[:100]])
+            assert lead.summary == summary
+            self.encounter_rows[encounter].leads[lead.id] = 0
+
+        @rule(encounter=encounters, description=TEXT.filter(str.strip), cents=st.integers(0, 10**8))
+        def record_outcome(self, encounter: int, description: str, cents: int) -> None:
+            model = self.encounter_rows.get(encounter)
+            if model is None or not model.leads:
+                return
+            lead = min(model.leads)
+            self.journal.leads.update(lead, status="exploring")
+            outcome = self.journal.leads.record_outcome(
+                lead, description, value=f"{cents // 100}.{cents % 100:02d}"
+            )
+            assert outcome.description == description
+            model.leads[lead] += 1
+
+        @precondition(lambda self: len(self.people) >= 2)
+        @rule(data=st.data())
+        def merge(self, data: st.DataObject) -> None:
+            keep, other = data.draw(
+                st.lists(st.sampled_from(sorted(self.people)), min_size=2, max_size=2, unique=True)
+            )
+            self.journal.people.merge(keep, other)
+            self.gone[self.people.pop(other)] = other
+            for model in self.encounter_rows.values():
+                if model.person == other:
+                    model.person = keep
+
+        @precondition(lambda self: self.people)
+        @rule(data=st.data())
+        def forget(self, data: st.DataObject) -> None:
+            person = data.draw(st.sampled_from(sorted(self.people)))
+            self.journal.people.forget(person)
+            word = self.people.pop(person)
+            self.gone[word] = person
+            self.forgotten.add(word)
+            for encounter, model in list(self.encounter_rows.items()):
+                if model.person == person:
+                    del self.encounter_rows[encounter]
+
+        @rule(encounter=consumes(encounters))
+        def delete_encounter(self, encounter: int) -> None:
+            if encounter not in self.encounter_rows:
+                return
+            self.journal.delete_encounter(encounter)
+            del self.encounter_rows[encounter]
+
+        @rule(prefixes=st.lists(PREFIX, min_size=1, max_size=3), note=TEXT)
+        def import_vcard(self, prefixes: list[str], note: str) -> None:
+            cards = []
+            names = {}
+            for prefix in prefixes:
+                word = next(words)
+                person = f"{' '.join(prefix.split())} {word}".strip()
+                names[word] = person
+                cards.append(_vcard(person, note))
+            folder = Path(tempfile.mkdtemp())
+            path = folder / "contacts.vcf"
+            path.write_text("".join(cards), encoding="utf-8", newline="")
+            report = self.journal.import_file("vcard", path)
+            assert len(report.created) == len(cards), report
+            assert report.encounters_created == 0
+            for word in names:
+                (hit,) = self.journal.search(word, kinds="person")
+                self.people[hit.id] = word
+
+        @rule()
+        def round_trip(self) -> None:
+            self._round_trip()
+
+        # -- invariants ------------------------------------------------------------
+
+        @invariant()
+        def no_orphans(self) -> None:
+            _assert_no_orphans(self.journal)
+
+        @invariant()
+        def counts_match_the_model(self) -> None:
+            rows = self.encounter_rows.values()
+            expected = {
+                "people": len(self.people),
+                "events": self.events,
+                "encounters": len(self.encounter_rows),
+                "questions": sum(m.questions for m in rows),
+                "leads": sum(len(m.leads) for m in rows),
+                "outcomes": sum(sum(m.leads.values()) for m in rows),
+                "followups": sum(m.followups for m in rows),
+            }
+            assert self.journal.counts() == expected
+
+        @invariant()
+        def search_agrees_with_the_data(self) -> None:
+            for person, word in self.people.items():
+                hits = self.journal.search(word, kinds="person")
+                assert [hit.id for hit in hits] == [person], (word, hits)
+            for word, person in self.gone.items():
+                hits = self.journal.search(word, limit=1000)
+                assert person not in {h.person_id for h in hits}, (word, hits)
+                if word in self.forgotten:
+                    assert hits == [], (word, hits)
+
+        def _round_trip(self) -> None:
+            document = _export(self.journal)
+            with Journal.open(_fresh(spare_url)) as copy:
+                copy.import_json(io.StringIO(json.dumps(document)), source_name="export.json")
+                assert _export(copy) == document
+                assert copy.counts() == self.journal.counts()
+
+        def teardown(self) -> None:
+            try:
+                self._round_trip()
+            finally:
+                self.journal.close()
+
+    run_state_machine_as_test(JournalMachine, settings=MACHINE_SETTINGS)
+
+
+def _vcard(name: str, note: str) -> str:
+    def escape(value: str) -> str:
+        value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+        return value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+
+    lines = ["BEGIN:VCARD", "VERSION:3.0", f"FN:{escape(name)}"]
+    if note.strip():
+        lines.append(f"NOTE:{escape(note)}")
+    lines.append("END:VCARD")
+    return "\r\n".join(lines) + "\r\n"
