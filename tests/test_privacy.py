@@ -281,7 +281,7 @@ def _logged(caplog: pytest.LogCaptureFixture) -> str:
 def test_no_password_in_the_errors_of_an_unreachable_server(
     name: str, tmp_path: Path, noisy_logs: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.clirun import run
+    from clirun import run
 
     monkeypatch.chdir(tmp_path)
     url = f"postgresql://alice:{PASSWORD}@127.0.0.1:1/nothing"
@@ -296,7 +296,7 @@ def test_no_password_in_the_errors_of_an_unreachable_server(
 
 @pytest.mark.parametrize("name", ["", *ORDER])
 def test_no_password_in_any_help(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.clirun import run
+    from clirun import run
 
     url = f"postgresql://alice:{PASSWORD}@127.0.0.1:1/nothing"
     command = name.split() if name else []
@@ -310,10 +310,9 @@ def test_no_password_anywhere_on_a_working_server(
 ) -> None:
     """The local test server trusts its clients, so a URL with a password connects: every
     command runs for real, with all logging on, and the password shows up nowhere."""
+    from clirun import run
+    from conftest import _reset_postgres
     from sqlalchemy.engine import make_url
-
-    from tests.clirun import run
-    from tests.conftest import _reset_postgres
 
     with Journal.open(pg_server_url):
         pass
@@ -343,7 +342,7 @@ def test_no_password_anywhere_on_a_working_server(
 
 
 def test_every_file_netjournal_writes_is_private_under_umask_022(tmp_path: Path) -> None:
-    from tests.clirun import run
+    from clirun import run
 
     path = tmp_path / "made-by-netjournal" / "journal.db"
     old = os.umask(0o022)

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from clirun import run
 from sqlalchemy import create_engine, text
 
 from netjournal import Journal, schema
-from tests.clirun import run
 
 VCARD = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Imported Person\r\nEND:VCARD\r\n"
 #: Representative commands: writes (log, import) and reads (people list, search, a report).

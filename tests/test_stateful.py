@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from conftest import _reset_postgres
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -33,11 +34,10 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 from sqlalchemy import create_engine, text
+from test_hostile_input import FRAGMENTS
+from test_journal import _assert_no_orphans
 
 from netjournal import Journal
-from tests.conftest import _reset_postgres
-from tests.test_hostile_input import FRAGMENTS
-from tests.test_journal import _assert_no_orphans
 
 TEXT = st.lists(
     st.one_of(
