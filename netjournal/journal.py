@@ -138,7 +138,12 @@ class Journal:
         try:
             return schema.upgrade(engine, backup_of=location.path)
         except DBAPIError as exc:
-            raise JournalUnavailable(schema.describe_error(exc, location.display)) from exc
+            message = schema.describe_error(exc, location.display)
+            if message.startswith("Cannot reach") and exc.statement is not None:
+                # The server answered: the migration itself failed, inside its transaction.
+                detail = str(getattr(exc, "orig", exc)).splitlines()[0]
+                message = f"Upgrading {location.display} failed and changed nothing: {detail}"
+            raise JournalUnavailable(message) from exc
         finally:
             engine.dispose()
 

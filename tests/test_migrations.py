@@ -124,3 +124,18 @@ def test_a_foreign_database_is_refused(tmp_path: Path) -> None:
 def test_a_directory_is_refused(tmp_path: Path) -> None:
     with pytest.raises(JournalUnavailable, match="is a directory"):
         Journal.open(tmp_path)
+
+
+def test_a_failing_upgrade_says_so_and_changes_nothing(tmp_path: Path) -> None:
+    from alembic import command
+
+    path = tmp_path / "clash.db"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        command.upgrade(schema.alembic_config(conn), schema.REVISIONS[-2])
+        # an index of the next revision's name, created by hand, makes that revision fail
+        conn.execute(text("CREATE INDEX ix_encounters_event_id_person_id ON encounters (date)"))
+    engine.dispose()
+    with pytest.raises(JournalUnavailable, match="failed and changed nothing"):
+        Journal.upgrade(path)
+    assert Journal.schema_status(path).current == schema.REVISIONS[-2]
