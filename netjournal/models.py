@@ -237,7 +237,7 @@ class Encounter(Base):
     __tablename__ = "encounters"
     __table_args__ = (
         Index("ix_encounters_person_id_date", "person_id", "date"),
-        # "people met per event" in the events report: an index-only count
+        # "people met per event" in the events report: an index-only count on PostgreSQL
         Index("ix_encounters_event_id_person_id", "event_id", "person_id"),
     )
 
