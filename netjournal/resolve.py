@@ -57,36 +57,40 @@ def _name_filters(column: Any, key: str) -> Any:
     )
 
 
-def person(session: Session, ref: object, *, create_if_missing: bool = False) -> Person | None:
-    """The person ``ref`` designates, or ``None`` when missing and ``create_if_missing``."""
-    if isinstance(ref, Person):
+def _lookup(session: Session, model: Any, ref: object, what: str) -> Any:
+    """The row ``ref`` names by id, or the rows whose folded name matches it: the exact name
+    if any (so "Marc Dupont" is never ambiguous with "Marc Dupont-Moretti"), else prefixes."""
+    if isinstance(ref, model):
         ref = ref.id
-    pid = as_id(ref)
-    if pid is not None:
-        found = session.get(Person, pid)
+    row_id = as_id(ref)
+    if row_id is not None:
+        found = session.get(model, row_id)
         if found is None:
-            raise NotFound(f"No person with id {pid}.")
+            raise NotFound(f"No {what} with id {row_id}.")
         return found
     if not isinstance(ref, str) or not ref.strip():
-        raise InvalidInput("A person's name or id is required.")
+        raise InvalidInput(f"A{'n' if what[0] in 'aeiou' else ''} {what}'s name or id is required.")
     key = fold(ref)
-    exact = list(session.scalars(select(Person).where(Person.name_key == key).limit(50)))
-    if len(exact) == 1:
-        return exact[0]
-    if len(exact) > 1:
-        raise _ambiguous_people(session, ref, exact)
-    matches = list(
+    exact = list(session.scalars(select(model).where(model.name_key == key).limit(50)))
+    return exact or list(
         session.scalars(
-            select(Person).where(_name_filters(Person.name_key, key)).limit(CANDIDATES_SHOWN + 1)
+            select(model).where(_name_filters(model.name_key, key)).limit(CANDIDATES_SHOWN + 1)
         )
     )
+
+
+def person(session: Session, ref: object, *, create_if_missing: bool = False) -> Person | None:
+    """The person ``ref`` designates, or ``None`` when missing and ``create_if_missing``."""
+    matches = _lookup(session, Person, ref, "person")
+    if isinstance(matches, Person):
+        return matches
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:
-        raise _ambiguous_people(session, ref, matches)
+        raise _ambiguous_people(session, str(ref), matches)
     if create_if_missing:
         return None
-    raise NotFound(f"No person matches '{ref.strip()}'.")
+    raise NotFound(f"No person matches '{str(ref).strip()}'.")
 
 
 def _ambiguous_people(session: Session, ref: str, people: list[Person]) -> AmbiguousName:
@@ -113,33 +117,19 @@ def event(session: Session, ref: object) -> Event:
     """The event ``ref`` designates: an id, an exact name, or a unique prefix.
 
     Editions of a recurring event often share a name; they are listed newest first."""
-    if isinstance(ref, Event):
-        ref = ref.id
-    eid = as_id(ref)
-    if eid is not None:
-        found = session.get(Event, eid)
-        if found is None:
-            raise NotFound(f"No event with id {eid}.")
-        return found
-    if not isinstance(ref, str) or not ref.strip():
-        raise InvalidInput("An event's name or id is required.")
-    key = fold(ref)
-    exact = list(session.scalars(select(Event).where(Event.name_key == key).limit(50)))
-    matches = exact or list(
-        session.scalars(
-            select(Event).where(_name_filters(Event.name_key, key)).limit(CANDIDATES_SHOWN + 1)
-        )
-    )
+    matches = _lookup(session, Event, ref, "event")
+    if isinstance(matches, Event):
+        return matches
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise NotFound(f"No event matches '{ref.strip()}'.")
+        raise NotFound(f"No event matches '{str(ref).strip()}'.")
     matches.sort(key=lambda e: e.start_date, reverse=True)
     candidates = [
         Candidate(e.id, e.name, e.start_date.isoformat(), None) for e in matches[:CANDIDATES_SHOWN]
     ]
     listed = "; ".join(str(c) for c in candidates)
     raise AmbiguousName(
-        f"'{ref.strip()}' matches several events: {listed}. Use the id or a longer name.",
+        f"'{str(ref).strip()}' matches several events: {listed}. Use the id or a longer name.",
         candidates,
     )
