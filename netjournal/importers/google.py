@@ -18,7 +18,7 @@ from netjournal.importers.records import (
     PersonRecord,
     SkippedRecord,
 )
-from netjournal.importers.textio import CsvSyntaxError, csv_rows, read_text, sniff_delimiter
+from netjournal.importers.textio import read_csv_file
 
 _MULTI = " ::: "
 _SYSTEM_GROUPS = {"mycontacts", "starred"}
@@ -50,13 +50,7 @@ def parse_google(path: str | Path, *, skip_invalid: bool = False) -> ParseResult
     recorded as skipped.
     """
     name = Path(path).name
-    text = read_text(path)
-    try:
-        rows = list(csv_rows(text, sniff_delimiter(text)))
-    except CsvSyntaxError as exc:
-        raise ImportFormatError(name, exc.line, f"broken CSV quoting ({exc.reason})") from exc
-    if not rows:
-        raise ImportFormatError(name, None, "the file is empty")
+    rows = read_csv_file(path)
     header_line, header = rows[0]
     header = [h.strip().lstrip("\ufeff") for h in header]
     has_name = {"Name", "Given Name", "First Name"} & set(header)

@@ -20,7 +20,7 @@ from netjournal.importers.records import (
     PersonRecord,
     SkippedRecord,
 )
-from netjournal.importers.textio import CsvSyntaxError, csv_rows, read_text, sniff_delimiter
+from netjournal.importers.textio import read_csv_file
 
 # Normalised header text -> our column key.
 _HEADERS = {
@@ -67,13 +67,7 @@ def parse_linkedin(path: str | Path, *, skip_invalid: bool = False) -> ParseResu
     always skipped, and listed in ``skipped``.
     """
     name = Path(path).name
-    text = read_text(path)
-    try:
-        rows = list(csv_rows(text, sniff_delimiter(text)))
-    except CsvSyntaxError as exc:
-        raise ImportFormatError(name, exc.line, f"broken CSV quoting ({exc.reason})") from exc
-    if not rows:
-        raise ImportFormatError(name, None, "the file is empty")
+    rows = read_csv_file(path)
     columns, data = _layout(name, rows)
     result = ParseResult()
     for line, fields in data:

@@ -175,3 +175,17 @@ class CsvSyntaxError(Exception):
         super().__init__(reason)
         self.line = line
         self.reason = reason
+
+
+def read_csv_file(path: str | Path) -> list[tuple[int, list[str]]]:
+    """Every record of a CSV export with its physical start line: encoding and delimiter
+    detected, broken quoting and an empty file refused as :class:`ImportFormatError`."""
+    name = Path(path).name
+    text = read_text(path)
+    try:
+        rows = list(csv_rows(text, sniff_delimiter(text)))
+    except CsvSyntaxError as exc:
+        raise ImportFormatError(name, exc.line, f"broken CSV quoting ({exc.reason})") from exc
+    if not rows:
+        raise ImportFormatError(name, None, "the file is empty")
+    return rows
