@@ -4,7 +4,6 @@
     python benchmarks/reports.py --size 1000000
     python benchmarks/reports.py --size 100000 --url postgresql+psycopg://postgres@127.0.0.1/bench
 
-``--indexes`` adds the indexes the reports would like (see docs/performance.md).
 A SQLite journal is built once per size under the temporary folder and reused; a PostgreSQL
 database given by ``--url`` must exist; it is filled when empty and reused after that.
 """
@@ -38,22 +37,6 @@ CASES = [
 ]
 
 
-#: Indexes the reports would like (not in the schema yet): created with --indexes, else dropped.
-SUGGESTED_INDEXES = {
-    "ix_encounters_event_id_person_id": "encounters (event_id, person_id)",
-    "ix_questions_asked_key_encounter_id": "questions (asked_key, encounter_id)",
-}
-
-
-def _indexes(journal: Journal, wanted: bool) -> None:
-    with journal.engine.begin() as connection:
-        for name, target in SUGGESTED_INDEXES.items():
-            if wanted:
-                connection.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
-            else:
-                connection.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
-
-
 def _busiest_series_event(journal: Journal) -> int:
     from sqlalchemy import func, select
 
@@ -78,9 +61,6 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="rebuild the SQLite journal")
     parser.add_argument("--analyze", action="store_true", help="run ANALYZE on SQLite")
     parser.add_argument("--runs", type=int, default=3, help="runs per report (best is kept)")
-    parser.add_argument(
-        "--indexes", action="store_true", help="create the suggested indexes (else drop them)"
-    )
     args = parser.parse_args()
 
     url = args.url
@@ -100,9 +80,7 @@ def main() -> None:
         counts = build(url, args.size, analyze=args.analyze)
         print(f"built in {time.perf_counter() - started:.1f} s: {counts}")
     with Journal.open(url) as journal:
-        _indexes(journal, args.indexes)
-        state = "with" if args.indexes else "without"
-        print(f"journal: {journal.location.display} ({journal.backend}), {state} suggested indexes")
+        print(f"journal: {journal.location.display} ({journal.backend})")
         prep_event = _busiest_series_event(journal)
         print(f"{'report':<22} {'best s':>8} {'median s':>9} {'rows':>8}")
         worst = 0.0
