@@ -11,7 +11,10 @@ report lives in its own module, imported when it runs.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInput
@@ -34,6 +37,24 @@ REPORTS: dict[str, tuple[str, str]] = {
 }
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a report builds its rows.
+
+    A big report allocates hundreds of thousands of small acyclic objects (rows, tuples,
+    Decimals); every burst of allocations triggers a collection that walks all live objects
+    again, a fifth of the payoff report's time at a million encounters. Reference counting
+    frees everything a report builds; the collector resumes (if it was on) right after.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def run(session: Session, name: str, **params: Any) -> Report:
     """Run the report ``name`` in ``session`` (a read session of the journal)."""
     from .base import Context, Report, make_params
@@ -43,7 +64,8 @@ def run(session: Session, name: str, **params: Any) -> Report:
     checked = make_params(**params)
     module = importlib.import_module(f"{__name__}.{REPORTS[name][0]}")
     context = Context.load(session, checked)
-    built = module.build(context)
+    with gc_paused():
+        built = module.build(context)
     parameters: dict[str, Any] = {
         "since": checked.since,
         "until": checked.until,

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import BigInteger, and_, case, cast, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import aliased
 
-from ..models import Encounter, Event, Fixed, Lead, Outcome, Person
-from .base import Built, Context, Money, Section, as_money, cents, col
+from ..models import Encounter, Event, Lead, Outcome, Person
+from .base import Built, Context, Money, Section, cents, col
 
 
 @dataclass(frozen=True)
@@ -140,8 +141,9 @@ def build(ctx: Context) -> Built:
     remainder = v - base * n
     step = case((remainder < 0, -1), else_=1)
     share = base + case((k <= func.abs(remainder), step), else_=0)
+    # Raw cents all the way out: turned into Decimals once per non-empty cell below.
     amounts = [
-        type_coerce(func.sum(case((credit.c.currency == code, share))), Fixed(2))
+        type_coerce(func.sum(case((credit.c.currency == code, share))), BigInteger)
         for code in currencies
     ]
     # Aggregate per credited encounter first (narrow rows, grouped by id alone), then look
@@ -190,18 +192,20 @@ def build(ctx: Context) -> Built:
         .limit(ctx.params.limit)
     )
     rows = []
-    for eid, person, event, day, count, days, summaries, *values in session.execute(stmt):
-        money = {c: as_money(a) for c, a in zip(currencies, values, strict=True) if a is not None}
+    # .all() fetches in one call; a report can have a row per encounter of the journal.
+    for eid, person, event, day, count, days, summaries, *values in session.execute(stmt).all():
+        cells = zip(currencies, values, strict=True)
+        money = {c: Decimal(a).scaleb(-2) for c, a in cells if a is not None}
         rows.append(
             PayoffRow(
-                encounter_id=eid,
-                person=person,
-                event=event,
-                date=day,
-                leads=tuple(sorted(dict.fromkeys(summaries.split(SEPARATOR)))),
-                outcomes=int(count),
-                value=money,
-                days_to_first_outcome=int(days),
+                eid,
+                person,
+                event,
+                day,
+                tuple(sorted(set(summaries.split(SEPARATOR)))),
+                int(count),
+                money,
+                int(days),
             )
         )
     attribution = ctx.params.attribution
