@@ -19,6 +19,19 @@ def _include_name(name: str | None, type_: str, _parents: object) -> bool:
     return not (type_ == "table" and name is not None and name.startswith("search_"))
 
 
+def _include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, _compare_to: object
+) -> bool:
+    """Leave out of autogenerate what the model creates on other backends only (an index
+    declared with ``ddl_if(dialect=...)``), so each backend compares what it really has."""
+    condition = getattr(obj, "_ddl_if", None)
+    if reflected or condition is None or condition.dialect is None:
+        return True
+    dialect = context.get_bind().dialect.name
+    wanted = condition.dialect
+    return dialect == wanted if isinstance(wanted, str) else dialect in wanted
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
@@ -26,6 +39,7 @@ def _run(connection: Connection) -> None:
         render_as_batch=True,
         compare_type=True,
         include_name=_include_name,
+        include_object=_include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -297,6 +297,13 @@ class Encounter(Base):
 
 class Question(Base):
     __tablename__ = "questions"
+    # SQLite only: groups repeated questions without a sort (PostgreSQL hashes instead, and
+    # its btree keys have a size limit that unbounded text could exceed). Migration 0004.
+    __table_args__ = (
+        Index("ix_questions_asked_key_encounter_id", "asked_key", "encounter_id").ddl_if(
+            dialect="sqlite"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     encounter_id: Mapped[int] = mapped_column(
