@@ -43,10 +43,22 @@ LIGATURES = {
 _LIGATURE_TABLE = str.maketrans(LIGATURES)
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _drop_marks(match: re.Match[str]) -> str:
+    return "".join(c for c in match.group() if unicodedata.category(c) != "Mn")
+
+
 def fold(text: str) -> str:
-    """Lower-case ``text`` and drop its accents, as the search indexes do."""
-    decomposed = unicodedata.normalize("NFD", text.translate(_LIGATURE_TABLE).lower())
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    """Lower-case ``text`` and drop its accents, as the search indexes do.
+
+    Only runs of non-ASCII characters are inspected one by one: snippets fold every hit's
+    text, and a per-character loop over whole notes was half of a search's time."""
+    lowered = text.translate(_LIGATURE_TABLE).lower()
+    if lowered.isascii():
+        return lowered
+    return _NON_ASCII.sub(_drop_marks, unicodedata.normalize("NFD", lowered))
 
 
 _WORD = re.compile(r"[^\W_]+")  # letters and digits, any script

@@ -196,25 +196,18 @@ def _ranked_sql(backend: str, filters: Filters) -> str:
     matches are found in id order first (cheap), then only they are ranked.
     """
     if backend == "sqlite":
-        joined = "JOIN search_docs d ON d.id = m.rowid" if filters.conditions else ""
-        floor = (
-            f"coalesce((SELECT m.rowid FROM search_fts m {joined} "
+        # One pass: FTS5 walks its matches newest first (no sort) and stops at :ranked;
+        # bm25 is computed for those rows only.
+        joined = "JOIN search_docs d ON d.id = search_fts.rowid" if filters.conditions else ""
+        newest = (
+            f"SELECT search_fts.rowid AS id, {BM25} AS score FROM search_fts {joined} "
             f"{_where(filters, ['search_fts MATCH :match'])} "
-            "ORDER BY m.rowid DESC LIMIT 1 OFFSET :ranked), 0)"
+            "ORDER BY search_fts.rowid DESC LIMIT :ranked"
         )
-        if not filters.conditions:
-            return (
-                f"SELECT {_COLUMNS}, -m.score AS score FROM ("
-                f"SELECT rowid AS id, {BM25} AS score FROM search_fts "
-                f"WHERE search_fts MATCH :match AND rowid >= {floor} "
-                "ORDER BY score LIMIT :limit) m "
-                f"JOIN search_docs d ON d.id = m.id {_JOINS} ORDER BY m.score, d.id"
-            )
         return (
-            f"SELECT {_COLUMNS}, -{BM25} AS score FROM search_fts "
-            f"JOIN search_docs d ON d.id = search_fts.rowid {_JOINS} "
-            f"{_where(filters, ['search_fts MATCH :match', f'search_fts.rowid >= {floor}'])} "
-            "ORDER BY score DESC, d.id LIMIT :limit"
+            f"SELECT {_COLUMNS}, -m.score AS score FROM ("
+            f"SELECT id, score FROM ({newest}) ORDER BY score, id LIMIT :limit) m "
+            f"JOIN search_docs d ON d.id = m.id {_JOINS} ORDER BY m.score, d.id"
         )
     matching = "d.tsv @@ to_tsquery('simple', :match)"
     newest = (
