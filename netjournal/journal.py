@@ -20,18 +20,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TextIO
 
-from sqlalchemy import Engine, delete, select
-from sqlalchemy import text as sql_text
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.orm import Session
 
-from . import db, resolve, schema
-from . import search as searching
-from . import tags as tagging
+from . import db, schema
 from .errors import (
     AmbiguousName,
     ImportFormatError,
@@ -40,19 +36,22 @@ from .errors import (
     NetjournalError,
     NotFound,
 )
-from .events import Events
 from .exchange import ExportStats, ImportStats
-from .followups import FollowUps
-from .leads import Leads, build_lead
-from .models import Encounter, FollowUp, Lead, Person, Profile, ProfileField, Question
-from .people import People, add_contact, new_person, set_fields
 from .search import Hit
-from .specs import EncounterSpec, as_followup, as_lead, as_question
-from .text import fold, question_key
-from .validate import currency, money, optional_date, parse_date, text
+from .specs import EncounterSpec
+from .text import fold
+from .validate import currency, money, optional_date, text
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.orm import Session
+
+    from .events import Events
+    from .followups import FollowUps
     from .importers.apply import ImportReport
+    from .leads import Leads
+    from .models import Encounter
+    from .people import People
     from .reports.base import Report
 
 
@@ -89,10 +88,37 @@ class Journal:
         self._engine = engine
         self._write_engine = engine.execution_options(**{db.WRITE: True})
         self.location = location
-        self.people = People(self)
-        self.events = Events(self)
-        self.leads = Leads(self)
-        self.followups = FollowUps(self)
+
+    # The record collections are built on first use: their modules import the ORM, which a
+    # search or a quick read does not need (see docs/performance.md, command-line latency).
+
+    @cached_property
+    def people(self) -> People:
+        """People: list, show, update, merge, forget (:class:`netjournal.people.People`)."""
+        from .people import People
+
+        return People(self)
+
+    @cached_property
+    def events(self) -> Events:
+        """Events: add, list, show, update (:class:`netjournal.events.Events`)."""
+        from .events import Events
+
+        return Events(self)
+
+    @cached_property
+    def leads(self) -> Leads:
+        """Leads and their outcomes (:class:`netjournal.leads.Leads`)."""
+        from .leads import Leads
+
+        return Leads(self)
+
+    @cached_property
+    def followups(self) -> FollowUps:
+        """Follow-ups: list, mark done (:class:`netjournal.followups.FollowUps`)."""
+        from .followups import FollowUps
+
+        return FollowUps(self)
 
     # -- opening and closing -------------------------------------------------------------
 
@@ -150,13 +176,13 @@ class Journal:
     def check_writable(self) -> None:
         """Raise :class:`~netjournal.errors.JournalUnavailable` if nothing can be written
         (a read-only file or folder, a read-only database role). Writes nothing."""
-        with Session(self._write_engine) as session:
+        with self._write_engine.connect() as connection:
             try:
-                session.execute(sql_text("UPDATE alembic_version SET version_num = version_num"))
+                connection.exec_driver_sql("UPDATE alembic_version SET version_num = version_num")
             except DBAPIError as exc:
                 raise self._database_error(exc) from exc
             finally:
-                session.rollback()
+                connection.rollback()
 
     def close(self) -> None:
         self._engine.dispose()
@@ -188,7 +214,18 @@ class Journal:
     # -- sessions ------------------------------------------------------------------------
 
     @contextmanager
+    def _connect(self) -> Iterator[Connection]:
+        """A read on a plain connection, for paths that need no ORM (search)."""
+        with self._engine.connect() as connection:
+            try:
+                yield connection
+            except DBAPIError as exc:
+                raise self._database_error(exc) from exc
+
+    @contextmanager
     def _read(self) -> Iterator[Session]:
+        from sqlalchemy.orm import Session
+
         with Session(self._engine, expire_on_commit=False) as session:
             try:
                 yield session
@@ -198,6 +235,8 @@ class Journal:
     @contextmanager
     def _write(self) -> Iterator[Session]:
         """One atomic write: everything inside commits together or not at all."""
+        from sqlalchemy.orm import Session
+
         with Session(self._write_engine, expire_on_commit=False) as session:
             try:
                 with session.begin():
@@ -229,11 +268,17 @@ class Journal:
     # -- profile -------------------------------------------------------------------------
 
     def _currency(self, session: Session) -> str:
+        from .models import Profile
+
         profile = session.get(Profile, 1)
         return profile.currency if profile else "EUR"
 
     def profile(self) -> ProfileInfo:
         """Your own fields, hourly rate and default currency."""
+        from sqlalchemy import select
+
+        from .models import Profile, ProfileField
+
         with self._read() as session:
             profile = session.get(Profile, 1)
             fields = list(session.scalars(select(ProfileField.name).order_by(ProfileField.id)))
@@ -250,6 +295,10 @@ class Journal:
         currency_code: str | None = None,
     ) -> ProfileInfo:
         """Set what you give; ``fields`` replaces your list of fields when given."""
+        from sqlalchemy import delete
+
+        from .models import Profile, ProfileField
+
         with self._write() as session:
             profile = session.get(Profile, 1) or Profile(id=1, currency="EUR")
             session.add(profile)
@@ -294,11 +343,13 @@ class Journal:
     def _log_specs(
         self, session: Session, specs: Iterable[EncounterSpec], source_name: str | None = None
     ) -> list[Encounter]:
-        cache = _Cache()
+        from .encounters import Cache, log_one
+
+        cache = Cache()
         logged = []
         for spec in specs:
             try:
-                logged.append(self._log_one(session, spec, cache))
+                logged.append(log_one(session, spec, cache))
             except NetjournalError as exc:
                 if spec.line is None or isinstance(exc, JournalUnavailable):
                     raise
@@ -322,7 +373,9 @@ class Journal:
         """
         if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
             raise InvalidInput("The chunk size must be a positive whole number.")
-        cache = _Cache()
+        from .encounters import Cache, log_one, number
+
+        cache = Cache()
         total = 0
         iterator = iter(specs)
         while batch := list(itertools.islice(iterator, chunk)):
@@ -330,97 +383,18 @@ class Journal:
                 logged = []
                 for spec in batch:
                     try:
-                        logged.append(self._log_one(session, spec, cache, flush=False))
+                        logged.append(log_one(session, spec, cache, flush=False))
                     except NetjournalError as exc:
                         where = spec.line if spec.line is not None else total + 1
                         raise type(exc)(f"line {where}: {exc}") from exc
                     total += 1
-                _number(session, logged)
+                number(session, logged)
             cache.carry_over()
         return total
 
-    def _log_one(
-        self, session: Session, spec: EncounterSpec, cache: _Cache, *, flush: bool = True
-    ) -> Encounter:
-        event = None
-        if spec.event is not None and spec.event != "":
-            event = cache.event(session, spec.event)
-        when = optional_date(spec.date, "date") or (event.start_date if event else None)
-        when = when or dt.date.today()
-        person = None if spec.new_person else cache.person(session, spec.person)
-        person_fields = {
-            k: getattr(spec, k)
-            for k in ("organization", "title", "field", "location")
-            if getattr(spec, k) is not None
-        }
-        if person is None:
-            if not isinstance(spec.person, str):
-                raise InvalidInput("A new person needs a name.")
-            person = new_person(session, spec.person, source=spec.source, **person_fields)
-            cache.people[fold(spec.person)] = person
-        else:
-            set_fields(person, person_fields, overwrite=False)
-        if spec.email:
-            add_contact(person, "email", spec.email)
-        if spec.phone:
-            add_contact(person, "phone", spec.phone)
-        introducer = None
-        if spec.introduced_by is not None and spec.introduced_by != "":
-            known = None
-            if isinstance(spec.introduced_by, str):  # maybe met earlier in this batch
-                known = cache.people.get(fold(spec.introduced_by))
-            introducer = known or resolve.person(session, spec.introduced_by)
-        if introducer is not None and introducer is person:
-            raise InvalidInput("Someone cannot introduce you to themselves.")
-        encounter_tags = tagging.get_or_create(session, spec.tags)
-        encounter = Encounter(
-            person=person,
-            event=event,
-            date=when,
-            notes=text(spec.notes, "The notes"),
-            stakes=text(spec.stakes, "The stakes"),
-            wishes=text(spec.wishes, "The wishes"),
-            pitched=bool(spec.pitched),
-            introduced_by=introducer,
-            outside_field=spec.outside_field,
-            source=text(spec.source, "The source", max_len=50),
-            tags=encounter_tags,
-            # Empty collections start loaded, so the returned encounter stays usable.
-            questions=[],
-            leads=[],
-            followups=[],
-        )
-        session.add(encounter)
-        for position, asked_item in enumerate(spec.questions):
-            question = as_question(asked_item)
-            asked = text(question.asked, "A question", required=True)
-            assert asked is not None
-            encounter.questions.append(
-                Question(
-                    position=position,
-                    asked=asked,
-                    asked_key=question_key(asked),
-                    learned=text(question.learned, "What you learned"),
-                )
-            )
-        for lead_item in spec.leads:
-            encounter.leads.append(build_lead(session, as_lead(lead_item), when))
-        for followup_item in spec.followups:
-            followup = as_followup(followup_item)
-            action = text(followup.action, "A follow-up", required=True)
-            assert action is not None
-            encounter.followups.append(
-                FollowUp(
-                    person=person,
-                    due=parse_date(followup.due, "due date", prefer="future"),
-                    action=action,
-                )
-            )
-        if flush:
-            session.flush()
-        return encounter
-
     def encounter(self, encounter_id: int) -> Encounter:
+        from .models import Encounter
+
         with self._read() as session:
             found = session.get(Encounter, encounter_id)
             if found is None:
@@ -437,6 +411,11 @@ class Journal:
         limit: int | None = None,
     ) -> list[Encounter]:
         """Encounters, newest first, optionally of one person, at one event, within dates."""
+        from sqlalchemy import select
+
+        from . import resolve
+        from .models import Encounter
+
         stmt = select(Encounter).order_by(Encounter.date.desc(), Encounter.id.desc())
         start = optional_date(since, "since date")
         end = optional_date(until, "until date")
@@ -455,6 +434,11 @@ class Journal:
 
     def delete_encounter(self, encounter_id: int) -> None:
         """Remove one encounter with its questions, leads, outcomes and follow-ups."""
+        from sqlalchemy import delete, select
+
+        from . import tags as tagging
+        from .models import Encounter, Lead
+
         with self._write() as session:
             found = session.get(Encounter, encounter_id)
             if found is None:
@@ -508,9 +492,9 @@ class Journal:
 
     def counts(self) -> dict[str, int]:
         """How many rows of each kind the journal holds (people, events, encounters...)."""
-        from sqlalchemy import func
+        from sqlalchemy import func, select
 
-        from .models import Event, Outcome
+        from .models import Encounter, Event, FollowUp, Lead, Outcome, Person, Question
 
         models: Sequence[Any] = (Person, Event, Encounter, Question, Lead, Outcome, FollowUp)
         names = ("people", "events", "encounters", "questions", "leads", "outcomes", "followups")
@@ -647,10 +631,12 @@ class Journal:
         by when they were added, an event by its start). A very common word ranks its
         newest 500 matches (see :data:`netjournal.search.RANKED`).
         """
-        with self._read() as session:
+        from .search import search
+
+        with self._connect() as connection:
             return list(
-                searching.search(
-                    session,
+                search(
+                    connection,
                     query,
                     kinds=kinds,
                     event=event,
@@ -663,85 +649,6 @@ class Journal:
                     limit=limit,
                 )
             )
-
-
-class _Cache:
-    """Names already resolved in one batch, so an evening's file costs one lookup per name."""
-
-    def __init__(self) -> None:
-        self.people: dict[str, Person] = {}
-        self.events: dict[str, Any] = {}
-        self.earlier: dict[str, Person] = {}  # people of earlier transactions (bulk_log)
-
-    def carry_over(self) -> None:
-        """Remember this transaction's people for the next one (bulk_log)."""
-        self.earlier.update(self.people)
-        self.people.clear()
-        self.events.clear()
-
-    def person(self, session: Session, ref: Any) -> Person | None:
-        if isinstance(ref, str) and resolve.as_id(ref) is None:
-            key = fold(ref)
-            if key in self.people:
-                return self.people[key]
-            if key in self.earlier:  # committed and unchanged since: attach without a query
-                self.people[key] = session.merge(self.earlier[key], load=False)
-                return self.people[key]
-            found = resolve.person(session, ref, create_if_missing=True)
-            if found is not None:
-                self.people[key] = found
-            return found
-        return resolve.person(session, ref)
-
-    def event(self, session: Session, ref: Any) -> Any:
-        key = fold(ref) if isinstance(ref, str) else ref
-        if key not in self.events:
-            self.events[key] = resolve.event(session, ref)
-        return self.events[key]
-
-
-def _number(session: Session, encounters: list[Encounter]) -> None:
-    """Give the new rows of a bulk chunk their ids, in logging order, before the flush.
-
-    With the keys known the ORM writes each table with one ``executemany`` instead of one
-    ``INSERT ... RETURNING`` per row (SQLite offers no ordered multi-row RETURNING). Ids come
-    from the sequences on PostgreSQL; on SQLite the write transaction holds the database
-    lock, so the numbers after the current maximum are ours.
-    """
-    rows: dict[Any, list[Any]] = {}
-
-    def add(obj: Any) -> None:
-        if obj.id is None and obj not in seen:
-            seen.add(obj)
-            rows.setdefault(type(obj), []).append(obj)
-
-    seen: set[Any] = set()
-    for encounter in encounters:
-        if encounter.person.id is None:
-            add(encounter.person)
-            for contact in encounter.person.contacts:
-                add(contact)
-        add(encounter)
-        for child in (*encounter.questions, *encounter.leads, *encounter.followups):
-            add(child)
-    postgres = session.get_bind().dialect.name == "postgresql"
-    for model, objects in rows.items():
-        table = model.__table__.name
-        if postgres:
-            ids = list(
-                session.scalars(
-                    sql_text(
-                        "SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
-                        "FROM generate_series(1, :n)"
-                    ),
-                    {"table": table, "n": len(objects)},
-                )
-            )
-        else:
-            start = session.scalar(sql_text(f"SELECT coalesce(max(id), 0) FROM {table}")) or 0
-            ids = list(range(start + 1, start + 1 + len(objects)))
-        for obj, new_id in zip(objects, ids, strict=True):
-            obj.id = new_id
 
 
 def _first_line(exc: Exception) -> str:

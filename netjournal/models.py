@@ -1,145 +1,58 @@
-"""The journal's tables as typed SQLAlchemy 2 models.
+"""The journal's records as typed SQLAlchemy 2 ORM classes, mapped onto :mod:`netjournal.tables`.
 
-Mental model: people and events; an *encounter* is meeting one person (at an event or not);
-it holds the *questions* asked, the *leads* born there and the *follow-ups* promised; a lead
-gathers *outcomes* (what it turned into). Deleting a person cascades to everything that
-hangs off them, both in the ORM and in the database (``ON DELETE CASCADE``), so raw SQL
-deletes leave no orphans either.
-
-Names and fields carry a folded ``*_key`` column (lower case, no accents) so that lookups
-are accent-insensitive and indexable on every backend.
+The columns are declared once, in :mod:`netjournal.tables` (read it for the mental model);
+here each class names its columns' Python types and adds the relationships. Deleting a person
+cascades to everything that hangs off them, both in the ORM and in the database.
 """
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    CheckConstraint,
-    Column,
-    Date,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
+from sqlalchemy.orm import DeclarativeBase, Mapped, relationship
+
+from . import tables
+from .tables import (
+    Fixed,
+    encounter_tags,
+    event_tags,
+    lead_tags,
+    person_tags,
 )
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from sqlalchemy.types import TypeDecorator
-
-from .vocab import (
-    CONTACT_KINDS,
-    EVENT_KINDS,
-    LEAD_KINDS,
-    LEAD_STATUSES,
-    OUTCOME_KINDS,
-)
-
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-def utcnow() -> dt.datetime:
-    """Naive UTC timestamp: stored the same way on SQLite and PostgreSQL."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-class Fixed(TypeDecorator[Decimal]):
-    """An exact decimal stored as a scaled integer (hundredths by default).
-
-    SQLite has no exact decimal type (NUMERIC becomes a float); integers are exact on both
-    backends and ``SUM`` stays exact, so money and hours survive any round trip.
-    """
-
-    impl = BigInteger
-    cache_ok = True
-
-    def __init__(self, scale: int = 2) -> None:
-        super().__init__()
-        self.scale = scale
-        self.factor = 10**scale
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> int | None:
-        if value is None:
-            return None
-        scaled = Decimal(value) * self.factor
-        if scaled != scaled.to_integral_value():
-            raise ValueError(f"{value} has more than {self.scale} decimal places")
-        return int(scaled)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
-        if value is None:
-            return None
-        return (Decimal(int(value)) / self.factor).quantize(Decimal(1).scaleb(-self.scale))
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+    metadata = tables.metadata
 
 
 class Tag(Base):
-    __tablename__ = "tags"
+    __table__ = tables.tags
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100))
-    key: Mapped[str] = mapped_column(String(100), unique=True)
+    id: Mapped[int]
+    name: Mapped[str]
+    key: Mapped[str]
 
     def __repr__(self) -> str:
         return f"Tag({self.name!r})"
 
 
-def _tag_table(owner: str, owner_table: str) -> Table:
-    return Table(
-        f"{owner}_tags",
-        Base.metadata,
-        Column(
-            f"{owner}_id",
-            ForeignKey(f"{owner_table}.id", ondelete="CASCADE"),
-            primary_key=True,
-        ),
-        Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
-    )
-
-
-person_tags = _tag_table("person", "people")
-event_tags = _tag_table("event", "events")
-encounter_tags = _tag_table("encounter", "encounters")
-lead_tags = _tag_table("lead", "leads")
-
-
 class Person(Base):
-    __tablename__ = "people"
+    __table__ = tables.people
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    display_name: Mapped[str] = mapped_column(String(300))
-    name_key: Mapped[str] = mapped_column(String(300), index=True)
-    given_name: Mapped[str | None] = mapped_column(String(200))
-    family_name: Mapped[str | None] = mapped_column(String(200))
-    organization: Mapped[str | None] = mapped_column(String(300))
-    title: Mapped[str | None] = mapped_column(String(300))
-    field: Mapped[str | None] = mapped_column(String(200))
-    field_key: Mapped[str | None] = mapped_column(String(200), index=True)
-    location: Mapped[str | None] = mapped_column(String(300))
-    notes: Mapped[str | None] = mapped_column(Text)
-    source: Mapped[str | None] = mapped_column(String(50))
-    external_id: Mapped[str | None] = mapped_column(String(500), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    id: Mapped[int]
+    display_name: Mapped[str]
+    name_key: Mapped[str]
+    given_name: Mapped[str | None]
+    family_name: Mapped[str | None]
+    organization: Mapped[str | None]
+    title: Mapped[str | None]
+    field: Mapped[str | None]
+    field_key: Mapped[str | None]
+    location: Mapped[str | None]
+    notes: Mapped[str | None]
+    source: Mapped[str | None]
+    external_id: Mapped[str | None]
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
 
     contacts: Mapped[list["ContactPoint"]] = relationship(
         back_populates="person",
@@ -174,18 +87,14 @@ class Person(Base):
 class ContactPoint(Base):
     """An e-mail, phone or URL; its own row so that duplicates can be found by any of them."""
 
-    __tablename__ = "contact_points"
-    __table_args__ = (
-        CheckConstraint(_in("kind", CONTACT_KINDS), name="kind"),
-        Index("ix_contact_points_kind_value_key", "kind", "value_key"),
-    )
+    __table__ = tables.contact_points
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(10))
-    value: Mapped[str] = mapped_column(String(500))
-    value_key: Mapped[str] = mapped_column(String(500))
-    label: Mapped[str | None] = mapped_column(String(100))
+    id: Mapped[int]
+    person_id: Mapped[int]
+    kind: Mapped[str]
+    value: Mapped[str]
+    value_key: Mapped[str]
+    label: Mapped[str | None]
 
     person: Mapped["Person"] = relationship(back_populates="contacts")
 
@@ -194,34 +103,28 @@ class ContactPoint(Base):
 
 
 class Event(Base):
-    __tablename__ = "events"
-    __table_args__ = (
-        CheckConstraint(_in("kind", EVENT_KINDS), name="kind"),
-        CheckConstraint("hours IS NULL OR hours >= 0", name="hours_positive"),
-        CheckConstraint("cost IS NULL OR cost >= 0", name="cost_positive"),
-        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_ordered"),
-    )
+    __table__ = tables.events
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(300))
-    name_key: Mapped[str] = mapped_column(String(300), index=True)
-    start_date: Mapped[dt.date] = mapped_column(Date, index=True)
-    end_date: Mapped[dt.date | None] = mapped_column(Date)
-    starts_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # UTC, when a time is known
-    ends_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    timezone: Mapped[str | None] = mapped_column(String(64))
-    location: Mapped[str | None] = mapped_column(String(300))
-    kind: Mapped[str] = mapped_column(String(20), default="other")
-    organizer: Mapped[str | None] = mapped_column(String(300))
-    series: Mapped[str | None] = mapped_column(String(300))
-    series_key: Mapped[str | None] = mapped_column(String(300), index=True)
-    hours: Mapped[Decimal | None] = mapped_column(Fixed(2))
-    cost: Mapped[Decimal | None] = mapped_column(Fixed(2))
-    currency: Mapped[str | None] = mapped_column(String(3))
-    notes: Mapped[str | None] = mapped_column(Text)
-    external_id: Mapped[str | None] = mapped_column(String(500), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    id: Mapped[int]
+    name: Mapped[str]
+    name_key: Mapped[str]
+    start_date: Mapped[dt.date]
+    end_date: Mapped[dt.date | None]
+    starts_at: Mapped[dt.datetime | None]  # UTC, when a time is known
+    ends_at: Mapped[dt.datetime | None]
+    timezone: Mapped[str | None]
+    location: Mapped[str | None]
+    kind: Mapped[str]
+    organizer: Mapped[str | None]
+    series: Mapped[str | None]
+    series_key: Mapped[str | None]
+    hours: Mapped[Decimal | None]
+    cost: Mapped[Decimal | None]
+    currency: Mapped[str | None]
+    notes: Mapped[str | None]
+    external_id: Mapped[str | None]
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
 
     tags: Mapped[list[Tag]] = relationship(secondary=event_tags, lazy="selectin", order_by=Tag.key)
 
@@ -234,37 +137,28 @@ class Event(Base):
 
 
 class Encounter(Base):
-    __tablename__ = "encounters"
-    __table_args__ = (
-        Index("ix_encounters_person_id_date", "person_id", "date"),
-        # "people met per event" in the events report: an index-only count on PostgreSQL
-        Index("ix_encounters_event_id_person_id", "event_id", "person_id"),
-    )
+    __table__ = tables.encounters
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
-    event_id: Mapped[int | None] = mapped_column(
-        ForeignKey("events.id", ondelete="SET NULL"), index=True
-    )
-    date: Mapped[dt.date] = mapped_column(Date, index=True)
-    notes: Mapped[str | None] = mapped_column(Text)
-    stakes: Mapped[str | None] = mapped_column(Text)
-    wishes: Mapped[str | None] = mapped_column(Text)
-    pitched: Mapped[bool] = mapped_column(Boolean, default=False)
-    introduced_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL"), index=True
-    )
-    outside_field: Mapped[bool | None] = mapped_column(Boolean)  # None: derive from the profile
-    source: Mapped[str | None] = mapped_column(String(50))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    id: Mapped[int]
+    person_id: Mapped[int]
+    event_id: Mapped[int | None]
+    date: Mapped[dt.date]
+    notes: Mapped[str | None]
+    stakes: Mapped[str | None]
+    wishes: Mapped[str | None]
+    pitched: Mapped[bool]
+    introduced_by_id: Mapped[int | None]
+    outside_field: Mapped[bool | None]  # None: derive from the profile
+    source: Mapped[str | None]
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
 
     person: Mapped["Person"] = relationship(
-        back_populates="encounters", foreign_keys=[person_id], lazy="joined"
+        back_populates="encounters", foreign_keys=[tables.encounters.c.person_id], lazy="joined"
     )
     event: Mapped["Event | None"] = relationship(lazy="joined")
     introduced_by: Mapped["Person | None"] = relationship(
-        foreign_keys=[introduced_by_id], lazy="joined"
+        foreign_keys=[tables.encounters.c.introduced_by_id], lazy="joined"
     )
     tags: Mapped[list[Tag]] = relationship(
         secondary=encounter_tags, lazy="selectin", order_by=Tag.key
@@ -296,23 +190,14 @@ class Encounter(Base):
 
 
 class Question(Base):
-    __tablename__ = "questions"
-    # SQLite only: groups repeated questions without a sort (PostgreSQL hashes instead, and
-    # its btree keys have a size limit that unbounded text could exceed). Migration 0004.
-    __table_args__ = (
-        Index("ix_questions_asked_key_encounter_id", "asked_key", "encounter_id").ddl_if(
-            dialect="sqlite"
-        ),
-    )
+    __table__ = tables.questions
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    encounter_id: Mapped[int] = mapped_column(
-        ForeignKey("encounters.id", ondelete="CASCADE"), index=True
-    )
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    asked: Mapped[str] = mapped_column(Text)
-    asked_key: Mapped[str] = mapped_column(Text)  # folded, punctuation-free: groups repeats
-    learned: Mapped[str | None] = mapped_column(Text)
+    id: Mapped[int]
+    encounter_id: Mapped[int]
+    position: Mapped[int]
+    asked: Mapped[str]
+    asked_key: Mapped[str]  # folded, punctuation-free: groups repeats
+    learned: Mapped[str | None]
 
     encounter: Mapped["Encounter"] = relationship(back_populates="questions")
 
@@ -321,24 +206,18 @@ class Question(Base):
 
 
 class Lead(Base):
-    __tablename__ = "leads"
-    __table_args__ = (
-        CheckConstraint(_in("kind", LEAD_KINDS), name="kind"),
-        CheckConstraint(_in("status", LEAD_STATUSES), name="status"),
-    )
+    __table__ = tables.leads
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    encounter_id: Mapped[int] = mapped_column(
-        ForeignKey("encounters.id", ondelete="CASCADE"), index=True
-    )
-    kind: Mapped[str] = mapped_column(String(20), index=True)
-    summary: Mapped[str] = mapped_column(Text)
-    details: Mapped[str | None] = mapped_column(Text)
-    points_to: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
-    status_changed_on: Mapped[dt.date] = mapped_column(Date)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    id: Mapped[int]
+    encounter_id: Mapped[int]
+    kind: Mapped[str]
+    summary: Mapped[str]
+    details: Mapped[str | None]
+    points_to: Mapped[str | None]
+    status: Mapped[str]
+    status_changed_on: Mapped[dt.date]
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
 
     encounter: Mapped["Encounter"] = relationship(back_populates="leads")
     outcomes: Mapped[list["Outcome"]] = relationship(
@@ -359,17 +238,16 @@ class Lead(Base):
 
 
 class Outcome(Base):
-    __tablename__ = "outcomes"
-    __table_args__ = (CheckConstraint(_in("kind", OUTCOME_KINDS), name="kind"),)
+    __table__ = tables.outcomes
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
-    date: Mapped[dt.date] = mapped_column(Date)
-    description: Mapped[str] = mapped_column(Text)
-    value: Mapped[Decimal | None] = mapped_column(Fixed(2))
-    currency: Mapped[str | None] = mapped_column(String(3))
-    kind: Mapped[str] = mapped_column(String(20), default="other")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    id: Mapped[int]
+    lead_id: Mapped[int]
+    date: Mapped[dt.date]
+    description: Mapped[str]
+    value: Mapped[Decimal | None]
+    currency: Mapped[str | None]
+    kind: Mapped[str]
+    created_at: Mapped[dt.datetime]
 
     lead: Mapped["Lead"] = relationship(back_populates="outcomes")
 
@@ -378,18 +256,15 @@ class Outcome(Base):
 
 
 class FollowUp(Base):
-    __tablename__ = "followups"
-    __table_args__ = (Index("ix_followups_done_on_due", "done_on", "due"),)
+    __table__ = tables.followups
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    encounter_id: Mapped[int | None] = mapped_column(
-        ForeignKey("encounters.id", ondelete="CASCADE"), index=True
-    )
-    due: Mapped[dt.date] = mapped_column(Date)
-    action: Mapped[str] = mapped_column(Text)
-    done_on: Mapped[dt.date | None] = mapped_column(Date)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    id: Mapped[int]
+    person_id: Mapped[int]
+    encounter_id: Mapped[int | None]
+    due: Mapped[dt.date]
+    action: Mapped[str]
+    done_on: Mapped[dt.date | None]
+    created_at: Mapped[dt.datetime]
 
     person: Mapped["Person"] = relationship(back_populates="followups", lazy="joined")
     encounter: Mapped["Encounter | None"] = relationship(back_populates="followups")
@@ -401,23 +276,22 @@ class FollowUp(Base):
 class Profile(Base):
     """The user: one row. Reports need the hourly rate, currency and own fields."""
 
-    __tablename__ = "profile"
-    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+    __table__ = tables.profile
 
-    id: Mapped[int] = mapped_column(primary_key=True, default=1)
-    name: Mapped[str | None] = mapped_column(String(300))
-    hourly_rate: Mapped[Decimal | None] = mapped_column(Fixed(2))
-    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    id: Mapped[int]
+    name: Mapped[str | None]
+    hourly_rate: Mapped[Decimal | None]
+    currency: Mapped[str]
 
 
 class ProfileField(Base):
     """One of the user's own fields; encounters with people outside them count as 'outside'."""
 
-    __tablename__ = "profile_fields"
+    __table__ = tables.profile_fields
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    key: Mapped[str] = mapped_column(String(200), unique=True)
+    id: Mapped[int]
+    name: Mapped[str]
+    key: Mapped[str]
 
 
 __all__ = [

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Table, func, or_, select
 
+from . import tables
 from .errors import AmbiguousName, InvalidInput, NotFound
-from .models import Encounter, Event, Person
 from .text import fold, like_escape
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from .models import Event, Person
 
 CANDIDATES_SHOWN = 10
 
@@ -57,54 +61,61 @@ def _name_filters(column: Any, key: str) -> Any:
     )
 
 
-def _lookup(session: Session, model: Any, ref: object, what: str) -> Any:
-    """The row ``ref`` names by id, or the rows whose folded name matches it: the exact name
-    if any (so "Marc Dupont" is never ambiguous with "Marc Dupont-Moretti"), else prefixes."""
-    if isinstance(ref, model):
-        ref = ref.id
+def _lookup(connection: Connection, table: Table, ref: object, what: str) -> int | list[Any]:
+    """The id ``ref`` gives, or the rows (id first) whose folded name matches it: the exact
+    name if any (so "Marc Dupont" is never ambiguous with "Marc Dupont-Moretti"), else
+    prefixes. Core only, so that a quick command can resolve names without the ORM."""
     row_id = as_id(ref)
     if row_id is not None:
-        found = session.get(model, row_id)
-        if found is None:
+        if connection.scalar(select(table.c.id).where(table.c.id == row_id)) is None:
             raise NotFound(f"No {what} with id {row_id}.")
-        return found
+        return row_id
     if not isinstance(ref, str) or not ref.strip():
         raise InvalidInput(f"A{'n' if what[0] in 'aeiou' else ''} {what}'s name or id is required.")
     key = fold(ref)
-    exact = list(session.scalars(select(model).where(model.name_key == key).limit(50)))
+    candidates = _candidates(table)
+    exact = list(connection.execute(candidates.where(table.c.name_key == key).limit(50)))
     return exact or list(
-        session.scalars(
-            select(model).where(_name_filters(model.name_key, key)).limit(CANDIDATES_SHOWN + 1)
+        connection.execute(
+            candidates.where(_name_filters(table.c.name_key, key)).limit(CANDIDATES_SHOWN + 1)
         )
     )
 
 
-def person(session: Session, ref: object, *, create_if_missing: bool = False) -> Person | None:
-    """The person ``ref`` designates, or ``None`` when missing and ``create_if_missing``."""
-    matches = _lookup(session, Person, ref, "person")
-    if isinstance(matches, Person):
+def _candidates(table: Table) -> Any:  # (Select[Any] crashes mypy 2.4 in execute())
+    """Candidates with what tells them apart: a person's organization, an event's date."""
+    if table.name == "people":
+        return select(table.c.id, table.c.display_name, table.c.organization)
+    return select(table.c.id, table.c.name, table.c.start_date)
+
+
+def person_id(
+    connection: Connection, ref: object, *, create_if_missing: bool = False
+) -> int | None:
+    """The id of the person ``ref`` designates (an id, a name or a unique prefix), or
+    ``None`` when nobody matches and ``create_if_missing``."""
+    matches = _lookup(connection, tables.people, ref, "person")
+    if isinstance(matches, int):
         return matches
     if len(matches) == 1:
-        return matches[0]
+        return int(matches[0].id)
     if len(matches) > 1:
-        raise _ambiguous_people(session, str(ref), matches)
+        raise _ambiguous_people(connection, str(ref), matches)
     if create_if_missing:
         return None
     raise NotFound(f"No person matches '{str(ref).strip()}'.")
 
 
-def _ambiguous_people(session: Session, ref: str, people: list[Person]) -> AmbiguousName:
-    ids = [p.id for p in people[:CANDIDATES_SHOWN]]
-    rows = session.execute(
-        select(Encounter.person_id, func.max(Encounter.date))
-        .where(Encounter.person_id.in_(ids))
-        .group_by(Encounter.person_id)
+def _ambiguous_people(connection: Connection, ref: str, people: list[Any]) -> AmbiguousName:
+    shown = people[:CANDIDATES_SHOWN]
+    encounters = tables.encounters
+    rows = connection.execute(
+        select(encounters.c.person_id, func.max(encounters.c.date))
+        .where(encounters.c.person_id.in_([p.id for p in shown]))
+        .group_by(encounters.c.person_id)
     )
     last: dict[int, dt.date] = {pid: day for pid, day in rows}
-    candidates = [
-        Candidate(p.id, p.display_name, p.organization, last.get(p.id))
-        for p in people[:CANDIDATES_SHOWN]
-    ]
+    candidates = [Candidate(p.id, p.display_name, p.organization, last.get(p.id)) for p in shown]
     more = "" if len(people) <= CANDIDATES_SHOWN else ", ..."
     listed = "; ".join(str(c) for c in candidates)
     return AmbiguousName(
@@ -113,15 +124,15 @@ def _ambiguous_people(session: Session, ref: str, people: list[Person]) -> Ambig
     )
 
 
-def event(session: Session, ref: object) -> Event:
-    """The event ``ref`` designates: an id, an exact name, or a unique prefix.
+def event_id(connection: Connection, ref: object) -> int:
+    """The id of the event ``ref`` designates: an id, an exact name, or a unique prefix.
 
     Editions of a recurring event often share a name; they are listed newest first."""
-    matches = _lookup(session, Event, ref, "event")
-    if isinstance(matches, Event):
+    matches = _lookup(connection, tables.events, ref, "event")
+    if isinstance(matches, int):
         return matches
     if len(matches) == 1:
-        return matches[0]
+        return int(matches[0].id)
     if not matches:
         raise NotFound(f"No event matches '{str(ref).strip()}'.")
     matches.sort(key=lambda e: e.start_date, reverse=True)
@@ -133,3 +144,35 @@ def event(session: Session, ref: object) -> Event:
         f"'{str(ref).strip()}' matches several events: {listed}. Use the id or a longer name.",
         candidates,
     )
+
+
+# -- the same, handing back ORM objects ---------------------------------------------------
+
+
+def _connection(session: Session) -> Connection:
+    """The session's connection, with pending objects flushed first (as an ORM query would,
+    unless the caller turned autoflush off)."""
+    if session.autoflush:
+        session.flush()
+    return session.connection()
+
+
+def person(session: Session, ref: object, *, create_if_missing: bool = False) -> Person | None:
+    """The person ``ref`` designates, or ``None`` when missing and ``create_if_missing``."""
+    from .models import Person
+
+    if isinstance(ref, Person):
+        ref = ref.id
+    found = person_id(_connection(session), ref, create_if_missing=create_if_missing)
+    return None if found is None else session.get(Person, found)
+
+
+def event(session: Session, ref: object) -> Event:
+    """The event ``ref`` designates: an id, an exact name, or a unique prefix."""
+    from .models import Event
+
+    if isinstance(ref, Event):
+        ref = ref.id
+    found = session.get(Event, event_id(_connection(session), ref))
+    assert found is not None
+    return found

@@ -12,18 +12,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Date, Float, Integer, String, text
-from sqlalchemy.orm import Session
 
 from . import query as q
-from . import resolve
 from .errors import InvalidInput
 from .text import fold as key_fold
 from .validate import choice, optional_date
 from .validate import tags as clean_tags
 from .vocab import LEAD_KINDS, LEAD_STATUSES
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 KINDS = ("person", "event", "encounter", "question", "lead", "outcome")
 _PLURALS = {
@@ -109,7 +110,7 @@ def _kinds(kinds: Iterable[str] | str | None) -> list[str]:
 
 
 def build_filters(
-    session: Session,
+    connection: Connection,
     *,
     kinds: Iterable[str] | str | None = None,
     event: Any = None,
@@ -127,14 +128,21 @@ def build_filters(
         names = [f":kind{i}" for i in range(len(chosen))]
         conditions.append(f"d.kind IN ({', '.join(names)})")
         params.update({f"kind{i}": k for i, k in enumerate(chosen)})
-    if event is not None and event != "":
-        params["event_id"] = resolve.event(session, event).id
-        conditions.append("d.event_id = :event_id")
-    if person is not None and person != "":
-        who = resolve.person(session, person)
-        assert who is not None
-        params["person_id"] = who.id
-        conditions.append("d.person_id = :person_id")
+    if (event is not None and event != "") or (person is not None and person != ""):
+        # Names are resolved by the ORM (same rules as everywhere), imported only then.
+        from sqlalchemy.orm import Session
+
+        from . import resolve
+
+        with Session(bind=connection) as session:
+            if event is not None and event != "":
+                params["event_id"] = resolve.event(session, event).id
+                conditions.append("d.event_id = :event_id")
+            if person is not None and person != "":
+                who = resolve.person(session, person)
+                assert who is not None
+                params["person_id"] = who.id
+                conditions.append("d.person_id = :person_id")
     start = optional_date(since, "since date")
     end = optional_date(until, "until date")
     if start is not None:
@@ -286,7 +294,7 @@ def _limit(limit: object) -> int:
 
 
 def search(
-    session: Session,
+    connection: Connection,
     query: str | None = None,
     *,
     kinds: Iterable[str] | str | None = None,
@@ -302,7 +310,7 @@ def search(
     """Ranked hits for ``query`` within the filters (see :meth:`Journal.search`)."""
     count = _limit(limit)
     filters = build_filters(
-        session,
+        connection,
         kinds=kinds,
         event=event,
         person=person,
@@ -312,7 +320,7 @@ def search(
         lead_kind=lead_kind,
         lead_status=lead_status,
     )
-    backend = session.get_bind().dialect.name
+    backend = connection.dialect.name
     compile_ = q.to_fts5 if backend == "sqlite" else q.to_tsquery
     excluded = q.fts5_excluded if backend == "sqlite" else q.tsquery_excluded
     parsed = q.parse(query)
@@ -321,21 +329,21 @@ def search(
     if parsed.groups:
         sql = _ranked_sql(backend, filters)
         params["match"] = compile_(parsed)
-        rows = session.execute(text(sql).columns(**_TYPES), params).all()
+        rows = connection.execute(text(sql).columns(**_TYPES), params).all()
         relaxed = parsed.relaxed()
         if not rows and relaxed is not parsed:
             # Nothing has every word ("the packaging guy from Lyon"): take what has most of
             # them, then the best ranked.
             params.update(match=compile_(relaxed), limit=min(MAX_LIMIT, max(4 * count, 100)))
-            rows = session.execute(text(sql).columns(**_TYPES), params).all()
+            rows = connection.execute(text(sql).columns(**_TYPES), params).all()
             rows = sorted(rows, key=lambda row: -_coverage(row, parsed))[:count]
     elif parsed.excluded:
         params["match"] = excluded(parsed)
         sql = _listing_sql(backend, filters, exclude=True)
-        rows = session.execute(text(sql).columns(**_TYPES), params).all()
+        rows = connection.execute(text(sql).columns(**_TYPES), params).all()
     else:  # no searchable words: the filters alone, newest first
         sql = _listing_sql(backend, filters, exclude=False)
-        rows = session.execute(text(sql).columns(**_TYPES), params).all()
+        rows = connection.execute(text(sql).columns(**_TYPES), params).all()
     return [_hit(row, parsed.positive) for row in rows]
 
 

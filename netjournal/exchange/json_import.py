@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from .. import schema
 from ..errors import ImportFormatError, InvalidInput
-from ..models import utcnow
+from ..tables import utcnow
 from ..text import fold
 from . import ImportStats
 from .json_export import count_rows

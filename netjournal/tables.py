@@ -1,0 +1,291 @@
+"""The journal's schema as SQLAlchemy Core tables: the one place columns are declared.
+
+Mental model: people and events; an *encounter* is meeting one person (at an event or not);
+it holds the *questions* asked, the *leads* born there and the *follow-ups* promised; a lead
+gathers *outcomes* (what it turned into). Deleting a person cascades to everything that
+hangs off them in the database (``ON DELETE CASCADE``), so raw SQL deletes leave no orphans.
+
+Names and fields carry a folded ``*_key`` column (lower case, no accents) so that lookups
+are accent-insensitive and indexable on every backend.
+
+The typed ORM classes of :mod:`netjournal.models` are mapped onto these tables. Paths that
+must start fast (``netjournal log``, ``people show``, ``search``) use the tables directly and
+never import the ORM: importing and configuring it costs more than the rest of such a command.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+from .vocab import CONTACT_KINDS, EVENT_KINDS, LEAD_KINDS, LEAD_STATUSES, OUTCOME_KINDS
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC timestamp: stored the same way on SQLite and PostgreSQL."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Fixed(TypeDecorator[Decimal]):
+    """An exact decimal stored as a scaled integer (hundredths by default).
+
+    SQLite has no exact decimal type (NUMERIC becomes a float); integers are exact on both
+    backends and ``SUM`` stays exact, so money and hours survive any round trip.
+    """
+
+    impl = BigInteger
+    cache_ok = True
+
+    def __init__(self, scale: int = 2) -> None:
+        super().__init__()
+        self.scale = scale
+        self.factor = 10**scale
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        scaled = Decimal(value) * self.factor
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"{value} has more than {self.scale} decimal places")
+        return int(scaled)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return (Decimal(int(value)) / self.factor).quantize(Decimal(1).scaleb(-self.scale))
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def _id() -> Column[int]:
+    return Column("id", Integer, primary_key=True)
+
+
+def _stamps() -> list[Column[dt.datetime]]:
+    return [
+        Column("created_at", DateTime, nullable=False, default=utcnow),
+        Column("updated_at", DateTime, nullable=False, default=utcnow, onupdate=utcnow),
+    ]
+
+
+tags = Table(
+    "tags",
+    metadata,
+    _id(),
+    Column("name", String(100), nullable=False),
+    Column("key", String(100), nullable=False, unique=True),
+)
+
+
+def _tag_table(owner: str, owner_table: str) -> Table:
+    return Table(
+        f"{owner}_tags",
+        metadata,
+        Column(
+            f"{owner}_id",
+            ForeignKey(f"{owner_table}.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+    )
+
+
+person_tags = _tag_table("person", "people")
+event_tags = _tag_table("event", "events")
+encounter_tags = _tag_table("encounter", "encounters")
+lead_tags = _tag_table("lead", "leads")
+
+people = Table(
+    "people",
+    metadata,
+    _id(),
+    Column("display_name", String(300), nullable=False),
+    Column("name_key", String(300), nullable=False, index=True),
+    Column("given_name", String(200)),
+    Column("family_name", String(200)),
+    Column("organization", String(300)),
+    Column("title", String(300)),
+    Column("field", String(200)),
+    Column("field_key", String(200), index=True),
+    Column("location", String(300)),
+    Column("notes", Text),
+    Column("source", String(50)),
+    Column("external_id", String(500), index=True),
+    *_stamps(),
+)
+
+# An e-mail, phone or URL; its own row so that duplicates can be found by any of them.
+contact_points = Table(
+    "contact_points",
+    metadata,
+    _id(),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("kind", String(10), nullable=False),
+    Column("value", String(500), nullable=False),
+    Column("value_key", String(500), nullable=False),
+    Column("label", String(100)),
+    CheckConstraint(_in("kind", CONTACT_KINDS), name="kind"),
+    Index("ix_contact_points_kind_value_key", "kind", "value_key"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    _id(),
+    Column("name", String(300), nullable=False),
+    Column("name_key", String(300), nullable=False, index=True),
+    Column("start_date", Date, nullable=False, index=True),
+    Column("end_date", Date),
+    Column("starts_at", DateTime),  # UTC, when a time is known
+    Column("ends_at", DateTime),
+    Column("timezone", String(64)),
+    Column("location", String(300)),
+    Column("kind", String(20), nullable=False, default="other"),
+    Column("organizer", String(300)),
+    Column("series", String(300)),
+    Column("series_key", String(300), index=True),
+    Column("hours", Fixed(2)),
+    Column("cost", Fixed(2)),
+    Column("currency", String(3)),
+    Column("notes", Text),
+    Column("external_id", String(500), index=True),
+    *_stamps(),
+    CheckConstraint(_in("kind", EVENT_KINDS), name="kind"),
+    CheckConstraint("hours IS NULL OR hours >= 0", name="hours_positive"),
+    CheckConstraint("cost IS NULL OR cost >= 0", name="cost_positive"),
+    CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_ordered"),
+)
+
+encounters = Table(
+    "encounters",
+    metadata,
+    _id(),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("event_id", ForeignKey("events.id", ondelete="SET NULL"), index=True),
+    Column("date", Date, nullable=False, index=True),
+    Column("notes", Text),
+    Column("stakes", Text),
+    Column("wishes", Text),
+    Column("pitched", Boolean, nullable=False, default=False),
+    Column("introduced_by_id", ForeignKey("people.id", ondelete="SET NULL"), index=True),
+    Column("outside_field", Boolean),  # None: derive from the profile
+    Column("source", String(50)),
+    *_stamps(),
+    Index("ix_encounters_person_id_date", "person_id", "date"),
+    # "people met per event" in the events report: an index-only count on PostgreSQL
+    Index("ix_encounters_event_id_person_id", "event_id", "person_id"),
+)
+
+questions = Table(
+    "questions",
+    metadata,
+    _id(),
+    Column(
+        "encounter_id", ForeignKey("encounters.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("position", Integer, nullable=False, default=0),
+    Column("asked", Text, nullable=False),
+    Column("asked_key", Text, nullable=False),  # folded, punctuation-free: groups repeats
+    Column("learned", Text),
+    # SQLite only: groups repeated questions without a sort (PostgreSQL hashes instead, and
+    # its btree keys have a size limit that unbounded text could exceed). Migration 0004.
+    Index("ix_questions_asked_key_encounter_id", "asked_key", "encounter_id").ddl_if(
+        dialect="sqlite"
+    ),
+)
+
+leads = Table(
+    "leads",
+    metadata,
+    _id(),
+    Column(
+        "encounter_id", ForeignKey("encounters.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("kind", String(20), nullable=False, index=True),
+    Column("summary", Text, nullable=False),
+    Column("details", Text),
+    Column("points_to", Text),
+    Column("status", String(20), nullable=False, default="open", index=True),
+    Column("status_changed_on", Date, nullable=False),
+    *_stamps(),
+    CheckConstraint(_in("kind", LEAD_KINDS), name="kind"),
+    CheckConstraint(_in("status", LEAD_STATUSES), name="status"),
+)
+
+outcomes = Table(
+    "outcomes",
+    metadata,
+    _id(),
+    Column("lead_id", ForeignKey("leads.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("date", Date, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("value", Fixed(2)),
+    Column("currency", String(3)),
+    Column("kind", String(20), nullable=False, default="other"),
+    Column("created_at", DateTime, nullable=False, default=utcnow),
+    CheckConstraint(_in("kind", OUTCOME_KINDS), name="kind"),
+)
+
+followups = Table(
+    "followups",
+    metadata,
+    _id(),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("encounter_id", ForeignKey("encounters.id", ondelete="CASCADE"), index=True),
+    Column("due", Date, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("done_on", Date),
+    Column("created_at", DateTime, nullable=False, default=utcnow),
+    Index("ix_followups_done_on_due", "done_on", "due"),
+)
+
+# The user: one row. Reports need the hourly rate, currency and own fields.
+profile = Table(
+    "profile",
+    metadata,
+    Column("id", Integer, primary_key=True, default=1),
+    Column("name", String(300)),
+    Column("hourly_rate", Fixed(2)),
+    Column("currency", String(3), nullable=False, default="EUR"),
+    CheckConstraint("id = 1", name="single_row"),
+)
+
+# One of the user's own fields; encounters with people outside them count as 'outside'.
+profile_fields = Table(
+    "profile_fields",
+    metadata,
+    _id(),
+    Column("name", String(200), nullable=False),
+    Column("key", String(200), nullable=False, unique=True),
+)
