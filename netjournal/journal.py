@@ -265,6 +265,20 @@ class Journal:
             driver.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
             driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    # -- records for display (no ORM) ----------------------------------------------------
+
+    def person_record(self, ref: int | str) -> dict[str, Any]:
+        """Everything about one person as a JSON-ready dict: exactly what
+        ``to_dict(journal.people.show(ref))`` gives (see :mod:`netjournal.serialize`), read
+        with a few Core queries and no ORM, which is what makes ``people show`` quick."""
+        from .records import person_record
+        from .resolve import person_id
+
+        with self._connect() as connection:
+            found = person_id(connection, ref)
+            assert found is not None
+            return person_record(connection, found)
+
     # -- profile -------------------------------------------------------------------------
 
     def _currency(self, session: Session) -> str:

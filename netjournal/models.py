@@ -225,7 +225,7 @@ class Lead(Base):
         cascade="all, delete-orphan",
         passive_deletes=True,
         lazy="selectin",
-        order_by="Outcome.date",
+        order_by=[tables.outcomes.c.date, tables.outcomes.c.id],
     )
     tags: Mapped[list[Tag]] = relationship(secondary=lead_tags, lazy="selectin", order_by=Tag.key)
 

@@ -191,6 +191,7 @@ class People:
                     .join(Encounter, Encounter.person_id == Person.id)
                     .where(Encounter.introduced_by_id == person.id)
                     .distinct()
+                    .order_by(Person.id)
                 )
             )
             return PersonDetail(person, encounters, followups, introduced)

@@ -52,9 +52,7 @@ def list_(
 @click.pass_obj
 def show(app: App, person: str, fmt: str | None) -> None:
     """Show a person (name, unique prefix or id): encounters, leads, follow-ups."""
-    from netjournal.serialize import to_dict
-
-    data = to_dict(app.journal().people.show(person))
+    data = app.journal().person_record(person)
     if fmt == "json":
         print_json(data)
         return

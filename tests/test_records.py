@@ -1,0 +1,69 @@
+"""The Core-read records (what quick commands show) equal the ORM objects serialized.
+
+``journal.person_record`` is read without the ORM for speed; these tests keep it exactly equal
+to ``to_dict(journal.people.show(...))`` on a journal with every kind of row, on both backends.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from test_journal import seed
+
+from netjournal import Journal
+from netjournal.errors import AmbiguousName, NotFound
+from netjournal.serialize import to_dict
+
+
+def _rich(journal: Journal) -> None:
+    """Seed's evening plus what it lacks: outcomes, a second encounter, tags on the person,
+    follow-ups done and open, an introducer who is also met, a person with no encounter."""
+    seed(journal)
+    lead = journal.leads.list()[0]
+    journal.leads.record_outcome(lead.id, "Switched supplier", value="1200.50", date="2026-12-01")
+    journal.leads.record_outcome(lead.id, "Second order", value="99", date="2026-12-01")
+    journal.log("Hélène Dubois", date="2026-12-03", notes="Coffee", pitched=True, tags=["warm"])
+    journal.log("Paul Martin", date="2026-11-01", followups=[("2026-11-02", "Call back")])
+    journal.people.update("Paul Martin", add_tags=["friend"], phones=["+33 1 00 00 00 00"])
+    journal.people.add("Zoé Nobody")
+    done = journal.followups.list()[0]
+    journal.followups.done(done.id)
+
+
+@pytest.mark.parametrize("who", ["Hélène Dubois", "Paul Martin", "Zoé Nobody"])
+def test_person_record_equals_the_orm_detail(journal: Journal, who: str) -> None:
+    _rich(journal)
+    assert journal.person_record(who) == to_dict(journal.people.show(who))
+
+
+def test_person_record_resolves_names_like_everything_else(journal: Journal) -> None:
+    _rich(journal)
+    paul = journal.people.get("Paul Martin")
+    assert journal.person_record("paul")["person"]["id"] == paul.id
+    assert journal.person_record(f"#{paul.id}")["person"]["name"] == "Paul Martin"
+    journal.people.add("Paul Newman")
+    with pytest.raises(AmbiguousName, match="several people"):
+        journal.person_record("paul")
+    with pytest.raises(NotFound):
+        journal.person_record("nobody at all")
+    with pytest.raises(NotFound):
+        journal.person_record(999_999)
+
+
+def test_quick_paths_do_not_import_the_orm(tmp_path: pytest.TempPathFactory) -> None:
+    """``person_record`` and ``search`` run without importing sqlalchemy.orm."""
+    path = tmp_path / "journal.db"  # type: ignore[operator]
+    with Journal.open(path) as journal:
+        seed(journal)
+    code = (
+        "import sys\n"
+        "from netjournal import Journal\n"
+        f"j = Journal.open({str(path)!r})\n"
+        "assert j.person_record('helene')['encounters']\n"
+        "assert j.search('boxes')\n"
+        "print('sqlalchemy.orm' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
