@@ -237,18 +237,32 @@ class Journal:
         """One atomic write: everything inside commits together or not at all."""
         from sqlalchemy.orm import Session
 
-        with Session(self._write_engine, expire_on_commit=False) as session:
-            try:
-                with session.begin():
-                    yield session
-            except IntegrityError as exc:
-                raise InvalidInput(f"Refused by the journal: {_first_line(exc)}") from exc
-            except DBAPIError as exc:
-                raise self._database_error(exc) from exc
-            except ValueError as exc:  # a type refusing a value at flush time
-                if isinstance(exc, NetjournalError):
-                    raise
-                raise InvalidInput(str(exc)) from exc
+        with (
+            Session(self._write_engine, expire_on_commit=False) as session,
+            self._refusals(),
+            session.begin(),
+        ):
+            yield session
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        """One atomic write on a plain connection (Core), for paths that need no ORM."""
+        with self._refusals(), self._write_engine.begin() as connection:
+            yield connection
+
+    @contextmanager
+    def _refusals(self) -> Iterator[None]:
+        """Database refusals as the library's errors (the transaction is rolled back)."""
+        try:
+            yield
+        except IntegrityError as exc:
+            raise InvalidInput(f"Refused by the journal: {_first_line(exc)}") from exc
+        except DBAPIError as exc:
+            raise self._database_error(exc) from exc
+        except ValueError as exc:  # a type refusing a value at flush time
+            if isinstance(exc, NetjournalError):
+                raise
+            raise InvalidInput(str(exc)) from exc
 
     def _database_error(self, exc: DBAPIError) -> NetjournalError:
         return JournalUnavailable(schema.describe_error(exc, self.location.display))
@@ -340,30 +354,42 @@ class Journal:
         notes, stakes, wishes, pitched, introduced_by, outside_field, tags, questions, leads,
         followups, and person fields (organization, title, field, location, email, phone).
         """
-        try:
-            spec = EncounterSpec(person=person, **details)
-        except TypeError as exc:
-            raise InvalidInput(f"Unknown encounter detail: {exc}.") from None
-        return self.log_many([spec])[0]
+        return self.log_many([_spec(person, details)])[0]
+
+    def log_record(self, person: Any, **details: Any) -> dict[str, Any]:
+        """Log one encounter like :meth:`log`, and return it as the JSON-ready record that
+        ``to_dict(journal.log(...))`` would give, without importing the ORM: the quick path
+        of ``netjournal log``."""
+        from .records import encounter_records
+        from .tables import encounters
+
+        with self._transaction() as connection:
+            (logged,) = self._log_specs(connection, [_spec(person, details)])
+        with self._connect() as connection:
+            return encounter_records(connection, encounters.c.id == logged)[0]
 
     def log_many(self, specs: Iterable[EncounterSpec]) -> list[Encounter]:
         """Log several encounters in one transaction: all of them are written, or none.
 
         A spec that fails names its ``line`` (when it came from a batch file) in the error.
         """
-        with self._write() as session:
-            return self._log_specs(session, specs)
+        with self._transaction() as connection:
+            logged = self._log_specs(connection, specs)
+        return self._encounters_by_id(logged)
 
     def _log_specs(
-        self, session: Session, specs: Iterable[EncounterSpec], source_name: str | None = None
-    ) -> list[Encounter]:
+        self,
+        connection: Connection,
+        specs: Iterable[EncounterSpec],
+        source_name: str | None = None,
+    ) -> list[int]:
         from .encounters import Cache, log_one
 
         cache = Cache()
         logged = []
         for spec in specs:
             try:
-                logged.append(log_one(session, spec, cache))
+                logged.append(log_one(connection, spec, cache))
             except NetjournalError as exc:
                 if spec.line is None or isinstance(exc, JournalUnavailable):
                     raise
@@ -374,36 +400,48 @@ class Journal:
                 if isinstance(exc, ImportFormatError):
                     raise
                 raise type(exc)(f"line {spec.line}: {exc}") from exc
-        session.flush()
         return logged
+
+    def _encounters_by_id(self, ids: Sequence[int]) -> list[Encounter]:
+        """The encounters ``ids`` as loaded, detached ORM objects, in that order."""
+        from sqlalchemy import select
+
+        from .models import Encounter
+
+        found: dict[int, Encounter] = {}
+        with self._read() as session:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                found.update(
+                    (e.id, e)
+                    for e in session.scalars(select(Encounter).where(Encounter.id.in_(chunk)))
+                )
+        return [found[i] for i in ids]
 
     def bulk_log(self, specs: Iterable[EncounterSpec], *, chunk: int = 5000) -> int:
         """Log a large number of encounters quickly; returns how many were logged.
 
-        Each ``chunk`` of specs is one transaction, written with batched inserts (no
-        per-row round trip): a failing spec rolls back its own chunk only, the chunks
-        before it stay written. Use :meth:`log_many` when the whole batch must be atomic.
-        A name seen earlier in the same call means the same person (no lookup).
+        Each ``chunk`` of specs is one transaction: a failing spec rolls back its own chunk
+        only, the chunks before it stay written. Use :meth:`log_many` when the whole batch
+        must be atomic. A name seen earlier in the same call means the same person (no
+        lookup). Nothing is read back, so a bulk load costs only the writes.
         """
         if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
             raise InvalidInput("The chunk size must be a positive whole number.")
-        from .encounters import Cache, log_one, number
+        from .encounters import Cache, log_one
 
         cache = Cache()
         total = 0
         iterator = iter(specs)
         while batch := list(itertools.islice(iterator, chunk)):
-            with self._write() as session, session.no_autoflush:
-                logged = []
+            with self._transaction() as connection:
                 for spec in batch:
                     try:
-                        logged.append(log_one(session, spec, cache, flush=False))
+                        log_one(connection, spec, cache)
                     except NetjournalError as exc:
                         where = spec.line if spec.line is not None else total + 1
                         raise type(exc)(f"line {where}: {exc}") from exc
                     total += 1
-                number(session, logged)
-            cache.carry_over()
         return total
 
     def encounter(self, encounter_id: int) -> Encounter:
@@ -526,24 +564,30 @@ class Journal:
         a recurring meetup needs no separate ``events.add``. Any error raises
         :class:`~netjournal.errors.ImportFormatError` ``FILE:LINE: reason`` and writes nothing.
         """
+        from sqlalchemy.orm import Session
+
         from .batch import parse_batch
         from .events import edition_for
 
         batch = parse_batch(text, source_name=source_name)
-        with self._write() as session:
+        with self._transaction() as connection:
             if batch.event is not None:
-                try:
-                    event = edition_for(session, batch.event, self._currency(session))
-                except NetjournalError as exc:
-                    if isinstance(exc, JournalUnavailable):
-                        raise
-                    raise ImportFormatError(source_name, batch.event.line, str(exc)) from exc
-                for spec in batch.encounters:
-                    if spec.event is None:
-                        spec.event = event.id
+                # The session joins the connection's transaction: one commit for all.
+                with Session(bind=connection) as session:
+                    try:
+                        event = edition_for(session, batch.event, self._currency(session))
+                        session.flush()
+                    except NetjournalError as exc:
+                        if isinstance(exc, JournalUnavailable):
+                            raise
+                        raise ImportFormatError(source_name, batch.event.line, str(exc)) from exc
+                    for spec in batch.encounters:
+                        if spec.event is None:
+                            spec.event = event.id
             for spec in batch.encounters:
                 spec.source = spec.source or "batch"
-            return self._log_specs(session, batch.encounters, source_name)
+            logged = self._log_specs(connection, batch.encounters, source_name)
+        return self._encounters_by_id(logged)
 
     # -- reports -------------------------------------------------------------------------
 
@@ -663,6 +707,13 @@ class Journal:
                     limit=limit,
                 )
             )
+
+
+def _spec(person: Any, details: dict[str, Any]) -> EncounterSpec:
+    try:
+        return EncounterSpec(person=person, **details)
+    except TypeError as exc:
+        raise InvalidInput(f"Unknown encounter detail: {exc}.") from None
 
 
 def _first_line(exc: Exception) -> str:

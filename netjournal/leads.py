@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from . import resolve
 from . import tags as tagging
+from .encounters import lead_values
 from .errors import InvalidInput, NotFound
 from .models import Encounter, Lead, Outcome
 from .specs import LeadSpec
@@ -25,15 +26,8 @@ if TYPE_CHECKING:
 
 def build_lead(session: Session, spec: LeadSpec, on: dt.date) -> Lead:
     """A validated :class:`Lead` for ``spec``, born on ``on`` (not yet attached)."""
-    summary = text(spec.summary, "A lead's summary", required=True)
-    assert summary is not None
     return Lead(
-        kind=choice(spec.kind, LEAD_KINDS, "lead kind"),
-        summary=summary,
-        details=text(spec.details, "A lead's details"),
-        points_to=text(spec.points_to, "What the lead points to"),
-        status=choice(spec.status or "open", LEAD_STATUSES, "lead status"),
-        status_changed_on=on,
+        **lead_values(spec, on),
         tags=tagging.get_or_create(session, spec.tags),
         outcomes=[],  # loaded even when empty: usable after the session closes
     )

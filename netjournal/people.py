@@ -13,27 +13,14 @@ from sqlalchemy.orm import Session
 from . import resolve
 from . import tags as tagging
 from .errors import InvalidInput
+from .fields import PERSON_FIELDS, contact_values, person_values
 from .models import ContactPoint, Encounter, FollowUp, Lead, Person, Tag, person_tags
-from .text import contact_key, fold
-from .validate import NAME_MAX, SHORT_MAX, blank, choice, name, text
-from .vocab import CONTACT_KINDS
+from .text import fold
+from .validate import blank, name
 
 if TYPE_CHECKING:
     from .duplicates import DuplicatePair
     from .journal import Journal
-
-#: Person columns a caller may set, with their maximum length (``None``: free text).
-PERSON_FIELDS: dict[str, int | None] = {
-    "given_name": 200,
-    "family_name": 200,
-    "organization": NAME_MAX,
-    "title": NAME_MAX,
-    "field": 200,
-    "location": NAME_MAX,
-    "notes": None,
-    "source": 50,
-    "external_id": SHORT_MAX,
-}
 
 
 @dataclass
@@ -48,15 +35,13 @@ class PersonDetail:
 
 def set_fields(person: Person, values: dict[str, Any], *, overwrite: bool = True) -> None:
     """Validate and assign person columns; with ``overwrite=False`` only fill empty ones."""
-    for key, raw in values.items():
-        if key not in PERSON_FIELDS:
-            raise InvalidInput(f"Unknown person field '{key}'.")
-        value = text(raw, key.replace("_", " ").capitalize(), max_len=PERSON_FIELDS[key])
-        if value is None or (not overwrite and getattr(person, key)):
+    clean = person_values(values)
+    for key, value in clean.items():
+        if key == "field_key" or (not overwrite and getattr(person, key)):
             continue
         setattr(person, key, value)
         if key == "field":
-            person.field_key = fold(value)
+            person.field_key = clean["field_key"]
 
 
 def rename(person: Person, display_name: str) -> None:
@@ -66,19 +51,12 @@ def rename(person: Person, display_name: str) -> None:
 
 def add_contact(person: Person, kind: str, value: str, label: str | None = None) -> bool:
     """Attach a contact point unless the person already has it; ``True`` if added."""
-    kind = choice(kind, CONTACT_KINDS, "contact kind")
-    clean = text(value, f"The {kind}", max_len=SHORT_MAX, required=True)
-    assert clean is not None
-    if kind == "email" and "@" not in clean:
-        raise InvalidInput(f"'{clean}' is not an e-mail address.")
-    key = contact_key(kind, clean)
-    if any(c.kind == kind and c.value_key == key for c in person.contacts):
+    values = contact_values(kind, value, label)
+    if any(
+        c.kind == values["kind"] and c.value_key == values["value_key"] for c in person.contacts
+    ):
         return False
-    person.contacts.append(
-        ContactPoint(
-            kind=kind, value=clean, value_key=key, label=text(label, "The label", max_len=100)
-        )
-    )
+    person.contacts.append(ContactPoint(**values))
     return True
 
 

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, exists, select
-from sqlalchemy.orm import Session
 
-from .models import Tag, encounter_tags, event_tags, lead_tags, person_tags
+from .tables import encounter_tags, event_tags, lead_tags, person_tags
+from .tables import tags as tag_table
 from .text import fold
 from .validate import tags as clean_tags
 
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
 
-def get_or_create(session: Session, names: Iterable[str] | str | None) -> list[Tag]:
-    """The :class:`Tag` rows for ``names``, created if needed.
+    from .models import Tag
+
+
+def tag_ids(connection: Connection, names: Iterable[str] | str | None) -> list[int]:
+    """The ids of the tags ``names`` (validated), created if needed, in the order given.
 
     ``INSERT ... ON CONFLICT DO NOTHING`` keeps two processes tagging at once from failing
     on the unique key.
@@ -21,22 +28,32 @@ def get_or_create(session: Session, names: Iterable[str] | str | None) -> list[T
     wanted = {fold(n): n for n in clean_tags(names)}
     if not wanted:
         return []
-    # Import only the dialect in use: the PostgreSQL one costs a SQLite journal ~30 ms at start.
     values = [{"name": n, "key": k} for k, n in wanted.items()]
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        session.execute(
-            pg_insert(Tag).values(values).on_conflict_do_nothing(index_elements=["key"])
-        )
+    # Import only the dialect in use: the PostgreSQL one costs a SQLite journal ~30 ms at start.
+    insert: Any
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
     else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+        from sqlalchemy.dialects.sqlite import insert
+    connection.execute(
+        insert(tag_table).values(values).on_conflict_do_nothing(index_elements=["key"])
+    )
+    rows = connection.execute(
+        select(tag_table.c.key, tag_table.c.id).where(tag_table.c.key.in_(wanted))
+    )
+    ids = {key: tag_id for key, tag_id in rows}
+    return [ids[k] for k in wanted]
 
-        session.execute(
-            sqlite_insert(Tag).values(values).on_conflict_do_nothing(index_elements=["key"])
-        )
-    rows = {t.key: t for t in session.scalars(select(Tag).where(Tag.key.in_(wanted)))}
-    return [rows[k] for k in wanted]
+
+def get_or_create(session: Session, names: Iterable[str] | str | None) -> list[Tag]:
+    """The :class:`~netjournal.models.Tag` rows for ``names``, created if needed."""
+    from .models import Tag
+
+    ids = tag_ids(session.connection(), names)
+    if not ids:
+        return []
+    rows = {t.id: t for t in session.scalars(select(Tag).where(Tag.id.in_(ids)))}
+    return [rows[i] for i in ids]
 
 
 def merge_into(existing: list[Tag], extra: Iterable[Tag]) -> None:
@@ -49,7 +66,7 @@ def merge_into(existing: list[Tag], extra: Iterable[Tag]) -> None:
 
 
 def tag_ids_of(
-    session: Session,
+    session: Session | Connection,
     *,
     people: Iterable[int] = (),
     encounters: Iterable[int] = (),
@@ -68,7 +85,7 @@ def tag_ids_of(
     return found
 
 
-def drop_unused(session: Session, candidates: Iterable[int]) -> None:
+def drop_unused(session: Session | Connection, candidates: Iterable[int]) -> None:
     """Delete those of the ``candidates`` that nothing is tagged with any more.
 
     Called after forgetting a person or deleting an encounter: a tag can be personal data
@@ -78,7 +95,7 @@ def drop_unused(session: Session, candidates: Iterable[int]) -> None:
     if not ids:
         return
     unused = [
-        ~exists().where(link.c.tag_id == Tag.id)
+        ~exists().where(link.c.tag_id == tag_table.c.id)
         for link in (person_tags, event_tags, encounter_tags, lead_tags)
     ]
-    session.execute(delete(Tag).where(Tag.id.in_(ids), *unused))
+    session.execute(delete(tag_table).where(tag_table.c.id.in_(ids), *unused))

@@ -15,6 +15,7 @@ from test_journal import seed
 from netjournal import Journal
 from netjournal.errors import AmbiguousName, NotFound
 from netjournal.serialize import to_dict
+from netjournal.specs import LeadSpec
 
 
 def _rich(journal: Journal) -> None:
@@ -38,6 +39,24 @@ def test_person_record_equals_the_orm_detail(journal: Journal, who: str) -> None
     assert journal.person_record(who) == to_dict(journal.people.show(who))
 
 
+def test_log_record_equals_the_logged_encounter(journal: Journal) -> None:
+    _rich(journal)
+    record = journal.log_record(
+        "Hélène Dubois",
+        event="Lyon Tech Meetup",
+        date="2026-12-05",
+        notes="Second coffee",
+        introduced_by="Paul Martin",
+        tags=["warm", "Été"],
+        questions=[("Who else?", "Her cousin"), "Budget?"],
+        leads=[LeadSpec("partner", "Joint booth", tags=["idea", "salon"])],
+        followups=[("2026-12-10", "Send the brochure")],
+        email="helene@emballix.test",
+    )
+    assert record == to_dict(journal.encounter(record["id"]))
+    assert record["questions"][1] == {"asked": "Budget?", "learned": None}
+
+
 def test_person_record_resolves_names_like_everything_else(journal: Journal) -> None:
     _rich(journal)
     paul = journal.people.get("Paul Martin")
@@ -53,7 +72,7 @@ def test_person_record_resolves_names_like_everything_else(journal: Journal) -> 
 
 
 def test_quick_paths_do_not_import_the_orm(tmp_path: pytest.TempPathFactory) -> None:
-    """``person_record`` and ``search`` run without importing sqlalchemy.orm."""
+    """``person_record``, ``log_record`` and ``search`` run without importing the ORM."""
     path = tmp_path / "journal.db"  # type: ignore[operator]
     with Journal.open(path) as journal:
         seed(journal)
@@ -63,6 +82,7 @@ def test_quick_paths_do_not_import_the_orm(tmp_path: pytest.TempPathFactory) -> 
         f"j = Journal.open({str(path)!r})\n"
         "assert j.person_record('helene')['encounters']\n"
         "assert j.search('boxes')\n"
+        "assert j.log_record('Hélène Dubois', notes='again', tags=['x'])['id']\n"
         "print('sqlalchemy.orm' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -133,15 +133,16 @@ def log(app: App, person: str | None, batch_file: str | None, edit: bool, **opts
             if opts["event"] or opts["date"]:
                 raise click.UsageError("With --batch, put the event and date in the file.")
             text, source = _read(batch_file), batch_file if batch_file != "-" else "<stdin>"
-            logged = app.journal().log_batch(text, source_name=source)
+            logged = _records(app.journal().log_batch(text, source_name=source))
         else:
-            logged = _edit(app, opts["event"], opts["date"])
-            if logged is None:
+            edited = _edit(app, opts["event"], opts["date"])
+            if edited is None:
                 return
+            logged = _records(edited)
     elif person is None:
         raise click.UsageError("Give PERSON, --batch FILE or --edit.")
     else:
-        logged = [app.journal().log(person, **_details(opts))]
+        logged = [app.journal().log_record(person, **_details(opts))]
     _report(logged, as_json)
 
 
@@ -213,20 +214,25 @@ def _edit(app: App, event: str | None, date: str | None) -> list[Encounter] | No
         raise NetjournalError(f"{exc} {kept_note}") from exc
 
 
-def _report(logged: list[Encounter], as_json: bool) -> None:
-    if as_json:
-        from netjournal.serialize import to_dict
+def _records(encounters: list[Encounter]) -> list[dict[str, Any]]:
+    from netjournal.serialize import to_dict
 
-        print_json([to_dict(e) for e in logged])
+    return [to_dict(e) for e in encounters]
+
+
+def _report(logged: list[dict[str, Any]], as_json: bool) -> None:
+    if as_json:
+        print_json(logged)
         return
     for enc in logged:
-        where = f" at {enc.event.name}" if enc.event is not None else ""
+        where = f" at {enc['event']['name']}" if enc["event"] is not None else ""
         parts = [
-            plural(len(enc.questions), "question"),
-            plural(len(enc.leads), "lead"),
-            plural(len(enc.followups), "follow-up"),
+            plural(len(enc["questions"]), "question"),
+            plural(len(enc["leads"]), "lead"),
+            plural(len(enc["followups"]), "follow-up"),
         ]
+        person = enc["person"]
         click.echo(
-            f"Logged #{enc.id}: {enc.person.display_name} (#{enc.person_id}){where} "
-            f"on {enc.date} ({', '.join(parts)})."
+            f"Logged #{enc['id']}: {person['name']} (#{person['id']}){where} "
+            f"on {enc['date']} ({', '.join(parts)})."
         )

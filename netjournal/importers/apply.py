@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 from .. import tags as tagging
 from ..errors import ImportFormatError, NetjournalError
 from ..events import set_fields as set_event_fields
+from ..fields import PERSON_FIELDS
 from ..models import ContactPoint, Encounter, Event, Person, Tag, person_tags
-from ..people import PERSON_FIELDS, add_contact, build_person, set_fields
+from ..people import add_contact, build_person, set_fields
 from ..tables import utcnow
 from ..text import contact_key, fold
 from ..validate import NAME_MAX, SHORT_MAX
