@@ -187,7 +187,8 @@ def log_one(connection: Connection, spec: EncounterSpec, cache: Cache) -> int:
 
 
 def _insert(connection: Connection, table: Any, values: dict[str, Any]) -> int:
-    key = connection.execute(insert(table).values(values)).inserted_primary_key
+    # Parameters, not .values(): the statement stays the same, so it is compiled once.
+    key = connection.execute(insert(table), values).inserted_primary_key
     assert key is not None
     return int(key[0])
 
@@ -211,7 +212,7 @@ def _add_contacts(connection: Connection, person_id: int, contacts: list[dict[st
     have: set[tuple[Any, Any]] = {(kind, key) for kind, key in rows}
     for contact in contacts:
         if (contact["kind"], contact["value_key"]) not in have:
-            connection.execute(insert(cp).values(person_id=person_id, **contact))
+            connection.execute(insert(cp), {"person_id": person_id, **contact})
             have.add((contact["kind"], contact["value_key"]))
 
 
