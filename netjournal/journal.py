@@ -37,7 +37,6 @@ from .errors import (
     NotFound,
 )
 from .exchange import ExportStats, ImportStats
-from .search import Hit
 from .specs import EncounterSpec
 from .text import fold
 from .validate import currency, money, optional_date, text
@@ -53,6 +52,7 @@ if TYPE_CHECKING:
     from .models import Encounter
     from .people import People
     from .reports.base import Report
+    from .search import Hit
 
 
 @dataclass(frozen=True)
