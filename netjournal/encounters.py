@@ -113,14 +113,13 @@ def log_one(connection: Connection, spec: EncounterSpec, cache: Cache) -> int:
     ]
     introducer = None
     if spec.introduced_by is not None and spec.introduced_by != "":
-        known = None
-        if isinstance(spec.introduced_by, str):  # maybe met earlier in this batch
-            known = cache.people.get(fold(spec.introduced_by))
-        introducer = known or resolve.person_id(connection, _id_of(spec.introduced_by))
-        if new_name is not None and fold(str(spec.introduced_by)) == fold(new_name):
-            introducer = -1  # the new person themselves
-    if introducer is not None and introducer in (person_id, -1):
-        raise InvalidInput("Someone cannot introduce you to themselves.")
+        ref = spec.introduced_by
+        known = cache.people.get(fold(ref)) if isinstance(ref, str) else None
+        themselves = new_name is not None and isinstance(ref, str) and fold(ref) == fold(new_name)
+        if not themselves:
+            introducer = known or resolve.person_id(connection, _id_of(ref))
+        if themselves or introducer == person_id:
+            raise InvalidInput("Someone cannot introduce you to themselves.")
     encounter_tags = clean_tags(spec.tags)
     encounter = {
         "event_id": event.id if event else None,

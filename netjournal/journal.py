@@ -375,7 +375,7 @@ class Journal:
         """
         with self._transaction() as connection:
             logged = self._log_specs(connection, specs)
-        return self._encounters_by_id(logged)
+            return self._encounters_by_id(connection, logged)
 
     def _log_specs(
         self,
@@ -402,14 +402,17 @@ class Journal:
                 raise type(exc)(f"line {spec.line}: {exc}") from exc
         return logged
 
-    def _encounters_by_id(self, ids: Sequence[int]) -> list[Encounter]:
-        """The encounters ``ids`` as loaded, detached ORM objects, in that order."""
+    @staticmethod
+    def _encounters_by_id(connection: Connection, ids: Sequence[int]) -> list[Encounter]:
+        """The encounters ``ids`` as loaded, detached ORM objects, in that order, read in the
+        transaction that wrote them (nothing can delete them in between)."""
         from sqlalchemy import select
+        from sqlalchemy.orm import Session
 
         from .models import Encounter
 
         found: dict[int, Encounter] = {}
-        with self._read() as session:
+        with Session(bind=connection) as session:
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 found.update(
@@ -587,7 +590,7 @@ class Journal:
             for spec in batch.encounters:
                 spec.source = spec.source or "batch"
             logged = self._log_specs(connection, batch.encounters, source_name)
-        return self._encounters_by_id(logged)
+            return self._encounters_by_id(connection, logged)
 
     # -- reports -------------------------------------------------------------------------
 

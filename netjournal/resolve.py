@@ -157,12 +157,27 @@ def _connection(session: Session) -> Connection:
     return session.connection()
 
 
+def _by_id(session: Session, model: Any, ref: object, what: str) -> Any:
+    """The object an id designates, straight from the session (its identity map first),
+    or ``None`` when ``ref`` is not an id."""
+    if isinstance(ref, model):
+        ref = ref.id
+    row_id = as_id(ref)
+    if row_id is None:
+        return None
+    found = session.get(model, row_id)
+    if found is None:
+        raise NotFound(f"No {what} with id {row_id}.")
+    return found
+
+
 def person(session: Session, ref: object, *, create_if_missing: bool = False) -> Person | None:
     """The person ``ref`` designates, or ``None`` when missing and ``create_if_missing``."""
     from .models import Person
 
-    if isinstance(ref, Person):
-        ref = ref.id
+    by_id: Person | None = _by_id(session, Person, ref, "person")
+    if by_id is not None:
+        return by_id
     found = person_id(_connection(session), ref, create_if_missing=create_if_missing)
     return None if found is None else session.get(Person, found)
 
@@ -171,8 +186,9 @@ def event(session: Session, ref: object) -> Event:
     """The event ``ref`` designates: an id, an exact name, or a unique prefix."""
     from .models import Event
 
-    if isinstance(ref, Event):
-        ref = ref.id
+    by_id: Event | None = _by_id(session, Event, ref, "event")
+    if by_id is not None:
+        return by_id
     found = session.get(Event, event_id(_connection(session), ref))
     assert found is not None
     return found

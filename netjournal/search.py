@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Date, Float, Integer, String, text
 
 from . import query as q
+from . import resolve
 from .errors import InvalidInput
 from .text import fold as key_fold
 from .validate import choice, optional_date
@@ -128,21 +129,12 @@ def build_filters(
         names = [f":kind{i}" for i in range(len(chosen))]
         conditions.append(f"d.kind IN ({', '.join(names)})")
         params.update({f"kind{i}": k for i, k in enumerate(chosen)})
-    if (event is not None and event != "") or (person is not None and person != ""):
-        # Names are resolved by the ORM (same rules as everywhere), imported only then.
-        from sqlalchemy.orm import Session
-
-        from . import resolve
-
-        with Session(bind=connection) as session:
-            if event is not None and event != "":
-                params["event_id"] = resolve.event(session, event).id
-                conditions.append("d.event_id = :event_id")
-            if person is not None and person != "":
-                who = resolve.person(session, person)
-                assert who is not None
-                params["person_id"] = who.id
-                conditions.append("d.person_id = :person_id")
+    if event is not None and event != "":
+        params["event_id"] = resolve.event_id(connection, event)
+        conditions.append("d.event_id = :event_id")
+    if person is not None and person != "":
+        params["person_id"] = resolve.person_id(connection, person)
+        conditions.append("d.person_id = :person_id")
     start = optional_date(since, "since date")
     end = optional_date(until, "until date")
     if start is not None:
