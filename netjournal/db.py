@@ -139,6 +139,12 @@ def _sqlite_engine(location: Location, *, create: bool) -> Engine:
     return engine
 
 
+RANK_TABLE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_rank USING fts5(head, body, context, "
+    "content='', tokenize='unicode61 remove_diacritics 2')"
+)
+
+
 def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     # Take transaction control away from the sqlite3 module so that BEGIN is ours to emit.
     dbapi_connection.isolation_level = None
@@ -155,6 +161,10 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
         # million-encounter journal in memory instead of re-reading pages through syscalls.
         cursor.execute("PRAGMA cache_size = -65536")
         cursor.execute("PRAGMA mmap_size = 268435456")
+        # Search ranks its candidates in this table (netjournal.search). Created here, out
+        # of any transaction: a schema change rolled back with a search's transaction would
+        # make SQLite re-read the whole schema on the next statement.
+        cursor.execute(RANK_TABLE)
     finally:
         cursor.close()
 

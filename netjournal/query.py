@@ -192,21 +192,34 @@ def parse(text: object) -> Query:
 # -- compilers ------------------------------------------------------------------------------
 
 
+def _cut(term: Term, longest: int | None) -> Term:
+    """``term`` as a prefix of at most ``longest`` letters (a superset of its matches)."""
+    if longest is None or not term.prefix or len(term.tokens[-1]) <= longest:
+        return term
+    return Term((*term.tokens[:-1], term.tokens[-1][:longest]), True)
+
+
 def _fts5_term(term: Term) -> str:
     return '"' + " ".join(term.tokens) + '"' + ("*" if term.prefix else "")
 
 
-def _fts5_any(terms: tuple[Term, ...]) -> str:
-    return "(" + " OR ".join(_fts5_term(t) for t in terms) + ")"
+def _fts5_any(terms: tuple[Term, ...], longest: int | None = None) -> str:
+    return "(" + " OR ".join(_fts5_term(_cut(t, longest)) for t in terms) + ")"
 
 
-def to_fts5(query: Query) -> str | None:
-    """An FTS5 ``MATCH`` expression, every token quoted; ``None`` when no term is wanted."""
+def to_fts5(query: Query, *, longest_prefix: int | None = None) -> str | None:
+    """An FTS5 ``MATCH`` expression, every token quoted; ``None`` when no term is wanted.
+
+    With ``longest_prefix``, a longer prefix is cut to that many letters and an exclusion
+    that would need cutting is left out: the expression then finds a superset of the
+    query's matches, read through FTS5's prefix indexes instead of merging every posting
+    of every term of the prefix."""
     if not query.groups:
         return None
-    wanted = " AND ".join(_fts5_any(group) for group in query.groups)
-    if query.excluded:
-        return f"({wanted}) NOT {_fts5_any(query.excluded)}"
+    wanted = " AND ".join(_fts5_any(group, longest_prefix) for group in query.groups)
+    excluded = tuple(t for t in query.excluded if _cut(t, longest_prefix) is t)
+    if excluded:
+        return f"({wanted}) NOT {_fts5_any(excluded)}"
     return wanted
 
 

@@ -10,6 +10,7 @@ anything is joined. Snippets are cut and marked here, the same way on both backe
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from sqlalchemy import Date, Float, Integer, String, text
 
 from . import query as q
 from . import resolve
+from .db import RANK_TABLE
 from .errors import InvalidInput
 from .text import fold as key_fold
 from .validate import choice, optional_date
@@ -37,21 +39,20 @@ _PLURALS = {
     "outcomes": "outcome",
 }
 MAX_LIMIT = 1000
-RANKED = 500  # matches ranked per query: the newest ones (see _ranked_sql)
-BM25 = "bm25(search_fts, 10.0, 4.0, 1.0)"  # a name or title weighs more than notes
+RANKED = 200  # matches ranked per query: the newest ones (see _ranked_sqlite)
+PREFIX_INDEX = 12  # the longest prefix with an index of its own in SQLite (migration 0005)
+BM25 = "bm25(search_rank, 10.0, 4.0, 1.0)"  # a name or title weighs more than notes
+_RANK_CLEAR = "INSERT INTO temp.search_rank(search_rank) VALUES ('delete-all')"
 SNIPPET_WIDTH = 160
 # A document is tagged when its own row is, or (a question, an outcome) its encounter or
-# lead is. The "+" keeps SQLite walking the date index (newest first) and checking the tag
-# sets, instead of sorting every tagged document.
-_TAGGED = """(+d.id IN (
-    SELECT person_id * 8 + 1 FROM person_tags WHERE tag_id = {tag}
-    UNION ALL SELECT event_id * 8 + 2 FROM event_tags WHERE tag_id = {tag}
-    UNION ALL SELECT encounter_id * 8 + 3 FROM encounter_tags WHERE tag_id = {tag}
-    UNION ALL SELECT lead_id * 8 + 5 FROM lead_tags WHERE tag_id = {tag})
-  OR (d.kind = 'question'
-      AND +d.encounter_id IN (SELECT encounter_id FROM encounter_tags WHERE tag_id = {tag}))
-  OR (d.kind = 'outcome'
-      AND +d.lead_id IN (SELECT lead_id FROM lead_tags WHERE tag_id = {tag})))"""
+# lead is: (tag table, its column, the search_docs column it matches, the kinds it tags).
+_TAG_SOURCES = (
+    ("person_tags", "person_id", "ref_id", ("person",)),
+    ("event_tags", "event_id", "ref_id", ("event",)),
+    ("encounter_tags", "encounter_id", "encounter_id", ("encounter", "question")),
+    ("lead_tags", "lead_id", "lead_id", ("lead", "outcome")),
+)
+_LEAD_KINDS = ("lead", "outcome")  # the documents a lead filter can keep
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,8 @@ class Hit:
     """One search result: what it is, whose and where it is, and why it matched.
 
     ``text`` is a short excerpt; ``spans`` are the ``(start, end)`` offsets of the matched
-    words in it. ``score`` is higher for better matches (0 when only filters were given).
+    words in it. ``score`` is the relevance relative to the query's best hit (1.0), or 0
+    when only filters were given.
     """
 
     kind: str
@@ -91,10 +93,16 @@ class Hit:
 
 @dataclass(frozen=True)
 class Filters:
-    """Validated filters, as SQL conditions on the ``search_docs`` alias ``d``."""
+    """Validated filters, as SQL conditions on the ``search_docs`` alias ``d``.
+
+    ``selective`` says that some filter keeps few documents (a person, an event, a rare tag
+    or lead): a search then starts from those documents instead of the words' matches.
+    ``kinds`` are the only kinds of document the filters can keep (``None``: any)."""
 
     conditions: tuple[str, ...]
     params: dict[str, Any]
+    selective: bool = False
+    kinds: tuple[str, ...] | None = None
 
 
 def _kinds(kinds: Iterable[str] | str | None) -> list[str]:
@@ -121,6 +129,7 @@ def build_filters(
     tags: Iterable[str] | str | None = None,
     lead_kind: str | None = None,
     lead_status: str | None = None,
+    limit: int = 20,
 ) -> Filters:
     conditions: list[str] = []
     params: dict[str, Any] = {}
@@ -143,9 +152,15 @@ def build_filters(
     if end is not None:
         params["until"] = end
         conditions.append("d.date <= :until")
+    selective = "event_id" in params or "person_id" in params
+    allowed = set(chosen or KINDS)
+    few = _few(connection, limit)
     for i, tag in enumerate(clean_tags(tags)):
         params[f"tag{i}"] = key_fold(tag)
-        conditions.append(_TAGGED.format(tag=f"(SELECT t.id FROM tags t WHERE t.key = :tag{i})"))
+        condition, kinds_tagged, rare = _tagged(connection, f"tag{i}", params, few)
+        conditions.append(condition)
+        allowed &= kinds_tagged
+        selective = selective or rare
     lead_conditions = []
     if lead_kind:
         params["lead_kind"] = choice(lead_kind, LEAD_KINDS, "lead kind")
@@ -154,10 +169,57 @@ def build_filters(
         params["lead_status"] = choice(lead_status, LEAD_STATUSES, "lead status")
         lead_conditions.append("l.status = :lead_status")
     if lead_conditions:
-        conditions.append(
-            "d.lead_id IN (SELECT l.id FROM leads l WHERE " + " AND ".join(lead_conditions) + ")"
-        )
-    return Filters(tuple(conditions), params)
+        where = " AND ".join(lead_conditions)
+        counted = f"SELECT count(*) FROM (SELECT 1 FROM leads l WHERE {where} LIMIT :few) AS f"
+        if _count(connection, counted, params, few) < few:  # few leads: start from them
+            conditions.append(f"d.lead_id IN (SELECT l.id FROM leads l WHERE {where})")
+            selective = True
+        else:  # many: walk the lead documents newest first, checking each one's lead
+            conditions.append(f"EXISTS (SELECT 1 FROM leads l WHERE l.id = +d.lead_id AND {where})")
+        allowed &= set(_LEAD_KINDS)
+    if not allowed:
+        conditions.append("1 = 0")
+    narrowed = tuple(k for k in KINDS if k in allowed) if allowed != set(KINDS) else None
+    return Filters(tuple(conditions), params, selective, narrowed)
+
+
+def _tagged(
+    connection: Connection, name: str, params: dict[str, Any], few: int
+) -> tuple[str, set[str], bool]:
+    """The condition for one tag, the kinds of document it can keep, and whether few rows
+    carry it. Tag tables that do not hold it are left out of the condition."""
+    tag = f"(SELECT t.id FROM tags t WHERE t.key = :{name})"
+    counts = ", ".join(
+        f"(SELECT count(*) FROM (SELECT 1 FROM {table} WHERE tag_id = {tag} LIMIT :few) AS f)"
+        for table, *_ in _TAG_SOURCES
+    )
+    found = connection.execute(text(f"SELECT {counts}"), {**params, "few": few}).one()
+    sources = [source for source, count in zip(_TAG_SOURCES, found, strict=True) if count]
+    rare = sum(found) < few
+    kinds = {kind for *_, tagged in sources for kind in tagged}
+    branches = []
+    for table, column, doc_column, tagged in sources:
+        listed = ", ".join(f"'{kind}'" for kind in tagged)
+        rows = f"SELECT {column} FROM {table} WHERE tag_id = {tag}"
+        if rare:  # start from the tagged rows (through the document's own index)
+            branches.append(f"(d.kind IN ({listed}) AND d.{doc_column} IN ({rows}))")
+        else:  # walk the documents newest first ("+": no other index) and check each
+            branches.append(f"(+d.kind IN ({listed}) AND +d.{doc_column} IN ({rows}))")
+    return ("(" + " OR ".join(branches) + ")" if branches else "1 = 0"), kinds, rare
+
+
+def _few(connection: Connection, limit: int) -> int:
+    """How many rows a filter may match and still be read from its own rows.
+
+    Listing ``limit`` documents newest first by walking the date index reads about
+    ``limit * documents / matches`` of them; reading the filter's rows and sorting them
+    reads ``matches``. The two are equal at the square root of ``limit * documents``."""
+    documents = connection.execute(text("SELECT max(id) FROM search_docs")).scalar() or 0
+    return max(100, math.isqrt(limit * documents))
+
+
+def _count(connection: Connection, sql: str, params: dict[str, Any], few: int) -> int:
+    return int(connection.execute(text(sql), {**params, "few": few}).scalar() or 0)
 
 
 # -- SQL ------------------------------------------------------------------------------------
@@ -188,27 +250,84 @@ def _where(filters: Filters, extra: Sequence[str] = ()) -> str:
     return ("WHERE " + " AND ".join(conditions)) if conditions else ""
 
 
-def _ranked_sql(backend: str, filters: Filters) -> str:
-    """Best matches first among the :data:`RANKED` newest matching documents.
+def _newest_sql(filters: Filters) -> str:
+    """The :data:`RANKED` newest documents that ``:stream`` matches (and the filters pass),
+    copied into the ranking table.
 
-    Ranking costs a few microseconds per matching row; a word found in half the journal
-    would cost tens of milliseconds at 100,000 encounters. The newest :data:`RANKED`
-    matches are found in id order first (cheap), then only they are ranked.
-    """
-    if backend == "sqlite":
-        # One pass: FTS5 walks its matches newest first (no sort) and stops at :ranked;
-        # bm25 is computed for those rows only.
+    FTS5 walks a term's postings newest first and stops at the limit: the cost is that of
+    the rows kept, not of all the term's postings. When the filters keep few documents,
+    those are read instead and each is looked up in the index. The copies go in ascending id order:
+    FTS5 writes out its pending postings whenever an id is lower than the last one."""
+    if filters.selective:  # few documents pass the filters: check each against the words
+        matched = (
+            "EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH :stream "
+            "AND search_fts.rowid = d.id)"
+        )
+        newest = (
+            f"SELECT d.id FROM search_docs d {_where(filters, [matched])} "
+            "ORDER BY d.id DESC LIMIT :ranked"
+        )
+    else:
         joined = "JOIN search_docs d ON d.id = search_fts.rowid" if filters.conditions else ""
         newest = (
-            f"SELECT search_fts.rowid AS id, {BM25} AS score FROM search_fts {joined} "
-            f"{_where(filters, ['search_fts MATCH :match'])} "
+            f"SELECT search_fts.rowid FROM search_fts {joined} "
+            f"{_where(filters, ['search_fts MATCH :stream'])} "
             "ORDER BY search_fts.rowid DESC LIMIT :ranked"
         )
-        return (
-            f"SELECT {_COLUMNS}, -m.score AS score FROM ("
-            f"SELECT id, score FROM ({newest}) ORDER BY score, id LIMIT :limit) m "
-            f"JOIN search_docs d ON d.id = m.id {_JOINS} ORDER BY m.score, d.id"
-        )
+    folded = ", ".join(_fold_sql(f"c.{column}") for column in ("head", "body", "context"))
+    return (
+        "INSERT INTO temp.search_rank(rowid, head, body, context) "
+        f"SELECT c.id, {folded} FROM search_docs c WHERE c.id IN ({newest}) ORDER BY c.id"
+    )
+
+
+_RANKED_SQLITE = (
+    f"SELECT {_COLUMNS}, -{BM25} AS score FROM temp.search_rank r "
+    f"JOIN search_docs d ON d.id = r.rowid {_JOINS} "
+    "WHERE search_rank MATCH :match ORDER BY score DESC, d.id DESC LIMIT :limit"
+)
+
+
+def _fold_sql(expr: str) -> str:
+    """``expr`` with the ligatures spelled out, as the index triggers write it."""
+    for letter, spelled in q.LIGATURES.items():
+        expr = f"replace({expr}, '{letter}', '{spelled}')"
+    return expr
+
+
+def _ranked_sqlite(
+    connection: Connection, parsed: q.Query, filters: Filters, params: dict[str, Any]
+) -> Sequence[Any]:
+    """Best matches first among the :data:`RANKED` newest ones.
+
+    bm25 over the whole index would count every posting of every word (tens of milliseconds
+    for a common word in a million encounters). The newest matches are copied into a small
+    in-memory FTS5 table instead and ranked there: the cost stays that of :data:`RANKED`
+    documents however large the journal grows. A prefix longer than the index's prefix
+    indexes is read through the longest one (a superset) and the ranking table keeps the
+    true matches; only when too few of them are among the newest is the exact query read
+    from the whole index. Everything happens in the search's transaction, which is rolled
+    back: the copies never reach the disk.
+    """
+    exact = q.to_fts5(parsed)
+    stream = q.to_fts5(parsed, longest_prefix=PREFIX_INDEX)
+    connection.exec_driver_sql(RANK_TABLE)  # a no-op on the journal's own connections
+    insert = text(_newest_sql(filters))
+    ranked = text(_RANKED_SQLITE).columns(**_TYPES)
+    copied = connection.execute(insert, {**params, "stream": stream}).rowcount
+    rows = connection.execute(ranked, {**params, "match": exact}).all()
+    if stream != exact and copied >= params["ranked"] and len(rows) < params["limit"]:
+        # The newest superset matches hold too few true ones: read the exact query.
+        connection.exec_driver_sql(_RANK_CLEAR)
+        connection.execute(insert, {**params, "stream": exact})
+        rows = connection.execute(ranked, {**params, "match": exact}).all()
+    connection.exec_driver_sql(_RANK_CLEAR)
+    return rows
+
+
+def _ranked_postgresql(filters: Filters) -> str:
+    """Best matches first among the :data:`RANKED` newest ones (``ts_rank`` costs a few
+    microseconds a row: a word in half the journal would cost tens of milliseconds)."""
     matching = "d.tsv @@ to_tsquery('simple', :match)"
     newest = (
         "SELECT d.id FROM search_docs d "
@@ -218,20 +337,35 @@ def _ranked_sql(backend: str, filters: Filters) -> str:
     return (
         f"SELECT {_COLUMNS}, ts_rank(d.tsv, tq) AS score FROM ({newest}) c "
         "JOIN search_docs d ON d.id = c.id CROSS JOIN to_tsquery('simple', :match) tq "
-        f"{_JOINS} ORDER BY score DESC, d.id LIMIT :limit"
+        f"{_JOINS} ORDER BY score DESC, d.id DESC LIMIT :limit"
     )
 
 
 def _listing_sql(backend: str, filters: Filters, *, exclude: bool) -> str:
-    """Newest first, through the date indexes; optionally without what ``:match`` finds."""
+    """Newest first, through the date indexes; optionally without what ``:match`` finds.
+
+    When the filters keep only some kinds of document (a tag on encounters, a lead's
+    status), each kind is walked through its own ``(kind, date, id)`` index and the newest
+    of each are merged: walking every document by date would first pass every person
+    added on the day of a large import."""
     extra = []
     if exclude and backend == "sqlite":
         extra.append("d.id NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH :match)")
     elif exclude:
         extra.append("NOT (d.tsv @@ to_tsquery('simple', :match))")
+    order = "ORDER BY d.date DESC, d.id DESC LIMIT :limit"
+    if filters.kinds is None or filters.selective:
+        where = _where(filters, extra)
+        return f"SELECT {_COLUMNS}, 0.0 AS score FROM search_docs d {_JOINS} {where} {order}"
+    newest = " UNION ALL ".join(
+        "SELECT * FROM (SELECT d.id FROM search_docs d "
+        + _where(filters, [*extra, f"d.kind = '{kind}'"])
+        + f" {order}) AS {kind}_docs"
+        for kind in filters.kinds
+    )
     return (
-        f"SELECT {_COLUMNS}, 0.0 AS score FROM search_docs d {_JOINS} "
-        f"{_where(filters, extra)} ORDER BY d.date DESC, d.id DESC LIMIT :limit"
+        f"SELECT {_COLUMNS}, 0.0 AS score FROM ({newest}) n "
+        f"JOIN search_docs d ON d.id = n.id {_JOINS} {order}"
     )
 
 
@@ -311,32 +445,37 @@ def search(
         tags=tags,
         lead_kind=lead_kind,
         lead_status=lead_status,
+        limit=count,
     )
-    backend = connection.dialect.name
-    compile_ = q.to_fts5 if backend == "sqlite" else q.to_tsquery
-    excluded = q.fts5_excluded if backend == "sqlite" else q.tsquery_excluded
     parsed = q.parse(query)
     params = {**filters.params, "limit": count, "ranked": max(RANKED, count)}
     rows: Sequence[Any] = []
     if parsed.groups:
-        sql = _ranked_sql(backend, filters)
-        params["match"] = compile_(parsed)
-        rows = connection.execute(text(sql).columns(**_TYPES), params).all()
+        rows = _ranked(connection, parsed, filters, params)
         relaxed = parsed.relaxed()
         if not rows and relaxed is not parsed:
             # Nothing has every word ("the packaging guy from Lyon"): take what has most of
             # them, then the best ranked.
-            params.update(match=compile_(relaxed), limit=min(MAX_LIMIT, max(4 * count, 100)))
-            rows = connection.execute(text(sql).columns(**_TYPES), params).all()
+            params["limit"] = min(MAX_LIMIT, max(4 * count, 100))
+            rows = _ranked(connection, relaxed, filters, params)
             rows = sorted(rows, key=lambda row: -_coverage(row, parsed))[:count]
-    elif parsed.excluded:
-        params["match"] = excluded(parsed)
-        sql = _listing_sql(backend, filters, exclude=True)
+    else:  # no searchable words: the filters alone, newest first, maybe minus exclusions
+        sqlite = connection.dialect.name == "sqlite"
+        excluded = (q.fts5_excluded if sqlite else q.tsquery_excluded)(parsed)
+        params["match"] = excluded
+        sql = _listing_sql(connection.dialect.name, filters, exclude=excluded is not None)
         rows = connection.execute(text(sql).columns(**_TYPES), params).all()
-    else:  # no searchable words: the filters alone, newest first
-        sql = _listing_sql(backend, filters, exclude=False)
-        rows = connection.execute(text(sql).columns(**_TYPES), params).all()
-    return [_hit(row, parsed.positive) for row in rows]
+    best = max((row.score for row in rows), default=0.0) or 1.0
+    return [_hit(row, parsed.positive, best) for row in rows]
+
+
+def _ranked(
+    connection: Connection, parsed: q.Query, filters: Filters, params: dict[str, Any]
+) -> Sequence[Any]:
+    if connection.dialect.name == "sqlite":
+        return _ranked_sqlite(connection, parsed, filters, params)
+    sql = text(_ranked_postgresql(filters)).columns(**_TYPES)
+    return connection.execute(sql, {**params, "match": q.to_tsquery(parsed)}).all()
 
 
 def _coverage(row: Any, parsed: q.Query) -> int:
@@ -354,7 +493,7 @@ def _coverage(row: Any, parsed: q.Query) -> int:
     return sum(any(found(term) for term in group) for group in parsed.groups)
 
 
-def _hit(row: Any, terms: Sequence[q.Term]) -> Hit:
+def _hit(row: Any, terms: Sequence[q.Term], best: float) -> Hit:
     excerpt, spans = snippet((row.head, row.body, row.context), terms)
     return Hit(
         kind=row.kind,
@@ -367,5 +506,5 @@ def _hit(row: Any, terms: Sequence[q.Term]) -> Hit:
         date=row.date,
         text=excerpt,
         spans=spans,
-        score=float(row.score or 0.0),
+        score=round(float(row.score or 0.0) / best, 4),
     )

@@ -165,6 +165,46 @@ def test_best_match_comes_first(journal: Journal) -> None:
     assert paul.index("Other Person") < paul.index("Third")
 
 
+def test_scores_are_relative_to_the_best_hit(filled: Journal) -> None:
+    hits = filled.search("lyon")
+    scores = [h.score for h in hits]
+    assert scores[0] == 1.0 and scores == sorted(scores, reverse=True) and scores[-1] > 0
+
+
+def test_the_newest_matches_are_the_latest_written_whatever_their_kind(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only the newest RANKED matches are ranked. Many older questions (a table with more
+    # rows than leads) must not crowd out the lead written last.
+    from netjournal import search
+
+    monkeypatch.setattr(search, "RANKED", 3)
+    for i in range(8):
+        journal.log(f"Person {i}", questions=[(f"Which supplier {i}?", ""), ("Supplier?", "")])
+    journal.log("Last", leads=[("supplier", "A supplier of recycled cardboard")])
+    assert "lead" in [h.kind for h in journal.search("supplier", limit=3)]
+
+
+def test_long_prefixes_find_exactly_their_words(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A word longer than SQLite's longest prefix index (12 letters) is read through that
+    # index, which "internationale" shares with "internationalisation": only true matches
+    # come back, even when the newest of the wider set hold none of them.
+    from netjournal import search
+
+    journal.log("Old", notes="Un projet d'internationalisation à Lyon")
+    for i in range(6):
+        journal.log(f"New {i}", notes=f"Une conférence internationale, {i} pays")
+    monkeypatch.setattr(search, "RANKED", 3)
+    news = {f"New {i}" for i in range(6)}
+    assert people_of(journal.search("internationalisation", limit=2)) == {"Old"}
+    assert people_of(journal.search("internationalisations", limit=2)) == set()
+    assert people_of(journal.search("internationale", limit=50)) == news
+    assert people_of(journal.search("internationa -internationalisation", limit=50)) == news
+    assert people_of(journal.search("conference -internationalisations", limit=50)) == news
+
+
 def test_writes_show_at_once_updates_and_deletes_included(filled: Journal) -> None:
     filled.people.update("Marc Petit", display_name="Marcus Small", organization="Tidewave")
     assert filled.search("Brightwave") == []
