@@ -203,8 +203,11 @@ def _tagged(
         rows = f"SELECT {column} FROM {table} WHERE tag_id = {tag}"
         if rare:  # start from the tagged rows (through the document's own index)
             branches.append(f"(d.kind IN ({listed}) AND d.{doc_column} IN ({rows}))")
-        else:  # walk the documents newest first ("+": no other index) and check each
-            branches.append(f"(+d.kind IN ({listed}) AND +d.{doc_column} IN ({rows}))")
+        else:  # walk the documents newest first ("+": no other index), look each one up
+            branches.append(
+                f"(+d.kind IN ({listed}) AND EXISTS (SELECT 1 FROM {table} x "
+                f"WHERE x.{column} = +d.{doc_column} AND x.tag_id = {tag}))"
+            )
     return ("(" + " OR ".join(branches) + ")" if branches else "1 = 0"), kinds, rare
 
 
