@@ -690,7 +690,8 @@ class Journal:
         outcome; ``tags``: all of them; ``lead_kind``/``lead_status``: leads and their
         outcomes); with no words the matching items come newest first (a person is dated
         by when they were added, an event by its start). A very common word ranks its
-        newest 500 matches (see :data:`netjournal.search.RANKED`).
+        200 most recently written matches (:data:`netjournal.search.RANKED`); scores are
+        relative to the best hit (1.0).
         """
         from .search import search
 

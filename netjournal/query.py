@@ -16,6 +16,7 @@ have :data:`MIN_PREFIX` characters; quoted phrases match exactly.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -55,10 +56,23 @@ def fold(text: str) -> str:
 
     Only runs of non-ASCII characters are inspected one by one: snippets fold every hit's
     text, and a per-character loop over whole notes was half of a search's time."""
+    if text.isascii():
+        return text.lower()
     lowered = text.translate(_LIGATURE_TABLE).lower()
     if lowered.isascii():
         return lowered
     return _NON_ASCII.sub(_drop_marks, unicodedata.normalize("NFD", lowered))
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_one(char: str) -> str:
+    return fold(char)
+
+
+def aligned(text: str) -> bool:
+    """Whether :func:`fold` keeps every character of ``text`` in place (each folds to one
+    character), so that positions in the folded text are positions in ``text``."""
+    return text.isascii() or all(len(_fold_one(c)) == 1 for c in set(text) if not c.isascii())
 
 
 _WORD = re.compile(r"[^\W_]+")  # letters and digits, any script

@@ -66,3 +66,24 @@ def test_compiled_queries_hold_only_quoted_lexemes(typed: str) -> None:
     for term in query.positive + query.excluded:
         assert all(token and token == fold(token) for token in term.tokens)
         assert all(re.fullmatch(r"[^\W_]+", token) for token in term.tokens)
+
+
+WORDS = st.sampled_from(["pack", "packaging", "Été", "ete", "réseau", "cœur", "x1", "_", "ß"])
+TEXTS = st.lists(st.one_of(WORDS, st.text(max_size=8)), max_size=30).map(" ".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(TEXTS, st.lists(st.one_of(WORDS, st.text(max_size=6)), max_size=4).map(" ".join))
+def test_snippets_mark_exactly_the_words_the_query_asked_for(text: str, typed: str) -> None:
+    from netjournal.search import _matcher, snippet
+
+    terms = parse(typed).positive
+    excerpt, spans = snippet([text], terms, width=10_000)
+    wanted = _matcher(terms)
+    expected = [m.span() for m in re.finditer(r"[^\W_]+", excerpt) if wanted(fold(m.group()))]
+    assert list(spans) == expected
+
+
+def test_fold_keeps_ascii_and_spells_out_ligatures() -> None:
+    assert fold("Plain ASCII, Nothing Else") == "plain ascii, nothing else"
+    assert fold("Œuvre Ærø") == "oeuvre aero"
