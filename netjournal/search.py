@@ -1,10 +1,13 @@
 """Full-text search over the journal: people, events, encounters, questions, leads, outcomes.
 
 Every searchable row has one document in ``search_docs`` (kept current by triggers, see
-migration 0002), indexed by SQLite FTS5 or a PostgreSQL ``tsvector``. The user's text is
-parsed by :mod:`netjournal.query` into quoted lexemes, so any string is a valid query. Ranking
-is bm25 (SQLite) or ``ts_rank`` (PostgreSQL); the best matches are picked in the index before
-anything is joined. Snippets are cut and marked here, the same way on both backends.
+migrations 0002 and 0005; ids follow the order documents were written), indexed by SQLite
+FTS5 or a PostgreSQL ``tsvector``. The user's text is parsed by :mod:`netjournal.query` into
+quoted lexemes, so any string is a valid query. The newest :data:`RANKED` matches are found
+in the index and only they are ranked: on SQLite by bm25 in a small in-memory FTS5 table
+they are copied to, on PostgreSQL by ``ts_rank``. Filters that keep few documents are read
+first, others are checked as the matches stream by. Snippets are cut and marked here, the
+same way on both backends.
 """
 
 from __future__ import annotations
