@@ -180,7 +180,10 @@ def build_filters(
             conditions.append(f"d.lead_id IN (SELECT l.id FROM leads l WHERE {where})")
             selective = True
         else:  # many: walk the lead documents newest first, checking each one's lead
-            conditions.append(f"EXISTS (SELECT 1 FROM leads l WHERE l.id = +d.lead_id AND {where})")
+            plus = _no_index(connection)
+            conditions.append(
+                f"EXISTS (SELECT 1 FROM leads l WHERE l.id = {plus}d.lead_id AND {where})"
+            )
         allowed &= set(_LEAD_KINDS)
     if not allowed:
         conditions.append("1 = 0")
@@ -203,6 +206,7 @@ def _tagged(
     rare = sum(found) < few
     kinds = {kind for *_, tagged in sources for kind in tagged}
     branches = []
+    plus = _no_index(connection)
     for table, column, doc_column, tagged in sources:
         listed = ", ".join(f"'{kind}'" for kind in tagged)
         rows = f"SELECT {column} FROM {table} WHERE tag_id = {tag}"
@@ -210,10 +214,16 @@ def _tagged(
             branches.append(f"(d.kind IN ({listed}) AND d.{doc_column} IN ({rows}))")
         else:  # walk the documents newest first ("+": no other index), look each one up
             branches.append(
-                f"(+d.kind IN ({listed}) AND EXISTS (SELECT 1 FROM {table} x "
-                f"WHERE x.{column} = +d.{doc_column} AND x.tag_id = {tag}))"
+                f"({plus}d.kind IN ({listed}) AND EXISTS (SELECT 1 FROM {table} x "
+                f"WHERE x.{column} = {plus}d.{doc_column} AND x.tag_id = {tag}))"
             )
     return ("(" + " OR ".join(branches) + ")" if branches else "1 = 0"), kinds, rare
+
+
+def _no_index(connection: Connection) -> str:
+    """SQLite's unary "+", which keeps its planner from using an index for a column (so it
+    walks the index the query is ordered by); PostgreSQL plans by its statistics."""
+    return "+" if connection.dialect.name == "sqlite" else ""
 
 
 def _few(connection: Connection, limit: int) -> int:
@@ -362,7 +372,7 @@ def _listing_sql(backend: str, filters: Filters, *, exclude: bool) -> str:
     elif exclude:
         extra.append("NOT (d.tsv @@ to_tsquery('simple', :match))")
     order = "ORDER BY d.date DESC, d.id DESC LIMIT :limit"
-    if filters.kinds is None or filters.selective:
+    if not filters.kinds or filters.selective:  # (no kind at all: "1 = 0" lists nothing)
         where = _where(filters, extra)
         return f"SELECT {_COLUMNS}, 0.0 AS score FROM search_docs d {_JOINS} {where} {order}"
     newest = " UNION ALL ".join(

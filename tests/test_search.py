@@ -280,6 +280,58 @@ def test_filters_alone_list_newest_first(filled: Journal) -> None:
     assert len(filled.search(limit=2)) == 2
 
 
+FILTER_CASES = [
+    {"tags": "warm"},
+    {"tags": "lyon"},
+    {"tags": "vip"},
+    {"tags": ["warm", "vip"]},
+    {"tags": "warm", "kinds": "question"},
+    {"tags": "vip", "kinds": ["person", "lead"]},
+    {"lead_kind": "supplier"},
+    {"lead_status": "won"},
+    {"lead_kind": "recruiting", "lead_status": "won", "kinds": "outcome"},
+    {"lead_kind": "supplier", "tags": "vip"},
+    {"query": "cardboard", "tags": "warm"},
+    {"query": "their", "lead_kind": "recruiting"},
+    {"query": "lyon", "tags": "lyon"},
+    {"query": "tidewave OR cardboard", "tags": "vip"},
+]
+
+
+@pytest.mark.parametrize("case", FILTER_CASES, ids=lambda c: ",".join(map(str, c.items())))
+def test_tag_and_lead_filters_find_the_same_whichever_way_they_are_read(
+    filled: Journal, monkeypatch: pytest.MonkeyPatch, case: dict
+) -> None:
+    # A tag or lead filter is read from its own rows when they are few, or checked while
+    # walking the documents newest first when they are many: both must agree.
+    from netjournal import search
+
+    filled.people.add("Vera Vip", organization="Tidewave", tags=["vip"])
+    filled.log("Vera Vip", leads=[{"kind": "supplier", "summary": "Pallets", "tags": ["vip"]}])
+    lead = filled.leads.list(kind="recruiting")[0]
+    filled.leads.record_outcome(lead.id, "Hired a CTO through their intro", value=1000)
+    found = {}
+    for few in (10**9, 1):
+        monkeypatch.setattr(search, "_few", lambda _connection, _limit, few=few: few)
+        found[few] = kinds_ids(filled.search(**case))
+    assert found[1] == found[10**9]
+
+
+def test_filters_read_either_way_find_something(
+    filled: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from netjournal import search
+
+    monkeypatch.setattr(search, "_few", lambda _connection, _limit: 1)  # always walk
+    assert [h.kind for h in filled.search("boxes", tags="warm")] == ["question"]
+    assert kinds_ids(filled.search(tags="lyon")) == [("event", 1)]
+    assert [(h.kind, h.person) for h in filled.search(lead_status="won")] == [
+        ("lead", "Marc Petit")
+    ]
+    assert people_of(filled.search("their", lead_kind="recruiting")) == {"Marc Petit"}
+    assert {h.kind for h in filled.search(tags="warm")} == {"encounter", "question"}
+
+
 def test_bad_filters_are_refused_clearly(filled: Journal) -> None:
     with pytest.raises(InvalidInput, match="lead kind"):
         filled.search("x", lead_kind="bogus")
