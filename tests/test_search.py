@@ -304,7 +304,7 @@ def test_tag_and_lead_filters_find_the_same_whichever_way_they_are_read(
 ) -> None:
     # A tag or lead filter is read from its own rows when they are few, or checked while
     # walking the documents newest first when they are many: both must agree.
-    from netjournal import search
+    from netjournal import filters
 
     filled.people.add("Vera Vip", organization="Tidewave", tags=["vip"])
     filled.log("Vera Vip", leads=[{"kind": "supplier", "summary": "Pallets", "tags": ["vip"]}])
@@ -312,7 +312,7 @@ def test_tag_and_lead_filters_find_the_same_whichever_way_they_are_read(
     filled.leads.record_outcome(lead.id, "Hired a CTO through their intro", value=1000)
     found = {}
     for few in (10**9, 1):
-        monkeypatch.setattr(search, "_few", lambda _connection, _limit, few=few: few)
+        monkeypatch.setattr(filters, "_few", lambda _connection, _limit, few=few: few)
         found[few] = kinds_ids(filled.search(**case))
     assert found[1] == found[10**9]
 
@@ -320,9 +320,9 @@ def test_tag_and_lead_filters_find_the_same_whichever_way_they_are_read(
 def test_filters_read_either_way_find_something(
     filled: Journal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from netjournal import search
+    from netjournal import filters
 
-    monkeypatch.setattr(search, "_few", lambda _connection, _limit: 1)  # always walk
+    monkeypatch.setattr(filters, "_few", lambda _connection, _limit: 1)  # always walk
     assert [h.kind for h in filled.search("boxes", tags="warm")] == ["question"]
     assert kinds_ids(filled.search(tags="lyon")) == [("event", 1)]
     assert [(h.kind, h.person) for h in filled.search(lead_status="won")] == [
