@@ -103,8 +103,8 @@ def _newest_sql(filters: Filters) -> str:
 
     FTS5 walks a term's postings newest first and stops at the limit: the cost is that of
     the rows kept, not of all the term's postings. When the filters keep few documents,
-    those are read instead and each is looked up in the index. The copies go in ascending id order:
-    FTS5 writes out its pending postings whenever an id is lower than the last one."""
+    those are read instead and each is looked up in the index. The copies go in ascending
+    id order: FTS5 writes out its pending postings whenever an id is lower than the last."""
     if filters.selective:  # few documents pass the filters: check each against the words
         matched = (
             "EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH :stream "
@@ -317,10 +317,10 @@ def search(
             rows = _ranked(connection, relaxed, filters, params)
             rows = sorted(rows, key=lambda row: -_coverage(row, parsed))[:count]
     else:  # no searchable words: the filters alone, newest first, maybe minus exclusions
-        sqlite = connection.dialect.name == "sqlite"
-        excluded = (q.fts5_excluded if sqlite else q.tsquery_excluded)(parsed)
+        backend = connection.dialect.name
+        excluded = (q.fts5_excluded if backend == "sqlite" else q.tsquery_excluded)(parsed)
         params["match"] = excluded
-        sql = _listing_sql(connection.dialect.name, filters, exclude=excluded is not None)
+        sql = _listing_sql(backend, filters, exclude=excluded is not None)
         rows = connection.execute(text(sql).columns(**_TYPES), params).all()
     best = max((row.score for row in rows), default=0.0) or 1.0
     return [_hit(row, parsed.positive, best) for row in rows]
