@@ -291,3 +291,40 @@ profile_fields = Table(
     Column("name", String(200), nullable=False),
     Column("key", String(200), nullable=False, unique=True),
 )
+
+# -- history (migration 0006, netjournal.history) -------------------------------------------
+
+#: One change set: everything one call of the API wrote (a log, an edit, an import, an undo).
+changes = Table(
+    "changes",
+    metadata,
+    _id(),
+    Column("at", DateTime, nullable=False, index=True),
+    Column("kind", String(40), nullable=False),
+    Column("summary", Text, nullable=False, default=""),
+    Column("undoes", Integer),  # the change set this one reverted, for an undo
+)
+
+#: One row a change set touched: its table and key, and for an update or a deletion the row
+#: as it was (JSON of the stored values), which is what undoing needs.
+change_rows = Table(
+    "change_rows",
+    metadata,
+    _id(),
+    Column(
+        "change_id", ForeignKey("changes.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("table_name", String(40), nullable=False),
+    Column("row_key", String(60), nullable=False),
+    Column("op", String(1), nullable=False),  # I(nserted), U(pdated), D(eleted)
+    Column("old", Text),
+    Index("ix_change_rows_table_name_row_key", "table_name", "row_key", "change_id"),
+)
+
+#: The change set being written: one row, inside the writing transaction only (see
+#: netjournal.history); the history triggers read it.
+change_open = Table(
+    "change_open",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+)
