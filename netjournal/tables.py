@@ -280,6 +280,7 @@ profile = Table(
     Column("name", String(300)),
     Column("hourly_rate", Fixed(2)),
     Column("currency", String(3), nullable=False, default="EUR"),
+    Column("history_days", Integer),  # how long change sets are kept (None: 180 days)
     CheckConstraint("id = 1", name="single_row"),
 )
 
