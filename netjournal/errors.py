@@ -54,3 +54,8 @@ class SchemaOutOfDate(SchemaError):
 
 class SchemaTooNew(SchemaError):
     """The journal was written by a newer netjournal than the one installed."""
+
+
+class UndoConflict(NetjournalError):
+    """A change set that cannot be undone because a later one touched or depends on the same
+    records; the message names that later change set."""
