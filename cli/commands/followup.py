@@ -1,4 +1,4 @@
-"""``netjournal followup list|done``: what you promised to do, and when."""
+"""``netjournal followup add|list|edit|delete|done|reopen``: what you promised to do, and when."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import click
 
 from ..app import App
 from ..complete import person_names
+from ..edits import deleted, edited, unchanged
 from ..output import emit, output_options, print_json
 
 FOLLOWUP_COLUMNS = [
@@ -21,7 +22,28 @@ FOLLOWUP_COLUMNS = [
 
 @click.group()
 def followup() -> None:
-    """List follow-ups and mark them done."""
+    """Add, list, edit and delete follow-ups; mark them done or reopen them."""
+
+
+@followup.command("add")
+@click.argument("person", shell_complete=person_names)
+@click.argument("due")
+@click.argument("action")
+@click.option("--encounter", metavar="ID", help="The encounter it follows (its id).")
+@output_options(listing=False)
+@click.pass_obj
+def add(
+    app: App, person: str, due: str, action: str, encounter: str | None, fmt: str | None
+) -> None:
+    """Promise to do ACTION for PERSON by DUE (a date; "friday" means the next one)."""
+    added = app.journal().followups.add(person, due, action, encounter=encounter)
+    if fmt == "json":
+        from netjournal.serialize import to_dict
+
+        print_json(to_dict(added))
+    else:
+        who = added.person.display_name
+        click.echo(f"Added follow-up #{added.id}: {added.action} ({who}, due {added.due}).")
 
 
 @followup.command("list")
@@ -56,7 +78,7 @@ def list_(
 @click.pass_obj
 def done(app: App, followup_id: str, on: str | None, fmt: str | None) -> None:
     """Mark follow-up ID done."""
-    marked = app.journal().followups.done(followup_id, on=on)  # type: ignore[arg-type]
+    marked = app.journal().followups.done(followup_id, on=on)
     if fmt == "json":
         from netjournal.serialize import to_dict
 
@@ -64,3 +86,45 @@ def done(app: App, followup_id: str, on: str | None, fmt: str | None) -> None:
     else:
         who = marked.person.display_name
         click.echo(f"Done: #{marked.id} {marked.action} ({who}, {marked.done_on}).")
+
+
+@followup.command("reopen")
+@click.argument("followup_id", metavar="ID")
+@output_options(listing=False)
+@click.pass_obj
+def reopen(app: App, followup_id: str, fmt: str | None) -> None:
+    """Mark follow-up ID as not done yet."""
+    opened = app.journal().followups.reopen(followup_id)
+    if fmt == "json":
+        from netjournal.serialize import to_dict
+
+        print_json(to_dict(opened))
+    else:
+        click.echo(f"Reopened: #{opened.id} {opened.action} (due {opened.due}).")
+
+
+@followup.command("edit")
+@click.argument("followup_id", metavar="ID")
+@click.option("--due", help="A new due date.")
+@click.option("--action", help="A new description of what to do.")
+@output_options(listing=False)
+@click.pass_obj
+def edit(app: App, followup_id: str, due: str | None, action: str | None, fmt: str | None) -> None:
+    """Change when follow-up ID is due or what it is."""
+    followups = app.journal().followups
+    before = followups.get(followup_id)
+    label = f"follow-up #{before.id}"
+    if due is None and action is None:
+        unchanged(label, before, fmt)
+        return
+    edited(label, before, followups.update(before.id, due=due, action=action), fmt)
+
+
+@followup.command("delete")
+@click.argument("followup_id", metavar="ID")
+@output_options(listing=False)
+@click.pass_obj
+def delete(app: App, followup_id: str, fmt: str | None) -> None:
+    """Delete follow-up ID."""
+    gone = app.journal().followups.delete(followup_id)
+    deleted(f"Deleted follow-up #{gone.id}: {gone.action}.", gone, fmt)

@@ -1,4 +1,4 @@
-"""``netjournal lead list|update`` and ``netjournal outcome add``: what encounters led to."""
+"""``netjournal lead list|edit|delete`` and ``netjournal outcome add|list|edit|delete``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from netjournal.vocab import LEAD_KINDS, LEAD_STATUSES, OUTCOME_KINDS
 
 from ..app import App
 from ..complete import event_names, person_names, words
-from ..output import emit, output_options, print_json
+from ..edits import deleted, edited, unchanged
+from ..output import emit, output_options, plural, print_json
 
 LEAD_COLUMNS = [
     ("id", "Id"),
@@ -20,10 +21,29 @@ LEAD_COLUMNS = [
     ("summary", "Summary"),
 ]
 
+OUTCOME_COLUMNS = [
+    ("id", "Id"),
+    ("date", "Date"),
+    ("lead_id", "Lead"),
+    ("kind", "Kind"),
+    ("value", "Value"),
+    ("currency", "Currency"),
+    ("description", "What happened"),
+]
 
-@click.group()
+
+class _LeadGroup(click.Group):
+    """The ``lead`` group: ``update`` is kept as a hidden alias of ``edit``."""
+
+    aliases = {"update": "edit"}
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return super().get_command(ctx, self.aliases.get(cmd_name, cmd_name))
+
+
+@click.group(cls=_LeadGroup)
 def lead() -> None:
-    """List and update leads."""
+    """List, edit and delete leads."""
 
 
 @lead.command("list")
@@ -52,7 +72,7 @@ def list_(
     emit(leads, LEAD_COLUMNS, fmt, empty="No leads match.")
 
 
-@lead.command("update")
+@lead.command("edit")
 @click.argument("lead_id", metavar="LEAD")
 @click.option(
     "--status", shell_complete=words(LEAD_STATUSES), help="open, exploring, won, dropped."
@@ -62,38 +82,39 @@ def list_(
 @click.option("--summary", help="A new summary.")
 @click.option("--details", help="Details.")
 @click.option("--points-to", help="What or whom the lead points to.")
-@click.option("--tag", "add_tags", multiple=True, help="Add a tag.")
+@click.option("--tag", "add_tags", multiple=True, help="Add a tag (repeatable).")
+@click.option("--untag", "remove_tags", multiple=True, help="Remove a tag (repeatable).")
 @output_options(listing=False)
 @click.pass_obj
-def update(
+def edit(
     app: App,
     lead_id: str,
-    status: str | None,
-    on: str | None,
-    kind: str | None,
-    summary: str | None,
-    details: str | None,
-    points_to: str | None,
     add_tags: tuple[str, ...],
+    remove_tags: tuple[str, ...],
     fmt: str | None,
+    **fields: str | None,
 ) -> None:
-    """Change a lead (by id): its status, kind, summary..."""
-    changed = app.journal().leads.update(
-        _lead_id(lead_id),
-        status=status,
-        on=on,
-        kind=kind,
-        summary=summary,
-        details=details,
-        points_to=points_to,
-        add_tags=add_tags,
-    )
-    if fmt == "json":
-        from netjournal.serialize import to_dict
+    """Change a lead (by id): its status, kind, summary, details, tags..."""
+    leads = app.journal().leads
+    before = leads.get(_lead_id(lead_id))
+    label = f"lead #{before.id}"
+    if not add_tags and not remove_tags and all(v is None for v in fields.values()):
+        unchanged(label, before, fmt)
+        return
+    after = leads.update(before.id, add_tags=add_tags, remove_tags=remove_tags, **fields)
+    edited(label, before, after, fmt)
 
-        print_json(to_dict(changed))
-    else:
-        click.echo(f"Lead #{changed.id} ({changed.kind}) is {changed.status}: {changed.summary}")
+
+@lead.command("delete")
+@click.argument("lead_id", metavar="LEAD")
+@output_options(listing=False)
+@click.pass_obj
+def delete(app: App, lead_id: str, fmt: str | None) -> None:
+    """Delete a lead (by id) with its outcomes."""
+    gone = app.journal().leads.delete(_lead_id(lead_id))
+    count = len(gone.outcomes)
+    also = f" and its {plural(count, 'outcome')}" if count else " (it had no outcomes)"
+    deleted(f"Deleted lead #{gone.id} ({gone.kind}: {gone.summary}){also}.", gone, fmt)
 
 
 def _lead_id(value: str) -> int:
@@ -107,7 +128,7 @@ def _lead_id(value: str) -> int:
 
 @click.group()
 def outcome() -> None:
-    """Record what a lead turned into."""
+    """Record, list, edit and delete what leads turned into."""
 
 
 @outcome.command("add")
@@ -124,6 +145,9 @@ def outcome() -> None:
     help=f"One of: {', '.join(OUTCOME_KINDS)}.",
 )
 @click.option("--keep-status", is_flag=True, help="Do not mark an open lead as won.")
+@click.option(
+    "--again", is_flag=True, help="Record it even if the lead has one with this value and date."
+)
 @output_options(listing=False)
 @click.pass_obj
 def add(
@@ -135,17 +159,19 @@ def add(
     date: str | None,
     kind: str,
     keep_status: bool,
+    again: bool,
     fmt: str | None,
 ) -> None:
     """Record an outcome of LEAD (its id): money, a hire, an idea applied..."""
-    recorded = app.journal().leads.record_outcome(
+    recorded = app.journal().outcomes.add(
         _lead_id(lead_id),
         note,
         value=value,
-        currency_code=currency,
+        currency=currency,
         date=date,
         kind=kind,
         mark_won=not keep_status,
+        again=again,
     )
     if fmt == "json":
         from netjournal.serialize import to_dict
@@ -159,3 +185,61 @@ def add(
             f"Recorded outcome #{recorded.id} of lead #{recorded.lead_id}{amount} "
             f"({recorded.kind}, {recorded.date})."
         )
+
+
+@outcome.command("list")
+@click.option("--lead", "lead_id", metavar="LEAD", help="Only the outcomes of this lead (id).")
+@click.option("--since", help="Only outcomes on or after this date.")
+@click.option("--until", help="Only outcomes on or before this date.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many.")
+@output_options()
+@click.pass_obj
+def list_outcomes(
+    app: App,
+    lead_id: str | None,
+    since: str | None,
+    until: str | None,
+    limit: int | None,
+    fmt: str | None,
+) -> None:
+    """List outcomes, newest first."""
+    found = app.journal().outcomes.list(
+        lead=None if lead_id is None else _lead_id(lead_id),
+        since=since,
+        until=until,
+        limit=limit,
+    )
+    emit(found, OUTCOME_COLUMNS, fmt, empty="No outcomes match.")
+
+
+@outcome.command("edit")
+@click.argument("outcome_id", metavar="ID")
+@click.option("--value", metavar="N", help="A new value ('' clears it).")
+@click.option("--currency", help="A new currency.")
+@click.option("--note", "description", help="A new description of what happened.")
+@click.option("--date", "-d", help="A new date.")
+@click.option(
+    "--kind", shell_complete=words(OUTCOME_KINDS), help=f"One of: {', '.join(OUTCOME_KINDS)}."
+)
+@output_options(listing=False)
+@click.pass_obj
+def edit_outcome(app: App, outcome_id: str, fmt: str | None, **fields: str | None) -> None:
+    """Correct outcome ID: its value, currency, note, date or kind."""
+    outcomes = app.journal().outcomes
+    before = outcomes.get(outcome_id)
+    label = f"outcome #{before.id}"
+    given = {name: value for name, value in fields.items() if value is not None}
+    if not given:
+        unchanged(label, before, fmt)
+        return
+    edited(label, before, outcomes.update(before.id, **given), fmt)
+
+
+@outcome.command("delete")
+@click.argument("outcome_id", metavar="ID")
+@output_options(listing=False)
+@click.pass_obj
+def delete_outcome(app: App, outcome_id: str, fmt: str | None) -> None:
+    """Delete outcome ID (its lead keeps its status)."""
+    gone = app.journal().outcomes.delete(outcome_id)
+    deleted(f"Deleted outcome #{gone.id} of lead #{gone.lead_id}.", gone, fmt)
