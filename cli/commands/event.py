@@ -1,6 +1,8 @@
-"""``netjournal event add|list|show``: the events you go to and what they cost."""
+"""``netjournal event add|list|show|edit|delete``: the events you go to and what they cost."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import click
 
@@ -8,7 +10,17 @@ from netjournal.vocab import EVENT_KINDS
 
 from ..app import App
 from ..complete import event_names, words
-from ..output import emit, field_lines, heading, output_options, plural, print_json
+from ..output import (
+    change_words,
+    emit,
+    field_lines,
+    given,
+    heading,
+    output_options,
+    plural,
+    print_json,
+    print_record,
+)
 
 EVENT_COLUMNS = [
     ("id", "Id"),
@@ -24,7 +36,7 @@ EVENT_COLUMNS = [
 
 @click.group()
 def event() -> None:
-    """Add, list and show events."""
+    """Add, list, show, edit and delete events."""
 
 
 @event.command("add")
@@ -147,3 +159,55 @@ def show(app: App, event_ref: str, fmt: str | None) -> None:
         click.echo(
             f"  {enc['date']}  {enc['person']['name']} (#{enc['person']['id']})  {', '.join(extra)}"
         )
+
+
+@event.command("edit")
+@click.argument("event_ref", metavar="EVENT", shell_complete=event_names)
+@click.option("--name", help="A new name.")
+@click.option("--date", "start_date", help="When it started: 2026-11-20, 20/11/2026, yesterday...")
+@click.option(
+    "--end-date", "end_date", help="Last day, for an event over several days ('' clears)."
+)
+@click.option(
+    "--kind", shell_complete=words(EVENT_KINDS), help=f"What it was: {', '.join(EVENT_KINDS)}."
+)
+@click.option("--location", "--where", "location", help="Where it was ('' clears it).")
+@click.option("--organizer", help="Who organised it ('' clears it).")
+@click.option("--series", help="The recurring series it belongs to ('' clears it).")
+@click.option("--hours", help="Hours it took, travel included ('' clears them).")
+@click.option("--cost", help="What it cost ('' clears it).")
+@click.option("--currency", help="Currency of the cost.")
+@click.option("--notes", help="Free notes ('' clears them).")
+@click.option("--tag", "add_tags", multiple=True, help="Add a tag (repeat for several).")
+@click.option("--untag", "remove_tags", multiple=True, help="Remove a tag (repeat for several).")
+@output_options(listing=False)
+@click.pass_obj
+def edit(app: App, event_ref: str, fmt: str | None, **options: Any) -> None:
+    """Change an event (name, unique prefix or id): its fields and tags."""
+    changes = given(options)
+    events = app.journal().events
+    if not changes:
+        current = events.get(event_ref)
+        print_record(current, fmt, f"Nothing to change: no option given for {_label(current)}.")
+        return
+    updated = events.update(event_ref, **changes)
+    print_record(updated, fmt, f"Updated {_label(updated)}: {change_words(changes)}.")
+
+
+@event.command("delete")
+@click.argument("event_ref", metavar="EVENT", shell_complete=event_names)
+@output_options(listing=False)
+@click.pass_obj
+def delete(app: App, event_ref: str, fmt: str | None) -> None:
+    """Delete an event; the encounters held there stay, no longer attached to an event."""
+    deleted = app.journal().events.delete(event_ref)
+    print_record(
+        deleted,
+        fmt,
+        f"Deleted {_label(deleted)} of {deleted.start_date}. Its encounters stay, no longer "
+        "attached to an event. 'netjournal undo' takes it back.",
+    )
+
+
+def _label(ev: Any) -> str:
+    return f"{ev.name} (#{ev.id})"
