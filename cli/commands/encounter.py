@@ -1,0 +1,165 @@
+"""``netjournal encounter show|edit|delete``: one logged encounter, by its id."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from ..app import App
+from ..complete import event_names, person_names
+from ..output import (
+    change_words,
+    field_lines,
+    given,
+    heading,
+    output_options,
+    plural,
+    print_json,
+    print_record,
+)
+
+
+@click.group()
+def encounter() -> None:
+    """Show, edit and delete a logged encounter (by its id, as 'people show' lists them)."""
+
+
+@encounter.command("show")
+@click.argument("encounter_id", metavar="ID")
+@output_options(listing=False)
+@click.pass_obj
+def show(app: App, encounter_id: str, fmt: str | None) -> None:
+    """Show encounter ID: person, event, questions, stakes, leads, follow-ups, tags."""
+    from netjournal.serialize import to_dict
+
+    data = to_dict(app.journal().encounters.get(encounter_id))
+    if fmt == "json":
+        print_json(data)
+        return
+    person, event = data["person"], data["event"]
+    heading(f"Encounter #{data['id']}: {person['name']} (#{person['id']})")
+    field_lines(
+        [
+            ("Date", data["date"]),
+            ("Event", event and f"{event['name']} (#{event['id']}, {event['date']})"),
+            ("Introduced by", data["introduced_by"] and _ref(data["introduced_by"])),
+            ("Pitched", "yes" if data["pitched"] else None),
+            ("Outside your field", {True: "yes", False: "no"}.get(data["outside_field"])),
+            ("Tags", data["tags"]),
+        ]
+    )
+    body(data, indent="  ")
+    if data["followups"]:
+        click.echo(f"  {plural(len(data['followups']), 'follow-up')}:")
+        for fu in data["followups"]:
+            done = f" (done {fu['done_on']})" if fu["done_on"] else ""
+            click.echo(f"    #{fu['id']} by {fu['due']}: {fu['action']}{done}")
+
+
+def body(enc: dict[str, Any], *, indent: str) -> None:
+    """What an encounter produced (``to_dict`` shape): questions, stakes, wishes, leads with
+    their outcomes, notes. Shared with ``people show``."""
+    for q in enc["questions"]:
+        learned = f" => {q['learned']}" if q["learned"] else ""
+        click.echo(f"{indent}asked: {q['asked']}{learned}")
+    for label in ("stakes", "wishes"):
+        if enc[label]:
+            click.echo(f"{indent}{label}: {enc[label]}")
+    for lead in enc["leads"]:
+        click.echo(
+            f"{indent}lead #{lead['id']} ({lead['kind']}, {lead['status']}): {lead['summary']}"
+        )
+        for out in lead["outcomes"]:
+            value = f" {out['value']} {out['currency']}" if out["value"] is not None else ""
+            click.echo(
+                f"{indent}  outcome #{out['id']} {out['date']} {out['kind']}{value}: "
+                f"{out['description']}"
+            )
+    if enc["notes"]:
+        for line in enc["notes"].splitlines():
+            click.echo(f"{indent}{line}")
+
+
+def _ref(ref: dict[str, Any]) -> str:
+    return f"{ref['name']} (#{ref['id']})"
+
+
+@encounter.command("edit")
+@click.argument("encounter_id", metavar="ID")
+@click.option("--date", "-d", help="When it happened: 2026-11-20, 20/11/2026, yesterday...")
+@click.option(
+    "--event",
+    "-e",
+    shell_complete=event_names,
+    help="The event (name, prefix or id; '' detaches it from any event).",
+)
+@click.option("--notes", help="Free notes: replace them ('' clears them).")
+@click.option("--stakes", help="What is at stake for them ('' clears it).")
+@click.option("--wishes", help="What they wish for or need ('' clears it).")
+@click.option(
+    "--asked",
+    "-q",
+    multiple=True,
+    metavar='"Q => LEARNED"',
+    help="The questions you asked, as a new list: repeat for several; the encounter's "
+    "questions are REPLACED by exactly those given.",
+)
+@click.option("--tag", "add_tags", multiple=True, help="Add a tag (repeat for several).")
+@click.option("--untag", "remove_tags", multiple=True, help="Remove a tag (repeat for several).")
+@click.option("--pitched/--not-pitched", default=None, help="Whether you pitched your business.")
+@click.option(
+    "--intro-by",
+    "introduced_by",
+    shell_complete=person_names,
+    metavar="NAME",
+    help="Who introduced you ('' clears it).",
+)
+@output_options(listing=False)
+@click.pass_obj
+def edit(app: App, encounter_id: str, fmt: str | None, **options: Any) -> None:
+    """Correct encounter ID: date, event, texts, questions, tags, pitched, introducer."""
+    from netjournal.batch import parse_question
+
+    changes = given(options)
+    if "asked" in changes:  # in place, so that the summary follows the command line's order
+        changes = {
+            ("questions" if key == "asked" else key): (
+                [parse_question(q) for q in value] if key == "asked" else value
+            )
+            for key, value in changes.items()
+        }
+    encounters = app.journal().encounters
+    if not changes:
+        current = encounters.get(encounter_id)
+        print_record(current, fmt, f"Nothing to change: no option given for {_label(current)}.")
+        return
+    updated = encounters.update(encounter_id, **changes)
+    print_record(updated, fmt, f"Updated {_label(updated)}: {change_words(changes)}.")
+
+
+@encounter.command("delete")
+@click.argument("encounter_id", metavar="ID")
+@output_options(listing=False)
+@click.pass_obj
+def delete(app: App, encounter_id: str, fmt: str | None) -> None:
+    """Delete encounter ID with its questions, leads, outcomes and follow-ups (the person
+    and the event stay)."""
+    deleted = app.journal().encounters.delete(encounter_id)
+    outcomes = sum(len(lead.outcomes) for lead in deleted.leads)
+    removed = [
+        plural(len(deleted.questions), "question"),
+        plural(len(deleted.leads), "lead"),
+        plural(outcomes, "outcome"),
+        plural(len(deleted.followups), "follow-up"),
+    ]
+    print_record(
+        deleted,
+        fmt,
+        f"Deleted {_label(deleted)} with {', '.join(removed)}. 'netjournal undo' takes it back.",
+    )
+
+
+def _label(enc: Any) -> str:
+    where = f" at {enc.event.name}" if enc.event is not None else ""
+    return f"encounter #{enc.id} ({enc.person.display_name}{where}, {enc.date})"
