@@ -154,7 +154,7 @@ def test_log_user_errors_change_nothing(met: list[str], journal_url: str) -> Non
 def test_log_batch_from_a_file_and_stdin(db: list[str], tmp_path: Path) -> None:
     out = ok(*db, "log", "--batch", str(ROOT / "examples" / "after-event.txt"))
     assert out.count("Logged #") == 3 and "at Lyon Tech Meetup" in out
-    text = "event: Lyon Tech Meetup\ndate: 20/11/2026\n\nperson: Karim\nasked: Again? => yes\n"
+    text = "event: Lyon Tech Meetup\ndate: 20/11/2026\n\nperson: Karim\nagain: yes\nasked: Again? => yes\n"
     (logged,) = json.loads(ok(*db, "log", "--batch", "-", "--json", input=text))
     assert logged["person"]["name"] == "Karim Benali"
     assert len(json.loads(ok(*db, "event", "list", "--json"))) == 1
@@ -214,7 +214,8 @@ def test_people_list_show_edit_merge_forget(met: list[str]) -> None:
     ok(*met, "people", "edit", str(second), "--title", "", "--untag", "vip")
     edited = json.loads(ok(*met, "people", "show", str(second), "--json"))["person"]
     assert edited["title"] is None and edited["tags"] == []
-    assert "Merged into Hélène Dubois" in ok(*met, "people", "merge", str(first), str(second))
+    merge = ok(*met, "people", "merge", str(first), str(second), "--yes")
+    assert f"Merged Helene Dubois (#{second}) into Hélène Dubois (#{first})" in merge
     merged = json.loads(ok(*met, "people", "show", "helene", "--json"))
     assert len(merged["encounters"]) == 2 and len(merged["person"]["contacts"]) == 3
     assert "Organization" in ok(*met, "people", "list") and "Hélène Dubois" in ok(

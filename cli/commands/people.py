@@ -8,7 +8,18 @@ import click
 
 from ..app import App
 from ..complete import person_names
-from ..output import emit, field_lines, heading, output_options, plural, print_json
+from ..output import (
+    change_words,
+    emit,
+    field_lines,
+    given,
+    heading,
+    output_options,
+    plural,
+    print_json,
+    print_record,
+    stdin_is_terminal,
+)
 from .duplicates import duplicates
 
 PEOPLE_COLUMNS = [
@@ -81,23 +92,13 @@ def show(app: App, person: str, fmt: str | None) -> None:
 
 
 def _encounter(enc: dict[str, Any]) -> None:
+    from .encounter import body
+
     where = f" at {enc['event']['name']}" if enc["event"] else ""
     via = f", introduced by {enc['introduced_by']['name']}" if enc["introduced_by"] else ""
-    click.echo(f"  {enc['date']}{where}{via}{' (pitched)' if enc['pitched'] else ''}")
-    for q in enc["questions"]:
-        learned = f" => {q['learned']}" if q["learned"] else ""
-        click.echo(f"    asked: {q['asked']}{learned}")
-    for label in ("stakes", "wishes"):
-        if enc[label]:
-            click.echo(f"    {label}: {enc[label]}")
-    for lead in enc["leads"]:
-        click.echo(f"    lead #{lead['id']} ({lead['kind']}, {lead['status']}): {lead['summary']}")
-        for out in lead["outcomes"]:
-            value = f" {out['value']} {out['currency']}" if out["value"] is not None else ""
-            click.echo(f"      outcome {out['date']} {out['kind']}{value}: {out['description']}")
-    if enc["notes"]:
-        for line in enc["notes"].splitlines():
-            click.echo(f"    {line}")
+    pitched = " (pitched)" if enc["pitched"] else ""
+    click.echo(f"  #{enc['id']} {enc['date']}{where}{via}{pitched}")
+    body(enc, indent="    ")
 
 
 @people.command("edit")
@@ -112,38 +113,96 @@ def _encounter(enc: dict[str, Any]) -> None:
 @click.option("--phone", "phones", multiple=True, help="Add a phone number.")
 @click.option("--url", "urls", multiple=True, help="Add a web address.")
 @click.option("--tag", "add_tags", multiple=True, help="Add a tag.")
-@click.option("--untag", "remove_tags", multiple=True, help="Remove a tag.")
+@click.option("--remove-email", "remove_emails", multiple=True, help="Remove an e-mail address.")
+@click.option("--remove-phone", "remove_phones", multiple=True, help="Remove a phone number.")
+@click.option("--remove-url", "remove_urls", multiple=True, help="Remove a web address.")
+@click.option(
+    "--remove-tag", "--untag", "remove_tags", multiple=True, help="Remove a tag (or --untag)."
+)
 @output_options(listing=False)
 @click.pass_obj
-def edit(app: App, person: str, fmt: str | None, **changes: Any) -> None:
-    """Change what the journal knows about a person."""
-    fields = {k: changes.pop(k) for k in ("organization", "title", "field", "location", "notes")}
-    updated = app.journal().people.update(
-        person, **changes, **{k: v for k, v in fields.items() if v is not None}
-    )
-    if fmt == "json":
-        from netjournal.serialize import to_dict
+def edit(app: App, person: str, fmt: str | None, **options: Any) -> None:
+    """Change what the journal knows about a person; every option can be repeated or
+    combined ('' clears a field)."""
+    changes = given(options)
+    people_ = app.journal().people
+    if not changes:
+        current = people_.get(person)
+        print_record(current, fmt, f"Nothing to change: no option given for {_label(current)}.")
+        return
+    updated = people_.update(person, **changes)
+    print_record(updated, fmt, f"Updated {_label(updated)}: {change_words(changes)}.")
 
-        print_json(to_dict(updated))
-    else:
-        click.echo(f"Updated {updated.display_name} (#{updated.id}).")
+
+def _label(person: Any) -> str:
+    return f"{person.display_name} (#{person.id})"
+
+
+#: MergePlan counts -> how a merge names them.
+_MOVED = (
+    ("encounters", "encounter"),
+    ("introductions", "introduction"),
+    ("followups", "follow-up"),
+    ("contacts", "contact point"),
+    ("tags", "tag"),
+)
 
 
 @people.command("merge")
 @click.argument("keep", shell_complete=person_names)
 @click.argument("other", shell_complete=person_names)
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (needed in scripts).")
+@output_options(listing=False)
 @click.pass_obj
-def merge(app: App, keep: str, other: str) -> None:
-    """Merge OTHER into KEEP (duplicates): everything of OTHER moves to KEEP."""
-    kept = app.journal().people.merge(keep, other)
-    click.echo(f"Merged into {kept.display_name} (#{kept.id}).")
+def merge(app: App, keep: str, other: str, yes: bool, fmt: str | None) -> None:
+    """Merge OTHER into KEEP (duplicates): everything of OTHER moves to KEEP, then OTHER is
+    removed. Shows both and what moves, and asks first ('netjournal undo' takes it back)."""
+    journal = app.journal()
+    plan = journal.people.merge_plan(keep, other)
+    kept_encounters = len(journal.people.show(plan.kept.id).encounters)
+    moved = [plural(getattr(plan, key), word) for key, word in _MOVED if getattr(plan, key)]
+    if fmt != "json":
+        _merge_preview(plan, kept_encounters, moved)
+    if not yes:
+        if not stdin_is_terminal():
+            raise click.ClickException(
+                "Merging needs a confirmation: run it in a terminal, or add --yes."
+            )
+        click.confirm(
+            f"Merge {_label(plan.absorbed)} into {_label(plan.kept)}?",
+            default=False,
+            abort=True,
+            err=True,
+        )
+    kept = journal.people.merge(plan.kept.id, plan.absorbed.id)
+    if fmt == "json":
+        from netjournal.serialize import to_dict
+
+        print_json({"kept": to_dict(kept), "absorbed": to_dict(plan.absorbed)})
+        return
+    what = f": {', '.join(moved)} moved" if moved else " (nothing else to move)"
+    click.echo(
+        f"Merged {_label(plan.absorbed)} into {_label(kept)}{what}. "
+        "'netjournal undo' takes it back."
+    )
+
+
+def _merge_preview(plan: Any, kept_encounters: int, moved: list[str]) -> None:
+    for role, who, encounters in (
+        ("Keep", plan.kept, kept_encounters),
+        ("Absorb", plan.absorbed, plan.encounters),
+    ):
+        org = f", {who.organization}" if who.organization else ""
+        click.echo(f"{role}: {_label(who)}{org}, {plural(encounters, 'encounter')}")
+    click.echo(f"Moves: {', '.join(moved) if moved else 'nothing but the name'}.")
 
 
 @people.command("forget")
 @click.argument("person", shell_complete=person_names)
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@output_options(listing=False)
 @click.pass_obj
-def forget(app: App, person: str, yes: bool) -> None:
+def forget(app: App, person: str, yes: bool, fmt: str | None) -> None:
     """Remove a person and every trace of them (encounters, leads, follow-ups)."""
     journal = app.journal()
     if not yes:
@@ -158,7 +217,10 @@ def forget(app: App, person: str, yes: bool) -> None:
         )
         person = str(who.id)
     name = journal.people.forget(person)
-    click.echo(f"Forgot {name}.")
+    if fmt == "json":
+        print_json({"forgotten": name})
+    else:
+        click.echo(f"Forgot {name}.")
 
 
 people.add_command(duplicates, "duplicates")
