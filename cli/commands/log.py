@@ -109,9 +109,27 @@ SINGLE_OPTIONS = (
     help="Log every block of an after-event file ('-' reads stdin).",
 )
 @click.option("--edit", is_flag=True, help="Write the evening in $EDITOR, then log it.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="With --batch or --edit: show what would be logged (and who would be new), write nothing.",
+)
+@click.option(
+    "--again",
+    is_flag=True,
+    help="Log it even if the same person was already logged at that event that day.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the logged encounters as JSON.")
 @click.pass_obj
-def log(app: App, person: str | None, batch_file: str | None, edit: bool, **opts: Any) -> None:
+def log(
+    app: App,
+    person: str | None,
+    batch_file: str | None,
+    edit: bool,
+    dry_run: bool,
+    again: bool,
+    **opts: Any,
+) -> None:
     """Log an encounter with PERSON (an existing or a new person), or a whole evening.
 
     \b
@@ -120,8 +138,11 @@ def log(app: App, person: str | None, batch_file: str | None, edit: bool, **opts
           --follow-up friday:"Send our volumes"
       netjournal log --batch after-event.txt
       netjournal log --edit --event "Lyon Tech Meetup" --date today
+      netjournal log --batch after-event.txt --dry-run
     """
     as_json = opts.pop("as_json")
+    if dry_run and batch_file is None and not edit:
+        raise click.UsageError("--dry-run works with --batch or --edit.")
     if batch_file is not None or edit:
         given = [name for name in SINGLE_OPTIONS if opts[name] not in (None, (), False)]
         if person is not None or given or (batch_file is not None and edit):
@@ -133,17 +154,81 @@ def log(app: App, person: str | None, batch_file: str | None, edit: bool, **opts
             if opts["event"] or opts["date"]:
                 raise click.UsageError("With --batch, put the event and date in the file.")
             text, source = _read(batch_file), batch_file if batch_file != "-" else "<stdin>"
-            logged = _records(app.journal().log_batch(text, source_name=source))
+            started = _now()
+            batch = _batch(app, text, source, dry_run=dry_run, again=again)
         else:
-            edited = _edit(app, opts["event"], opts["date"])
+            started = _now()
+            edited = _edit(app, opts["event"], opts["date"], dry_run=dry_run, again=again)
             if edited is None:
                 return
-            logged = _records(edited)
+            batch = edited
+        if dry_run:
+            _report_dry_run(batch, started, as_json)
+            return
+        logged = _records(batch)
     elif person is None:
         raise click.UsageError("Give PERSON, --batch FILE or --edit.")
     else:
-        logged = [app.journal().log_record(person, **_details(opts))]
+        logged = [app.journal().encounters.log_record(person, **_details(opts), again=again)]
     _report(logged, as_json)
+
+
+def _batch(app: App, text: str, source: str, *, dry_run: bool, again: bool) -> list[Encounter]:
+    """``journal.encounters.batch``, with ``again`` on every encounter of the file.
+
+    Library gap: ``Encounters.batch`` takes no ``again`` (``EncounterSpec.again`` exists), so
+    the specs the batch parses get it here. Pass ``again=again`` instead once it takes one.
+    """
+    encounters = app.journal().encounters
+    if not again:
+        return encounters.batch(text, source_name=source, dry_run=dry_run)
+    import netjournal.batch
+
+    parse = netjournal.batch.parse_batch
+
+    def parse_again(*args: Any, **kwargs: Any) -> Any:
+        parsed = parse(*args, **kwargs)
+        for spec in parsed.encounters:
+            spec.again = True
+        return parsed
+
+    netjournal.batch.parse_batch = parse_again  # type: ignore[assignment]
+    try:
+        return encounters.batch(text, source_name=source, dry_run=dry_run)
+    finally:
+        netjournal.batch.parse_batch = parse  # type: ignore[assignment]
+
+
+def _now() -> Any:
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _report_dry_run(would: list[Encounter], started: Any, as_json: bool) -> None:
+    """What a batch would log; a person created after ``started`` is one the batch would add
+    (library gap: a dry run does not say who would be new, so their creation time does)."""
+    from netjournal.serialize import to_dict
+
+    if as_json:
+        print_json([to_dict(e) for e in would])
+        return
+    new: list[str] = []
+    for enc in would:
+        who = enc.person
+        is_new = who.created_at >= started
+        if is_new and who.display_name not in new:
+            new.append(who.display_name)
+        where = f" at {enc.event.name}" if enc.event is not None else ""
+        parts = [
+            plural(len(enc.questions), "question"),
+            plural(len(enc.leads), "lead"),
+            plural(len(enc.followups), "follow-up"),
+        ]
+        person = f"{who.display_name} (new)" if is_new else f"{who.display_name} (#{who.id})"
+        click.echo(f"Would log: {person}{where} on {enc.date} ({', '.join(parts)}).")
+    click.echo(f"New people: {', '.join(new)}." if new else "No new people.")
+    click.echo(f"Nothing was written (--dry-run): {plural(len(would), 'encounter')} checked.")
 
 
 def _details(opts: dict[str, Any]) -> dict[str, Any]:
@@ -189,7 +274,9 @@ def _read(path: str) -> str:
         raise InvalidInput(f"{path} is not UTF-8 text (byte {exc.start}).") from None
 
 
-def _edit(app: App, event: str | None, date: str | None) -> list[Encounter] | None:
+def _edit(
+    app: App, event: str | None, date: str | None, *, dry_run: bool, again: bool
+) -> list[Encounter] | None:
     header = "".join(
         f"{key}: {value}\n" for key, value in (("event", event), ("date", date)) if value
     )
@@ -198,7 +285,7 @@ def _edit(app: App, event: str | None, date: str | None) -> list[Encounter] | No
         click.echo("Nothing logged: the editor was closed without saving.", err=True)
         return None
     try:
-        return app.journal().log_batch(text, source_name="<editor>")
+        return _batch(app, text, "<editor>", dry_run=dry_run, again=again)
     except NetjournalError as exc:
         import tempfile
 
