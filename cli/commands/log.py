@@ -117,7 +117,8 @@ SINGLE_OPTIONS = (
 @click.option(
     "--again",
     is_flag=True,
-    help="Log it even if the same person was already logged at that event that day.",
+    help="Log it even if the same person was already logged at that event that day (with "
+    "--batch: every block; one block can say 'again: yes').",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the logged encounters as JSON.")
 @click.pass_obj
@@ -155,7 +156,9 @@ def log(
                 raise click.UsageError("With --batch, put the event and date in the file.")
             text, source = _read(batch_file), batch_file if batch_file != "-" else "<stdin>"
             started = _now()
-            batch = _batch(app, text, source, dry_run=dry_run, again=again)
+            batch = app.journal().encounters.batch(
+                text, source_name=source, dry_run=dry_run, again=again
+            )
         else:
             started = _now()
             edited = _edit(app, opts["event"], opts["date"], dry_run=dry_run, again=again)
@@ -171,32 +174,6 @@ def log(
     else:
         logged = [app.journal().encounters.log_record(person, **_details(opts), again=again)]
     _report(logged, as_json)
-
-
-def _batch(app: App, text: str, source: str, *, dry_run: bool, again: bool) -> list[Encounter]:
-    """``journal.encounters.batch``, with ``again`` on every encounter of the file.
-
-    Library gap: ``Encounters.batch`` takes no ``again`` (``EncounterSpec.again`` exists), so
-    the specs the batch parses get it here. Pass ``again=again`` instead once it takes one.
-    """
-    encounters = app.journal().encounters
-    if not again:
-        return encounters.batch(text, source_name=source, dry_run=dry_run)
-    import netjournal.batch
-
-    parse = netjournal.batch.parse_batch
-
-    def parse_again(*args: Any, **kwargs: Any) -> Any:
-        parsed = parse(*args, **kwargs)
-        for spec in parsed.encounters:
-            spec.again = True
-        return parsed
-
-    netjournal.batch.parse_batch = parse_again  # type: ignore[assignment]
-    try:
-        return encounters.batch(text, source_name=source, dry_run=dry_run)
-    finally:
-        netjournal.batch.parse_batch = parse  # type: ignore[assignment]
 
 
 def _now() -> Any:
@@ -285,7 +262,9 @@ def _edit(
         click.echo("Nothing logged: the editor was closed without saving.", err=True)
         return None
     try:
-        return _batch(app, text, "<editor>", dry_run=dry_run, again=again)
+        return app.journal().encounters.batch(
+            text, source_name="<editor>", dry_run=dry_run, again=again
+        )
     except NetjournalError as exc:
         import tempfile
 
