@@ -63,7 +63,7 @@ def test_forgetting_a_person_leaves_no_bytes_behind(tmp_path: Path) -> None:
             followups=[("2027-01-10", SECRET["followup"])],
             tags=[SECRET["encounter tag"], "shared-tag"],
         )
-        journal.leads.record_outcome(encounter.leads[0].id, SECRET["outcome"], value="100")
+        journal.outcomes.add(encounter.leads[0].id, SECRET["outcome"], value="100")
         journal.people.update(
             SECRET["name"], title="Chief Zéphyrine Officer", add_tags=[SECRET["tag"]]
         )
@@ -82,11 +82,11 @@ def test_forgetting_a_person_leaves_no_bytes_behind(tmp_path: Path) -> None:
         journal.people.forget("Zéphyrine")
         reader.close()
         assert journal.people.get("Keeper").notes is None
-        assert journal.encounters(person="Keeper")[0].notes == "Stays in the journal"
+        assert journal.encounters.list(person="Keeper")[0].notes == "Stays in the journal"
         keeper = journal.people.get("Keeper")
         assert sorted(t.name for t in keeper.tags) == ["keeper-tag", "shared-tag"]
         assert journal.events.get("Shared Evening").name == "Shared Evening"
-        friend = journal.encounters(person="Introduced Friend")[0]
+        friend = journal.encounters.list(person="Introduced Friend")[0]
         assert friend.notes == "Friend's own notes" and friend.introduced_by_id is None
     raw = journal_bytes(path)
     for what, value in SECRET.items():
@@ -199,10 +199,25 @@ INVOCATIONS: dict[str, list[str]] = {
     "people show": ["people", "show", "ada"],
     "people edit": ["people", "edit", "ada", "--title", "Countess"],
     "people duplicates": ["people", "duplicates"],
-    "people merge": ["people", "merge", "ada", "Imported Person"],
+    "people merge": ["people", "merge", "ada", "Imported Person", "--yes"],
     "people forget": ["people", "forget", "ada", "--yes"],
     "lead list": ["lead", "list"],
-    "lead update": ["lead", "update", "1", "--status", "exploring"],
+    "lead edit": ["lead", "edit", "1", "--status", "exploring"],
+    "lead delete": ["lead", "delete", "1"],
+    "event edit": ["event", "edit", "privacy", "--cost", "5"],
+    "event delete": ["event", "delete", "privacy"],
+    "encounter show": ["encounter", "show", "1"],
+    "encounter edit": ["encounter", "edit", "1", "--notes", "Edited"],
+    "encounter delete": ["encounter", "delete", "1"],
+    "outcome list": ["outcome", "list"],
+    "outcome edit": ["outcome", "edit", "1", "--note", "Edited"],
+    "outcome delete": ["outcome", "delete", "1"],
+    "followup add": ["followup", "add", "ada", "2027-02-01", "Call back"],
+    "followup edit": ["followup", "edit", "2", "--action", "Call"],
+    "followup reopen": ["followup", "reopen", "1"],
+    "followup delete": ["followup", "delete", "2"],
+    "history": ["history"],
+    "undo": ["undo"],
     "outcome add": ["outcome", "add", "1", "--value", "10", "--note", "It worked"],
     "followup list": ["followup", "list"],
     "followup done": ["followup", "done", "1"],
@@ -216,10 +231,13 @@ INVOCATIONS: dict[str, list[str]] = {
 }
 #: The order that makes each one meaningful on a real journal (merge needs the import...).
 ORDER = [
-    "init", "db current", "db upgrade", "me", "event add", "event list", "event show", "log",
-    "people list", "people show", "people edit", "people duplicates", "import", "people merge",
-    "lead list", "lead update", "outcome add", "followup list", "followup done", "search",
-    "report", "prep", "export", "backup", "demo", "people forget",
+    "init", "db current", "db upgrade", "me", "event add", "event list", "event show",
+    "event edit", "log", "encounter show", "encounter edit", "people list", "people show",
+    "people edit", "people duplicates", "import", "people merge", "lead list", "lead edit",
+    "outcome add", "outcome list", "outcome edit", "followup list", "followup add",
+    "followup edit", "followup done", "followup reopen", "followup delete", "history", "undo",
+    "search", "report", "prep", "export", "backup", "demo", "outcome delete", "lead delete",
+    "encounter delete", "event delete", "people forget",
 ]  # fmt: skip
 
 
@@ -396,9 +414,9 @@ def test_tags_only_the_forgotten_rows_had_go_with_them(journal: Journal) -> None
     journal.people.update("Gone Person", add_tags=["person-only", "event-tag"])
     second = journal.log("Other Person", tags=["deleted-encounter-only", "shared"])
     assert _tag_names(journal) >= {"encounter-only", "lead-only", "person-only"}
-    journal.delete_encounter(second.id)
+    journal.encounters.delete(second.id)
     assert "deleted-encounter-only" not in _tag_names(journal)
     journal.people.forget("Gone Person")
     assert _tag_names(journal) == {"event-tag", "shared", "lead-shared"}
-    assert first.id not in {e.id for e in journal.encounters()}
+    assert first.id not in {e.id for e in journal.encounters.list()}
     assert [t.name for t in journal.events.get("Tagged").tags] == ["event-tag"]
