@@ -44,12 +44,8 @@ def _followups(db: list[str]) -> list[dict]:
 
 def _changes(url: str) -> int:
     """How many change sets the journal's history holds: an edit that writes adds one."""
-    from sqlalchemy import func, select
-
-    from netjournal import tables
-
-    with Journal.open(url) as journal, journal.engine.connect() as connection:
-        return int(connection.scalar(select(func.count()).select_from(tables.changes)) or 0)
+    with Journal.open(url) as journal:
+        return len(journal.history(limit=None))
 
 
 # -- leads ----------------------------------------------------------------------------------
