@@ -18,13 +18,14 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from . import tables as t
 from .errors import NotFound
-from .serialize import scalar
-
-_PERSON_COLUMNS = ("id", "organization", "title", "field", "location", "notes", "source")
-_ENCOUNTER_COLUMNS = ("id", "date", "notes", "stakes", "wishes", "pitched", "outside_field")
-_LEAD_COLUMNS = ("id", "kind", "summary", "details", "points_to", "status", "status_changed_on")
-_OUTCOME_COLUMNS = ("id", "lead_id", "date", "kind", "description", "value", "currency")
-_FOLLOWUP_COLUMNS = ("id", "due", "action", "done_on", "encounter_id")
+from .serialize import (
+    ENCOUNTER_COLUMNS,
+    FOLLOWUP_COLUMNS,
+    LEAD_COLUMNS,
+    OUTCOME_COLUMNS,
+    PERSON_COLUMNS,
+    scalar,
+)
 
 
 def _row(row: Any, names: Iterable[str]) -> dict[str, Any]:
@@ -64,7 +65,7 @@ def people_records(connection: Connection, where: ColumnElement[bool]) -> list[d
     tags = _tags(connection, t.person_tags, "person_id", ids)
     records = []
     for row in rows:
-        record = _row(row, _PERSON_COLUMNS)
+        record = _row(row, PERSON_COLUMNS)
         record["name"] = row.display_name
         record["contacts"] = contacts.get(row.id, [])
         record["tags"] = tags.get(row.id, [])
@@ -120,10 +121,10 @@ def encounter_records(
             .where(t.outcomes.c.lead_id.in_(lead_ids))
             .order_by(t.outcomes.c.date, t.outcomes.c.id)
         ):
-            outcomes[o.lead_id].append(_row(o, _OUTCOME_COLUMNS))
+            outcomes[o.lead_id].append(_row(o, OUTCOME_COLUMNS))
         lead_tags = _tags(connection, t.lead_tags, "lead_id", lead_ids)
         for lead in lead_rows:
-            record = _row(lead, _LEAD_COLUMNS)
+            record = _row(lead, LEAD_COLUMNS)
             record["outcomes"] = outcomes.get(lead.id, [])
             record["tags"] = lead_tags.get(lead.id, [])
             leads[lead.encounter_id].append(record)
@@ -131,11 +132,11 @@ def encounter_records(
     for f in connection.execute(
         select(t.followups).where(t.followups.c.encounter_id.in_(ids)).order_by(t.followups.c.id)
     ):
-        followups[f.encounter_id].append(_row(f, _FOLLOWUP_COLUMNS))
+        followups[f.encounter_id].append(_row(f, FOLLOWUP_COLUMNS))
     tags = _tags(connection, t.encounter_tags, "encounter_id", ids)
     records = []
     for row in rows:
-        record = _row(row, _ENCOUNTER_COLUMNS)
+        record = _row(row, ENCOUNTER_COLUMNS)
         record["person"] = {"id": row.person_id, "name": row.person_name}
         record["event"] = (
             None
@@ -169,7 +170,7 @@ def person_record(connection: Connection, person_id: int) -> dict[str, Any]:
         .where(t.followups.c.person_id == person_id)
         .order_by(t.followups.c.due, t.followups.c.id)
     ):
-        record = _row(f, _FOLLOWUP_COLUMNS)
+        record = _row(f, FOLLOWUP_COLUMNS)
         record["person"] = ref
         followups.append(record)
     introduced = select(t.encounters.c.person_id).where(

@@ -13,6 +13,28 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+#: The columns of each kind of record, in output order: used here for ORM objects and by
+#: :mod:`netjournal.records` for Core rows, so both give the same dicts.
+PERSON_COLUMNS = ("id", "organization", "title", "field", "location", "notes", "source")
+EVENT_COLUMNS = (
+    "id",
+    "name",
+    "start_date",
+    "end_date",
+    "kind",
+    "location",
+    "organizer",
+    "series",
+    "hours",
+    "cost",
+    "currency",
+    "notes",
+)
+ENCOUNTER_COLUMNS = ("id", "date", "notes", "stakes", "wishes", "pitched", "outside_field")
+LEAD_COLUMNS = ("id", "kind", "summary", "details", "points_to", "status", "status_changed_on")
+OUTCOME_COLUMNS = ("id", "lead_id", "date", "kind", "description", "value", "currency")
+FOLLOWUP_COLUMNS = ("id", "due", "action", "done_on", "encounter_id")
+
 
 def scalar(value: Any) -> Any:
     """A JSON-safe version of one value."""
@@ -30,10 +52,8 @@ def _columns(obj: Any, names: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _person(p: Any) -> dict[str, Any]:
-    data = _columns(
-        p, ("id", "display_name", "organization", "title", "field", "location", "notes", "source")
-    )
-    data["name"] = data.pop("display_name")
+    data = _columns(p, PERSON_COLUMNS)
+    data["name"] = p.display_name
     data["contacts"] = [{"kind": c.kind, "value": c.value, "label": c.label} for c in p.contacts]
     data["tags"] = p.tag_names
     return data
@@ -44,29 +64,13 @@ def _ref(p: Any) -> dict[str, Any] | None:
 
 
 def _event(e: Any) -> dict[str, Any]:
-    data = _columns(
-        e,
-        (
-            "id",
-            "name",
-            "start_date",
-            "end_date",
-            "kind",
-            "location",
-            "organizer",
-            "series",
-            "hours",
-            "cost",
-            "currency",
-            "notes",
-        ),
-    )
+    data = _columns(e, EVENT_COLUMNS)
     data["tags"] = e.tag_names
     return data
 
 
 def _encounter(x: Any) -> dict[str, Any]:
-    data = _columns(x, ("id", "date", "notes", "stakes", "wishes", "pitched", "outside_field"))
+    data = _columns(x, ENCOUNTER_COLUMNS)
     data["person"] = _ref(x.person)
     data["event"] = _ref(x.event)
     if x.event is not None:
@@ -80,9 +84,7 @@ def _encounter(x: Any) -> dict[str, Any]:
 
 
 def _lead(lead: Any, *, with_encounter: bool = True) -> dict[str, Any]:
-    data = _columns(
-        lead, ("id", "kind", "summary", "details", "points_to", "status", "status_changed_on")
-    )
+    data = _columns(lead, LEAD_COLUMNS)
     data["outcomes"] = [_outcome(o) for o in lead.outcomes]
     data["tags"] = lead.tag_names
     if with_encounter:
@@ -98,11 +100,11 @@ def _lead(lead: Any, *, with_encounter: bool = True) -> dict[str, Any]:
 
 
 def _outcome(o: Any) -> dict[str, Any]:
-    return _columns(o, ("id", "lead_id", "date", "kind", "description", "value", "currency"))
+    return _columns(o, OUTCOME_COLUMNS)
 
 
 def _followup(f: Any, *, with_person: bool = True) -> dict[str, Any]:
-    data = _columns(f, ("id", "due", "action", "done_on", "encounter_id"))
+    data = _columns(f, FOLLOWUP_COLUMNS)
     if with_person:
         data["person"] = _ref(f.person)
     return data
