@@ -49,7 +49,7 @@ def build(path: Path) -> None:
         if journal.counts()["people"]:
             sys.exit(f"{path} holds another journal; give --db a new file.")
         start = dt.date(2024, 1, 1)
-        with journal._write() as session:
+        with journal.store.write(None) as session:  # a fixture: no history
             session.execute(
                 insert(Person),
                 [
@@ -76,7 +76,7 @@ def build(path: Path) -> None:
                 ],
             )
         for offset in range(0, ENCOUNTERS, CHUNK):
-            with journal._write() as session:
+            with journal.store.write(None) as session:  # a fixture: no history
                 rows = range(offset, min(offset + CHUNK, ENCOUNTERS))
                 session.execute(
                     insert(Encounter),

@@ -114,6 +114,7 @@ def specs(rng: random.Random, encounters: int, event_ids: list[int], start: dt.d
         yield EncounterSpec(
             person=name,
             new_person=new,
+            again=True,  # random draws may meet someone twice at one event
             event=event,
             date=None if event else start + dt.timedelta(days=rng.randrange(5 * 365)),
             notes=" ".join(_sentence(rng) for _ in range(rng.randint(2, 4))),
@@ -137,7 +138,7 @@ def generate(db: str, encounters: int, seed: int = 7, chunk: int = 5000) -> dict
             event = journal.events.add(name, day, kind=rng.choice(KINDS), location="Centre")
             event_ids.append(event.id)
         events_done = time.perf_counter()
-        logged = journal.bulk_log(specs(rng, encounters, event_ids, start), chunk=chunk)
+        logged = journal.encounters.bulk(specs(rng, encounters, event_ids, start), chunk=chunk)
         counts = journal.counts()
     finished = time.perf_counter()
     return {

@@ -17,7 +17,7 @@ def main() -> None:
         tempfile.TemporaryDirectory() as folder,
         Journal.open(Path(folder) / "journal.db") as journal,
     ):
-        journal.set_profile(fields=["cosmetics"], hourly_rate=60, currency_code="EUR")
+        journal.set_profile(fields=["cosmetics"], hourly_rate=60, currency="EUR")
         journal.events.add(
             "Lyon Tech Meetup", "2026-11-20", kind="meetup", hours=3, location="Lyon"
         )
@@ -31,7 +31,7 @@ def main() -> None:
             followups=[("2026-11-27", "Send her our volumes")],
         )
         lead = encounter.leads[0]
-        outcome = journal.leads.record_outcome(
+        outcome = journal.outcomes.add(
             lead.id, "Switched supplier", value="1800", kind="savings", date="2026-12-15"
         )
         print(f"Logged {encounter.person.display_name} at {encounter.event.name}")

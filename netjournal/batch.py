@@ -15,7 +15,8 @@
 Lines are ``key: value``; keys are case-insensitive and have short aliases. Lines before the
 first ``person:`` describe the event; a line whose start is not a key is a free note. Blank
 lines and lines starting with ``#`` are ignored. This module only reads and writes text
-(:func:`parse_batch`, :func:`render_batch`); ``Journal.log_batch`` writes it to the journal.
+(:func:`parse_batch`, :func:`render_batch`); ``journal.encounters.batch`` writes it to the
+journal.
 """
 
 from __future__ import annotations
@@ -108,6 +109,7 @@ BLOCK_KEYS = {
     "tags": "tags",
     "tag": "tags",
     "pitched": "pitched",
+    "again": "again",
     "intro": "introduced_by",
     "introduced by": "introduced_by",
     "via": "introduced_by",
@@ -288,6 +290,9 @@ class _Parser:
         if attr == "outside_field":
             spec.outside_field = parse_flag(value, "'outside'")
             return
+        if attr == "again":
+            spec.again = parse_flag(value, "'again'")
+            return
         if not value:
             raise InvalidInput(f"'{key}:' needs a value.")
         if attr in _SINGLE or attr in ("date", "event"):
@@ -459,6 +464,8 @@ def _render_spec(spec: EncounterSpec) -> list[str]:
         out.append("pitched: yes")
     if spec.outside_field is not None:
         out.append(f"outside: {'yes' if spec.outside_field else 'no'}")
+    if spec.again:
+        out.append("again: yes")
     if spec.notes is not None:
         out.extend(f"note: {part}" for part in _lines(spec.notes, "A note"))
     return out

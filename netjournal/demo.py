@@ -88,7 +88,7 @@ def build_demo(journal: Journal, data: Path | Traversable | None = None) -> Demo
         name=profile.get("name"),
         fields=profile.get("fields"),
         hourly_rate=profile.get("hourly_rate"),
-        currency_code=profile.get("currency"),
+        currency=profile.get("currency"),
     )
     for event in season.get("events", []):
         values = dict(event)
@@ -99,17 +99,17 @@ def build_demo(journal: Journal, data: Path | Traversable | None = None) -> Demo
     leads: dict[str, int] = {}
     followups: dict[str, int] = {}
     for evening in evenings:
-        for encounter in journal.log_batch(
+        for encounter in journal.encounters.batch(
             evening.read_text(encoding="utf-8"), source_name=evening.name
         ):
             leads.update((lead.summary, lead.id) for lead in encounter.leads)
             followups.update((f.action, f.id) for f in encounter.followups)
     for item in season.get("outcomes", []):
-        journal.leads.record_outcome(
+        journal.outcomes.add(
             _find(leads, item["lead"], "lead"),
             item["description"],
             value=item.get("value"),
-            currency_code=item.get("currency"),
+            currency=item.get("currency"),
             date=item.get("date"),
             kind=item.get("kind", "other"),
         )
@@ -159,7 +159,7 @@ def summarize(journal: Journal) -> DemoSummary:
         )
         .order_by(func.coalesce(func.sum(Outcome.value), 0).desc(), Lead.id)
     )
-    with journal._read() as session:
+    with journal.store.read() as session:
         events = [
             EventLine(e.id, e.name, e.start_date, e.kind, n, k, e.hours, e.cost, e.currency)
             for e, n, k in session.execute(events_stmt)

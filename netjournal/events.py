@@ -14,6 +14,7 @@ from . import resolve
 from . import tags as tagging
 from .errors import InvalidInput
 from .models import Encounter, Event, Tag, event_tags
+from .store import changed_attributes
 from .text import fold
 from .validate import (
     NAME_MAX,
@@ -30,7 +31,7 @@ from .vocab import EVENT_KINDS
 
 if TYPE_CHECKING:
     from .batch import EventHeader
-    from .journal import Journal
+    from .store import Store
 
 _TEXT_FIELDS: dict[str, int | None] = {
     "location": NAME_MAX,
@@ -140,8 +141,8 @@ def edition_for(session: Session, header: EventHeader, default_currency: str) ->
 class Events:
     """The events in a journal. Reach it as ``journal.events``."""
 
-    def __init__(self, journal: Journal) -> None:
-        self._journal = journal
+    def __init__(self, store: Store) -> None:
+        self._store = store
 
     def add(
         self,
@@ -154,25 +155,26 @@ class Events:
         """Add an event. ``start_date`` defaults to today; ``fields``: end_date, location,
         kind (meetup, conference, trade show, dinner, online, other), organizer, series,
         hours, cost, currency, notes, external_id, starts_at, ends_at, timezone."""
-        with self._journal._write() as session:
+        with self._store.write("event.add") as session:
             event = Event(kind="other")
             values = {"name": name, "start_date": start_date or dt.date.today(), **fields}
-            set_fields(event, values, self._journal._currency(session))
+            set_fields(event, values, self._store.currency(session))
             event.tags = tagging.get_or_create(session, tags)
             session.add(event)
             session.flush()
+            self._store.describe(session, f"Added {event.name} on {event.start_date} (#{event.id})")
             return event
 
     def get(self, ref: int | str | Event) -> Event:
         """The event with this id or name (accent-insensitive, unique prefix accepted)."""
-        with self._journal._read() as session:
+        with self._store.read() as session:
             return resolve.event(session, ref)
 
     def find(self, query: str, *, limit: int = 20) -> list[Event]:
         """Events whose name starts with, or has a word starting with, ``query`` (newest
         first): what shell completion offers."""
         key = fold(query)
-        with self._journal._read() as session:
+        with self._store.read() as session:
             return list(
                 session.scalars(
                     select(Event)
@@ -184,7 +186,7 @@ class Events:
 
     def show(self, ref: int | str | Event) -> EventDetail:
         """An event with everyone you met there (newest encounter first)."""
-        with self._journal._read() as session:
+        with self._store.read() as session:
             event = resolve.event(session, ref)
             encounters = list(
                 session.scalars(
@@ -216,11 +218,11 @@ class Events:
             stmt = stmt.where(Event.series_key == fold(series))
         if tag:
             stmt = stmt.join(event_tags).join(Tag).where(Tag.key == fold(tag))
-        with self._journal._read() as session:
+        with self._store.read() as session:
             return list(session.scalars(stmt))
 
     def count(self) -> int:
-        with self._journal._read() as session:
+        with self._store.read() as session:
             return session.scalar(select(func.count()).select_from(Event)) or 0
 
     def update(
@@ -231,8 +233,12 @@ class Events:
         remove_tags: Iterable[str] = (),
         **fields: Any,
     ) -> Event:
-        """Change an event's fields (``""`` or blank text clears an optional one) and tags."""
-        with self._journal._write() as session:
+        """Change an event's fields (``""`` or blank text clears an optional one) and tags.
+
+        Returns the event as stored. Nothing is written when nothing differs (compare
+        ``to_dict`` of the result with the record read before to tell the user so).
+        """
+        with self._store.write("event.update") as session:
             event = resolve.event(session, ref)
             cleared = {k for k, v in fields.items() if blank(v)}
             for key in cleared - {"name", "start_date", "kind"}:
@@ -242,19 +248,23 @@ class Events:
             set_fields(
                 event,
                 {k: v for k, v in fields.items() if k not in cleared},
-                self._journal._currency(session),
+                self._store.currency(session),
             )
-            tagging.merge_into(event.tags, tagging.get_or_create(session, add_tags))
-            drop = {fold(t) for t in remove_tags}
-            event.tags = [t for t in event.tags if t.key not in drop]
+            edited = changed_attributes(event)
+            if tagging.retag(session, event, add_tags, remove_tags):
+                edited.append("tags")
+            if edited:
+                summary = f"Edited {event.name} (#{event.id}): {', '.join(edited)}"
+                self._store.describe(session, summary)
             session.flush()
             return event
 
-    def delete(self, ref: int | str | Event) -> str:
-        """Remove an event; its encounters stay, no longer attached to an event."""
-        with self._journal._write() as session:
+    def delete(self, ref: int | str | Event) -> Event:
+        """Remove an event; its encounters stay, no longer attached to an event. Returns the
+        event as it was."""
+        with self._store.write("event.delete") as session:
             event = resolve.event(session, ref)
-            label = event.name
             session.execute(delete(Event).where(Event.id == event.id))
             session.expunge(event)
-            return label
+            self._store.describe(session, f"Deleted {event.name} (#{event.id})")
+            return event

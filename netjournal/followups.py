@@ -6,22 +6,24 @@ import builtins
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from . import resolve
-from .errors import NotFound
 from .models import Encounter, FollowUp, Person
+from .store import changed_attributes
 from .validate import optional_date, parse_date, text
 
 if TYPE_CHECKING:
-    from .journal import Journal
+    from sqlalchemy.orm import Session
+
+    from .store import Store
 
 
 class FollowUps:
     """Follow-ups in a journal. Reach it as ``journal.followups``."""
 
-    def __init__(self, journal: Journal) -> None:
-        self._journal = journal
+    def __init__(self, store: Store) -> None:
+        self._store = store
 
     def add(
         self,
@@ -29,14 +31,16 @@ class FollowUps:
         due: dt.date | str,
         action: str,
         *,
-        encounter_id: int | None = None,
+        encounter: int | str | Encounter | None = None,
     ) -> FollowUp:
-        """Promise to do ``action`` for ``person`` by ``due`` ("friday" means the next one)."""
-        with self._journal._write() as session:
+        """Promise to do ``action`` for ``person`` by ``due`` ("friday" means the next one),
+        optionally after an encounter (given by id)."""
+        with self._store.write("followup.add") as session:
             who = resolve.person(session, person)
             assert who is not None
-            if encounter_id is not None and session.get(Encounter, encounter_id) is None:
-                raise NotFound(f"No encounter with id {encounter_id}.")
+            encounter_id = None
+            if encounter is not None:
+                encounter_id = resolve.record(session, Encounter, encounter, "encounter").id
             what = text(action, "What to do", required=True)
             assert what is not None
             followup = FollowUp(
@@ -47,7 +51,15 @@ class FollowUps:
             )
             session.add(followup)
             session.flush()
+            self._store.describe(
+                session, f"Added follow-up #{followup.id} for {who.display_name}: {what}"
+            )
             return followup
+
+    def get(self, followup_id: int | str | FollowUp) -> FollowUp:
+        """The follow-up with this id."""
+        with self._store.read() as session:
+            return _get(session, followup_id)
 
     def list(
         self,
@@ -63,7 +75,7 @@ class FollowUps:
         limit = optional_date(due_by, "due date", prefer="future")
         if limit is not None:
             stmt = stmt.where(FollowUp.due <= limit)
-        with self._journal._read() as session:
+        with self._store.read() as session:
             if person is not None:
                 who = resolve.person(session, person)
                 assert who is not None
@@ -74,13 +86,66 @@ class FollowUps:
         """Open follow-ups due today (or on ``on``) or overdue."""
         return self.list(due_by=optional_date(on, "date") or dt.date.today())
 
-    def done(self, followup_id: int, *, on: dt.date | str | None = None) -> FollowUp:
-        """Mark a follow-up done (today by default)."""
-        with self._journal._write() as session:
-            fid = resolve.as_id(followup_id)
-            followup = session.get(FollowUp, fid) if fid is not None else None
-            if followup is None:
-                raise NotFound(f"No follow-up with id {followup_id}.")
-            followup.done_on = optional_date(on, "date") or dt.date.today()
+    def update(
+        self,
+        followup_id: int | str | FollowUp,
+        *,
+        due: dt.date | str | None = None,
+        action: str | None = None,
+    ) -> FollowUp:
+        """Change when a follow-up is due or what it is.
+
+        Returns the follow-up as stored. Nothing is written when nothing differs (compare
+        ``to_dict`` of the result with the record read before to tell the user so).
+        """
+        with self._store.write("followup.update") as session:
+            followup = _get(session, followup_id)
+            if due is not None:
+                followup.due = parse_date(due, "due date", prefer="future")
+            if action is not None:
+                what = text(action, "What to do", required=True)
+                assert what is not None
+                followup.action = what
+            edited = changed_attributes(followup)
+            if edited:
+                self._store.describe(
+                    session, f"Edited follow-up #{followup.id}: {', '.join(edited)}"
+                )
             session.flush()
             return followup
+
+    def done(
+        self, followup_id: int | str | FollowUp, *, on: dt.date | str | None = None
+    ) -> FollowUp:
+        """Mark a follow-up done (today by default)."""
+        with self._store.write("followup.done") as session:
+            followup = _get(session, followup_id)
+            followup.done_on = optional_date(on, "date") or dt.date.today()
+            self._store.describe(
+                session, f"Did follow-up #{followup.id} on {followup.done_on}: {followup.action}"
+            )
+            session.flush()
+            return followup
+
+    def reopen(self, followup_id: int | str | FollowUp) -> FollowUp:
+        """Mark a follow-up as not done yet."""
+        with self._store.write("followup.reopen") as session:
+            followup = _get(session, followup_id)
+            followup.done_on = None
+            self._store.describe(session, f"Reopened follow-up #{followup.id}: {followup.action}")
+            session.flush()
+            return followup
+
+    def delete(self, followup_id: int | str | FollowUp) -> FollowUp:
+        """Remove a follow-up; returns it as it was."""
+        with self._store.write("followup.delete") as session:
+            followup = _get(session, followup_id)
+            session.execute(delete(FollowUp).where(FollowUp.id == followup.id))
+            session.expunge(followup)
+            self._store.describe(session, f"Deleted follow-up #{followup.id}: {followup.action}")
+            return followup
+
+
+def _get(session: Session, ref: object) -> FollowUp:
+    found: FollowUp = resolve.record(session, FollowUp, ref, "follow-up")
+    return found

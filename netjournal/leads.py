@@ -1,27 +1,26 @@
-"""``journal.leads``: what encounters opened up, and what each lead turned into."""
+"""``journal.leads``: what encounters opened up (their outcomes: :mod:`netjournal.outcomes`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, joinedload
 
 from . import resolve
 from . import tags as tagging
-from .encounters import lead_values
-from .errors import InvalidInput, NotFound
-from .models import Encounter, Lead, Outcome
+from .models import Encounter, Lead
 from .specs import LeadSpec
+from .store import changed_attributes
 from .text import fold
-from .validate import choice, currency, money, optional_date, text
-from .vocab import LEAD_KINDS, LEAD_STATUSES, OUTCOME_KINDS
+from .validate import choice, optional_date, text
+from .vocab import LEAD_KINDS, LEAD_STATUSES
+from .writers import lead_values
 
 if TYPE_CHECKING:
-    from .journal import Journal
+    from .store import Store
 
 
 def build_lead(session: Session, spec: LeadSpec, on: dt.date) -> Lead:
@@ -33,23 +32,29 @@ def build_lead(session: Session, spec: LeadSpec, on: dt.date) -> Lead:
     )
 
 
-def _get(session: Session, lead_id: int | Lead) -> Lead:
-    lid = lead_id.id if isinstance(lead_id, Lead) else resolve.as_id(lead_id)
-    lead = session.get(Lead, lid, options=[joinedload(Lead.encounter)]) if lid is not None else None
-    if lead is None:
-        raise NotFound(f"No lead with id {lead_id}.")
-    return lead
+#: How leads are read: with their encounter and its leads, which the default loading of a
+#: lead skips (it stops at the cycle lead -> encounter -> leads), so that nothing raises once
+#: the session is closed.
+LOADED = (joinedload(Lead.encounter).selectinload(Encounter.leads),)
+
+
+def get_lead(session: Session, ref: object, *, reload: bool = False) -> Lead:
+    """The lead with the id ``ref`` gives, in ``session`` (read again with ``reload``)."""
+    found: Lead = resolve.record(
+        session, Lead, ref, "lead", options=LOADED, populate_existing=reload
+    )
+    return found
 
 
 class Leads:
     """The leads in a journal. Reach it as ``journal.leads``."""
 
-    def __init__(self, journal: Journal) -> None:
-        self._journal = journal
+    def __init__(self, store: Store) -> None:
+        self._store = store
 
     def add(
         self,
-        encounter_id: int,
+        encounter: int | str | Encounter,
         kind: str,
         summary: str,
         *,
@@ -58,23 +63,26 @@ class Leads:
         status: str = "open",
         tags: Iterable[str] = (),
     ) -> Lead:
-        """Add a lead to an existing encounter."""
-        with self._journal._write() as session:
-            encounter = session.get(Encounter, encounter_id)
-            if encounter is None:
-                raise NotFound(f"No encounter with id {encounter_id}.")
+        """Add a lead to an existing encounter (given by id)."""
+        with self._store.write("lead.add") as session:
+            found: Encounter = resolve.record(session, Encounter, encounter, "encounter")
             lead = build_lead(
                 session,
                 LeadSpec(kind, summary, details, points_to, status, tuple(tags)),
-                encounter.date,
+                found.date,
             )
-            encounter.leads.append(lead)
+            found.leads.append(lead)
             session.flush()
+            lead = get_lead(session, lead.id, reload=True)  # with the encounter it came from
+            self._store.describe(
+                session, f"Added lead #{lead.id} ({lead.kind}) to encounter #{found.id}"
+            )
             return lead
 
-    def get(self, lead_id: int) -> Lead:
-        with self._journal._read() as session:
-            return _get(session, lead_id)
+    def get(self, lead_id: int | str | Lead) -> Lead:
+        """The lead with this id, with the encounter it came from."""
+        with self._store.read() as session:
+            return get_lead(session, lead_id)
 
     def list(
         self,
@@ -90,7 +98,7 @@ class Leads:
         stmt = (
             select(Lead)
             .join(Encounter, Lead.encounter_id == Encounter.id)
-            .options(joinedload(Lead.encounter))
+            .options(*LOADED)
             .order_by(Encounter.date.desc(), Lead.id.desc())
             .limit(limit)
         )
@@ -100,18 +108,18 @@ class Leads:
             stmt = stmt.where(Lead.kind == choice(kind, LEAD_KINDS, "lead kind"))
         if tag:
             stmt = stmt.where(Lead.tags.any(key=fold(tag)))
-        with self._journal._read() as session:
+        with self._store.read() as session:
             if person is not None:
                 who = resolve.person(session, person)
                 assert who is not None
                 stmt = stmt.where(Encounter.person_id == who.id)
             if event is not None:
                 stmt = stmt.where(Encounter.event_id == resolve.event(session, event).id)
-            return list(session.scalars(stmt))
+            return list(session.scalars(stmt).unique())
 
     def update(
         self,
-        lead_id: int,
+        lead_id: int | str | Lead,
         *,
         status: str | None = None,
         on: dt.date | str | None = None,
@@ -120,10 +128,15 @@ class Leads:
         details: str | None = None,
         points_to: str | None = None,
         add_tags: Iterable[str] = (),
+        remove_tags: Iterable[str] = (),
     ) -> Lead:
-        """Change a lead; a new ``status`` is dated ``on`` (today by default)."""
-        with self._journal._write() as session:
-            lead = _get(session, lead_id)
+        """Change a lead; a new ``status`` is dated ``on`` (today by default).
+
+        Returns the lead as stored. Nothing is written when nothing differs (compare
+        ``to_dict`` of the result with the record read before to tell the user so).
+        """
+        with self._store.write("lead.update") as session:
+            lead = get_lead(session, lead_id)
             if status is not None:
                 new = choice(status, LEAD_STATUSES, "lead status")
                 if new != lead.status:
@@ -139,49 +152,19 @@ class Leads:
                 lead.details = text(details, "A lead's details")
             if points_to is not None:
                 lead.points_to = text(points_to, "What the lead points to")
-            tagging.merge_into(lead.tags, tagging.get_or_create(session, add_tags))
+            edited = changed_attributes(lead)
+            if tagging.retag(session, lead, add_tags, remove_tags):
+                edited.append("tags")
+            if edited:
+                self._store.describe(session, f"Edited lead #{lead.id}: {', '.join(edited)}")
             session.flush()
             return lead
 
-    def record_outcome(
-        self,
-        lead_id: int,
-        description: str,
-        *,
-        value: Decimal | int | str | None = None,
-        currency_code: str | None = None,
-        date: dt.date | str | None = None,
-        kind: str = "other",
-        mark_won: bool = True,
-    ) -> Outcome:
-        """Record what a lead turned into (money saved or earned, a hire, funding, an idea).
-
-        ``value`` is exact (at most two decimals) in ``currency_code`` (the profile's currency
-        by default). An open or exploring lead is marked won unless ``mark_won`` is false.
-        """
-        with self._journal._write() as session:
-            lead = _get(session, lead_id)
-            when = optional_date(date, "outcome date") or dt.date.today()
-            amount = money(value, "The value", allow_negative=True)
-            description_text = text(description, "The outcome's description", required=True)
-            assert description_text is not None
-            outcome = Outcome(
-                date=when,
-                description=description_text,
-                value=amount,
-                currency=currency(currency_code, self._journal._currency(session))
-                if amount is not None
-                else currency(currency_code),
-                kind=choice(kind, OUTCOME_KINDS, "outcome kind"),
-            )
-            if when < lead.encounter.date:
-                raise InvalidInput(
-                    f"The outcome ({when}) predates the encounter the lead came from "
-                    f"({lead.encounter.date})."
-                )
-            lead.outcomes.append(outcome)
-            if mark_won and lead.status in ("open", "exploring"):
-                lead.status = "won"
-                lead.status_changed_on = when
-            session.flush()
-            return outcome
+    def delete(self, lead_id: int | str | Lead) -> Lead:
+        """Remove a lead with its outcomes; returns it as it was."""
+        with self._store.write("lead.delete") as session:
+            lead = get_lead(session, lead_id)
+            session.execute(delete(Lead).where(Lead.id == lead.id))
+            session.expunge(lead)
+            self._store.describe(session, f"Deleted lead #{lead.id}")
+            return lead

@@ -1,8 +1,9 @@
 """The journal's records as typed SQLAlchemy 2 ORM classes, mapped onto :mod:`netjournal.tables`.
 
 The columns are declared once, in :mod:`netjournal.tables` (read it for the mental model);
-here each class names its columns' Python types and adds the relationships. Deleting a person
-cascades to everything that hangs off them, both in the ORM and in the database.
+here each class names its columns' Python types and adds the relationships that the library
+loads with every object (so that nothing raises once the session is closed). Deleting a person
+cascades to everything that hangs off them in the database itself (``ON DELETE CASCADE``).
 """
 
 import datetime as dt
@@ -55,22 +56,12 @@ class Person(Base):
     updated_at: Mapped[dt.datetime]
 
     contacts: Mapped[list["ContactPoint"]] = relationship(
-        back_populates="person",
         cascade="all, delete-orphan",
         passive_deletes=True,
         lazy="selectin",
         order_by="ContactPoint.id",
     )
     tags: Mapped[list[Tag]] = relationship(secondary=person_tags, lazy="selectin", order_by=Tag.key)
-    encounters: Mapped[list["Encounter"]] = relationship(
-        back_populates="person",
-        cascade="all, delete-orphan",
-        passive_deletes=True,
-        foreign_keys="Encounter.person_id",
-    )
-    followups: Mapped[list["FollowUp"]] = relationship(
-        back_populates="person", cascade="all, delete-orphan", passive_deletes=True
-    )
 
     @property
     def emails(self) -> list[str]:
@@ -95,8 +86,6 @@ class ContactPoint(Base):
     value: Mapped[str]
     value_key: Mapped[str]
     label: Mapped[str | None]
-
-    person: Mapped["Person"] = relationship(back_populates="contacts")
 
     def __repr__(self) -> str:
         return f"ContactPoint({self.kind}={self.value!r})"
@@ -154,7 +143,7 @@ class Encounter(Base):
     updated_at: Mapped[dt.datetime]
 
     person: Mapped["Person"] = relationship(
-        back_populates="encounters", foreign_keys=[tables.encounters.c.person_id], lazy="joined"
+        foreign_keys=[tables.encounters.c.person_id], lazy="joined"
     )
     event: Mapped["Event | None"] = relationship(lazy="joined")
     introduced_by: Mapped["Person | None"] = relationship(
@@ -164,21 +153,19 @@ class Encounter(Base):
         secondary=encounter_tags, lazy="selectin", order_by=Tag.key
     )
     questions: Mapped[list["Question"]] = relationship(
-        back_populates="encounter",
         cascade="all, delete-orphan",
         passive_deletes=True,
         lazy="selectin",
         order_by="Question.position",
     )
     leads: Mapped[list["Lead"]] = relationship(
-        back_populates="encounter",
         cascade="all, delete-orphan",
         passive_deletes=True,
         lazy="selectin",
         order_by="Lead.id",
     )
     followups: Mapped[list["FollowUp"]] = relationship(
-        back_populates="encounter", passive_deletes=True, lazy="selectin", order_by="FollowUp.id"
+        passive_deletes=True, lazy="selectin", order_by="FollowUp.id"
     )
 
     @property
@@ -199,8 +186,6 @@ class Question(Base):
     asked_key: Mapped[str]  # folded, punctuation-free: groups repeats
     learned: Mapped[str | None]
 
-    encounter: Mapped["Encounter"] = relationship(back_populates="questions")
-
     def __repr__(self) -> str:
         return f"Question({self.asked!r})"
 
@@ -219,9 +204,9 @@ class Lead(Base):
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
 
-    encounter: Mapped["Encounter"] = relationship(back_populates="leads")
+    # Joined, so that a lead read on its own says where it came from (see docs/library.md).
+    encounter: Mapped["Encounter"] = relationship(lazy="joined", innerjoin=True, viewonly=True)
     outcomes: Mapped[list["Outcome"]] = relationship(
-        back_populates="lead",
         cascade="all, delete-orphan",
         passive_deletes=True,
         lazy="selectin",
@@ -249,8 +234,6 @@ class Outcome(Base):
     kind: Mapped[str]
     created_at: Mapped[dt.datetime]
 
-    lead: Mapped["Lead"] = relationship(back_populates="outcomes")
-
     def __repr__(self) -> str:
         return f"Outcome(id={self.id}, {self.kind}, {self.value} {self.currency})"
 
@@ -266,8 +249,7 @@ class FollowUp(Base):
     done_on: Mapped[dt.date | None]
     created_at: Mapped[dt.datetime]
 
-    person: Mapped["Person"] = relationship(back_populates="followups", lazy="joined")
-    encounter: Mapped["Encounter | None"] = relationship(back_populates="followups")
+    person: Mapped["Person"] = relationship(lazy="joined")
 
     def __repr__(self) -> str:
         return f"FollowUp(id={self.id}, {self.due}, {self.action!r})"

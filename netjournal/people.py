@@ -1,4 +1,4 @@
-"""``journal.people``: the people you met, their contact points, merging and forgetting."""
+"""``journal.people``: the people you met, their contact points, merging, deleting, forgetting."""
 
 from __future__ import annotations
 
@@ -10,17 +10,44 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from . import resolve
+from . import history, resolve
+from . import tables as t
 from . import tags as tagging
 from .errors import InvalidInput
-from .fields import PERSON_FIELDS, contact_values, person_values
+from .fields import (
+    PERSON_FIELDS,
+    add_contacts,
+    contact_values,
+    contacts_to_add,
+    fill_in,
+    missing_fields,
+    person_values,
+    remove_contacts,
+)
 from .models import ContactPoint, Encounter, FollowUp, Lead, Person, Tag, person_tags
+from .store import changed_attributes
 from .text import fold
 from .validate import blank, name
 
 if TYPE_CHECKING:
     from .duplicates import DuplicatePair
-    from .journal import Journal
+    from .store import Store
+
+_CONTACT_KINDS = ("email", "phone", "url")
+
+
+@dataclass(frozen=True)
+class MergePlan:
+    """What ``people.merge(keep, other)`` would do: ``absorbed`` goes into ``kept``, and
+    this many of its records move over (contact points and tags: those ``kept`` lacks)."""
+
+    kept: Person
+    absorbed: Person
+    encounters: int
+    introductions: int
+    followups: int
+    contacts: int
+    tags: int
 
 
 @dataclass
@@ -34,14 +61,13 @@ class PersonDetail:
 
 
 def set_fields(person: Person, values: dict[str, Any], *, overwrite: bool = True) -> None:
-    """Validate and assign person columns; with ``overwrite=False`` only fill empty ones."""
+    """Validate and assign person columns of an ORM object; with ``overwrite=False`` only
+    fill empty ones (the fill-in rule, :func:`netjournal.fields.missing_fields`)."""
     clean = person_values(values)
+    if not overwrite:
+        clean = missing_fields({k: getattr(person, k) for k in PERSON_FIELDS}, clean)
     for key, value in clean.items():
-        if key == "field_key" or (not overwrite and getattr(person, key)):
-            continue
         setattr(person, key, value)
-        if key == "field":
-            person.field_key = clean["field_key"]
 
 
 def rename(person: Person, display_name: str) -> None:
@@ -50,14 +76,12 @@ def rename(person: Person, display_name: str) -> None:
 
 
 def add_contact(person: Person, kind: str, value: str, label: str | None = None) -> bool:
-    """Attach a contact point unless the person already has it; ``True`` if added."""
-    values = contact_values(kind, value, label)
-    if any(
-        c.kind == values["kind"] and c.value_key == values["value_key"] for c in person.contacts
-    ):
-        return False
-    person.contacts.append(ContactPoint(**values))
-    return True
+    """Attach a contact point to an ORM object unless the person already has it (the
+    add-contact rule, :func:`netjournal.fields.contacts_to_add`); ``True`` if added."""
+    have = [(c.kind, c.value_key) for c in person.contacts]
+    added = contacts_to_add(have, [contact_values(kind, value, label)])
+    person.contacts.extend(ContactPoint(**values) for values in added)
+    return bool(added)
 
 
 def build_person(display_name: str, **values: Any) -> Person:
@@ -77,8 +101,8 @@ def new_person(session: Session, display_name: str, **values: Any) -> Person:
 class People:
     """The people in a journal. Reach it as ``journal.people``."""
 
-    def __init__(self, journal: Journal) -> None:
-        self._journal = journal
+    def __init__(self, store: Store) -> None:
+        self._store = store
 
     def add(
         self,
@@ -91,27 +115,28 @@ class People:
         **fields: Any,
     ) -> Person:
         """Add a person. ``fields`` are any of :data:`PERSON_FIELDS` (organization, title...)."""
-        with self._journal._write() as session:
+        with self._store.write("person.add") as session:
             person = new_person(session, display_name, **fields)
-            for kind, values in (("email", emails), ("phone", phones), ("url", urls)):
-                for value in values:
+            for kind, values in zip(_CONTACT_KINDS, (emails, phones, urls), strict=True):
+                for value in _values(values):
                     add_contact(person, kind, value)
             person.tags = tagging.get_or_create(session, tags)
             session.flush()
+            self._store.describe(session, f"Added {person.display_name} (#{person.id})")
             return person
 
     def get(self, ref: int | str | Person) -> Person:
         """The person with this id or name (accent-insensitive, unique prefix accepted)."""
-        with self._journal._read() as session:
+        with self._store.read() as session:
             found = resolve.person(session, ref)
             assert found is not None
             return found
 
-    def find(self, query: str, *, limit: int = 20) -> list[Person]:
+    def find(self, query: str, *, limit: int = 20) -> builtins.list[Person]:
         """People whose name starts with, or has a word starting with, ``query``."""
         key = fold(query)
-        with self._journal._read() as session:
-            return list(
+        with self._store.read() as session:
+            return builtins.list(
                 session.scalars(
                     select(Person)
                     .where(resolve._name_filters(Person.name_key, key))
@@ -128,7 +153,7 @@ class People:
         field: str | None = None,
         limit: int | None = None,
         offset: int = 0,
-    ) -> list[Person]:
+    ) -> builtins.list[Person]:
         """People in name order, optionally filtered by tag, organization or field."""
         stmt = select(Person).order_by(Person.name_key, Person.id).offset(offset).limit(limit)
         if tag:
@@ -137,33 +162,33 @@ class People:
             stmt = stmt.where(func.lower(Person.organization) == organization.strip().lower())
         if field:
             stmt = stmt.where(Person.field_key == fold(field))
-        with self._journal._read() as session:
-            return list(session.scalars(stmt))
+        with self._store.read() as session:
+            return builtins.list(session.scalars(stmt))
 
     def count(self) -> int:
-        with self._journal._read() as session:
+        with self._store.read() as session:
             return session.scalar(select(func.count()).select_from(Person)) or 0
 
     def show(self, ref: int | str | Person) -> PersonDetail:
         """A person with their encounters (newest first), follow-ups and introductions."""
-        with self._journal._read() as session:
+        with self._store.read() as session:
             person = resolve.person(session, ref)
             assert person is not None
-            encounters = list(
+            encounters = builtins.list(
                 session.scalars(
                     select(Encounter)
                     .where(Encounter.person_id == person.id)
                     .order_by(Encounter.date.desc(), Encounter.id.desc())
                 )
             )
-            followups = list(
+            followups = builtins.list(
                 session.scalars(
                     select(FollowUp)
                     .where(FollowUp.person_id == person.id)
                     .order_by(FollowUp.due, FollowUp.id)
                 )
             )
-            introduced = list(
+            introduced = builtins.list(
                 session.scalars(
                     select(Person)
                     .join(Encounter, Encounter.person_id == Person.id)
@@ -184,13 +209,22 @@ class People:
         emails: Iterable[str] = (),
         phones: Iterable[str] = (),
         urls: Iterable[str] = (),
+        remove_emails: Iterable[str] = (),
+        remove_phones: Iterable[str] = (),
+        remove_urls: Iterable[str] = (),
         **fields: Any,
     ) -> Person:
-        """Change a person's fields; tags and contact points are added (or tags removed).
+        """Change a person's fields; add tags and contact points, or remove them.
 
-        A field given as ``""`` (or only white space) is cleared; ``None`` leaves it as it is.
+        A field given as ``""`` (or only white space) is cleared; ``None`` leaves it as it
+        is. A contact point to remove is matched as stored (an e-mail ignoring case, a phone
+        ignoring spaces...); one the person does not have raises
+        :class:`~netjournal.errors.InvalidInput` naming it, and nothing is changed.
+
+        Returns the person as stored. Nothing is written when nothing differs (compare
+        ``to_dict`` of the result with the record read before to tell the user so).
         """
-        with self._journal._write() as session:
+        with self._store.write("person.update") as session:
             person = resolve.person(session, ref)
             assert person is not None
             if display_name is not None:
@@ -203,45 +237,75 @@ class People:
                     if key == "field":
                         person.field_key = None
             set_fields(person, {k: v for k, v in fields.items() if not blank(v)})
-            for kind, values in (("email", emails), ("phone", phones), ("url", urls)):
-                for value in values:
-                    add_contact(person, kind, value)
-            tagging.merge_into(person.tags, tagging.get_or_create(session, add_tags))
-            drop = {fold(t) for t in remove_tags}
-            person.tags = [t for t in person.tags if t.key not in drop]
+            edited = changed_attributes(person)
+            if tagging.retag(session, person, add_tags, remove_tags):
+                edited.append("tags")
             session.flush()
+            connection = session.connection()
+            removed = [
+                contact_values(kind, value)
+                for kind, values in zip(
+                    _CONTACT_KINDS, (remove_emails, remove_phones, remove_urls), strict=True
+                )
+                for value in _values(values)
+            ]
+            added = [
+                contact_values(kind, value)
+                for kind, values in zip(_CONTACT_KINDS, (emails, phones, urls), strict=True)
+                for value in _values(values)
+            ]
+            if removed:
+                remove_contacts(connection, person.id, removed)
+            if add_contacts(connection, person.id, added) or removed:
+                edited.append("contacts")
+                session.expire(person, ["contacts"])
+                _ = person.contacts  # loaded again: usable after the session closes
+            if edited:
+                summary = f"Edited {person.display_name} (#{person.id}): {', '.join(edited)}"
+                self._store.describe(session, summary)
             return person
+
+    def merge_plan(self, keep: int | str | Person, other: int | str | Person) -> MergePlan:
+        """What :meth:`merge` would move from ``other`` into ``keep``; writes nothing."""
+        with self._store.read() as session:
+            kept, gone = _pair(session, keep, other)
+            return plan_merge(session, kept, gone)
 
     def merge(self, keep: int | str | Person, other: int | str | Person) -> Person:
         """Fold ``other`` into ``keep``: encounters, introductions, follow-ups, contact points,
-        tags and empty fields move over; ``other`` is then removed. Nothing is lost."""
-        with self._journal._write() as session:
-            kept = resolve.person(session, keep)
-            gone = resolve.person(session, other)
-            assert kept is not None and gone is not None
-            if kept.id == gone.id:
-                raise InvalidInput("Cannot merge a person with themselves.")
+        tags and empty fields move over; ``other`` is then removed. Nothing is lost.
+        Returns the kept person as it now is."""
+        with self._store.write("person.merge") as session:
+            kept, gone = _pair(session, keep, other)
+            self._store.describe(
+                session,
+                f"Merged {gone.display_name} (#{gone.id}) into {kept.display_name} (#{kept.id})",
+            )
             merge_people(session, kept, gone)
             return kept
 
+    def delete(self, ref: int | str | Person) -> Person:
+        """Remove a person with their encounters, questions, leads, outcomes, follow-ups and
+        contact points; returns the person as they were. Unlike :meth:`forget`, the history
+        keeps what was deleted, so that it can be undone."""
+        with self._store.write("person.delete") as session:
+            person = resolve.person(session, ref)
+            assert person is not None
+            _delete_person(session, person)
+            self._store.describe(session, f"Deleted {person.display_name} (#{person.id})")
+            return person
+
     def forget(self, ref: int | str | Person) -> str:
         """Remove a person and every trace of them: encounters, questions, leads, outcomes,
-        follow-ups, contact points, search entries. Returns the name that was forgotten."""
-        with self._journal._write() as session:
+        follow-ups, contact points, search entries, and every change set of the history that
+        touched any of it (so nothing is left to undo). Returns the name that was forgotten."""
+        with self._store.write(None) as session:  # no change set: nothing is kept
             person = resolve.person(session, ref)
             assert person is not None
             forgotten = person.display_name
-            encounters = list(
-                session.scalars(select(Encounter.id).where(Encounter.person_id == person.id))
-            )
-            leads = session.scalars(select(Lead.id).where(Lead.encounter_id.in_(encounters)))
-            tag_ids = tagging.tag_ids_of(
-                session, people=[person.id], encounters=encounters, leads=list(leads)
-            )
-            session.execute(delete(Person).where(Person.id == person.id))
-            session.expunge(person)
-            tagging.drop_unused(session, tag_ids)
-        self._journal._scrub()
+            history.forget_person(session.connection(), person.id)
+            _delete_person(session, person)
+        self._store.scrub()
         return forgotten
 
     def contacts(self, ref: int | str | Person) -> Sequence[ContactPoint]:
@@ -255,8 +319,58 @@ class People:
         """
         from .duplicates import find_duplicates
 
-        with self._journal._read() as session:
+        with self._store.read() as session:
             return find_duplicates(session, min_score=min_score, limit=limit)
+
+
+def _values(values: Iterable[str] | str) -> builtins.list[str]:
+    """One value or several: ``"a@b.fr"`` is one e-mail, not six letters."""
+    return [values] if isinstance(values, str) else builtins.list(values)
+
+
+def _pair(session: Session, keep: object, other: object) -> tuple[Person, Person]:
+    kept = resolve.person(session, keep)
+    gone = resolve.person(session, other)
+    assert kept is not None and gone is not None
+    if kept.id == gone.id:
+        raise InvalidInput("Cannot merge a person with themselves.")
+    return kept, gone
+
+
+def _delete_person(session: Session, person: Person) -> None:
+    """Delete ``person`` (the database cascades to what hangs off them) and the tags that
+    only they and their encounters and leads carried."""
+    encounters = builtins.list(
+        session.scalars(select(Encounter.id).where(Encounter.person_id == person.id))
+    )
+    leads = session.scalars(select(Lead.id).where(Lead.encounter_id.in_(encounters)))
+    tag_ids = tagging.tag_ids_of(
+        session, people=[person.id], encounters=encounters, leads=builtins.list(leads)
+    )
+    session.execute(delete(Person).where(Person.id == person.id))
+    session.expunge(person)
+    tagging.drop_unused(session, tag_ids)
+
+
+def plan_merge(session: Session, kept: Person, gone: Person) -> MergePlan:
+    """Count what :func:`merge_people` would move from ``gone`` to ``kept``."""
+    e, f = t.encounters, t.followups
+
+    def count(table: Any, where: Any) -> int:
+        return session.scalar(select(func.count()).select_from(table).where(where)) or 0
+
+    have = [(c.kind, c.value_key) for c in kept.contacts]
+    theirs = [{"kind": c.kind, "value_key": c.value_key} for c in gone.contacts]
+    kept_tags = {tag.key for tag in kept.tags}
+    return MergePlan(
+        kept=kept,
+        absorbed=gone,
+        encounters=count(e, e.c.person_id == gone.id),
+        introductions=count(e, e.c.introduced_by_id == gone.id),
+        followups=count(f, f.c.person_id == gone.id),
+        contacts=len(contacts_to_add(have, theirs)),
+        tags=len([tag for tag in gone.tags if tag.key not in kept_tags]),
+    )
 
 
 def merge_people(session: Session, kept: Person, gone: Person) -> None:
@@ -274,15 +388,18 @@ def merge_people(session: Session, kept: Person, gone: Person) -> None:
         .values(person_id=kept.id)
         .execution_options(synchronize_session=False)
     )
-    for contact in gone.contacts:
-        add_contact(kept, contact.kind, contact.value, contact.label)
     tagging.merge_into(kept.tags, gone.tags)
-    values = {k: getattr(gone, k) for k in PERSON_FIELDS if k != "notes"}
-    set_fields(kept, {k: v for k, v in values.items() if v}, overwrite=False)
     if gone.notes and gone.notes != kept.notes:
         kept.notes = f"{kept.notes}\n\n{gone.notes}" if kept.notes else gone.notes
     session.flush()
+    connection = session.connection()
+    values = {k: getattr(gone, k) for k in PERSON_FIELDS if k != "notes"}
+    fill_in(connection, kept.id, person_values({k: v for k, v in values.items() if v}))
+    contacts = [
+        {"kind": c.kind, "value": c.value, "value_key": c.value_key, "label": c.label}
+        for c in gone.contacts
+    ]
     session.execute(delete(Person).where(Person.id == gone.id))
     session.expunge(gone)
-    session.flush()
-    session.expire(kept, ["encounters", "followups"])
+    add_contacts(connection, kept.id, contacts)
+    session.refresh(kept)  # columns filled in and contacts added with Core

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from .models import Event, Person
 
 CANDIDATES_SHOWN = 10
+#: The largest id a database key holds (a signed 64-bit integer): anything above names nothing.
+MAX_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,36 @@ def as_id(ref: object) -> int | None:
     return None
 
 
+def record_id(ref: object, what: str) -> int:
+    """The id ``ref`` gives (``12``, ``"12"``, ``"#12"``, or a record): what a lead, outcome,
+    encounter or follow-up is named by. Text that is not a number raises
+    :class:`InvalidInput`; a number no record can have raises :class:`NotFound`."""
+    table = getattr(ref, "__table__", None)
+    if table is not None:
+        ref = getattr(ref, "id", None)
+    value: int | None = None
+    if isinstance(ref, int) and not isinstance(ref, bool):
+        value = ref
+    elif isinstance(ref, str):
+        digits = ref.strip().removeprefix("#")
+        if digits.isascii() and digits.isdigit():
+            value = int(digits)
+    if value is None:
+        raise InvalidInput(f"'{ref}' is not a{'n' if what[0] in 'aeiou' else ''} {what} id.")
+    if not 1 <= value <= MAX_ID:
+        raise NotFound(f"No {what} with id {value}.")
+    return value
+
+
+def record(session: Session, model: Any, ref: object, what: str, **options: Any) -> Any:
+    """The ``model`` object with the id ``ref`` gives (see :func:`record_id`)."""
+    row_id = record_id(ref, what)
+    found = session.get(model, row_id, **options)
+    if found is None:
+        raise NotFound(f"No {what} with id {row_id}.")
+    return found
+
+
 def _name_filters(column: Any, key: str) -> Any:
     pattern = like_escape(key)
     return or_(
@@ -67,6 +99,8 @@ def _lookup(connection: Connection, table: Table, ref: object, what: str) -> int
     prefixes. Core only, so that a quick command can resolve names without the ORM."""
     row_id = as_id(ref)
     if row_id is not None:
+        if not 1 <= row_id <= MAX_ID:
+            raise NotFound(f"No {what} with id {row_id}.")
         if connection.scalar(select(table.c.id).where(table.c.id == row_id)) is None:
             raise NotFound(f"No {what} with id {row_id}.")
         return row_id
@@ -165,7 +199,7 @@ def _by_id(session: Session, model: Any, ref: object, what: str) -> Any:
     row_id = as_id(ref)
     if row_id is None:
         return None
-    found = session.get(model, row_id)
+    found = session.get(model, row_id) if 1 <= row_id <= MAX_ID else None
     if found is None:
         raise NotFound(f"No {what} with id {row_id}.")
     return found

@@ -1,10 +1,10 @@
 """What a caller describes when logging: plain dataclasses, no database.
 
-``journal.log(...)`` builds one :class:`EncounterSpec` from its keyword arguments;
-``journal.log_many([...])`` takes several (a whole evening, a batch file, a generator) and
-writes them in one transaction. Tuples are accepted wherever a small spec is expected:
-``("Who is your supplier?", "Emballix")`` for a question, ``("supplier", "Cheaper boxes")`` for
-a lead, ``("friday", "send the deck")`` for a follow-up.
+``journal.encounters.log(...)`` builds one :class:`EncounterSpec` from its keyword
+arguments; ``journal.encounters.log_many([...])`` takes several (a whole evening, a batch file,
+a generator) and writes them in one transaction. Tuples are accepted wherever a small spec is
+expected: ``("Who is your supplier?", "Emballix")`` for a question, ``("supplier", "Cheaper
+boxes")`` for a lead, ``("friday", "send the deck")`` for a follow-up.
 """
 
 from __future__ import annotations
@@ -46,7 +46,8 @@ class EncounterSpec:
     ``person`` is an id, a name, or a :class:`~netjournal.models.Person`; an unknown name
     creates the person (``new_person=True`` forces a new one even if the name exists).
     The person fields (``organization`` ... ``phone``) fill in what the journal lacks and
-    never overwrite what it has.
+    never overwrite what it has. A second encounter with a known person at the same event on
+    the same day (with no event: on the same day) is refused unless ``again`` is true.
     """
 
     person: Any
@@ -69,6 +70,7 @@ class EncounterSpec:
     email: str | None = None
     phone: str | None = None
     new_person: bool = False
+    again: bool = False  # log it even if the same person was logged that day at that event
     source: str | None = None
     line: int | None = None  # where a batch file described it, for error messages
 

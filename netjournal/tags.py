@@ -28,20 +28,20 @@ def tag_ids(connection: Connection, names: Iterable[str] | str | None) -> list[i
     wanted = {fold(n): n for n in clean_tags(names)}
     if not wanted:
         return []
-    values = [{"name": n, "key": k} for k, n in wanted.items()]
-    # Import only the dialect in use: the PostgreSQL one costs a SQLite journal ~30 ms at start.
-    insert: Any
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    connection.execute(
-        insert(tag_table).values(values).on_conflict_do_nothing(index_elements=["key"])
-    )
-    rows = connection.execute(
-        select(tag_table.c.key, tag_table.c.id).where(tag_table.c.key.in_(wanted))
-    )
-    ids = {key: tag_id for key, tag_id in rows}
+    found = select(tag_table.c.key, tag_table.c.id).where(tag_table.c.key.in_(wanted))
+    ids = {key: tag_id for key, tag_id in connection.execute(found)}
+    missing = [{"name": n, "key": k} for k, n in wanted.items() if k not in ids]
+    if missing:  # (tags that exist are not written again: an edit may change nothing)
+        # Import only the dialect in use: the PostgreSQL one costs a SQLite journal ~30 ms.
+        insert: Any
+        if connection.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        connection.execute(
+            insert(tag_table).values(missing).on_conflict_do_nothing(index_elements=["key"])
+        )
+        ids = {key: tag_id for key, tag_id in connection.execute(found)}
     return [ids[k] for k in wanted]
 
 
@@ -63,6 +63,17 @@ def merge_into(existing: list[Tag], extra: Iterable[Tag]) -> None:
         if tag.key not in have:
             existing.append(tag)
             have.add(tag.key)
+
+
+def retag(session: Session, record: Any, add: Iterable[str], remove: Iterable[str]) -> bool:
+    """Add the tags ``add`` and remove the tags ``remove`` (by folded name) on a taggable
+    record (person, event, encounter, lead); ``True`` if its tags changed."""
+    before = [tag.key for tag in record.tags]
+    merge_into(record.tags, get_or_create(session, add))
+    drop = {fold(name) for name in ([remove] if isinstance(remove, str) else remove)}
+    if drop & {tag.key for tag in record.tags}:
+        record.tags = [tag for tag in record.tags if tag.key not in drop]
+    return [tag.key for tag in record.tags] != before
 
 
 def tag_ids_of(

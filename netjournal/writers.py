@@ -1,23 +1,31 @@
-"""Writing encounters: one at a time, an evening's batch, or a bulk load of thousands.
+"""The encounter writer: one at a time, an evening's batch, or a bulk load of thousands.
 
-Everything :meth:`netjournal.Journal.log` and its batch and bulk siblings write goes through
-:func:`log_one`, so an encounter is validated and stored the same way whatever its origin.
-It is written with SQLAlchemy Core on the caller's connection (no ORM): ``netjournal log``
-then starts and finishes faster than importing the ORM alone would take.
+Everything ``journal.encounters`` logs (:meth:`~netjournal.encounters.Encounters.log` and its
+batch and bulk siblings) goes through :func:`log_one`, so an encounter is validated and stored
+the same way whatever its origin. It is written with SQLAlchemy Core on the caller's
+connection (no ORM): ``netjournal log`` then starts and finishes faster than importing the ORM
+alone would take.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, select
 
 from . import resolve
 from . import tables as t
-from .errors import InvalidInput
-from .fields import contact_values, person_values
+from .errors import (
+    AmbiguousName,
+    ImportFormatError,
+    InvalidInput,
+    JournalUnavailable,
+    NetjournalError,
+)
+from .fields import add_contacts, contact_values, fill_in, person_values
 from .specs import EncounterSpec, LeadSpec, as_followup, as_lead, as_question
 from .tags import tag_ids
 from .text import fold, question_key
@@ -157,6 +165,9 @@ def log_one(connection: Connection, spec: EncounterSpec, cache: Cache) -> int:
             {"due": parse_date(followup.due, "due date", prefer="future"), "action": action}
         )
 
+    if person_id is not None and not spec.again:
+        refuse_duplicate(connection, person_id, event.id if event else None, when)
+
     # -- everything is valid: write ---------------------------------------------------
     if person_id is None:
         assert new_name is not None
@@ -165,9 +176,9 @@ def log_one(connection: Connection, spec: EncounterSpec, cache: Cache) -> int:
         )
         cache.people[fold(new_name)] = person_id
     elif fields:
-        _fill_in(connection, person_id, fields)
+        fill_in(connection, person_id, fields)
     if contacts:
-        _add_contacts(connection, person_id, contacts)
+        add_contacts(connection, person_id, contacts)
     encounter_id = _insert(connection, t.encounters, {"person_id": person_id, **encounter})
     _tag(connection, t.encounter_tags, "encounter_id", encounter_id, encounter_tags)
     if questions:
@@ -192,30 +203,57 @@ def _insert(connection: Connection, table: Any, values: dict[str, Any]) -> int:
     return int(key[0])
 
 
-def _fill_in(connection: Connection, person_id: int, fields: dict[str, Any]) -> None:
-    """Set the person's empty columns among ``fields``; never overwrite what is there."""
-    people = t.people
-    columns = [people.c[k] for k in fields if k != "field_key"]
-    current = connection.execute(select(*columns).where(people.c.id == person_id)).one()
-    missing = {k: v for k, v in fields.items() if k != "field_key" and not current._mapping[k]}
-    if "field" in missing:
-        missing["field_key"] = fields["field_key"]
-    if missing:
-        connection.execute(update(people).where(people.c.id == person_id).values(missing))
-
-
-def _add_contacts(connection: Connection, person_id: int, contacts: list[dict[str, Any]]) -> None:
-    """Add the contact points the person lacks (same kind and normalised value)."""
-    cp = t.contact_points
-    rows = connection.execute(select(cp.c.kind, cp.c.value_key).where(cp.c.person_id == person_id))
-    have: set[tuple[Any, Any]] = {(kind, key) for kind, key in rows}
-    for contact in contacts:
-        if (contact["kind"], contact["value_key"]) not in have:
-            connection.execute(insert(cp), {"person_id": person_id, **contact})
-            have.add((contact["kind"], contact["value_key"]))
-
-
 def _tag(connection: Connection, link: Any, owner: str, owner_id: int, names: Any) -> None:
     ids = tag_ids(connection, names)
     if ids:
         connection.execute(insert(link), [{owner: owner_id, "tag_id": i} for i in ids])
+
+
+def refuse_duplicate(
+    connection: Connection, person_id: int, event_id: int | None, on: dt.date
+) -> None:
+    """Refuse a second encounter with the same person at the same event on the same day
+    (with no event: on the same day), naming the first one."""
+    e = t.encounters
+    same_event = e.c.event_id.is_(None) if event_id is None else e.c.event_id == event_id
+    found = connection.execute(
+        select(e.c.id, t.people.c.display_name, t.events.c.name)
+        .join(t.people, t.people.c.id == e.c.person_id)
+        .outerjoin(t.events, t.events.c.id == e.c.event_id)
+        .where(e.c.person_id == person_id, e.c.date == on, same_event)
+        .order_by(e.c.id)
+        .limit(1)
+    ).first()
+    if found is None:
+        return
+    where = f" at {found.name}" if found.name is not None else ""
+    raise InvalidInput(
+        f"{found.display_name} was already logged{where} on {on.isoformat()} "
+        f"(encounter #{found.id}); pass again=True (--again) to log a second encounter."
+    )
+
+
+def log_specs(
+    connection: Connection,
+    specs: Iterable[EncounterSpec],
+    source_name: str | None = None,
+) -> list[int]:
+    """Log ``specs`` on ``connection`` (the caller's transaction); returns the new ids.
+
+    A spec that fails names its ``line`` (when it came from a batch file) in the error."""
+    cache = Cache()
+    logged = []
+    for spec in specs:
+        try:
+            logged.append(log_one(connection, spec, cache))
+        except NetjournalError as exc:
+            if spec.line is None or isinstance(exc, JournalUnavailable):
+                raise
+            if source_name is not None:
+                raise ImportFormatError(source_name, spec.line, str(exc)) from exc
+            if isinstance(exc, AmbiguousName):
+                raise AmbiguousName(f"line {spec.line}: {exc}", exc.candidates) from exc
+            if isinstance(exc, ImportFormatError):
+                raise
+            raise type(exc)(f"line {spec.line}: {exc}") from exc
+    return logged

@@ -25,6 +25,7 @@ WORKER = textwrap.dedent(
                 notes=f"encounter {i}",
                 tags=["concurrency", f"w{worker}"],
                 leads=[("advice", f"lead {worker}-{i}")] if i % 10 == 0 else [],
+                again=True,  # the same 25 people, met many times today
             )
     """
 )

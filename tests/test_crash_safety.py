@@ -124,7 +124,7 @@ def crash_loop(
         with Journal.open(path) as journal:
             after = observe(journal)
             assert allowed(before, after), (before, after)
-            journal.log("After the crash", notes="the next write succeeds")
+            journal.log("After the crash", notes="the next write succeeds", again=True)
     return killed, completed
 
 
@@ -135,11 +135,12 @@ LOG_MANY = """
     with Journal.open(sys.argv[1]) as journal:
         specs = [
             EncounterSpec(person=f"Batch person {i}", notes="batch " * 20,
-                          questions=[("q?", "a")], leads=[("advice", f"lead {i}")], tags=["b"])
+                          questions=[("q?", "a")], leads=[("advice", f"lead {i}")], tags=["b"],
+                          again=True)
             for i in range(400)
         ]
         print("START", flush=True)
-        journal.log_many(specs)
+        journal.encounters.log_many(specs)
 """
 
 
@@ -184,11 +185,14 @@ def test_killing_a_merge_leaves_all_or_nothing(tmp_path: Path) -> None:
             journal.people.add(f"Merge Other {run}", emails=["other@x.test"], tags=["o"])
             specs = [
                 EncounterSpec(
-                    person=f"Merge Other {run}", notes=str(i), followups=[("2027-01-01", "x")]
+                    person=f"Merge Other {run}",
+                    notes=str(i),
+                    followups=[("2027-01-01", "x")],
+                    again=True,
                 )
                 for i in range(300)
             ]
-            journal.log_many(specs)
+            journal.encounters.log_many(specs)
         if run == 0:  # an uninterrupted first run tells how long a merge takes
             window.limit = time_operation(MERGE, [str(path)])
         else:
@@ -206,7 +210,7 @@ def test_killing_a_merge_leaves_all_or_nothing(tmp_path: Path) -> None:
                 detail = journal.people.show(f"Merge Keep {run}")
                 assert len(detail.encounters) == 300
                 assert sorted(detail.person.emails) == ["keep@x.test", "other@x.test"]
-            journal.log("After the crash")
+            journal.log("After the crash", again=True)
     print(f"crash figures: merge: {killed} of {KILLS} runs killed mid-operation")
     assert killed >= KILLS // 2, f"only {killed} of {KILLS} merges were killed mid-operation"
 
@@ -291,6 +295,7 @@ def _evening(path: Path) -> Path:
             f"follow-up: 2027-01-01: Call guest {i}",
             f"tags: crash, t{i % 5}",
             f"Notes about guest {i}.",
+            "again: yes",  # every run logs the same evening again
             "",
         ]
     path.write_text("\n".join(lines), encoding="utf-8")
@@ -328,7 +333,7 @@ def test_killing_log_batch_leaves_all_or_nothing(tmp_path: Path) -> None:
     assert killed >= KILLS // 2, f"only {killed} of {KILLS} batches were killed mid-operation"
     with Journal.open(path) as journal:
         event = journal.events.get("Crash Night")
-        encounters = journal.encounters(event=event.id)
+        encounters = journal.encounters.list(event=event.id)
         assert len(encounters) % BATCH_BLOCKS == 0
 
 
@@ -346,7 +351,7 @@ def _old_journal(path: Path) -> dict[str, int]:
 
     with Journal.open(path) as journal:
         journal.events.add("Upgrade Night", "2026-01-10", tags=["upgrade"])
-        journal.log_many(
+        journal.encounters.log_many(
             EncounterSpec(
                 person=f"Upgrade Person {i}",
                 event="Upgrade Night",
@@ -422,7 +427,7 @@ def test_killing_a_schema_upgrade_leaves_the_old_or_the_new_journal(tmp_path: Pa
             assert [h.person for h in hits] == [f"Upgrade Person {last % 300}"]
             assert len(journal.search("lead", kinds="lead", limit=1000)) == 300
             assert len(journal.search(tags="upgrade", kinds="encounter", limit=1000)) == 300
-            journal.log("After the crash")
+            journal.log("After the crash", again=True)
     print(f"crash figures: upgrade: {killed} of {KILLS} runs killed mid-operation")
     assert killed >= KILLS // 2, f"only {killed} of {KILLS} upgrades were killed mid-operation"
     assert seen[old] > 0, "no kill landed before the upgrade committed"

@@ -126,12 +126,10 @@ def csv_rows(journal: Journal, *, excel: bool = False) -> tuple[str, list[dict[s
 def test_csv_has_one_row_per_encounter_with_its_aggregates(journal: Journal) -> None:
     encounter = seed(journal)
     supplier, marketing = (lead.id for lead in encounter.leads)
-    journal.leads.record_outcome(supplier, "Boxes", value="1234.56", date="2026-12-01")
-    journal.leads.record_outcome(supplier, "More boxes", value="0.44", date="2026-12-02")
-    journal.leads.record_outcome(
-        marketing, "Booth", value="-10.00", currency_code="USD", date="2026-12-04"
-    )
-    journal.leads.record_outcome(marketing, "An idea", date="2026-12-03", kind="idea applied")
+    journal.outcomes.add(supplier, "Boxes", value="1234.56", date="2026-12-01")
+    journal.outcomes.add(supplier, "More boxes", value="0.44", date="2026-12-02")
+    journal.outcomes.add(marketing, "Booth", value="-10.00", currency="USD", date="2026-12-04")
+    journal.outcomes.add(marketing, "An idea", date="2026-12-03", kind="idea applied")
     journal.log('=HYPERLINK("x")', date="2026-11-01", notes="-1 is a note", pitched=True)
     raw, rows = csv_rows(journal)
     assert not raw.startswith("\ufeff") and "\r\n" in raw

@@ -27,11 +27,11 @@ def export_text(journal: Journal) -> str:
 def populated(journal: Journal) -> str:
     encounter = seed(journal)
     journal.people.update("Paul Martin", add_tags=["vip"], notes="Line 1\nLine 2 🎉")
-    journal.leads.record_outcome(
+    journal.outcomes.add(
         encounter.leads[0].id, "Cheaper boxes", value="1234.56", date="2026-12-01", kind="savings"
     )
-    journal.leads.record_outcome(
-        encounter.leads[1].id, "Refund", value="-0.01", currency_code="USD", date="2026-12-02"
+    journal.outcomes.add(
+        encounter.leads[1].id, "Refund", value="-0.01", currency="USD", date="2026-12-02"
     )
     followup = journal.followups.add("Paul Martin", "2026-12-10", "Thank him")
     journal.followups.done(followup.id, on="2026-12-11")
@@ -55,7 +55,7 @@ def test_export_is_versioned_and_imports_back_exactly(journal: Journal, tmp_path
         stats = copy.import_json(io.StringIO(text), source_name="export.json")
         assert stats.counts["people"] == 2 and stats.counts["encounters"] == 1
         assert export_text(copy) == text
-        assert snapshot(copy) == snapshot(journal)
+        assert snapshot(copy, history=False) == snapshot(journal, history=False)
         # New records continue after the imported ids.
         assert copy.people.add("Someone New").id == 3
 

@@ -148,7 +148,7 @@ def test_an_encounter_with_hostile_text_comes_back_exactly(
         leads=[("advice", summary)],
         tags=tags,
     )
-    stored = journal.encounter(encounter.id)
+    stored = journal.encounters.get(encounter.id)
     assert stored.notes == _free(notes) and stored.stakes == _free(stakes)
     assert stored.person.display_name == _single_line(name)
     assert [(q.asked, q.learned) for q in stored.questions] == [(asked, _free(learned))]
@@ -219,8 +219,8 @@ def test_a_nul_in_a_search_query_is_read_as_a_word_break(journal: Journal) -> No
 def test_long_text_limits(journal: Journal) -> None:
     notes = "n" * 100_000
     encounter = journal.log("Long Notes", notes=notes, questions=[("q" * 100_000, "a" * 100_000)])
-    assert journal.encounter(encounter.id).notes == notes
-    assert journal.encounter(encounter.id).questions[0].asked == "q" * 100_000
+    assert journal.encounters.get(encounter.id).notes == notes
+    assert journal.encounters.get(encounter.id).questions[0].asked == "q" * 100_000
     with pytest.raises(InvalidInput, match=f"longer than {NAME_MAX}"):
         journal.people.add("x" * (NAME_MAX + 1))
     with pytest.raises(InvalidInput, match=f"longer than {TAG_MAX}"):
@@ -259,7 +259,7 @@ def test_a_vcard_of_hostile_text_round_trips(
 
 
 def _newest(journal: Journal) -> Person:
-    with journal._read() as session:
+    with journal.store.read() as session:
         return session.scalars(select(Person).order_by(Person.id.desc()).limit(1)).one()
 
 
@@ -302,7 +302,7 @@ def test_files_with_nul_bytes_are_refused_clearly(journal: Journal, tmp_path: Pa
         journal.import_file("vcard", vcf)
     evening = "event: Night\ndate: 2026-01-01\n\nperson: Nul\x00Person\n"
     with pytest.raises(InvalidInput):
-        journal.log_batch(evening)
+        journal.encounters.batch(evening)
     assert journal.counts()["people"] == 0
 
 

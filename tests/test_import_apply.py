@@ -71,7 +71,7 @@ def test_linkedin_merges_into_known_people_and_records_the_connection(
     assert helene.title == "COO"  # new information filled in
     assert helene.external_id == "urn:uuid:1111"  # what was known is kept
     assert "https://www.linkedin.com/in/helene-d" in [c.value for c in helene.contacts]
-    (connected,) = journal.encounters(person="Nina")
+    (connected,) = journal.encounters.list(person="Nina")
     assert connected.source == "linkedin" and connected.event is None
     assert connected.date.isoformat() == "2025-01-12"
     before = snapshot(journal)

@@ -23,8 +23,8 @@ def _rich(journal: Journal) -> None:
     follow-ups done and open, an introducer who is also met, a person with no encounter."""
     seed(journal)
     lead = journal.leads.list()[0]
-    journal.leads.record_outcome(lead.id, "Switched supplier", value="1200.50", date="2026-12-01")
-    journal.leads.record_outcome(lead.id, "Second order", value="99", date="2026-12-01")
+    journal.outcomes.add(lead.id, "Switched supplier", value="1200.50", date="2026-12-01")
+    journal.outcomes.add(lead.id, "Second order", value="99", date="2026-12-01")
     journal.log("Hélène Dubois", date="2026-12-03", notes="Coffee", pitched=True, tags=["warm"])
     journal.log("Paul Martin", date="2026-11-01", followups=[("2026-11-02", "Call back")])
     journal.people.update("Paul Martin", add_tags=["friend"], phones=["+33 1 00 00 00 00"])
@@ -41,7 +41,7 @@ def test_person_record_equals_the_orm_detail(journal: Journal, who: str) -> None
 
 def test_log_record_equals_the_logged_encounter(journal: Journal) -> None:
     _rich(journal)
-    record = journal.log_record(
+    record = journal.encounters.log_record(
         "Hélène Dubois",
         event="Lyon Tech Meetup",
         date="2026-12-05",
@@ -53,7 +53,7 @@ def test_log_record_equals_the_logged_encounter(journal: Journal) -> None:
         followups=[("2026-12-10", "Send the brochure")],
         email="helene@emballix.test",
     )
-    assert record == to_dict(journal.encounter(record["id"]))
+    assert record == to_dict(journal.encounters.get(record["id"]))
     assert record["questions"][1] == {"asked": "Budget?", "learned": None}
 
 
@@ -82,7 +82,7 @@ def test_quick_paths_do_not_import_the_orm(tmp_path: pytest.TempPathFactory) -> 
         f"j = Journal.open({str(path)!r})\n"
         "assert j.person_record('helene')['encounters']\n"
         "assert j.search('boxes')\n"
-        "assert j.log_record('Hélène Dubois', notes='again', tags=['x'])['id']\n"
+        "assert j.encounters.log_record('Hélène Dubois', notes='again', tags=['x'])['id']\n"
         "print('sqlalchemy.orm' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

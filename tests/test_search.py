@@ -103,7 +103,7 @@ def test_every_kind_is_searchable_with_its_person_event_and_date(filled: Journal
     lead = filled.leads.list(kind="supplier")[0]
     [outcome_lead] = filled.search("cardboard", kinds="lead")
     assert outcome_lead.id == lead.id
-    outcome = filled.leads.record_outcome(lead.id, "Saved on packaging invoices", value="1200")
+    outcome = filled.outcomes.add(lead.id, "Saved on packaging invoices", value="1200")
     [found] = filled.search("invoices")
     assert (found.kind, found.id, found.person, found.event) == (
         "outcome",
@@ -219,8 +219,8 @@ def test_writes_show_at_once_updates_and_deletes_included(filled: Journal) -> No
     filled.events.update("Lyon Tech Meetup", name="Rhône Builders")
     hits = filled.search("rhone", kinds="encounter")
     assert [h.event for h in hits] == ["Rhône Builders"]
-    encounter = filled.encounters(person="Hélène")[0]
-    filled.delete_encounter(encounter.id)
+    encounter = filled.encounters.list(person="Hélène")[0]
+    filled.encounters.delete(encounter.id)
     assert filled.search("fournisseurs") == []
     assert filled.search("Villeurbanne") == []
     assert filled.search("corrugated") == []
@@ -309,7 +309,7 @@ def test_tag_and_lead_filters_find_the_same_whichever_way_they_are_read(
     filled.people.add("Vera Vip", organization="Tidewave", tags=["vip"])
     filled.log("Vera Vip", leads=[{"kind": "supplier", "summary": "Pallets", "tags": ["vip"]}])
     lead = filled.leads.list(kind="recruiting")[0]
-    filled.leads.record_outcome(lead.id, "Hired a CTO through their intro", value=1000)
+    filled.outcomes.add(lead.id, "Hired a CTO through their intro", value=1000)
     found = {}
     for few in (10**9, 1):
         monkeypatch.setattr(filters, "_few", lambda _connection, _limit, few=few: few)
@@ -428,7 +428,7 @@ def test_forgotten_words_leave_the_sqlite_files(sqlite_journal: Journal, how: st
     if how == "forget":
         sqlite_journal.people.forget(person.id)
     else:
-        sqlite_journal.delete_encounter(encounter.id)
+        sqlite_journal.encounters.delete(encounter.id)
         secret = ["Plimsovert", "Grunthos"]
     for word in secret:
         assert sqlite_journal.search(word) == []

@@ -151,6 +151,7 @@ def test_the_public_api_keeps_its_invariants(journal_url: str, spare_url: str) -
                 followups=[("2027-01-01", summary)] if followup else [],
                 introduced_by=introducer,
                 tags=[prefix[:50]] if prefix.strip() else [],
+                again=True,  # the model meets the same people many times a day
             )
             if existing is None:
                 self.people[encounter.person_id] = word
@@ -185,7 +186,7 @@ def test_the_public_api_keeps_its_invariants(journal_url: str, spare_url: str) -
                 return
             lead = min(model.leads)
             self.journal.leads.update(lead, status="exploring")
-            outcome = self.journal.leads.record_outcome(
+            outcome = self.journal.outcomes.add(
                 lead, description, value=f"{cents // 100}.{cents % 100:02d}"
             )
             assert outcome.description == description
@@ -219,7 +220,7 @@ def test_the_public_api_keeps_its_invariants(journal_url: str, spare_url: str) -
         def delete_encounter(self, encounter: int) -> None:
             if encounter not in self.encounter_rows:
                 return
-            self.journal.delete_encounter(encounter)
+            self.journal.encounters.delete(encounter)
             del self.encounter_rows[encounter]
 
         @rule(prefixes=st.lists(PREFIX, min_size=1, max_size=3), note=TEXT)

@@ -40,7 +40,7 @@ def me(
             name=name,
             fields=fields or None,
             hourly_rate=hourly_rate,
-            currency_code=currency,
+            currency=currency,
         )
     else:
         profile = journal.profile()

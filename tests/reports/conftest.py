@@ -46,7 +46,7 @@ class Scenario:
 @pytest.fixture
 def scenario(journal: Journal) -> Scenario:
     j = journal
-    j.set_profile(fields=["Software"], hourly_rate="40", currency_code="EUR")
+    j.set_profile(fields=["Software"], hourly_rate="40", currency="EUR")
     j.events.add("Lyon Tech #1", "2026-01-15", series="Lyon Tech", hours=3, cost=30)
     j.events.add("Lyon Tech #2", "2026-02-15", series="Lyon Tech", hours=2)
     j.events.add("Packaging Expo", "2026-03-10", hours=8, cost=200, currency="USD")
@@ -108,11 +108,11 @@ def scenario(journal: Journal) -> Scenario:
         5: e7.leads[0].id,
         6: e7.leads[1].id,
     }
-    j.leads.record_outcome(lead[1], "First order", value="60.00", date="2026-03-01")
-    j.leads.record_outcome(lead[1], "Second order", value="40.01", date="2026-04-01")
-    j.leads.record_outcome(lead[2], "Pilot", value="250", currency_code="USD", date="2026-02-01")
-    j.leads.record_outcome(lead[3], "Cheaper labels", value="30", date="2026-03-20", kind="savings")
-    j.leads.record_outcome(lead[6], "Reorder", value="10", date="2026-04-10")
+    j.outcomes.add(lead[1], "First order", value="60.00", date="2026-03-01")
+    j.outcomes.add(lead[1], "Second order", value="40.01", date="2026-04-01")
+    j.outcomes.add(lead[2], "Pilot", value="250", currency="USD", date="2026-02-01")
+    j.outcomes.add(lead[3], "Cheaper labels", value="30", date="2026-03-20", kind="savings")
+    j.outcomes.add(lead[6], "Reorder", value="10", date="2026-04-10")
     j.leads.update(lead[4], status="dropped", on="2026-03-15")
     j.leads.update(lead[5], status="exploring", on="2026-03-26")
     thank_you = next(f for f in e3.followups if f.action == "Thank-you note")

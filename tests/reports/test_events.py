@@ -75,7 +75,7 @@ def test_without_hourly_rate_roi_counts_cost_only(journal: object) -> None:
     assert isinstance(journal, Journal)
     journal.events.add("Fair", "2026-05-01", hours=4, cost=100)
     encounter = journal.log("Ana", event="Fair", leads=[("customer", "Order")])
-    journal.leads.record_outcome(encounter.leads[0].id, "Paid", value=150, date="2026-05-02")
+    journal.outcomes.add(encounter.leads[0].id, "Paid", value=150, date="2026-05-02")
     report = journal.report("events")
     (row,) = report.rows
     assert row.roi == D("0.5000")  # (150 - 100) / 100

@@ -88,7 +88,7 @@ def test_linear_split_preserves_totals(
 ) -> None:
     encounters = [journal.log("Zoe", date=f"2026-01-{day:02d}") for day in range(1, meetings + 1)]
     lead = journal.leads.add(encounters[-1].id, "customer", "Deal")
-    journal.leads.record_outcome(lead.id, "Paid", value=value, date="2026-02-01")
+    journal.outcomes.add(lead.id, "Paid", value=value, date="2026-02-01")
     rows = journal.report("payoff", attribution="linear").rows
     shares = {r.encounter_id: r.value.get("EUR", D(0)) for r in rows}
     assert [shares.get(e.id, D("0.00")) for e in encounters] == [D(x) for x in expected]
@@ -111,7 +111,7 @@ def test_limit_and_bad_attribution(scenario: Scenario) -> None:
 
 def test_value_less_outcome_still_pays_off(journal: Journal) -> None:
     encounter = journal.log("Yann", date="2026-01-01", leads=[("recruiting", "A hire")])
-    journal.leads.record_outcome(
+    journal.outcomes.add(
         encounter.leads[0].id, "Hired Yann's friend", kind="hire", date="2026-01-31"
     )
     (row,) = journal.report("payoff").rows

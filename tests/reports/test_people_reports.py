@@ -38,9 +38,7 @@ def test_pitch_supplier_useful_by_outcome_without_won(journal: Journal) -> None:
         "Seller", pitched=True, date="2026-01-01", leads=[("supplier", "Cheap ink")]
     )
     assert journal.report("pitches").rows[0].useful_supplier is False
-    journal.leads.record_outcome(
-        encounter.leads[0].id, "Tried it", mark_won=False, date="2026-01-05"
-    )
+    journal.outcomes.add(encounter.leads[0].id, "Tried it", mark_won=False, date="2026-01-05")
     assert journal.report("pitches").rows[0].useful_supplier is True
 
 

@@ -1,0 +1,336 @@
+"""``journal.encounters``: logging whom you met (one, a batch file, a bulk load), reading,
+correcting and deleting encounters.
+
+Logging goes through the Core writer of :mod:`netjournal.writers`; everything is handed back
+as detached ORM :class:`~netjournal.models.Encounter` objects with their person, event,
+introducer, questions, leads (with outcomes), follow-ups and tags loaded.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+import itertools
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, delete, select
+
+from . import resolve
+from . import tables as t
+from . import tags as tagging
+from .errors import ImportFormatError, InvalidInput, JournalUnavailable, NetjournalError
+from .specs import EncounterSpec, as_question
+from .store import changed_attributes
+from .text import question_key
+from .validate import optional_date, parse_date, text
+from .writers import Cache, log_one, log_specs
+
+if TYPE_CHECKING:
+    from .models import Encounter
+    from .store import Store
+
+# The ORM (models, sessions) is imported where it is used: ``log_record`` and the other quick
+# paths of the command line must not pay for importing it (docs/performance.md).
+
+
+class _DryRun(Exception):
+    """Raised inside a dry run's transaction so that it rolls back."""
+
+
+def spec_of(person: Any, details: dict[str, Any]) -> EncounterSpec:
+    """The :class:`EncounterSpec` of a call like ``log(person, **details)``."""
+    try:
+        return EncounterSpec(person=person, **details)
+    except TypeError as exc:
+        raise InvalidInput(f"Unknown encounter detail: {exc}.") from None
+
+
+def encounters_by_id(connection: Connection, ids: Sequence[int]) -> list[Encounter]:
+    """The encounters ``ids`` as loaded, detached ORM objects, in that order, read in the
+    transaction that wrote them (nothing can delete them in between)."""
+    from sqlalchemy.orm import Session
+
+    from .models import Encounter
+
+    found: dict[int, Encounter] = {}
+    with Session(bind=connection) as session:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            found.update(
+                (e.id, e) for e in session.scalars(select(Encounter).where(Encounter.id.in_(chunk)))
+            )
+    return [found[i] for i in ids]
+
+
+def summary_of(connection: Connection, ids: Sequence[int], source: str | None = None) -> str:
+    """ "Logged Hélène Dubois at Lyon Tech Meetup (encounter #12)", or "Logged 5 encounters"."""
+    origin = f" from {source}" if source else ""
+    if len(ids) != 1:
+        return f"Logged {len(ids)} encounters{origin}"
+    e = t.encounters
+    row = connection.execute(
+        select(t.people.c.display_name, t.events.c.name)
+        .select_from(e)
+        .join(t.people, t.people.c.id == e.c.person_id)
+        .outerjoin(t.events, t.events.c.id == e.c.event_id)
+        .where(e.c.id == ids[0])
+    ).one()
+    at = f" at {row.name}" if row.name is not None else ""
+    return f"Logged {row.display_name}{at} (encounter #{ids[0]}){origin}"
+
+
+class Encounters:
+    """The encounters in a journal. Reach it as ``journal.encounters``."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    # -- logging -------------------------------------------------------------------------
+
+    def log(self, person: Any, **details: Any) -> Encounter:
+        """Log one encounter with its questions, leads and follow-ups, atomically.
+
+        ``details`` are the fields of :class:`~netjournal.specs.EncounterSpec`: event, date,
+        notes, stakes, wishes, pitched, introduced_by, outside_field, tags, questions, leads,
+        followups, person fields (organization, title, field, location, email, phone), and
+        ``again`` (log a second encounter with the same person at the same event that day).
+        """
+        return self.log_many([spec_of(person, details)])[0]
+
+    add = log  # the collections' common verb
+
+    def log_many(self, specs: Iterable[EncounterSpec]) -> list[Encounter]:
+        """Log several encounters in one transaction: all of them are written, or none.
+
+        A spec that fails names its ``line`` (when it came from a batch file) in the error.
+        """
+        with self._store.transaction("encounter.log") as connection:
+            logged = log_specs(connection, specs)
+            self._store.describe(connection, summary_of(connection, logged))
+            return encounters_by_id(connection, logged)
+
+    def log_record(self, person: Any, **details: Any) -> dict[str, Any]:
+        """Log one encounter like :meth:`log`, and return it as the JSON-ready record that
+        ``to_dict(journal.encounters.log(...))`` would give, without importing the ORM: the
+        quick path of ``netjournal log``."""
+        from .records import encounter_records
+
+        with self._store.transaction("encounter.log") as connection:
+            logged = log_specs(connection, [spec_of(person, details)])
+            self._store.describe(connection, summary_of(connection, logged))
+        with self._store.connect() as connection:
+            return encounter_records(connection, t.encounters.c.id == logged[0])[0]
+
+    def batch(
+        self,
+        text: str,
+        *,
+        source_name: str = "<stdin>",
+        dry_run: bool = False,
+        again: bool = False,
+    ) -> list[Encounter]:
+        """Log an evening's file (see :mod:`netjournal.batch`) in one transaction.
+
+        The header's event is found by name (on the header's date, when one is given); an
+        unknown event is created from the header when it gives a date, so a new edition of
+        a recurring meetup needs no separate ``events.add``. Any error raises
+        :class:`~netjournal.errors.ImportFormatError` ``FILE:LINE: reason`` and writes nothing.
+        With ``dry_run`` everything is checked and written, then rolled back: the encounters
+        that would be logged are returned and the journal is left as it was. A person logged
+        already at that event that day is refused unless the block says ``again: yes`` or
+        ``again`` is true (for the whole file).
+        """
+        from sqlalchemy.orm import Session
+
+        from .batch import parse_batch
+        from .events import edition_for
+
+        batch = parse_batch(text, source_name=source_name)
+        logged: list[Encounter] = []
+        try:
+            with self._store.transaction("encounter.batch") as connection:
+                if batch.event is not None:
+                    # The session joins the connection's transaction: one commit for all.
+                    with Session(bind=connection) as session:
+                        try:
+                            default = self._store.currency(connection)
+                            event = edition_for(session, batch.event, default)
+                            session.flush()
+                        except NetjournalError as exc:
+                            if isinstance(exc, JournalUnavailable):
+                                raise
+                            line = batch.event.line
+                            raise ImportFormatError(source_name, line, str(exc)) from exc
+                        for spec in batch.encounters:
+                            if spec.event is None:
+                                spec.event = event.id
+                for spec in batch.encounters:
+                    spec.source = spec.source or "batch"
+                    spec.again = spec.again or again
+                ids = log_specs(connection, batch.encounters, source_name)
+                self._store.describe(connection, summary_of(connection, ids, source_name))
+                logged = encounters_by_id(connection, ids)
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
+        return logged
+
+    def bulk(self, specs: Iterable[EncounterSpec], *, chunk: int = 5000) -> int:
+        """Log a large number of encounters quickly; returns how many were logged.
+
+        Each ``chunk`` of specs is one transaction (and one change set): a failing spec
+        rolls back its own chunk only, the chunks before it stay written. Use
+        :meth:`log_many` when the whole batch must be atomic. A name seen earlier in the same
+        call means the same person (no lookup). Nothing is read back, so a bulk load costs
+        only the writes.
+        """
+        if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
+            raise InvalidInput("The chunk size must be a positive whole number.")
+        cache = Cache()
+        total = 0
+        iterator = iter(specs)
+        while batch := list(itertools.islice(iterator, chunk)):
+            with self._store.transaction("encounter.batch") as connection:
+                for spec in batch:
+                    try:
+                        log_one(connection, spec, cache)
+                    except NetjournalError as exc:
+                        where = spec.line if spec.line is not None else total + 1
+                        raise type(exc)(f"line {where}: {exc}") from exc
+                    total += 1
+                self._store.describe(connection, f"Logged {len(batch)} encounters (bulk load)")
+        return total
+
+    # -- reading -------------------------------------------------------------------------
+
+    def get(self, encounter_id: int | str | Encounter) -> Encounter:
+        """The encounter with this id (``12`` or ``"#12"``)."""
+        from .models import Encounter
+
+        with self._store.read() as session:
+            found: Encounter = resolve.record(session, Encounter, encounter_id, "encounter")
+            return found
+
+    def list(
+        self,
+        *,
+        person: Any = None,
+        event: Any = None,
+        since: dt.date | str | None = None,
+        until: dt.date | str | None = None,
+        limit: int | None = None,
+    ) -> builtins.list[Encounter]:
+        """Encounters, newest first, optionally of one person, at one event, within dates."""
+        from .models import Encounter
+
+        stmt = select(Encounter).order_by(Encounter.date.desc(), Encounter.id.desc())
+        start = optional_date(since, "since date")
+        end = optional_date(until, "until date")
+        if start:
+            stmt = stmt.where(Encounter.date >= start)
+        if end:
+            stmt = stmt.where(Encounter.date <= end)
+        with self._store.read() as session:
+            if person is not None:
+                who = resolve.person(session, person)
+                assert who is not None
+                stmt = stmt.where(Encounter.person_id == who.id)
+            if event is not None:
+                stmt = stmt.where(Encounter.event_id == resolve.event(session, event).id)
+            return builtins.list(session.scalars(stmt.limit(limit)))
+
+    # -- correcting ----------------------------------------------------------------------
+
+    def update(
+        self,
+        encounter_id: int | str | Encounter,
+        *,
+        date: dt.date | str | None = None,
+        event: Any = None,
+        notes: str | None = None,
+        stakes: str | None = None,
+        wishes: str | None = None,
+        questions: Sequence[Any] | None = None,
+        pitched: bool | None = None,
+        introduced_by: Any = None,
+        outside_field: bool | None = None,
+        add_tags: Iterable[str] = (),
+        remove_tags: Iterable[str] = (),
+    ) -> Encounter:
+        """Correct an encounter. ``None`` leaves a value as it is; ``""`` clears ``event``,
+        ``introduced_by`` and the texts; ``questions`` replaces the list when given.
+
+        Returns the encounter as stored. Nothing is written when nothing differs (compare
+        ``to_dict`` of the result with the record read before to tell the user so).
+        """
+        from .models import Encounter
+
+        with self._store.write("encounter.update") as session:
+            found: Encounter = resolve.record(session, Encounter, encounter_id, "encounter")
+            edited: builtins.list[str] = []
+            if date is not None:
+                found.date = parse_date(date, "date")
+            if event is not None:
+                found.event = None if event == "" else resolve.event(session, event)
+            for key, value in (("notes", notes), ("stakes", stakes), ("wishes", wishes)):
+                if value is not None:
+                    setattr(found, key, text(value, f"The {key}"))
+            if pitched is not None:
+                found.pitched = bool(pitched)
+            if outside_field is not None:
+                found.outside_field = bool(outside_field)
+            if introduced_by is not None:
+                intro = None if introduced_by == "" else resolve.person(session, introduced_by)
+                if intro is not None and intro.id == found.person_id:
+                    raise InvalidInput("Someone cannot introduce you to themselves.")
+                found.introduced_by = intro
+            if questions is not None and _replace_questions(found, questions):
+                edited.append("questions")
+            if tagging.retag(session, found, add_tags, remove_tags):
+                edited.append("tags")
+            edited = changed_attributes(found) + edited
+            if edited:
+                who = found.person.display_name
+                self._store.describe(
+                    session, f"Edited encounter #{found.id} ({who}): {', '.join(edited)}"
+                )
+            session.flush()
+            return found
+
+    def delete(self, encounter_id: int | str | Encounter) -> Encounter:
+        """Remove one encounter with its questions, leads, outcomes and follow-ups; returns
+        it as it was."""
+        from .models import Encounter, Lead
+
+        with self._store.write("encounter.delete") as session:
+            found: Encounter = resolve.record(session, Encounter, encounter_id, "encounter")
+            leads = session.scalars(select(Lead.id).where(Lead.encounter_id == found.id))
+            tag_ids = tagging.tag_ids_of(session, encounters=[found.id], leads=list(leads))
+            who = found.person.display_name
+            session.execute(delete(Encounter).where(Encounter.id == found.id))
+            session.expunge(found)
+            tagging.drop_unused(session, tag_ids)
+            self._store.describe(session, f"Deleted encounter #{found.id} ({who})")
+        self._store.scrub()
+        return found
+
+
+def _replace_questions(encounter: Encounter, items: Sequence[Any]) -> bool:
+    """Give ``encounter`` exactly these questions; ``True`` if they differ from its own."""
+    from .models import Question
+
+    wanted = []
+    for item in items:
+        question = as_question(item)
+        asked = text(question.asked, "A question", required=True)
+        assert asked is not None
+        wanted.append((asked, text(question.learned, "What you learned")))
+    if wanted == [(q.asked, q.learned) for q in encounter.questions]:
+        return False
+    encounter.questions = [
+        Question(position=i, asked=asked, asked_key=question_key(asked), learned=learned)
+        for i, (asked, learned) in enumerate(wanted)
+    ]
+    return True

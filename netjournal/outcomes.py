@@ -1,0 +1,194 @@
+"""``journal.outcomes``: what each lead turned into (money saved or earned, a hire, an idea)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete, select
+
+from . import resolve
+from .errors import InvalidInput
+from .leads import get_lead
+from .models import Encounter, Lead, Outcome
+from .store import changed_attributes
+from .validate import choice, money, optional_date, text
+from .validate import currency as currency_code
+from .vocab import OUTCOME_KINDS
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from .store import Store
+
+_UNSET = object()
+
+
+class Outcomes:
+    """The outcomes of the leads in a journal. Reach it as ``journal.outcomes``."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def add(
+        self,
+        lead: int | str | Lead,
+        description: str,
+        *,
+        value: Decimal | int | str | None = None,
+        currency: str | None = None,
+        date: dt.date | str | None = None,
+        kind: str = "other",
+        mark_won: bool = True,
+        again: bool = False,
+    ) -> Outcome:
+        """Record what a lead turned into.
+
+        ``value`` is exact (at most two decimals) in ``currency`` (the profile's currency by
+        default). An open or exploring lead is marked won unless ``mark_won`` is false. An
+        outcome like one the lead already has (same value, currency and date) is refused
+        unless ``again`` is true.
+        """
+        with self._store.write("outcome.add") as session:
+            found = get_lead(session, lead)
+            when = optional_date(date, "outcome date") or dt.date.today()
+            amount = money(value, "The value", allow_negative=True)
+            description_text = text(description, "The outcome's description", required=True)
+            assert description_text is not None
+            outcome = Outcome(
+                date=when,
+                description=description_text,
+                value=amount,
+                currency=_currency(session, self._store, amount, currency),
+                kind=choice(kind, OUTCOME_KINDS, "outcome kind"),
+            )
+            _check_date(found, when)
+            if not again:
+                _refuse_duplicate(found, outcome)
+            found.outcomes.append(outcome)
+            if mark_won and found.status in ("open", "exploring"):
+                found.status = "won"
+                found.status_changed_on = when
+            session.flush()
+            self._store.describe(session, f"Recorded outcome #{outcome.id} of lead #{found.id}")
+            return outcome
+
+    def get(self, outcome_id: int | str | Outcome) -> Outcome:
+        """The outcome with this id."""
+        with self._store.read() as session:
+            return _get(session, outcome_id)
+
+    def list(
+        self,
+        *,
+        lead: int | str | Lead | None = None,
+        since: dt.date | str | None = None,
+        until: dt.date | str | None = None,
+        limit: int | None = None,
+    ) -> list[Outcome]:
+        """Outcomes, newest first, optionally of one lead, within dates."""
+        stmt = select(Outcome).order_by(Outcome.date.desc(), Outcome.id.desc()).limit(limit)
+        if lead is not None:
+            stmt = stmt.where(Outcome.lead_id == resolve.record_id(lead, "lead"))
+        start = optional_date(since, "since date")
+        end = optional_date(until, "until date")
+        if start:
+            stmt = stmt.where(Outcome.date >= start)
+        if end:
+            stmt = stmt.where(Outcome.date <= end)
+        with self._store.read() as session:
+            return list(session.scalars(stmt))
+
+    def update(
+        self,
+        outcome_id: int | str | Outcome,
+        *,
+        description: str | None = None,
+        value: Decimal | int | str | None | object = _UNSET,
+        currency: str | None = None,
+        date: dt.date | str | None = None,
+        kind: str | None = None,
+    ) -> Outcome:
+        """Correct an outcome; ``value=None`` (or ``""``) clears the amount, leaving it out
+        keeps it.
+
+        Returns the outcome as stored. Nothing is written when nothing differs (compare
+        ``to_dict`` of the result with the record read before to tell the user so).
+        """
+        with self._store.write("outcome.update") as session:
+            outcome = _get(session, outcome_id)
+            if description is not None:
+                new = text(description, "The outcome's description", required=True)
+                assert new is not None
+                outcome.description = new
+            if value is not _UNSET:
+                outcome.value = money(value, "The value", allow_negative=True)
+            if currency is not None or value is not _UNSET:
+                given = currency if currency is not None else outcome.currency
+                outcome.currency = _currency(session, self._store, outcome.value, given)
+            if date is not None:
+                when = optional_date(date, "outcome date")
+                if when is not None:
+                    lead = get_lead(session, outcome.lead_id)
+                    _check_date(lead, when)
+                    outcome.date = when
+            if kind is not None:
+                outcome.kind = choice(kind, OUTCOME_KINDS, "outcome kind")
+            edited = changed_attributes(outcome)
+            if edited:
+                summary = f"Edited outcome #{outcome.id} of lead #{outcome.lead_id}: "
+                self._store.describe(session, summary + ", ".join(edited))
+            session.flush()
+            return outcome
+
+    def delete(self, outcome_id: int | str | Outcome) -> Outcome:
+        """Remove an outcome (its lead keeps its status); returns it as it was."""
+        with self._store.write("outcome.delete") as session:
+            outcome = _get(session, outcome_id)
+            session.execute(delete(Outcome).where(Outcome.id == outcome.id))
+            session.expunge(outcome)
+            summary = f"Deleted outcome #{outcome.id} of lead #{outcome.lead_id}"
+            self._store.describe(session, summary)
+            return outcome
+
+
+def _get(session: Session, ref: object) -> Outcome:
+    found: Outcome = resolve.record(session, Outcome, ref, "outcome")
+    return found
+
+
+def _currency(
+    session: Session, store: Store, amount: Decimal | None, given: str | None
+) -> str | None:
+    """An amount's currency: the one given, else the profile's; none without an amount."""
+    if amount is None:
+        return currency_code(given)
+    return currency_code(given, store.currency(session))
+
+
+def _check_date(lead: Lead, when: dt.date) -> None:
+    encounter: Encounter = lead.encounter
+    if when < encounter.date:
+        raise InvalidInput(
+            f"The outcome ({when}) predates the encounter the lead came from ({encounter.date})."
+        )
+
+
+def _refuse_duplicate(lead: Lead, outcome: Outcome) -> None:
+    for other in lead.outcomes:
+        if (other.value, other.currency, other.date) == (
+            outcome.value,
+            outcome.currency,
+            outcome.date,
+        ):
+            raise InvalidInput(
+                f"Lead #{lead.id} already has this outcome ({_amount(other)} on {other.date}, "
+                f"outcome #{other.id}); pass again=True (--again) to record a second one."
+            )
+
+
+def _amount(outcome: Outcome) -> str:
+    if outcome.value is None:
+        return "no value"
+    return f"{outcome.value} {outcome.currency or ''}".strip()
