@@ -36,7 +36,6 @@ from sqlalchemy import (
     tuple_,
     update,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 
 from . import tables as t
@@ -59,6 +58,7 @@ def begin(connection: Connection, kind: str, summary: str = "") -> int:
     cid = int(change_id[0])
     connection.execute(insert(t.change_open).values(id=cid))
     connection.info[OPEN] = cid
+    prune(connection)
     return cid
 
 
@@ -130,11 +130,34 @@ class Change:
     undone_by: int | None = None  # the undo that reverted this one, if any
 
 
-def changes(connection: Connection, *, limit: int | None = 20) -> list[Change]:
-    """The most recent change sets, newest first."""
+def days(value: object) -> int:
+    """A validated number of days to keep the history for (1 to 36,500)."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise InvalidInput(f"The history's length must be a number of days, not {value!r}.")
+    text_value = str(value).strip()
+    if not text_value.isdigit() or not 1 <= int(text_value) <= 36_500:
+        raise InvalidInput(
+            f"The history's length must be a whole number of days from 1 to 36500, not "
+            f"'{text_value[:40]}'."
+        )
+    return int(text_value)
+
+
+def change(connection: Connection, change_id: int) -> Change:
+    """One change set by its number."""
+    found = [c for c in changes(connection, limit=1, before=change_id + 1) if c.id == change_id]
+    if not found:
+        raise NotFound(f"No change #{change_id} in the history.")
+    return found[0]
+
+
+def changes(
+    connection: Connection, *, limit: int | None = 20, before: int | None = None
+) -> list[Change]:
+    """The most recent change sets (numbered below ``before``, if given), newest first."""
     c, r = t.changes, t.change_rows
     undo = t.changes.alias("undo")
-    rows = connection.execute(
+    stmt = (
         select(
             c.c.id,
             c.c.at,
@@ -147,6 +170,9 @@ def changes(connection: Connection, *, limit: int | None = 20) -> list[Change]:
         .order_by(c.c.id.desc())
         .limit(limit)
     )
+    if before is not None:
+        stmt = stmt.where(c.c.id < before)
+    rows = connection.execute(stmt)
     return [
         Change(id, at, kind, summary, count or 0, undoes, undone_by)
         for id, at, kind, summary, undoes, count, undone_by in rows
@@ -401,7 +427,8 @@ def forget_person(connection: Connection, person_id: int) -> int:
     the history), so that forgetting leaves no copy to undo. Call it before deleting the
     person. Returns how many change sets were erased."""
     found: set[int] = set()
-    people = _keys(connection, "people", {person_id}, None, found)
+    people = _absorbed(connection, person_id)
+    people = _keys(connection, "people", people, None, found)
     owned = {"person_id": people}
     _keys(connection, "contact_points", _current(connection, "contact_points", owned), owned, found)
     _links(connection, "person_tags", people, found)
@@ -433,6 +460,34 @@ def forget_person(connection: Connection, person_id: int) -> int:
     return len(ids)
 
 
+def _absorbed(connection: Connection, person_id: int) -> set[int]:
+    """The person and everyone merged into them (and into those, and so on): their pasts are
+    one person's past."""
+    r = t.change_rows
+    people = {person_id}
+    while True:
+        merges = (
+            select(r.c.change_id)
+            .join(t.changes, t.changes.c.id == r.c.change_id)
+            .where(
+                t.changes.c.kind == "person.merge",
+                r.c.table_name == "people",
+                r.c.row_key.in_([str(p) for p in people]),
+            )
+        )
+        absorbed = {
+            int(key)
+            for key in connection.scalars(
+                select(r.c.row_key).where(
+                    r.c.change_id.in_(merges), r.c.table_name == "people", r.c.op == "D"
+                )
+            )
+        }
+        if absorbed <= people:
+            return people
+        people |= absorbed
+
+
 def _current(connection: Connection, name: str, owners: dict[str, set[int]]) -> set[int]:
     """Ids of ``name``'s rows now in the journal whose owner column is among ``owners``."""
     table = t.metadata.tables[name]
@@ -449,6 +504,8 @@ def _current(connection: Connection, name: str, owners: dict[str, set[int]]) -> 
 
 
 def _old_value(connection: Connection, column: str) -> Any:
+    from sqlalchemy.dialects.postgresql import JSONB
+
     old = t.change_rows.c.old
     if connection.dialect.name == "sqlite":
         return func.json_extract(old, f"$.{column}")

@@ -34,6 +34,7 @@ from sqlalchemy.exc import DBAPIError
 from . import db, schema
 from .errors import JournalUnavailable
 from .exchange import ExportStats, ImportStats
+from .history import DEFAULT_DAYS, Change, days
 from .store import Store
 from .text import fold
 from .validate import currency as currency_code
@@ -62,6 +63,7 @@ class ProfileInfo:
     fields: list[str]
     hourly_rate: Decimal | None
     currency: str
+    history_days: int = DEFAULT_DAYS  # how long the history keeps change sets
 
 
 @dataclass(frozen=True)
@@ -254,8 +256,9 @@ class Journal:
             profile = session.get(Profile, 1)
             fields = list(session.scalars(select(ProfileField.name).order_by(ProfileField.id)))
             if profile is None:
-                return ProfileInfo(None, fields, None, "EUR")
-            return ProfileInfo(profile.name, fields, profile.hourly_rate, profile.currency)
+                return ProfileInfo(None, fields, None, "EUR", DEFAULT_DAYS)
+            days = DEFAULT_DAYS if profile.history_days is None else profile.history_days
+            return ProfileInfo(profile.name, fields, profile.hourly_rate, profile.currency, days)
 
     def set_profile(
         self,
@@ -264,8 +267,10 @@ class Journal:
         fields: Iterable[str] | None = None,
         hourly_rate: Decimal | int | str | None = None,
         currency: str | None = None,
+        history_days: int | str | None = None,
     ) -> ProfileInfo:
-        """Set what you give; ``fields`` replaces your list of fields when given."""
+        """Set what you give; ``fields`` replaces your list of fields when given;
+        ``history_days`` is how long :meth:`history` keeps change sets (180 by default)."""
         from sqlalchemy import delete, select
 
         from .models import Profile, ProfileField
@@ -278,7 +283,10 @@ class Journal:
             if hourly_rate is not None:
                 profile.hourly_rate = money(hourly_rate, "The hourly rate")
             profile.currency = currency_code(currency, profile.currency) or "EUR"
-            edited = [k for k in ("name", "hourly_rate", "currency") if _changed(profile, k)]
+            if history_days is not None:
+                profile.history_days = days(history_days)
+            keys = ("name", "hourly_rate", "currency", "history_days")
+            edited = [k for k in keys if _changed(profile, k)]
             if fields is not None:
                 wanted: dict[str, str] = {}
                 for raw in fields:
@@ -293,6 +301,30 @@ class Journal:
             if edited:
                 self.store.describe(session, f"Edited your profile: {', '.join(edited)}")
         return self.profile()
+
+    # -- history -------------------------------------------------------------------------
+
+    def history(self, *, limit: int | None = 20) -> list[Change]:
+        """The most recent change sets, newest first: each call of the API that wrote
+        something (a log, an edit, an import, an undo) is one; see :mod:`netjournal.history`."""
+        from .history import changes
+
+        with self.store.connect() as connection:
+            return changes(connection, limit=limit)
+
+    def undo(self, number: int | None = None) -> Change:
+        """Undo change set ``number`` (the most recent one by default), exactly, in one
+        transaction; returns the undo's own change set (``undoes`` is ``number``), which can
+        be undone in turn (a redo). Raises :class:`~netjournal.errors.UndoConflict`, naming
+        it, when a later change set touched or depends on the same records, and
+        :class:`~netjournal.errors.NotFound` for an unknown number; nothing is written then."""
+        from .history import OPEN, change, undo
+
+        with self.store.transaction("undo") as connection:
+            undo(connection, number)
+            mine = connection.info[OPEN]
+        with self.store.connect() as connection:
+            return change(connection, mine)
 
     # -- encounters ----------------------------------------------------------------------
 

@@ -264,6 +264,7 @@ class Profile(Base):
     name: Mapped[str | None]
     hourly_rate: Mapped[Decimal | None]
     currency: Mapped[str]
+    history_days: Mapped[int | None]  # how long change sets are kept (None: 180 days)
 
 
 class ProfileField(Base):

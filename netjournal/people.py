@@ -26,6 +26,7 @@ from .fields import (
 )
 from .models import ContactPoint, Encounter, FollowUp, Lead, Person, Tag, person_tags
 from .store import changed_attributes
+from .tables import utcnow
 from .text import fold
 from .validate import blank, name
 
@@ -389,6 +390,9 @@ def merge_people(session: Session, kept: Person, gone: Person) -> None:
         .execution_options(synchronize_session=False)
     )
     tagging.merge_into(kept.tags, gone.tags)
+    # The kept row always changes with a merge: its history then ties the absorbed person to
+    # it, which is how forgetting the kept person finds the absorbed one's past too.
+    kept.updated_at = utcnow()
     if gone.notes and gone.notes != kept.notes:
         kept.notes = f"{kept.notes}\n\n{gone.notes}" if kept.notes else gone.notes
     session.flush()

@@ -75,8 +75,12 @@ def test_me_sets_and_shows_the_profile(db: list[str]) -> None:
         "fields": ["cosmetics", "e-commerce"],
         "hourly_rate": "60.00",
         "currency": "USD",
+        "history_days": 180,
     }
     assert "60.00 USD" in ok(*db, "me")
+    ok(*db, "me", "--history-days", "30")
+    assert json.loads(ok(*db, "me", "--json"))["history_days"] == 30
+    assert "from 1 to 36500" in fails(*db, "me", "--history-days", "0")
     assert "hourly rate" in fails(*db, "me", "--hourly-rate", "-5")
 
 
@@ -154,7 +158,10 @@ def test_log_user_errors_change_nothing(met: list[str], journal_url: str) -> Non
 def test_log_batch_from_a_file_and_stdin(db: list[str], tmp_path: Path) -> None:
     out = ok(*db, "log", "--batch", str(ROOT / "examples" / "after-event.txt"))
     assert out.count("Logged #") == 3 and "at Lyon Tech Meetup" in out
-    text = "event: Lyon Tech Meetup\ndate: 20/11/2026\n\nperson: Karim\nagain: yes\nasked: Again? => yes\n"
+    text = (
+        "event: Lyon Tech Meetup\ndate: 20/11/2026\n\n"
+        "person: Karim\nagain: yes\nasked: Again? => yes\n"
+    )
     (logged,) = json.loads(ok(*db, "log", "--batch", "-", "--json", input=text))
     assert logged["person"]["name"] == "Karim Benali"
     assert len(json.loads(ok(*db, "event", "list", "--json"))) == 1

@@ -456,3 +456,43 @@ def test_an_upgrade_whose_backup_fails_leaves_no_backup_and_the_old_journal(
     assert Journal.upgrade(path) is not None
     with Journal.open(path) as journal:
         assert journal.counts() == counts
+
+
+UNDO = """
+    import sys
+    from netjournal import Journal
+    with Journal.open(sys.argv[1]) as journal:
+        # the most recent large change set: the batch, or the latest undo or redo of it
+        big = next(c for c in journal.history(limit=None) if c.rows >= 1600)
+        print("START", flush=True)
+        journal.undo(big.id)
+"""
+
+
+def test_killing_an_undo_leaves_all_or_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "journal.db"
+    with Journal.open(path) as journal:
+        journal.encounters.log_many(
+            EncounterSpec(
+                person=f"Undo person {i}",
+                notes="undo " * 20,
+                questions=[("q?", "a")],
+                leads=[("advice", f"lead {i}")],
+                tags=["u"],
+            )
+            for i in range(400)
+        )
+
+    def observe(journal: Journal) -> object:
+        counts = journal.counts()
+        return counts["encounters"], counts["questions"], counts["leads"], counts["people"]
+
+    def allowed(before: object, after: object) -> bool:
+        assert isinstance(before, tuple) and isinstance(after, tuple)
+        # each run undoes (or redoes) the whole batch of 400, or nothing
+        deltas = {a - b for a, b in zip(after, before, strict=True)}
+        return len(deltas) == 1 and deltas.pop() in (0, 400, -400)
+
+    killed, completed = crash_loop(path, UNDO, observe, allowed, seed=7)
+    print(f"crash figures: undo: {killed} of {KILLS} runs killed mid-operation")
+    assert killed >= KILLS // 2, f"only {killed} of {KILLS} undos were killed mid-operation"

@@ -19,6 +19,11 @@ from ..output import field_lines, heading, output_options, print_json
 )
 @click.option("--hourly-rate", metavar="N", help="What an hour of your time is worth.")
 @click.option("--currency", metavar="CODE", help="Your default currency, such as EUR.")
+@click.option(
+    "--history-days",
+    metavar="N",
+    help="How many days 'netjournal history' keeps changes for undo (default 180).",
+)
 @output_options(listing=False)
 @click.pass_obj
 def me(
@@ -27,6 +32,7 @@ def me(
     fields: tuple[str, ...],
     hourly_rate: str | None,
     currency: str | None,
+    history_days: str | None,
     fmt: str | None,
 ) -> None:
     """Show your profile, or set it: fields, hourly rate and currency used by the reports.
@@ -35,12 +41,14 @@ def me(
     the time events cost you.
     """
     journal = app.journal()
-    if name is not None or fields or hourly_rate is not None or currency is not None:
+    given = (name, hourly_rate, currency, history_days)
+    if fields or any(value is not None for value in given):
         profile = journal.set_profile(
             name=name,
             fields=fields or None,
             hourly_rate=hourly_rate,
             currency=currency,
+            history_days=history_days,
         )
     else:
         profile = journal.profile()
@@ -57,5 +65,6 @@ def me(
             ("Fields", profile.fields or "none yet (netjournal me --field ...)"),
             ("Hourly rate", rate or "not set (netjournal me --hourly-rate N)"),
             ("Currency", profile.currency),
+            ("History kept", f"{profile.history_days} days (netjournal history, undo)"),
         ]
     )
