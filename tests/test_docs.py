@@ -50,3 +50,33 @@ def test_the_readme_format_example_is_the_example_file_in_spirit() -> None:
     block = README.split("```text\n", 1)[1].split("```", 1)[0]
     batch = parse_batch(block, source_name="README.md")
     assert batch.event is not None and len(batch.encounters) == 2
+
+
+def _public_methods(cls: type) -> set[str]:
+    from functools import cached_property
+
+    return {
+        name
+        for name, value in vars(cls).items()
+        if not name.startswith("_")
+        and (callable(value) or isinstance(value, property | cached_property | staticmethod))
+    }
+
+
+def test_every_public_method_is_in_docs_library() -> None:
+    """docs/library.md is the whole public API: a method missing from it fails here."""
+    from netjournal.encounters import Encounters
+    from netjournal.events import Events
+    from netjournal.followups import FollowUps
+    from netjournal.journal import Journal
+    from netjournal.leads import Leads
+    from netjournal.outcomes import Outcomes
+    from netjournal.people import People
+
+    doc = (ROOT / "docs" / "library.md").read_text(encoding="utf-8")
+    missing = []
+    for cls in (Journal, Encounters, Events, FollowUps, Leads, Outcomes, People):
+        for name in sorted(_public_methods(cls)):
+            if not re.search(rf"\b{re.escape(name)}\b", doc):
+                missing.append(f"{cls.__name__}.{name}")
+    assert not missing, f"not documented in docs/library.md: {missing}"
