@@ -108,7 +108,7 @@ def journal_plans(draw: st.DrawFn) -> dict[str, Any]:
                     "name": line,
                     "fields": st.lists(line, max_size=3),
                     "hourly_rate": amount,
-                    "currency_code": currency,
+                    "currency": currency,
                 }
             ),
         )
@@ -137,6 +137,7 @@ def build(journal: Journal, plan: dict[str, Any]) -> None:
             questions=spec["questions"],
             leads=[{"kind": k, "summary": s, "status": st} for k, s, st in spec["leads"]],
             introduced_by=people[0] if spec["person"] != 0 else None,
+            again=True,  # random plans may meet someone twice on a day
         )
         for index, (description, value, code, days) in enumerate(spec["outcomes"]):
             if encounter.leads:
@@ -146,10 +147,11 @@ def build(journal: Journal, plan: dict[str, Any]) -> None:
                     value=value,
                     currency=code,
                     date=spec["date"] + dt.timedelta(days=days),
+                    again=True,
                 )
         for due, action, done in spec["followups"]:
             followup = journal.followups.add(
-                people[spec["person"]], due, action, encounter_id=encounter.id
+                people[spec["person"]], due, action, encounter=encounter.id
             )
             if done:
                 journal.followups.done(followup.id, on=due)

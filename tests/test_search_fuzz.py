@@ -108,7 +108,7 @@ def test_every_written_word_can_be_found_again(writable: Journal) -> None:
     )
     @given(notes=st.text(ALPHABET, min_size=1, max_size=80))
     def check(notes: str) -> None:
-        encounter = writable.log("Someone", notes=notes)
+        encounter = writable.log("Someone", notes=notes, again=True)
         for word in set(tokens(notes)):
             hits = writable.search(word, kinds="encounter", limit=1000)
             assert encounter.id in [h.id for h in hits], (word, notes)
