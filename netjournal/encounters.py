@@ -21,13 +21,13 @@ from . import tables as t
 from . import tags as tagging
 from .errors import ImportFormatError, InvalidInput, JournalUnavailable, NetjournalError
 from .specs import EncounterSpec, as_question
-from .store import changed_attributes
-from .text import question_key
+from .store import changed_attributes, edited
+from .text import plural, question_key
 from .validate import optional_date, parse_date, text
 from .writers import Cache, log_one, log_specs
 
 if TYPE_CHECKING:
-    from .models import Encounter
+    from .models import Encounter, Person
     from .store import Store
 
 # The ORM (models, sessions) is imported where it is used: ``log_record`` and the other quick
@@ -36,6 +36,19 @@ if TYPE_CHECKING:
 
 class _DryRun(Exception):
     """Raised inside a dry run's transaction so that it rolls back."""
+
+
+class BatchResult(builtins.list["Encounter"]):
+    """What :meth:`Encounters.batch` returns: a list of the encounters logged (in a dry run:
+    that would be logged), in the file's order, with :attr:`new_people`."""
+
+    def __init__(
+        self, encounters: Iterable[Encounter] = (), new_people: Iterable[Person] = ()
+    ) -> None:
+        super().__init__(encounters)
+        #: The people the batch created (in a dry run: would create, their ids then mean
+        #: nothing), each once, in the order the file first names them.
+        self.new_people: builtins.list[Person] = builtins.list(new_people)
 
 
 def spec_of(person: Any, details: dict[str, Any]) -> EncounterSpec:
@@ -129,7 +142,7 @@ class Encounters:
         source_name: str = "<stdin>",
         dry_run: bool = False,
         again: bool = False,
-    ) -> list[Encounter]:
+    ) -> BatchResult:
         """Log an evening's file (see :mod:`netjournal.batch`) in one transaction.
 
         The header's event is found by name (on the header's date, when one is given); an
@@ -137,7 +150,9 @@ class Encounters:
         a recurring meetup needs no separate ``events.add``. Any error raises
         :class:`~netjournal.errors.ImportFormatError` ``FILE:LINE: reason`` and writes nothing.
         With ``dry_run`` everything is checked and written, then rolled back: the encounters
-        that would be logged are returned and the journal is left as it was. A person logged
+        that would be logged are returned and the journal is left as it was. The result is a
+        list of the encounters; its ``new_people`` attribute lists the people the file adds
+        to the journal (would add, in a dry run; see :class:`BatchResult`). A person logged
         already at that event that day is refused unless the block says ``again: yes`` or
         ``again`` is true (for the whole file).
         """
@@ -147,7 +162,8 @@ class Encounters:
         from .events import edition_for
 
         batch = parse_batch(text, source_name=source_name)
-        logged: list[Encounter] = []
+        logged = BatchResult()
+        cache = Cache()
         try:
             with self._store.transaction("encounter.batch") as connection:
                 if batch.event is not None:
@@ -168,9 +184,11 @@ class Encounters:
                 for spec in batch.encounters:
                     spec.source = spec.source or "batch"
                     spec.again = spec.again or again
-                ids = log_specs(connection, batch.encounters, source_name)
+                ids = log_specs(connection, batch.encounters, source_name, cache)
                 self._store.describe(connection, summary_of(connection, ids, source_name))
-                logged = encounters_by_id(connection, ids)
+                encounters = encounters_by_id(connection, ids)
+                created = {e.person.id: e.person for e in encounters}
+                logged = BatchResult(encounters, (created[i] for i in cache.created))
                 if dry_run:
                     raise _DryRun
         except _DryRun:
@@ -262,14 +280,15 @@ class Encounters:
         """Correct an encounter. ``None`` leaves a value as it is; ``""`` clears ``event``,
         ``introduced_by`` and the texts; ``questions`` replaces the list when given.
 
-        Returns the encounter as stored. Nothing is written when nothing differs (compare
-        ``to_dict`` of the result with the record read before to tell the user so).
+        Returns the encounter as stored. Nothing is written when nothing differs;
+        :attr:`Journal.last_change <netjournal.journal.Journal.last_change>` then is ``None``,
+        else its summary names what changed (``Edited encounter #12 (Hélène Dubois): notes``).
         """
         from .models import Encounter
 
-        with self._store.write("encounter.update") as session:
+        with self._store.edit("encounter.update") as session:
             found: Encounter = resolve.record(session, Encounter, encounter_id, "encounter")
-            edited: builtins.list[str] = []
+            changed: builtins.list[str] = []
             if date is not None:
                 found.date = parse_date(date, "date")
             if event is not None:
@@ -287,15 +306,13 @@ class Encounters:
                     raise InvalidInput("Someone cannot introduce you to themselves.")
                 found.introduced_by = intro
             if questions is not None and _replace_questions(found, questions):
-                edited.append("questions")
+                changed.append("questions")
             if tagging.retag(session, found, add_tags, remove_tags):
-                edited.append("tags")
-            edited = changed_attributes(found) + edited
-            if edited:
-                who = found.person.display_name
-                self._store.describe(
-                    session, f"Edited encounter #{found.id} ({who}): {', '.join(edited)}"
-                )
+                changed.append("tags")
+            changed = changed_attributes(found) + changed
+            if changed:
+                subject = f"encounter #{found.id} ({found.person.display_name})"
+                self._store.describe(session, edited(subject, changed))
             session.flush()
             return found
 
@@ -308,11 +325,21 @@ class Encounters:
             found: Encounter = resolve.record(session, Encounter, encounter_id, "encounter")
             leads = session.scalars(select(Lead.id).where(Lead.encounter_id == found.id))
             tag_ids = tagging.tag_ids_of(session, encounters=[found.id], leads=list(leads))
-            who = found.person.display_name
+            where = f" at {found.event.name}" if found.event is not None else ""
+            removed = [
+                plural(len(found.questions), "question"),
+                plural(len(found.leads), "lead"),
+                plural(sum(len(lead.outcomes) for lead in found.leads), "outcome"),
+                plural(len(found.followups), "follow-up"),
+            ]
             session.execute(delete(Encounter).where(Encounter.id == found.id))
             session.expunge(found)
             tagging.drop_unused(session, tag_ids)
-            self._store.describe(session, f"Deleted encounter #{found.id} ({who})")
+            self._store.describe(
+                session,
+                f"Deleted encounter #{found.id} ({found.person.display_name}{where}, "
+                f"{found.date}) with {', '.join(removed)}",
+            )
         self._store.scrub()
         return found
 

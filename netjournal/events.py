@@ -14,7 +14,7 @@ from . import resolve
 from . import tags as tagging
 from .errors import InvalidInput
 from .models import Encounter, Event, Tag, event_tags
-from .store import changed_attributes
+from .store import changed_attributes, edited
 from .text import fold
 from .validate import (
     NAME_MAX,
@@ -40,6 +40,15 @@ _TEXT_FIELDS: dict[str, int | None] = {
     "notes": None,
     "external_id": SHORT_MAX,
     "timezone": 64,
+}
+
+
+#: What a blank value of a field every event has would mean: a refusal.
+_REQUIRED = {
+    "name": "An event needs a name.",
+    "start_date": "An event needs a start date.",
+    "date": "An event needs a start date.",
+    "kind": "An event needs a kind (one of: " + ", ".join(EVENT_KINDS) + ").",
 }
 
 
@@ -233,15 +242,20 @@ class Events:
         remove_tags: Iterable[str] = (),
         **fields: Any,
     ) -> Event:
-        """Change an event's fields (``""`` or blank text clears an optional one) and tags.
+        """Change an event's fields (``""`` or blank text clears an optional one) and tags;
+        a blank ``name``, ``start_date`` or ``kind`` raises
+        :class:`~netjournal.errors.InvalidInput` (an event always has them).
 
-        Returns the event as stored. Nothing is written when nothing differs (compare
-        ``to_dict`` of the result with the record read before to tell the user so).
+        Returns the event as stored. Nothing is written when nothing differs;
+        :attr:`Journal.last_change <netjournal.journal.Journal.last_change>` then is ``None``,
+        else its summary names what changed (``Edited Lyon Tech Meetup (#3): cost, tags``).
         """
-        with self._store.write("event.update") as session:
+        with self._store.edit("event.update") as session:
             event = resolve.event(session, ref)
             cleared = {k for k, v in fields.items() if blank(v)}
-            for key in cleared - {"name", "start_date", "kind"}:
+            for key in cleared:
+                if key in _REQUIRED:
+                    raise InvalidInput(_REQUIRED[key])
                 setattr(event, key, None)
                 if key == "series":
                     event.series_key = None
@@ -250,12 +264,11 @@ class Events:
                 {k: v for k, v in fields.items() if k not in cleared},
                 self._store.currency(session),
             )
-            edited = changed_attributes(event)
+            changed = changed_attributes(event)
             if tagging.retag(session, event, add_tags, remove_tags):
-                edited.append("tags")
-            if edited:
-                summary = f"Edited {event.name} (#{event.id}): {', '.join(edited)}"
-                self._store.describe(session, summary)
+                changed.append("tags")
+            if changed:
+                self._store.describe(session, edited(f"{event.name} (#{event.id})", changed))
             session.flush()
             return event
 
@@ -266,5 +279,6 @@ class Events:
             event = resolve.event(session, ref)
             session.execute(delete(Event).where(Event.id == event.id))
             session.expunge(event)
-            self._store.describe(session, f"Deleted {event.name} (#{event.id})")
+            summary = f"Deleted {event.name} (#{event.id}) of {event.start_date}"
+            self._store.describe(session, summary)
             return event

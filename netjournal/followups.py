@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 
 from . import resolve
 from .models import Encounter, FollowUp, Person
-from .store import changed_attributes
+from .store import changed_attributes, edited
 from .validate import optional_date, parse_date, text
 
 if TYPE_CHECKING:
@@ -95,10 +95,11 @@ class FollowUps:
     ) -> FollowUp:
         """Change when a follow-up is due or what it is.
 
-        Returns the follow-up as stored. Nothing is written when nothing differs (compare
-        ``to_dict`` of the result with the record read before to tell the user so).
+        Returns the follow-up as stored. Nothing is written when nothing differs;
+        :attr:`Journal.last_change <netjournal.journal.Journal.last_change>` then is ``None``,
+        else its summary names what changed (``Edited follow-up #5: due``).
         """
-        with self._store.write("followup.update") as session:
+        with self._store.edit("followup.update") as session:
             followup = _get(session, followup_id)
             if due is not None:
                 followup.due = parse_date(due, "due date", prefer="future")
@@ -106,11 +107,9 @@ class FollowUps:
                 what = text(action, "What to do", required=True)
                 assert what is not None
                 followup.action = what
-            edited = changed_attributes(followup)
-            if edited:
-                self._store.describe(
-                    session, f"Edited follow-up #{followup.id}: {', '.join(edited)}"
-                )
+            changed = changed_attributes(followup)
+            if changed:
+                self._store.describe(session, edited(f"follow-up #{followup.id}", changed))
             session.flush()
             return followup
 

@@ -13,8 +13,8 @@ from . import resolve
 from . import tags as tagging
 from .models import Encounter, Lead
 from .specs import LeadSpec
-from .store import changed_attributes
-from .text import fold
+from .store import changed_attributes, edited
+from .text import fold, plural
 from .validate import choice, optional_date, text
 from .vocab import LEAD_KINDS, LEAD_STATUSES
 from .writers import lead_values
@@ -132,10 +132,11 @@ class Leads:
     ) -> Lead:
         """Change a lead; a new ``status`` is dated ``on`` (today by default).
 
-        Returns the lead as stored. Nothing is written when nothing differs (compare
-        ``to_dict`` of the result with the record read before to tell the user so).
+        Returns the lead as stored. Nothing is written when nothing differs;
+        :attr:`Journal.last_change <netjournal.journal.Journal.last_change>` then is ``None``,
+        else its summary names what changed (``Edited lead #4: status, tags``).
         """
-        with self._store.write("lead.update") as session:
+        with self._store.edit("lead.update") as session:
             lead = get_lead(session, lead_id)
             if status is not None:
                 new = choice(status, LEAD_STATUSES, "lead status")
@@ -152,11 +153,11 @@ class Leads:
                 lead.details = text(details, "A lead's details")
             if points_to is not None:
                 lead.points_to = text(points_to, "What the lead points to")
-            edited = changed_attributes(lead)
+            changed = changed_attributes(lead)
             if tagging.retag(session, lead, add_tags, remove_tags):
-                edited.append("tags")
-            if edited:
-                self._store.describe(session, f"Edited lead #{lead.id}: {', '.join(edited)}")
+                changed.append("tags")
+            if changed:
+                self._store.describe(session, edited(f"lead #{lead.id}", changed))
             session.flush()
             return lead
 
@@ -166,5 +167,9 @@ class Leads:
             lead = get_lead(session, lead_id)
             session.execute(delete(Lead).where(Lead.id == lead.id))
             session.expunge(lead)
-            self._store.describe(session, f"Deleted lead #{lead.id}")
+            count = len(lead.outcomes)
+            also = f" and its {plural(count, 'outcome')}" if count else ""
+            self._store.describe(
+                session, f"Deleted lead #{lead.id} ({lead.kind}: {lead.summary}){also}"
+            )
             return lead

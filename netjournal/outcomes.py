@@ -11,8 +11,8 @@ from sqlalchemy import delete, select
 from . import resolve
 from .errors import InvalidInput
 from .leads import get_lead
-from .models import Encounter, Lead, Outcome
-from .store import changed_attributes
+from .models import Encounter, Lead, Outcome, Person
+from .store import changed_attributes, edited
 from .validate import choice, money, optional_date, text
 from .validate import currency as currency_code
 from .vocab import OUTCOME_KINDS
@@ -48,7 +48,7 @@ class Outcomes:
         ``value`` is exact (at most two decimals) in ``currency`` (the profile's currency by
         default). An open or exploring lead is marked won unless ``mark_won`` is false. An
         outcome like one the lead already has (same value, currency and date) is refused
-        unless ``again`` is true.
+        (:class:`~netjournal.errors.InvalidInput`) unless ``again`` is true.
         """
         with self._store.write("outcome.add") as session:
             found = get_lead(session, lead)
@@ -83,14 +83,19 @@ class Outcomes:
         self,
         *,
         lead: int | str | Lead | None = None,
+        person: int | str | Person | None = None,
+        kind: str | None = None,
         since: dt.date | str | None = None,
         until: dt.date | str | None = None,
         limit: int | None = None,
     ) -> list[Outcome]:
-        """Outcomes, newest first, optionally of one lead, within dates."""
+        """Outcomes, newest first, optionally of one lead, of the leads of one person (id or
+        name), of one kind (money, hire, idea...), within dates."""
         stmt = select(Outcome).order_by(Outcome.date.desc(), Outcome.id.desc()).limit(limit)
         if lead is not None:
             stmt = stmt.where(Outcome.lead_id == resolve.record_id(lead, "lead"))
+        if kind:
+            stmt = stmt.where(Outcome.kind == choice(kind, OUTCOME_KINDS, "outcome kind"))
         start = optional_date(since, "since date")
         end = optional_date(until, "until date")
         if start:
@@ -98,6 +103,14 @@ class Outcomes:
         if end:
             stmt = stmt.where(Outcome.date <= end)
         with self._store.read() as session:
+            if person is not None:
+                who = resolve.person(session, person)
+                assert who is not None
+                stmt = (
+                    stmt.join(Lead, Lead.id == Outcome.lead_id)
+                    .join(Encounter, Encounter.id == Lead.encounter_id)
+                    .where(Encounter.person_id == who.id)
+                )
             return list(session.scalars(stmt))
 
     def update(
@@ -113,10 +126,11 @@ class Outcomes:
         """Correct an outcome; ``value=None`` (or ``""``) clears the amount, leaving it out
         keeps it.
 
-        Returns the outcome as stored. Nothing is written when nothing differs (compare
-        ``to_dict`` of the result with the record read before to tell the user so).
+        Returns the outcome as stored. Nothing is written when nothing differs;
+        :attr:`Journal.last_change <netjournal.journal.Journal.last_change>` then is ``None``,
+        else its summary names what changed (``Edited outcome #2 of lead #4: value``).
         """
-        with self._store.write("outcome.update") as session:
+        with self._store.edit("outcome.update") as session:
             outcome = _get(session, outcome_id)
             if description is not None:
                 new = text(description, "The outcome's description", required=True)
@@ -135,10 +149,10 @@ class Outcomes:
                     outcome.date = when
             if kind is not None:
                 outcome.kind = choice(kind, OUTCOME_KINDS, "outcome kind")
-            edited = changed_attributes(outcome)
-            if edited:
-                summary = f"Edited outcome #{outcome.id} of lead #{outcome.lead_id}: "
-                self._store.describe(session, summary + ", ".join(edited))
+            changed = changed_attributes(outcome)
+            if changed:
+                subject = f"outcome #{outcome.id} of lead #{outcome.lead_id}"
+                self._store.describe(session, edited(subject, changed))
             session.flush()
             return outcome
 
@@ -184,7 +198,7 @@ def _refuse_duplicate(lead: Lead, outcome: Outcome) -> None:
         ):
             raise InvalidInput(
                 f"Lead #{lead.id} already has this outcome ({_amount(other)} on {other.date}, "
-                f"outcome #{other.id}); pass again=True (--again) to record a second one."
+                f"outcome #{other.id}); record it again explicitly to keep both."
             )
 
 

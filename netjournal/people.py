@@ -25,7 +25,7 @@ from .fields import (
     remove_contacts,
 )
 from .models import ContactPoint, Encounter, FollowUp, Lead, Person, Tag, person_tags
-from .store import changed_attributes
+from .store import changed_attributes, edited
 from .tables import utcnow
 from .text import fold
 from .validate import blank, name
@@ -222,10 +222,11 @@ class People:
         ignoring spaces...); one the person does not have raises
         :class:`~netjournal.errors.InvalidInput` naming it, and nothing is changed.
 
-        Returns the person as stored. Nothing is written when nothing differs (compare
-        ``to_dict`` of the result with the record read before to tell the user so).
+        Returns the person as stored. Nothing is written when nothing differs;
+        :attr:`Journal.last_change <netjournal.journal.Journal.last_change>` then is ``None``,
+        else its summary names what changed (``Edited Hélène Dubois (#1): title, contacts``).
         """
-        with self._store.write("person.update") as session:
+        with self._store.edit("person.update") as session:
             person = resolve.person(session, ref)
             assert person is not None
             if display_name is not None:
@@ -238,9 +239,9 @@ class People:
                     if key == "field":
                         person.field_key = None
             set_fields(person, {k: v for k, v in fields.items() if not blank(v)})
-            edited = changed_attributes(person)
+            changed = changed_attributes(person)
             if tagging.retag(session, person, add_tags, remove_tags):
-                edited.append("tags")
+                changed.append("tags")
             session.flush()
             connection = session.connection()
             removed = [
@@ -258,12 +259,12 @@ class People:
             if removed:
                 remove_contacts(connection, person.id, removed)
             if add_contacts(connection, person.id, added) or removed:
-                edited.append("contacts")
+                changed.append("contacts")
                 session.expire(person, ["contacts"])
                 _ = person.contacts  # loaded again: usable after the session closes
-            if edited:
-                summary = f"Edited {person.display_name} (#{person.id}): {', '.join(edited)}"
-                self._store.describe(session, summary)
+            if changed:
+                subject = f"{person.display_name} (#{person.id})"
+                self._store.describe(session, edited(subject, changed))
             return person
 
     def merge_plan(self, keep: int | str | Person, other: int | str | Person) -> MergePlan:

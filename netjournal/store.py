@@ -4,15 +4,20 @@ the mapping of database errors to the library's, and the history hooks of every 
 The record collections (``journal.people``, ``journal.encounters``...) receive the store and
 do all their reading and writing through its public methods:
 
-    with store.write("lead.update") as session:       # one atomic change set
+    with store.edit("lead.update") as session:        # one atomic change set
         ...
-        store.describe(session, "Edited lead #4: status")
+        store.describe(session, edited("lead #4", changed_attributes(lead)))
 
 A write of kind ``None`` opens no change set (``people.forget`` must leave no copy behind).
+
+After each write the store keeps, in :attr:`Store.last_change`, the change set it wrote (its
+summary says what changed: ``Edited Lyon Tech Meetup (#3): cost, tags``), or ``None`` when it
+wrote nothing: what ``Journal.last_change`` hands to callers.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -35,6 +40,15 @@ class Store:
         self.engine = engine
         self.write_engine = engine.execution_options(**{db.WRITE: True})
         self.location = location
+        self._last = threading.local()
+
+    @property
+    def last_change(self) -> history.Change | None:
+        """The change set written by the last write made through this store in this thread,
+        or ``None`` when that write changed nothing (or none was made yet). Set when the
+        write commits; a write that fails or rolls back (a dry run) leaves ``None``."""
+        change: history.Change | None = getattr(self._last, "change", None)
+        return change
 
     @property
     def backend(self) -> str:
@@ -71,6 +85,7 @@ class Store:
         all, as one change set of ``kind`` (none when ``kind`` is ``None``)."""
         from sqlalchemy.orm import Session
 
+        self._last.change = written = None
         with (
             Session(self.write_engine, expire_on_commit=False) as session,
             self.refusals(),
@@ -82,25 +97,36 @@ class Store:
                 yield session
                 if opened:
                     session.flush()  # what the ORM still holds belongs to this change set
-                    history.finish(connection)
+                    written = self._finish(connection)
             except BaseException:
                 if opened:
                     history.abandon(connection)
                 raise
+        self._last.change = written
+
+    @contextmanager
+    def edit(self, kind: str) -> Iterator[Session]:
+        """A :meth:`write` for an ``update``: queries in the block do not flush the session
+        first, so that :func:`changed_attributes` sees every change made in it (once flushed,
+        a change no longer shows, and the summary would miss it)."""
+        with self.write(kind) as session, session.no_autoflush:
+            yield session
 
     @contextmanager
     def transaction(self, kind: str | None) -> Iterator[Connection]:
         """One atomic write on a plain connection (Core), for paths that need no ORM."""
+        self._last.change = written = None
         with self.refusals(), self.write_engine.begin() as connection:
             opened = self._begin(connection, kind)
             try:
                 yield connection
                 if opened:
-                    history.finish(connection)
+                    written = self._finish(connection)
             except BaseException:
                 if opened:
                     history.abandon(connection)
                 raise
+        self._last.change = written
 
     @staticmethod
     def _begin(connection: Connection, kind: str | None) -> bool:
@@ -110,6 +136,13 @@ class Store:
             return False
         history.begin(connection, kind)
         return True
+
+    @staticmethod
+    def _finish(connection: Connection) -> history.Change | None:
+        """Close this write's change set; the change set as written, read back in the same
+        transaction, or ``None`` when it recorded nothing (and was dropped)."""
+        change_id = history.finish(connection)
+        return None if change_id is None else history.change(connection, change_id)
 
     @staticmethod
     def describe(target: Session | Connection, summary: str) -> None:
@@ -162,9 +195,15 @@ class Store:
 _UNNAMED = {"name_key", "field_key", "series_key", "updated_at", "status_changed_on"}
 
 
+#: Attributes whose word for a user is not their name with spaces.
+_WORDS = {"display_name": "name"}
+
+
 def changed_attributes(record: object) -> list[str]:
     """The attributes of an ORM ``record`` changed in its session and not yet flushed (its
-    columns and single related records, by name): what an "Edited ..." summary lists."""
+    columns and single related records), in words for a user (``display_name`` is "name",
+    ``start_date`` "start date"): what an "Edited ..." summary lists. A value set to what it
+    already was is no change."""
     from sqlalchemy import inspect
 
     state = inspect(record)
@@ -175,8 +214,14 @@ def changed_attributes(record: object) -> list[str]:
         if attr.key in _UNNAMED or getattr(prop, "uselist", False):
             continue
         if attr.history.has_changes():
-            names.append("name" if attr.key == "display_name" else attr.key)
+            names.append(_WORDS.get(attr.key, attr.key.replace("_", " ")))
     return names
+
+
+def edited(subject: str, changed: list[str]) -> str:
+    """The summary of an update: ``Edited Lyon Tech Meetup (#3): cost, tags`` (each field
+    named once, in the order given)."""
+    return f"Edited {subject}: {', '.join(dict.fromkeys(changed))}"
 
 
 def first_line(exc: Exception) -> str:

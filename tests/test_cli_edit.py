@@ -385,7 +385,7 @@ def test_log_again_allows_a_second_encounter_that_day(met: list[str]) -> None:
     err = fails(*met, "log", "helene", "--event", "lyon tech")
     assert err == (
         "Error: Hélène Dubois was already logged at Lyon Tech Meetup on 2026-11-20 "
-        "(encounter #1); pass again=True (--again) to log a second encounter."
+        "(encounter #1); log it again explicitly to keep both."
     )
     assert counts(met)["encounters"] == 1
     out = ok(*met, "log", "helene", "--event", "lyon tech", "--again")

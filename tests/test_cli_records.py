@@ -159,7 +159,8 @@ def test_outcome_twin_is_refused_naming_the_first_then_accepted_with_again(db: l
     error = fails(
         *db, "outcome", "add", "1", "--value", "1800.50", "--note", "Again", "--date", "2026-11-25"
     )
-    assert "outcome #1" in error and "--again" in error
+    assert "outcome #1" in error and "record it again explicitly" in error
+    assert "again=True" not in error and "--again" not in error
     assert len(json.loads(ok(*db, "outcome", "list", "--json"))) == 1
     assert "Recorded outcome #2" in _add_outcome(db, "--again")
     assert [o["id"] for o in json.loads(ok(*db, "outcome", "list", "--json"))] == [2, 1]

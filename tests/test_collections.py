@@ -268,7 +268,7 @@ def test_logging_the_same_encounter_twice_is_refused_unless_again(journal: Journ
     first = seed(journal)
     message = (
         "Hélène Dubois was already logged at Lyon Tech Meetup on 2026-11-20 "
-        f"(encounter #{first.id}); pass again=True (--again) to log a second encounter."
+        f"(encounter #{first.id}); log it again explicitly to keep both."
     )
     with pytest.raises(InvalidInput) as refused:
         journal.log("Hélène Dubois", event="Lyon Tech Meetup")
@@ -327,7 +327,7 @@ def test_leads_verbs(journal: Journal) -> None:
     assert last_change(journal).summary == f"Edited lead #{added.id}: status, tags"
     deleted = journal.leads.delete(added.id)
     assert isinstance(deleted, Lead) and deleted.summary == "Try corrugated"
-    assert last_change(journal).summary == f"Deleted lead #{added.id}"
+    assert last_change(journal).summary == f"Deleted lead #{added.id} (advice: Try corrugated)"
     with pytest.raises(NotFound, match=f"No lead with id {added.id}."):
         journal.leads.get(added.id)
 
