@@ -23,7 +23,7 @@ from .errors import ImportFormatError, InvalidInput, JournalUnavailable, Netjour
 from .specs import EncounterSpec, as_question
 from .store import changed_attributes, edited
 from .text import plural, question_key
-from .validate import optional_date, parse_date, text
+from .validate import parse_date, text
 from .writers import Cache, log_one, log_specs
 
 if TYPE_CHECKING:
@@ -127,13 +127,15 @@ class Encounters:
         """Log one encounter like :meth:`log`, and return it as the JSON-ready record that
         ``to_dict(journal.encounters.log(...))`` would give, without importing the ORM: the
         quick path of ``netjournal log``."""
+        from .listings import Listing
         from .records import encounter_records
 
         with self._store.transaction("encounter.log") as connection:
             logged = log_specs(connection, [spec_of(person, details)])
             self._store.describe(connection, summary_of(connection, logged))
         with self._store.connect() as connection:
-            return encounter_records(connection, t.encounters.c.id == logged[0])[0]
+            mine = Listing((t.encounters.c.id == logged[0],), ())
+            return encounter_records(connection, mine)[0]
 
     def batch(
         self,
@@ -241,23 +243,39 @@ class Encounters:
         limit: int | None = None,
     ) -> builtins.list[Encounter]:
         """Encounters, newest first, optionally of one person, at one event, within dates."""
+        from .listings import encounters
         from .models import Encounter
 
-        stmt = select(Encounter).order_by(Encounter.date.desc(), Encounter.id.desc())
-        start = optional_date(since, "since date")
-        end = optional_date(until, "until date")
-        if start:
-            stmt = stmt.where(Encounter.date >= start)
-        if end:
-            stmt = stmt.where(Encounter.date <= end)
         with self._store.read() as session:
-            if person is not None:
-                who = resolve.person(session, person)
-                assert who is not None
-                stmt = stmt.where(Encounter.person_id == who.id)
-            if event is not None:
-                stmt = stmt.where(Encounter.event_id == resolve.event(session, event).id)
-            return builtins.list(session.scalars(stmt.limit(limit)))
+            listing = encounters(
+                session.connection(),
+                person=person,
+                event=event,
+                since=since,
+                until=until,
+                limit=limit,
+            )
+            return builtins.list(session.scalars(listing.apply(select(Encounter))))
+
+    def records(
+        self,
+        *,
+        person: Any = None,
+        event: Any = None,
+        since: dt.date | str | None = None,
+        until: dt.date | str | None = None,
+        limit: int | None = None,
+    ) -> builtins.list[dict[str, Any]]:
+        """What :meth:`list` returns, as JSON-ready dicts (``to_dict`` of each encounter),
+        read without the ORM."""
+        from .listings import encounters
+        from .records import encounter_records
+
+        with self._store.connect() as connection:
+            listing = encounters(
+                connection, person=person, event=event, since=since, until=until, limit=limit
+            )
+            return encounter_records(connection, listing)
 
     # -- correcting ----------------------------------------------------------------------
 

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, or_, select
-from sqlalchemy.orm import Session
 
-from . import resolve
+from . import listings, records, resolve
+from . import tables as t
 from . import tags as tagging
 from .errors import InvalidInput
-from .models import Encounter, Event, Tag, event_tags
 from .store import changed_attributes, edited
 from .text import fold
 from .validate import (
@@ -30,8 +30,14 @@ from .validate import (
 from .vocab import EVENT_KINDS
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from .batch import EventHeader
+    from .models import Encounter, Event
     from .store import Store
+
+# The ORM (models, sessions) is imported where it is used: ``records`` and the other quick
+# paths of the command line must not pay for importing it (docs/performance.md).
 
 _TEXT_FIELDS: dict[str, int | None] = {
     "location": NAME_MAX,
@@ -112,6 +118,8 @@ def edition_for(session: Session, header: EventHeader, default_currency: str) ->
 
     With a date, only editions held on that day count (a monthly meetup keeps its name), and
     none means a new edition; without one, the name must designate a known event."""
+    from .models import Event
+
     if header.date is None:
         return resolve.event(session, header.name)
     key = fold(header.name)
@@ -164,6 +172,8 @@ class Events:
         """Add an event. ``start_date`` defaults to today; ``fields``: end_date, location,
         kind (meetup, conference, trade show, dinner, online, other), organizer, series,
         hours, cost, currency, notes, external_id, starts_at, ends_at, timezone."""
+        from .models import Event
+
         with self._store.write("event.add") as session:
             event = Event(kind="other")
             values = {"name": name, "start_date": start_date or dt.date.today(), **fields}
@@ -182,6 +192,8 @@ class Events:
     def find(self, query: str, *, limit: int = 20) -> list[Event]:
         """Events whose name starts with, or has a word starting with, ``query`` (newest
         first): what shell completion offers."""
+        from .models import Event
+
         key = fold(query)
         with self._store.read() as session:
             return list(
@@ -195,6 +207,8 @@ class Events:
 
     def show(self, ref: int | str | Event) -> EventDetail:
         """An event with everyone you met there (newest encounter first)."""
+        from .models import Encounter
+
         with self._store.read() as session:
             event = resolve.event(session, ref)
             encounters = list(
@@ -216,23 +230,30 @@ class Events:
         limit: int | None = None,
     ) -> list[Event]:
         """Events, newest first, optionally within dates, of one series or with a tag."""
-        stmt = select(Event).order_by(Event.start_date.desc(), Event.id.desc()).limit(limit)
-        start = optional_date(since, "since date")
-        end = optional_date(until, "until date")
-        if start:
-            stmt = stmt.where(Event.start_date >= start)
-        if end:
-            stmt = stmt.where(Event.start_date <= end)
-        if series:
-            stmt = stmt.where(Event.series_key == fold(series))
-        if tag:
-            stmt = stmt.join(event_tags).join(Tag).where(Tag.key == fold(tag))
+        from .models import Event
+
+        listing = listings.events(since=since, until=until, series=series, tag=tag, limit=limit)
         with self._store.read() as session:
-            return list(session.scalars(stmt))
+            return list(session.scalars(listing.apply(select(Event))))
+
+    def records(
+        self,
+        *,
+        since: dt.date | str | None = None,
+        until: dt.date | str | None = None,
+        series: str | None = None,
+        tag: str | None = None,
+        limit: int | None = None,
+    ) -> builtins.list[dict[str, Any]]:
+        """What :meth:`list` returns, as JSON-ready dicts (``to_dict`` of each event), read
+        without the ORM: what ``netjournal event list`` prints."""
+        listing = listings.events(since=since, until=until, series=series, tag=tag, limit=limit)
+        with self._store.connect() as connection:
+            return records.event_records(connection, listing)
 
     def count(self) -> int:
-        with self._store.read() as session:
-            return session.scalar(select(func.count()).select_from(Event)) or 0
+        with self._store.connect() as connection:
+            return connection.scalar(select(func.count()).select_from(t.events)) or 0
 
     def update(
         self,
@@ -275,6 +296,8 @@ class Events:
     def delete(self, ref: int | str | Event) -> Event:
         """Remove an event; its encounters stay, no longer attached to an event. Returns the
         event as it was."""
+        from .models import Event
+
         with self._store.write("event.delete") as session:
             event = resolve.event(session, ref)
             session.execute(delete(Event).where(Event.id == event.id))

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
 
-from . import resolve
-from .models import Encounter, FollowUp, Person
+from . import listings, records, resolve
 from .store import changed_attributes, edited
 from .validate import optional_date, parse_date, text
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from .models import Encounter, FollowUp, Person
     from .store import Store
+
+# The ORM (models, sessions) is imported where it is used: ``records`` and the other quick
+# paths of the command line must not pay for importing it (docs/performance.md).
 
 
 class FollowUps:
@@ -35,6 +38,8 @@ class FollowUps:
     ) -> FollowUp:
         """Promise to do ``action`` for ``person`` by ``due`` ("friday" means the next one),
         optionally after an encounter (given by id)."""
+        from .models import Encounter, FollowUp
+
         with self._store.write("followup.add") as session:
             who = resolve.person(session, person)
             assert who is not None
@@ -69,18 +74,28 @@ class FollowUps:
         person: int | str | None = None,
     ) -> list[FollowUp]:
         """Follow-ups by due date; ``due_by`` keeps those due on or before that day."""
-        stmt = select(FollowUp).order_by(FollowUp.due, FollowUp.id)
-        if not include_done:
-            stmt = stmt.where(FollowUp.done_on.is_(None))
-        limit = optional_date(due_by, "due date", prefer="future")
-        if limit is not None:
-            stmt = stmt.where(FollowUp.due <= limit)
+        from .models import FollowUp
+
         with self._store.read() as session:
-            if person is not None:
-                who = resolve.person(session, person)
-                assert who is not None
-                stmt = stmt.where(FollowUp.person_id == who.id)
-            return list(session.scalars(stmt))
+            listing = listings.followups(
+                session.connection(), due_by=due_by, include_done=include_done, person=person
+            )
+            return list(session.scalars(listing.apply(select(FollowUp))))
+
+    def records(
+        self,
+        *,
+        due_by: dt.date | str | None = None,
+        include_done: bool = False,
+        person: int | str | None = None,
+    ) -> builtins.list[dict[str, Any]]:
+        """What :meth:`list` returns, as JSON-ready dicts (``to_dict`` of each follow-up),
+        read without the ORM: what ``netjournal followup list`` prints."""
+        with self._store.connect() as connection:
+            listing = listings.followups(
+                connection, due_by=due_by, include_done=include_done, person=person
+            )
+            return records.followup_records(connection, listing)
 
     def due(self, on: dt.date | str | None = None) -> builtins.list[FollowUp]:
         """Open follow-ups due today (or on ``on``) or overdue."""
@@ -137,6 +152,8 @@ class FollowUps:
 
     def delete(self, followup_id: int | str | FollowUp) -> FollowUp:
         """Remove a follow-up; returns it as it was."""
+        from .models import FollowUp
+
         with self._store.write("followup.delete") as session:
             followup = _get(session, followup_id)
             session.execute(delete(FollowUp).where(FollowUp.id == followup.id))
@@ -146,5 +163,7 @@ class FollowUps:
 
 
 def _get(session: Session, ref: object) -> FollowUp:
+    from .models import FollowUp
+
     found: FollowUp = resolve.record(session, FollowUp, ref, "follow-up")
     return found

@@ -2,29 +2,36 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, joinedload
 
-from . import resolve
+from . import listings, records, resolve
 from . import tags as tagging
-from .models import Encounter, Lead
 from .specs import LeadSpec
 from .store import changed_attributes, edited
-from .text import fold, plural
+from .text import plural
 from .validate import choice, optional_date, text
 from .vocab import LEAD_KINDS, LEAD_STATUSES
 from .writers import lead_values
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from .models import Encounter, Lead
     from .store import Store
+
+# The ORM (models, sessions) is imported where it is used: ``records`` and the other quick
+# paths of the command line must not pay for importing it (docs/performance.md).
 
 
 def build_lead(session: Session, spec: LeadSpec, on: dt.date) -> Lead:
     """A validated :class:`Lead` for ``spec``, born on ``on`` (not yet attached)."""
+    from .models import Lead
+
     return Lead(
         **lead_values(spec, on),
         tags=tagging.get_or_create(session, spec.tags),
@@ -32,16 +39,23 @@ def build_lead(session: Session, spec: LeadSpec, on: dt.date) -> Lead:
     )
 
 
-#: How leads are read: with their encounter and its leads, which the default loading of a
-#: lead skips (it stops at the cycle lead -> encounter -> leads), so that nothing raises once
-#: the session is closed.
-LOADED = (joinedload(Lead.encounter).selectinload(Encounter.leads),)
+def loaded() -> tuple[Any, ...]:
+    """How leads are read: with their encounter and its leads, which the default loading of
+    a lead skips (it stops at the cycle lead -> encounter -> leads), so that nothing raises
+    once the session is closed."""
+    from sqlalchemy.orm import joinedload
+
+    from .models import Encounter, Lead
+
+    return (joinedload(Lead.encounter).selectinload(Encounter.leads),)
 
 
 def get_lead(session: Session, ref: object, *, reload: bool = False) -> Lead:
     """The lead with the id ``ref`` gives, in ``session`` (read again with ``reload``)."""
+    from .models import Lead
+
     found: Lead = resolve.record(
-        session, Lead, ref, "lead", options=LOADED, populate_existing=reload
+        session, Lead, ref, "lead", options=loaded(), populate_existing=reload
     )
     return found
 
@@ -64,6 +78,8 @@ class Leads:
         tags: Iterable[str] = (),
     ) -> Lead:
         """Add a lead to an existing encounter (given by id)."""
+        from .models import Encounter
+
         with self._store.write("lead.add") as session:
             found: Encounter = resolve.record(session, Encounter, encounter, "encounter")
             lead = build_lead(
@@ -95,27 +111,45 @@ class Leads:
         limit: int | None = None,
     ) -> list[Lead]:
         """Leads, newest encounter first, filtered by status, kind, person, event or tag."""
-        stmt = (
-            select(Lead)
-            .join(Encounter, Lead.encounter_id == Encounter.id)
-            .options(*LOADED)
-            .order_by(Encounter.date.desc(), Lead.id.desc())
-            .limit(limit)
-        )
-        if status:
-            stmt = stmt.where(Lead.status == choice(status, LEAD_STATUSES, "lead status"))
-        if kind:
-            stmt = stmt.where(Lead.kind == choice(kind, LEAD_KINDS, "lead kind"))
-        if tag:
-            stmt = stmt.where(Lead.tags.any(key=fold(tag)))
+        from .models import Lead
+
         with self._store.read() as session:
-            if person is not None:
-                who = resolve.person(session, person)
-                assert who is not None
-                stmt = stmt.where(Encounter.person_id == who.id)
-            if event is not None:
-                stmt = stmt.where(Encounter.event_id == resolve.event(session, event).id)
-            return list(session.scalars(stmt).unique())
+            listing = listings.leads(
+                session.connection(),
+                status=status,
+                kind=kind,
+                person=person,
+                event=event,
+                tag=tag,
+                limit=limit,
+            )
+            assert listing.source is not None
+            stmt = select(Lead).select_from(listing.source).options(*loaded())
+            return list(session.scalars(listing.apply(stmt)).unique())
+
+    def records(
+        self,
+        *,
+        status: str | None = None,
+        kind: str | None = None,
+        person: int | str | None = None,
+        event: int | str | None = None,
+        tag: str | None = None,
+        limit: int | None = None,
+    ) -> builtins.list[dict[str, Any]]:
+        """What :meth:`list` returns, as JSON-ready dicts (``to_dict`` of each lead), read
+        without the ORM: what ``netjournal lead list`` prints."""
+        with self._store.connect() as connection:
+            listing = listings.leads(
+                connection,
+                status=status,
+                kind=kind,
+                person=person,
+                event=event,
+                tag=tag,
+                limit=limit,
+            )
+            return records.lead_records(connection, listing)
 
     def update(
         self,
@@ -163,6 +197,8 @@ class Leads:
 
     def delete(self, lead_id: int | str | Lead) -> Lead:
         """Remove a lead with its outcomes; returns it as it was."""
+        from .models import Lead
+
         with self._store.write("lead.delete") as session:
             lead = get_lead(session, lead_id)
             session.execute(delete(Lead).where(Lead.id == lead.id))

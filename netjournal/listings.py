@@ -24,7 +24,7 @@ from . import resolve
 from . import tables as t
 from .text import fold
 from .validate import choice, optional_date
-from .vocab import LEAD_KINDS, LEAD_STATUSES
+from .vocab import LEAD_KINDS, LEAD_STATUSES, OUTCOME_KINDS
 
 S = TypeVar("S", bound=Select[Any])
 
@@ -187,21 +187,34 @@ def outcomes(
     connection: Connection,
     *,
     lead: Any = None,
+    person: Any = None,
+    kind: str | None = None,
     since: dt.date | str | None = None,
     until: dt.date | str | None = None,
     limit: int | None = None,
 ) -> Listing:
-    """Outcomes newest first, optionally of one lead (by id), within dates."""
-    o = t.outcomes
+    """Outcomes newest first, optionally of one lead (by id), of the leads of one person,
+    of one kind, within dates."""
+    o, lead_table, e = t.outcomes, t.leads, t.encounters
     where: list[ColumnElement[bool]] = []
     if lead is not None:
         where.append(o.c.lead_id == resolve.record_id(lead, "lead"))
+    if kind:
+        where.append(o.c.kind == choice(kind, OUTCOME_KINDS, "outcome kind"))
     start = optional_date(since, "since date")
     end = optional_date(until, "until date")
     if start:
         where.append(o.c.date >= start)
     if end:
         where.append(o.c.date <= end)
+    if person is not None:
+        who = resolve.person_id(connection, _ref(person))
+        theirs = (
+            select(lead_table.c.id)
+            .join(e, e.c.id == lead_table.c.encounter_id)
+            .where(e.c.person_id == who)
+        )
+        where.append(o.c.lead_id.in_(theirs))
     return Listing(tuple(where), (o.c.date.desc(), o.c.id.desc()), limit)
 
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
 
-from . import resolve
+from . import listings, records, resolve
 from .errors import InvalidInput
 from .leads import get_lead
-from .models import Encounter, Lead, Outcome, Person
 from .store import changed_attributes, edited
 from .validate import choice, money, optional_date, text
 from .validate import currency as currency_code
@@ -20,7 +20,11 @@ from .vocab import OUTCOME_KINDS
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from .models import Encounter, Lead, Outcome, Person
     from .store import Store
+
+# The ORM (models, sessions) is imported where it is used: ``records`` and the other quick
+# paths of the command line must not pay for importing it (docs/performance.md).
 
 _UNSET = object()
 
@@ -50,6 +54,8 @@ class Outcomes:
         outcome like one the lead already has (same value, currency and date) is refused
         (:class:`~netjournal.errors.InvalidInput`) unless ``again`` is true.
         """
+        from .models import Outcome
+
         with self._store.write("outcome.add") as session:
             found = get_lead(session, lead)
             when = optional_date(date, "outcome date") or dt.date.today()
@@ -91,27 +97,43 @@ class Outcomes:
     ) -> list[Outcome]:
         """Outcomes, newest first, optionally of one lead, of the leads of one person (id or
         name), of one kind (money, hire, idea...), within dates."""
-        stmt = select(Outcome).order_by(Outcome.date.desc(), Outcome.id.desc()).limit(limit)
-        if lead is not None:
-            stmt = stmt.where(Outcome.lead_id == resolve.record_id(lead, "lead"))
-        if kind:
-            stmt = stmt.where(Outcome.kind == choice(kind, OUTCOME_KINDS, "outcome kind"))
-        start = optional_date(since, "since date")
-        end = optional_date(until, "until date")
-        if start:
-            stmt = stmt.where(Outcome.date >= start)
-        if end:
-            stmt = stmt.where(Outcome.date <= end)
+        from .models import Outcome
+
         with self._store.read() as session:
-            if person is not None:
-                who = resolve.person(session, person)
-                assert who is not None
-                stmt = (
-                    stmt.join(Lead, Lead.id == Outcome.lead_id)
-                    .join(Encounter, Encounter.id == Lead.encounter_id)
-                    .where(Encounter.person_id == who.id)
-                )
-            return list(session.scalars(stmt))
+            listing = listings.outcomes(
+                session.connection(),
+                lead=lead,
+                person=person,
+                kind=kind,
+                since=since,
+                until=until,
+                limit=limit,
+            )
+            return list(session.scalars(listing.apply(select(Outcome))))
+
+    def records(
+        self,
+        *,
+        lead: int | str | None = None,
+        person: int | str | None = None,
+        kind: str | None = None,
+        since: dt.date | str | None = None,
+        until: dt.date | str | None = None,
+        limit: int | None = None,
+    ) -> builtins.list[dict[str, Any]]:
+        """What :meth:`list` returns, as JSON-ready dicts (``to_dict`` of each outcome),
+        read without the ORM: what ``netjournal outcome list`` prints."""
+        with self._store.connect() as connection:
+            listing = listings.outcomes(
+                connection,
+                lead=lead,
+                person=person,
+                kind=kind,
+                since=since,
+                until=until,
+                limit=limit,
+            )
+            return records.outcome_records(connection, listing)
 
     def update(
         self,
@@ -158,6 +180,8 @@ class Outcomes:
 
     def delete(self, outcome_id: int | str | Outcome) -> Outcome:
         """Remove an outcome (its lead keeps its status); returns it as it was."""
+        from .models import Outcome
+
         with self._store.write("outcome.delete") as session:
             outcome = _get(session, outcome_id)
             session.execute(delete(Outcome).where(Outcome.id == outcome.id))
@@ -168,6 +192,8 @@ class Outcomes:
 
 
 def _get(session: Session, ref: object) -> Outcome:
+    from .models import Outcome
+
     found: Outcome = resolve.record(session, Outcome, ref, "outcome")
     return found
 

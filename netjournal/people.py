@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
 
-from . import history, resolve
+from . import history, listings, records, resolve
 from . import tables as t
 from . import tags as tagging
 from .errors import InvalidInput
@@ -24,15 +23,20 @@ from .fields import (
     person_values,
     remove_contacts,
 )
-from .models import ContactPoint, Encounter, FollowUp, Lead, Person, Tag, person_tags
 from .store import changed_attributes, edited
 from .tables import utcnow
 from .text import fold
 from .validate import blank, name
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from .duplicates import DuplicatePair
+    from .models import ContactPoint, Encounter, FollowUp, Person
     from .store import Store
+
+# The ORM (models, sessions) is imported where it is used: ``records`` and the other quick
+# paths of the command line must not pay for importing it (docs/performance.md).
 
 _CONTACT_KINDS = ("email", "phone", "url")
 
@@ -79,6 +83,8 @@ def rename(person: Person, display_name: str) -> None:
 def add_contact(person: Person, kind: str, value: str, label: str | None = None) -> bool:
     """Attach a contact point to an ORM object unless the person already has it (the
     add-contact rule, :func:`netjournal.fields.contacts_to_add`); ``True`` if added."""
+    from .models import ContactPoint
+
     have = [(c.kind, c.value_key) for c in person.contacts]
     added = contacts_to_add(have, [contact_values(kind, value, label)])
     person.contacts.extend(ContactPoint(**values) for values in added)
@@ -87,6 +93,8 @@ def add_contact(person: Person, kind: str, value: str, label: str | None = None)
 
 def build_person(display_name: str, **values: Any) -> Person:
     """A validated, not yet saved :class:`Person`."""
+    from .models import Person
+
     person = Person(contacts=[])  # loaded even when empty: usable after the session closes
     rename(person, display_name)
     set_fields(person, values)
@@ -135,6 +143,8 @@ class People:
 
     def find(self, query: str, *, limit: int = 20) -> builtins.list[Person]:
         """People whose name starts with, or has a word starting with, ``query``."""
+        from .models import Person
+
         key = fold(query)
         with self._store.read() as session:
             return builtins.list(
@@ -156,22 +166,39 @@ class People:
         offset: int = 0,
     ) -> builtins.list[Person]:
         """People in name order, optionally filtered by tag, organization or field."""
-        stmt = select(Person).order_by(Person.name_key, Person.id).offset(offset).limit(limit)
-        if tag:
-            stmt = stmt.join(person_tags).join(Tag).where(Tag.key == fold(tag))
-        if organization:
-            stmt = stmt.where(func.lower(Person.organization) == organization.strip().lower())
-        if field:
-            stmt = stmt.where(Person.field_key == fold(field))
+        from .models import Person
+
+        listing = listings.people(
+            tag=tag, organization=organization, field=field, limit=limit, offset=offset
+        )
         with self._store.read() as session:
-            return builtins.list(session.scalars(stmt))
+            return builtins.list(session.scalars(listing.apply(select(Person))))
+
+    def records(
+        self,
+        *,
+        tag: str | None = None,
+        organization: str | None = None,
+        field: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> builtins.list[dict[str, Any]]:
+        """What :meth:`list` returns, as JSON-ready dicts (``to_dict`` of each person), read
+        without the ORM: what ``netjournal people list`` prints."""
+        listing = listings.people(
+            tag=tag, organization=organization, field=field, limit=limit, offset=offset
+        )
+        with self._store.connect() as connection:
+            return records.people_records(connection, listing)
 
     def count(self) -> int:
-        with self._store.read() as session:
-            return session.scalar(select(func.count()).select_from(Person)) or 0
+        with self._store.connect() as connection:
+            return connection.scalar(select(func.count()).select_from(t.people)) or 0
 
     def show(self, ref: int | str | Person) -> PersonDetail:
         """A person with their encounters (newest first), follow-ups and introductions."""
+        from .models import Encounter, FollowUp, Person
+
         with self._store.read() as session:
             person = resolve.person(session, ref)
             assert person is not None
@@ -342,6 +369,8 @@ def _pair(session: Session, keep: object, other: object) -> tuple[Person, Person
 def _delete_person(session: Session, person: Person) -> None:
     """Delete ``person`` (the database cascades to what hangs off them) and the tags that
     only they and their encounters and leads carried."""
+    from .models import Encounter, Lead, Person
+
     encounters = builtins.list(
         session.scalars(select(Encounter.id).where(Encounter.person_id == person.id))
     )
@@ -377,6 +406,8 @@ def plan_merge(session: Session, kept: Person, gone: Person) -> MergePlan:
 
 def merge_people(session: Session, kept: Person, gone: Person) -> None:
     """Re-point everything of ``gone`` to ``kept`` in SQL, then delete ``gone``."""
+    from .models import Encounter, FollowUp, Person
+
     for column in (Encounter.person_id, Encounter.introduced_by_id):
         session.execute(
             update(Encounter)
