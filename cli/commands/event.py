@@ -113,7 +113,7 @@ def list_(
     fmt: str | None,
 ) -> None:
     """List events, newest first."""
-    events = app.journal().events.list(
+    events = app.journal().events.records(
         since=since, until=until, series=series, tag=tag, limit=limit
     )
     emit(events, EVENT_COLUMNS, fmt, empty="No events yet: netjournal event add NAME --date ...")

@@ -64,7 +64,7 @@ def list_(
     """List open follow-ups by due date."""
     if due_only and due_by:
         raise click.UsageError("Give --due or --by DATE, not both.")
-    found = app.journal().followups.list(
+    found = app.journal().followups.records(
         due_by=dt.date.today() if due_only else due_by, include_done=include_done, person=person
     )
     columns = FOLLOWUP_COLUMNS if include_done else FOLLOWUP_COLUMNS[:-1]

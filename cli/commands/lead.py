@@ -66,7 +66,7 @@ def list_(
     fmt: str | None,
 ) -> None:
     """List leads, newest encounter first."""
-    leads = app.journal().leads.list(
+    leads = app.journal().leads.records(
         status=status, kind=kind, person=person, event=event, tag=tag, limit=limit
     )
     emit(leads, LEAD_COLUMNS, fmt, empty="No leads match.")
@@ -203,7 +203,7 @@ def list_outcomes(
     fmt: str | None,
 ) -> None:
     """List outcomes, newest first."""
-    found = app.journal().outcomes.list(
+    found = app.journal().outcomes.records(
         lead=None if lead_id is None else _lead_id(lead_id),
         since=since,
         until=until,

@@ -53,7 +53,7 @@ def list_(
     fmt: str | None,
 ) -> None:
     """List people in name order."""
-    found = app.journal().people.list(tag=tag, organization=org, field=field, limit=limit)
+    found = app.journal().people.records(tag=tag, organization=org, field=field, limit=limit)
     emit(found, PEOPLE_COLUMNS, fmt, empty="Nobody yet: netjournal log NAME ...")
 
 
