@@ -141,6 +141,7 @@ class Encounter(Base):
     source: Mapped[str | None]
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
+    kind: Mapped[str]  # "meeting", or "connection" (a network connection, not a meeting)
 
     person: Mapped["Person"] = relationship(
         foreign_keys=[tables.encounters.c.person_id], lazy="joined"

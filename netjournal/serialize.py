@@ -30,7 +30,7 @@ EVENT_COLUMNS = (
     "currency",
     "notes",
 )
-ENCOUNTER_COLUMNS = ("id", "date", "notes", "stakes", "wishes", "pitched", "outside_field")
+ENCOUNTER_COLUMNS = ("id", "date", "kind", "notes", "stakes", "wishes", "pitched", "outside_field")
 LEAD_COLUMNS = ("id", "kind", "summary", "details", "points_to", "status", "status_changed_on")
 OUTCOME_COLUMNS = ("id", "lead_id", "date", "kind", "description", "value", "currency")
 FOLLOWUP_COLUMNS = ("id", "due", "action", "done_on", "encounter_id")

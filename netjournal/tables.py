@@ -37,7 +37,14 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-from .vocab import CONTACT_KINDS, EVENT_KINDS, LEAD_KINDS, LEAD_STATUSES, OUTCOME_KINDS
+from .vocab import (
+    CONTACT_KINDS,
+    ENCOUNTER_KINDS,
+    EVENT_KINDS,
+    LEAD_KINDS,
+    LEAD_STATUSES,
+    OUTCOME_KINDS,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -202,6 +209,10 @@ encounters = Table(
     Column("outside_field", Boolean),  # None: derive from the profile
     Column("source", String(50)),
     *_stamps(),
+    # a meeting, or a network connection (LinkedIn's "Connected On"), which reports leave out
+    # unless asked (migration 0007)
+    Column("kind", String(20), nullable=False, default="meeting", server_default="meeting"),
+    CheckConstraint(_in("kind", ENCOUNTER_KINDS), name="kind"),
     Index("ix_encounters_person_id_date", "person_id", "date"),
     # "people met per event" in the events report: an index-only count on PostgreSQL
     Index("ix_encounters_event_id_person_id", "event_id", "person_id"),
@@ -312,9 +323,7 @@ change_rows = Table(
     "change_rows",
     metadata,
     _id(),
-    Column(
-        "change_id", ForeignKey("changes.id", ondelete="CASCADE"), nullable=False, index=True
-    ),
+    Column("change_id", ForeignKey("changes.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("table_name", String(40), nullable=False),
     Column("row_key", String(60), nullable=False),
     Column("op", String(1), nullable=False),  # I(nserted), U(pdated), D(eleted)

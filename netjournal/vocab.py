@@ -21,3 +21,7 @@ LEAD_KINDS = (
 LEAD_STATUSES = ("open", "exploring", "won", "dropped")
 OUTCOME_KINDS = ("revenue", "savings", "hire", "funding", "idea applied", "other")
 CONTACT_KINDS = ("email", "phone", "url")
+
+#: What an encounter records: a meeting, or a connection made on a network (LinkedIn), which
+#: the reports leave out unless asked to include connections.
+ENCOUNTER_KINDS = ("meeting", "connection")

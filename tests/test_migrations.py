@@ -133,8 +133,8 @@ def test_a_failing_upgrade_says_so_and_changes_nothing(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
         command.upgrade(schema.alembic_config(conn), schema.REVISIONS[-2])
-        # a table of the next revision's name, created by hand, makes that revision fail
-        conn.execute(text("CREATE TABLE change_open (x INTEGER)"))
+        # a column of the next revision's name, added by hand, makes that revision fail
+        conn.execute(text("ALTER TABLE encounters ADD COLUMN kind TEXT"))
     engine.dispose()
     with pytest.raises(JournalUnavailable, match="failed and changed nothing"):
         Journal.upgrade(path)

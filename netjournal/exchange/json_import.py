@@ -97,6 +97,8 @@ class _Reader:
                     row[column.name] = utcnow()
                 elif column.nullable:
                     row[column.name] = None
+                elif column.default is not None and column.default.is_scalar:
+                    row[column.name] = column.default.arg  # a field newer than the export
                 else:
                     raise ValueError(f"'{column.name}' is required")
             for name, derive in DERIVED.get(table.name, {}).items():

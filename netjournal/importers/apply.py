@@ -209,7 +209,9 @@ def _connected(session: Session, index: _PeopleIndex, person: Person, record: Pe
         return False
     index.connections.add((person.id, record.source, day))
     note = f"Connected on {day:%d %b %Y}"
-    session.add(Encounter(person=person, date=day, source=record.source, notes=note))
+    session.add(
+        Encounter(person=person, date=day, source=record.source, notes=note, kind="connection")
+    )
     return True
 
 
@@ -255,6 +257,7 @@ def _insert_new(session: Session, people: list[Person], index: _PeopleIndex) -> 
             "source": source,
             "pitched": False,
             "notes": f"Connected on {day:%d %b %Y}",
+            "kind": "connection",
             "created_at": now,
             "updated_at": now,
         }
