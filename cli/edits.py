@@ -1,56 +1,51 @@
-"""How edit and delete commands report: the record as JSON, or in a sentence what changed.
+"""How edit and delete commands report: the record as JSON, or what the library says it changed.
 
-The library writes nothing when an edit changes nothing, but does not say which fields it
-changed; an edit command reads the record first and compares the two ``to_dict`` forms, as
-the collections' ``update`` methods document.
+Each edit or delete command makes one library call, then hands the record it returned to
+:func:`report`. The sentence is the summary of the change set that call wrote
+(:attr:`netjournal.Journal.last_change`: ``Edited Lyon Tech Meetup (#3): cost, tags.``), or
+``Nothing to change: ...`` when it wrote nothing; the command never guesses what changed.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .output import print_json
 
-#: Keys that follow from another one (a new status is dated): not named in "Updated ...".
-_IMPLIED = {"status_changed_on"}
+if TYPE_CHECKING:
+    from netjournal.journal import Journal
 
 
-def changed_keys(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    """The keys of ``after`` whose values differ from ``before``, in ``after``'s order."""
-    return [k for k in after if k not in _IMPLIED and before.get(k) != after[k]]
+def given(options: dict[str, Any]) -> dict[str, Any]:
+    """The options of an ``edit`` the user gave: not ``None`` and not an empty repeat."""
+    return {key: value for key, value in options.items() if value is not None and value != ()}
 
 
-def unchanged(label: str, record: Any, fmt: str | None, reason: str = "no option given") -> None:
-    """Report an edit that wrote nothing: ``Nothing to change: no option given.``"""
-    from netjournal.serialize import to_dict
-
+def report(
+    journal: Journal,
+    record: Any,
+    fmt: str | None,
+    *,
+    label: str,
+    asked: bool = True,
+    note: str = "",
+) -> None:
+    """After an edit or a delete: with ``--json`` the record (``to_dict``); else the summary
+    of what the call changed, followed by ``note``, or ``Nothing to change: LABEL already has
+    these values.`` (``... no option given for LABEL.`` when ``asked`` is false)."""
     if fmt == "json":
+        from netjournal.serialize import to_dict
+
         print_json(to_dict(record))
+        return
+    change = journal.last_change
+    if change is None:
+        reason = f"{label} already has these values" if asked else f"no option given for {label}"
+        click.echo(f"Nothing to change: {reason}.")
     else:
-        click.echo(f"Nothing to change: {reason} (for {label}).")
-
-
-def edited(label: str, before: Any, after: Any, fmt: str | None) -> None:
-    """Report an edit: ``Updated lead #3: status, summary.`` (or that nothing changed)."""
-    from netjournal.serialize import to_dict
-
-    new = to_dict(after)
-    keys = changed_keys(to_dict(before), new)
-    if fmt == "json":
-        print_json(new)
-    elif not keys:
-        click.echo(f"Nothing to change: {label} already has these values.")
-    else:
-        click.echo(f"Updated {label}: {', '.join(keys)}.")
-
-
-def deleted(sentence: str, record: Any, fmt: str | None) -> None:
-    """Report a deletion: the deleted record as JSON, or ``sentence``."""
-    from netjournal.serialize import to_dict
-
-    if fmt == "json":
-        print_json(to_dict(record))
-    else:
-        click.echo(sentence)
+        sentence = (
+            change.summary if change.summary.endswith((".", "!", "?")) else change.summary + "."
+        )
+        click.echo(f"{sentence} {note}" if note else sentence)

@@ -145,39 +145,3 @@ def plural(count: int, word: str, many: str | None = None) -> str:
 def stdin_is_terminal() -> bool:
     """Whether someone can answer a question (stdin is a terminal, not a pipe or a file)."""
     return bool(getattr(sys.stdin, "isatty", lambda: False)())
-
-
-def given(options: dict[str, Any]) -> dict[str, Any]:
-    """The options of an ``edit`` the user gave: not ``None`` and not an empty repeat."""
-    return {key: value for key, value in options.items() if value is not None and value != ()}
-
-
-#: Keyword of a library ``update`` -> the word an "Updated ..." line uses for it.
-_CHANGE_WORDS = {
-    "display_name": "name",
-    "start_date": "date",
-    "add_tags": "tags",
-    "remove_tags": "tags",
-    "emails": "contacts",
-    "phones": "contacts",
-    "urls": "contacts",
-    "remove_emails": "contacts",
-    "remove_phones": "contacts",
-    "remove_urls": "contacts",
-}
-
-
-def change_words(changes: Iterable[str]) -> str:
-    """``"cost, tags"``: the things an edit changes, named once each, in the order given."""
-    words = [_CHANGE_WORDS.get(key, key.replace("_", " ")) for key in changes]
-    return ", ".join(dict.fromkeys(words))
-
-
-def print_record(record: Any, fmt: str | None, message: str) -> None:
-    """After an edit or a delete: the record as JSON (``to_dict``), or one line of text."""
-    if fmt == "json":
-        from netjournal.serialize import to_dict
-
-        print_json(to_dict(record))
-    else:
-        click.echo(message)

@@ -248,7 +248,7 @@ def test_leads_outcomes_and_followups(met: list[str]) -> None:
     assert lead["person"]["name"] == "Hélène Dubois" and lead["event"]["name"] == "Lyon Tech Meetup"
     assert lead["status"] == "open" and lead["date"] == "2026-11-20"
     lid = str(lead["id"])
-    assert f"Updated lead #{lid}: status." in ok(
+    assert f"Edited lead #{lid}: status." in ok(
         *met, "lead", "update", lid, "--status", "exploring", "--on", "2026-11-22"
     )
     out = ok(

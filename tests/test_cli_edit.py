@@ -68,7 +68,7 @@ def counts(db: list[str]) -> dict[str, int]:
 
 def test_event_edit_says_what_changed_and_json_gives_the_record(met: list[str]) -> None:
     out = ok(*met, "event", "edit", "lyon", "--cost", "15", "--tag", "lyon")
-    assert out == "Updated Lyon Tech Meetup (#1): cost, tags.\n"
+    assert out == "Edited Lyon Tech Meetup (#1): cost, currency, tags.\n"  # EUR: the default
     shown = json.loads(ok(*met, "event", "show", "1", "--json"))["event"]
     assert (shown["cost"], shown["currency"], shown["tags"]) == ("15.00", "EUR", ["lyon"])
 
@@ -151,8 +151,7 @@ def test_encounter_edit_replaces_the_questions_and_says_what_changed(met: list[s
         "warm",
     )
     assert out == (
-        "Updated encounter #1 (Hélène Dubois at Lyon Tech Meetup, 2026-11-20): "
-        "questions, stakes, pitched, introduced by, tags.\n"
+        "Edited encounter #1 (Hélène Dubois): introduced by, stakes, pitched, questions, tags.\n"
     )
     data = json.loads(ok(*met, "encounter", "show", "1", "--json"))
     assert data["questions"] == [
@@ -242,7 +241,7 @@ def test_people_edit_removes_contacts_and_tags(met: list[str]) -> None:
         "--tag",
         "vip",
     )
-    assert out == "Updated Hélène Dubois (#1): contacts, tags.\n"
+    assert out == "Edited Hélène Dubois (#1): tags, contacts.\n"
     data = json.loads(
         ok(
             *met,

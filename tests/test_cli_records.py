@@ -66,12 +66,12 @@ def test_lead_edit_says_what_changed_and_stores_it(db: list[str]) -> None:
         "--tag",
         "packaging",
     )
-    assert out.strip() == "Updated lead #1: summary, status, tags."
+    assert out.strip() == "Edited lead #1: summary, status, tags."
     lead = _lead(db)
     assert lead["status"] == "exploring" and lead["status_changed_on"] == "2026-11-22"
     assert lead["summary"] == "Boxes for both sites" and lead["tags"] == ["packaging"]
     assert ok(*db, "lead", "edit", "#1", "--untag", "packaging").strip() == (
-        "Updated lead #1: tags."
+        "Edited lead #1: tags."
     )
     assert _lead(db)["tags"] == []
 
@@ -83,7 +83,7 @@ def test_lead_edit_json_is_the_stored_record(db: list[str]) -> None:
 
 
 def test_lead_update_stays_a_hidden_alias_of_edit(db: list[str]) -> None:
-    assert "Updated lead #1: details." in ok(*db, "lead", "update", "1", "--details", "Two sites")
+    assert "Edited lead #1: details." in ok(*db, "lead", "update", "1", "--details", "Two sites")
     assert _lead(db)["details"] == "Two sites"
     assert "update" not in ok(*db, "lead", "--help").split("Commands:")[1]
 
@@ -194,7 +194,7 @@ def test_outcome_list_filters_and_formats(db: list[str]) -> None:
 def test_outcome_edit_says_what_changed_and_json(db: list[str]) -> None:
     _add_outcome(db)
     out = ok(*db, "outcome", "edit", "1", "--value", "1900", "--note", "Both sites")
-    assert out.strip() == "Updated outcome #1: description, value."
+    assert out.strip() == "Edited outcome #1 of lead #1: description, value."
     shown = json.loads(ok(*db, "outcome", "edit", "1", "--kind", "revenue", "--json"))
     assert shown["kind"] == "revenue" and shown["value"] == "1900.00"
     assert shown["description"] == "Both sites"
@@ -260,7 +260,7 @@ def test_followup_add_refusals_write_nothing(db: list[str]) -> None:
 
 def test_followup_edit_nothing_to_change_and_json(db: list[str], journal_url: str) -> None:
     out = ok(*db, "followup", "edit", "1", "--due", "2026-12-01", "--action", "Send volumes")
-    assert out.strip() == "Updated follow-up #1: due, action."
+    assert out.strip() == "Edited follow-up #1: due, action."
     shown = json.loads(ok(*db, "followup", "edit", "1", "--action", "Send both", "--json"))
     assert shown["action"] == "Send both" and shown["due"] == "2026-12-01"
     assert _followups(db) == [shown]

@@ -8,15 +8,13 @@ import click
 
 from ..app import App
 from ..complete import event_names, person_names
+from ..edits import given, report
 from ..output import (
-    change_words,
     field_lines,
-    given,
     heading,
     output_options,
     plural,
     print_json,
-    print_record,
 )
 
 
@@ -122,20 +120,11 @@ def edit(app: App, encounter_id: str, fmt: str | None, **options: Any) -> None:
     from netjournal.batch import parse_question
 
     changes = given(options)
-    if "asked" in changes:  # in place, so that the summary follows the command line's order
-        changes = {
-            ("questions" if key == "asked" else key): (
-                [parse_question(q) for q in value] if key == "asked" else value
-            )
-            for key, value in changes.items()
-        }
-    encounters = app.journal().encounters
-    if not changes:
-        current = encounters.get(encounter_id)
-        print_record(current, fmt, f"Nothing to change: no option given for {_label(current)}.")
-        return
-    updated = encounters.update(encounter_id, **changes)
-    print_record(updated, fmt, f"Updated {_label(updated)}: {change_words(changes)}.")
+    if "asked" in changes:
+        changes["questions"] = [parse_question(q) for q in changes.pop("asked")]
+    journal = app.journal()
+    updated = journal.encounters.update(encounter_id, **changes)
+    report(journal, updated, fmt, label=_label(updated), asked=bool(changes))
 
 
 @encounter.command("delete")
@@ -145,19 +134,9 @@ def edit(app: App, encounter_id: str, fmt: str | None, **options: Any) -> None:
 def delete(app: App, encounter_id: str, fmt: str | None) -> None:
     """Delete encounter ID with its questions, leads, outcomes and follow-ups (the person
     and the event stay)."""
-    deleted = app.journal().encounters.delete(encounter_id)
-    outcomes = sum(len(lead.outcomes) for lead in deleted.leads)
-    removed = [
-        plural(len(deleted.questions), "question"),
-        plural(len(deleted.leads), "lead"),
-        plural(outcomes, "outcome"),
-        plural(len(deleted.followups), "follow-up"),
-    ]
-    print_record(
-        deleted,
-        fmt,
-        f"Deleted {_label(deleted)} with {', '.join(removed)}. 'netjournal undo' takes it back.",
-    )
+    journal = app.journal()
+    deleted = journal.encounters.delete(encounter_id)
+    report(journal, deleted, fmt, label=_label(deleted), note="'netjournal undo' takes it back.")
 
 
 def _label(enc: Any) -> str:

@@ -10,16 +10,14 @@ from netjournal.vocab import EVENT_KINDS
 
 from ..app import App
 from ..complete import event_names, words
+from ..edits import given, report
 from ..output import (
-    change_words,
     emit,
     field_lines,
-    given,
     heading,
     output_options,
     plural,
     print_json,
-    print_record,
 )
 
 EVENT_COLUMNS = [
@@ -185,13 +183,9 @@ def show(app: App, event_ref: str, fmt: str | None) -> None:
 def edit(app: App, event_ref: str, fmt: str | None, **options: Any) -> None:
     """Change an event (name, unique prefix or id): its fields and tags."""
     changes = given(options)
-    events = app.journal().events
-    if not changes:
-        current = events.get(event_ref)
-        print_record(current, fmt, f"Nothing to change: no option given for {_label(current)}.")
-        return
-    updated = events.update(event_ref, **changes)
-    print_record(updated, fmt, f"Updated {_label(updated)}: {change_words(changes)}.")
+    journal = app.journal()
+    updated = journal.events.update(event_ref, **changes)
+    report(journal, updated, fmt, label=_label(updated), asked=bool(changes))
 
 
 @event.command("delete")
@@ -200,12 +194,15 @@ def edit(app: App, event_ref: str, fmt: str | None, **options: Any) -> None:
 @click.pass_obj
 def delete(app: App, event_ref: str, fmt: str | None) -> None:
     """Delete an event; the encounters held there stay, no longer attached to an event."""
-    deleted = app.journal().events.delete(event_ref)
-    print_record(
+    journal = app.journal()
+    deleted = journal.events.delete(event_ref)
+    report(
+        journal,
         deleted,
         fmt,
-        f"Deleted {_label(deleted)} of {deleted.start_date}. Its encounters stay, no longer "
-        "attached to an event. 'netjournal undo' takes it back.",
+        label=_label(deleted),
+        note="Its encounters stay, no longer attached to an event. "
+        "'netjournal undo' takes it back.",
     )
 
 

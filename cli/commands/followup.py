@@ -8,7 +8,7 @@ import click
 
 from ..app import App
 from ..complete import person_names
-from ..edits import deleted, edited, unchanged
+from ..edits import given, report
 from ..output import emit, output_options, print_json
 
 FOLLOWUP_COLUMNS = [
@@ -111,13 +111,10 @@ def reopen(app: App, followup_id: str, fmt: str | None) -> None:
 @click.pass_obj
 def edit(app: App, followup_id: str, due: str | None, action: str | None, fmt: str | None) -> None:
     """Change when follow-up ID is due or what it is."""
-    followups = app.journal().followups
-    before = followups.get(followup_id)
-    label = f"follow-up #{before.id}"
-    if due is None and action is None:
-        unchanged(label, before, fmt)
-        return
-    edited(label, before, followups.update(before.id, due=due, action=action), fmt)
+    changes = given({"due": due, "action": action})
+    journal = app.journal()
+    updated = journal.followups.update(followup_id, **changes)
+    report(journal, updated, fmt, label=f"follow-up #{updated.id}", asked=bool(changes))
 
 
 @followup.command("delete")
@@ -126,5 +123,6 @@ def edit(app: App, followup_id: str, due: str | None, action: str | None, fmt: s
 @click.pass_obj
 def delete(app: App, followup_id: str, fmt: str | None) -> None:
     """Delete follow-up ID."""
-    gone = app.journal().followups.delete(followup_id)
-    deleted(f"Deleted follow-up #{gone.id}: {gone.action}.", gone, fmt)
+    journal = app.journal()
+    gone = journal.followups.delete(followup_id)
+    report(journal, gone, fmt, label=f"follow-up #{gone.id}")

@@ -8,8 +8,8 @@ from netjournal.vocab import LEAD_KINDS, LEAD_STATUSES, OUTCOME_KINDS
 
 from ..app import App
 from ..complete import event_names, person_names, words
-from ..edits import deleted, edited, unchanged
-from ..output import emit, output_options, plural, print_json
+from ..edits import given, report
+from ..output import emit, output_options, print_json
 
 LEAD_COLUMNS = [
     ("id", "Id"),
@@ -95,14 +95,10 @@ def edit(
     **fields: str | None,
 ) -> None:
     """Change a lead (by id): its status, kind, summary, details, tags..."""
-    leads = app.journal().leads
-    before = leads.get(_lead_id(lead_id))
-    label = f"lead #{before.id}"
-    if not add_tags and not remove_tags and all(v is None for v in fields.values()):
-        unchanged(label, before, fmt)
-        return
-    after = leads.update(before.id, add_tags=add_tags, remove_tags=remove_tags, **fields)
-    edited(label, before, after, fmt)
+    changes = given({"add_tags": add_tags, "remove_tags": remove_tags, **fields})
+    journal = app.journal()
+    updated = journal.leads.update(_lead_id(lead_id), **changes)
+    report(journal, updated, fmt, label=f"lead #{updated.id}", asked=bool(changes))
 
 
 @lead.command("delete")
@@ -111,10 +107,9 @@ def edit(
 @click.pass_obj
 def delete(app: App, lead_id: str, fmt: str | None) -> None:
     """Delete a lead (by id) with its outcomes."""
-    gone = app.journal().leads.delete(_lead_id(lead_id))
-    count = len(gone.outcomes)
-    also = f" and its {plural(count, 'outcome')}" if count else " (it had no outcomes)"
-    deleted(f"Deleted lead #{gone.id} ({gone.kind}: {gone.summary}){also}.", gone, fmt)
+    journal = app.journal()
+    gone = journal.leads.delete(_lead_id(lead_id))
+    report(journal, gone, fmt, label=f"lead #{gone.id}")
 
 
 def _lead_id(value: str) -> int:
@@ -146,7 +141,10 @@ def outcome() -> None:
 )
 @click.option("--keep-status", is_flag=True, help="Do not mark an open lead as won.")
 @click.option(
-    "--again", is_flag=True, help="Record it even if the lead has one with this value and date."
+    "--again",
+    is_flag=True,
+    help="Record it even if the lead already has one with this value, currency and date "
+    "(refused otherwise, as a likely duplicate).",
 )
 @output_options(listing=False)
 @click.pass_obj
@@ -189,6 +187,14 @@ def add(
 
 @outcome.command("list")
 @click.option("--lead", "lead_id", metavar="LEAD", help="Only the outcomes of this lead (id).")
+@click.option(
+    "--person", shell_complete=person_names, help="Only the outcomes of this person's leads."
+)
+@click.option(
+    "--kind",
+    shell_complete=words(OUTCOME_KINDS),
+    help=f"Only one kind: {', '.join(OUTCOME_KINDS)}.",
+)
 @click.option("--since", help="Only outcomes on or after this date.")
 @click.option("--until", help="Only outcomes on or before this date.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many.")
@@ -197,6 +203,8 @@ def add(
 def list_outcomes(
     app: App,
     lead_id: str | None,
+    person: str | None,
+    kind: str | None,
     since: str | None,
     until: str | None,
     limit: int | None,
@@ -205,6 +213,8 @@ def list_outcomes(
     """List outcomes, newest first."""
     found = app.journal().outcomes.records(
         lead=None if lead_id is None else _lead_id(lead_id),
+        person=person,
+        kind=kind,
         since=since,
         until=until,
         limit=limit,
@@ -225,14 +235,10 @@ def list_outcomes(
 @click.pass_obj
 def edit_outcome(app: App, outcome_id: str, fmt: str | None, **fields: str | None) -> None:
     """Correct outcome ID: its value, currency, note, date or kind."""
-    outcomes = app.journal().outcomes
-    before = outcomes.get(outcome_id)
-    label = f"outcome #{before.id}"
-    given = {name: value for name, value in fields.items() if value is not None}
-    if not given:
-        unchanged(label, before, fmt)
-        return
-    edited(label, before, outcomes.update(before.id, **given), fmt)
+    changes = given(fields)
+    journal = app.journal()
+    updated = journal.outcomes.update(outcome_id, **changes)
+    report(journal, updated, fmt, label=f"outcome #{updated.id}", asked=bool(changes))
 
 
 @outcome.command("delete")
@@ -241,5 +247,6 @@ def edit_outcome(app: App, outcome_id: str, fmt: str | None, **fields: str | Non
 @click.pass_obj
 def delete_outcome(app: App, outcome_id: str, fmt: str | None) -> None:
     """Delete outcome ID (its lead keeps its status)."""
-    gone = app.journal().outcomes.delete(outcome_id)
-    deleted(f"Deleted outcome #{gone.id} of lead #{gone.lead_id}.", gone, fmt)
+    journal = app.journal()
+    gone = journal.outcomes.delete(outcome_id)
+    report(journal, gone, fmt, label=f"outcome #{gone.id}")

@@ -14,6 +14,7 @@ from ..complete import event_names, person_names
 from ..output import plural, print_json
 
 if TYPE_CHECKING:
+    from netjournal.encounters import BatchResult
     from netjournal.models import Encounter
 
 TEMPLATE = """\
@@ -155,18 +156,16 @@ def log(
             if opts["event"] or opts["date"]:
                 raise click.UsageError("With --batch, put the event and date in the file.")
             text, source = _read(batch_file), batch_file if batch_file != "-" else "<stdin>"
-            started = _now()
             batch = app.journal().encounters.batch(
                 text, source_name=source, dry_run=dry_run, again=again
             )
         else:
-            started = _now()
             edited = _edit(app, opts["event"], opts["date"], dry_run=dry_run, again=again)
             if edited is None:
                 return
             batch = edited
         if dry_run:
-            _report_dry_run(batch, started, as_json)
+            _report_dry_run(batch, as_json)
             return
         logged = _records(batch)
     elif person is None:
@@ -176,26 +175,17 @@ def log(
     _report(logged, as_json)
 
 
-def _now() -> Any:
-    import datetime as dt
-
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-def _report_dry_run(would: list[Encounter], started: Any, as_json: bool) -> None:
-    """What a batch would log; a person created after ``started`` is one the batch would add
-    (library gap: a dry run does not say who would be new, so their creation time does)."""
+def _report_dry_run(would: BatchResult, as_json: bool) -> None:
+    """What a batch would log, and who it would add (``would.new_people``)."""
     from netjournal.serialize import to_dict
 
     if as_json:
         print_json([to_dict(e) for e in would])
         return
-    new: list[str] = []
+    new_ids = {p.id for p in would.new_people}
     for enc in would:
         who = enc.person
-        is_new = who.created_at >= started
-        if is_new and who.display_name not in new:
-            new.append(who.display_name)
+        is_new = who.id in new_ids
         where = f" at {enc.event.name}" if enc.event is not None else ""
         parts = [
             plural(len(enc.questions), "question"),
@@ -204,6 +194,7 @@ def _report_dry_run(would: list[Encounter], started: Any, as_json: bool) -> None
         ]
         person = f"{who.display_name} (new)" if is_new else f"{who.display_name} (#{who.id})"
         click.echo(f"Would log: {person}{where} on {enc.date} ({', '.join(parts)}).")
+    new = [p.display_name for p in would.new_people]
     click.echo(f"New people: {', '.join(new)}." if new else "No new people.")
     click.echo(f"Nothing was written (--dry-run): {plural(len(would), 'encounter')} checked.")
 
@@ -253,7 +244,7 @@ def _read(path: str) -> str:
 
 def _edit(
     app: App, event: str | None, date: str | None, *, dry_run: bool, again: bool
-) -> list[Encounter] | None:
+) -> BatchResult | None:
     header = "".join(
         f"{key}: {value}\n" for key, value in (("event", event), ("date", date)) if value
     )

@@ -8,16 +8,14 @@ import click
 
 from ..app import App
 from ..complete import person_names
+from ..edits import given, report
 from ..output import (
-    change_words,
     emit,
     field_lines,
-    given,
     heading,
     output_options,
     plural,
     print_json,
-    print_record,
     stdin_is_terminal,
 )
 from .duplicates import duplicates
@@ -125,13 +123,9 @@ def edit(app: App, person: str, fmt: str | None, **options: Any) -> None:
     """Change what the journal knows about a person; every option can be repeated or
     combined ('' clears a field)."""
     changes = given(options)
-    people_ = app.journal().people
-    if not changes:
-        current = people_.get(person)
-        print_record(current, fmt, f"Nothing to change: no option given for {_label(current)}.")
-        return
-    updated = people_.update(person, **changes)
-    print_record(updated, fmt, f"Updated {_label(updated)}: {change_words(changes)}.")
+    journal = app.journal()
+    updated = journal.people.update(person, **changes)
+    report(journal, updated, fmt, label=_label(updated), asked=bool(changes))
 
 
 def _label(person: Any) -> str:
