@@ -2,7 +2,10 @@
 
 Rules: log an encounter (new or known person, questions, a lead, a follow-up, an introducer),
 edit a person, add a lead and move it on, record an outcome, merge two people, forget one,
-import a small vCard, delete an encounter, export to JSON and import it elsewhere. After every
+import a small vCard, delete an encounter, export to JSON and import it elsewhere, and undo
+the latest step not yet undone (the merge included): after the undo the JSON export equals the
+export taken before that step, undoing the undo gives back the export after it, and undoing
+again returns to the one before. After every
 step: no orphan rows, ``journal.counts()`` equals the machine's own model, and search finds
 every live person by a word of their name and nothing of anyone forgotten. The JSON round trip
 (export, import into an empty journal, export again: the same document) runs as a rule and at
@@ -11,6 +14,7 @@ the end of every run.
 
 from __future__ import annotations
 
+import copy
 import io
 import itertools
 import json
@@ -117,6 +121,46 @@ def test_the_public_api_keeps_its_invariants(journal_url: str, spare_url: str) -
             self.forgotten: set[str] = set()
             self.encounter_rows: dict[int, EncounterModel] = {}
             self.events = 0
+            # what each undoable step wrote: (its change sets, export and model before it)
+            self.undoable: list[tuple[list[int], dict[str, object], tuple[object, ...]]] = []
+            self._before: tuple[int, dict[str, object], tuple[object, ...]] | None = None
+
+        # -- history: each step below is recorded, then may be undone ------------------
+
+        def _model(self) -> tuple[object, ...]:
+            return copy.deepcopy(
+                (self.people, self.gone, self.forgotten, self.encounter_rows, self.events)
+            )
+
+        def _last_change(self) -> int:
+            latest = self.journal.history(limit=1)
+            return latest[0].id if latest else 0
+
+        def _start(self) -> None:
+            self._before = (self._last_change(), _export(self.journal), self._model())
+
+        def _done(self) -> None:
+            assert self._before is not None
+            last, document, model = self._before
+            made = [c.id for c in self.journal.history(limit=10) if c.id > last]
+            if made:
+                self.undoable.append((sorted(made), document, model))
+            self._before = None
+
+        @precondition(lambda self: self.undoable)
+        @rule()
+        def undo(self) -> None:
+            made, before, model = self.undoable.pop()
+            after = _export(self.journal)
+            for change in reversed(made):
+                self.journal.undo(change)
+            assert _export(self.journal) == before
+            if len(made) == 1:  # undoing the undo redoes; undoing that again undoes
+                self.journal.undo()
+                assert _export(self.journal) == after
+                self.journal.undo()
+                assert _export(self.journal) == before
+            (self.people, self.gone, self.forgotten, self.encounter_rows, self.events) = model
 
         # -- rules -----------------------------------------------------------------
 
@@ -142,6 +186,7 @@ def test_the_public_api_keeps_its_invariants(journal_url: str, spare_url: str) -
                 ref: object = f"{prefix} {word}"
             else:
                 ref = existing
+            self._start()
             encounter = self.journal.log(
                 ref,
                 new_person=existing is None,
@@ -158,6 +203,7 @@ def test_the_public_api_keeps_its_invariants(journal_url: str, spare_url: str) -
             self.encounter_rows[encounter.id] = EncounterModel(
                 encounter.person_id, 1, {lead.id: 0 for lead in encounter.leads}, int(followup)
             )
+            self._done()
             return encounter.id
 
         @precondition(lambda self: self.people)
@@ -165,9 +211,11 @@ def test_the_public_api_keeps_its_invariants(journal_url: str, spare_url: str) -
         def edit_person(self, data: st.DataObject, title: str, notes: str, tag: str) -> None:
             person = data.draw(st.sampled_from(sorted(self.people)))
             title = title[:300]
+            self._start()
             updated = self.journal.people.update(
                 person, title=title or "", notes=notes or "", add_tags=[tag[:100]]
             )
+            self._done()
             assert updated.title == (title.strip() or None)
             assert updated.notes == (notes if notes.strip() else None)
 
@@ -175,9 +223,11 @@ def test_the_public_api_keeps_its_invariants(journal_url: str, spare_url: str) -
         def add_lead(self, encounter: int, summary: str) -> None:
             if encounter not in self.encounter_rows:
                 return
+            self._start()
             lead = self.journal.leads.add(encounter, "supplier", summary, tags=[summary[:100]])
             assert lead.summary == summary
             self.encounter_rows[encounter].leads[lead.id] = 0
+            self._done()
 
         @rule(encounter=encounters, description=TEXT.filter(str.strip), cents=st.integers(0, 10**8))
         def record_outcome(self, encounter: int, description: str, cents: int) -> None:
@@ -185,12 +235,14 @@ def test_the_public_api_keeps_its_invariants(journal_url: str, spare_url: str) -
             if model is None or not model.leads:
                 return
             lead = min(model.leads)
+            self._start()
             self.journal.leads.update(lead, status="exploring")
             outcome = self.journal.outcomes.add(
-                lead, description, value=f"{cents // 100}.{cents % 100:02d}"
+                lead, description, value=f"{cents // 100}.{cents % 100:02d}", again=True
             )
             assert outcome.description == description
             model.leads[lead] += 1
+            self._done()
 
         @precondition(lambda self: len(self.people) >= 2)
         @rule(data=st.data())
@@ -198,17 +250,20 @@ def test_the_public_api_keeps_its_invariants(journal_url: str, spare_url: str) -
             keep, other = data.draw(
                 st.lists(st.sampled_from(sorted(self.people)), min_size=2, max_size=2, unique=True)
             )
+            self._start()
             self.journal.people.merge(keep, other)
             self.gone[self.people.pop(other)] = other
             for model in self.encounter_rows.values():
                 if model.person == other:
                     model.person = keep
+            self._done()
 
         @precondition(lambda self: self.people)
         @rule(data=st.data())
         def forget(self, data: st.DataObject) -> None:
             person = data.draw(st.sampled_from(sorted(self.people)))
             self.journal.people.forget(person)
+            self.undoable.clear()  # forgetting cannot be undone, nor what came before it
             word = self.people.pop(person)
             self.gone[word] = person
             self.forgotten.add(word)
@@ -220,8 +275,10 @@ def test_the_public_api_keeps_its_invariants(journal_url: str, spare_url: str) -
         def delete_encounter(self, encounter: int) -> None:
             if encounter not in self.encounter_rows:
                 return
+            self._start()
             self.journal.encounters.delete(encounter)
             del self.encounter_rows[encounter]
+            self._done()
 
         @rule(prefixes=st.lists(PREFIX, min_size=1, max_size=3), note=TEXT)
         def import_vcard(self, prefixes: list[str], note: str) -> None:
@@ -235,12 +292,14 @@ def test_the_public_api_keeps_its_invariants(journal_url: str, spare_url: str) -
             folder = Path(tempfile.mkdtemp())
             path = folder / "contacts.vcf"
             path.write_text("".join(cards), encoding="utf-8", newline="")
+            self._start()
             report = self.journal.import_file("vcard", path)
             assert len(report.created) == len(cards), report
             assert report.encounters_created == 0
             for word in names:
                 (hit,) = self.journal.search(word, kinds="person")
                 self.people[hit.id] = word
+            self._done()
 
         @rule()
         def round_trip(self) -> None:
