@@ -1,7 +1,8 @@
 """``followups``: promises overdue or due soon, per person, with the encounter behind each.
 
 "Soon" is within ``soon`` days (7 by default) of ``today``. ``since``/``until`` keep
-follow-ups created by encounters dated in the period.
+follow-ups created by encounters dated in the period. Most overdue first: by due date, then
+person.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def build(ctx: Context) -> Built:
         .outerjoin(Encounter, Encounter.id == FollowUp.encounter_id)
         .outerjoin(Event, Event.id == Encounter.event_id)
         .where(*where, *period)
-        .order_by(Person.name_key, Person.id, FollowUp.due, FollowUp.id)
+        .order_by(FollowUp.due, Person.name_key, Person.id, FollowUp.id)
         .limit(ctx.params.limit)
     )
     late = FollowUp.due < today
