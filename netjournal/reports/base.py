@@ -8,7 +8,7 @@ typed, frozen dataclasses. Amounts keep their currency: a total is a ``dict`` cu
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
@@ -28,9 +28,13 @@ ATTRIBUTIONS = ("first", "last", "linear")
 CENT = Decimal("0.01")
 
 
-def col(label: str, *, percent: bool = False) -> Any:
-    """A row field with the label renderers show for it; ``percent`` for ratios shown as %."""
-    return field(metadata={"label": label, "percent": percent})
+def col(label: str, *, percent: bool = False, table: bool = True, mark: str | None = None) -> Any:
+    """A row field with the label renderers show for it; ``percent`` for ratios shown as %.
+
+    ``table=False``: in JSON and CSV only, not a column of tables, Markdown and HTML.
+    ``mark``: ``"full"`` or ``"short"``, how a figure of a provisional row is marked there
+    (the row has ``provisional`` and ``open_leads``)."""
+    return field(metadata={"label": label, "percent": percent, "table": table, "mark": mark})
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,8 @@ class Column:
     label: str
     percent: bool
     money: bool = False
+    table: bool = True
+    mark: str | None = None
 
 
 def columns(row_type: type) -> list[Column]:
@@ -49,9 +55,24 @@ def columns(row_type: type) -> list[Column]:
             f.metadata.get("label", f.name),
             f.metadata.get("percent", False),
             money=str(f.type) in ("Money", "Money | None"),
+            table=f.metadata.get("table", True),
+            mark=f.metadata.get("mark"),
         )
         for f in fields(row_type)
     ]
+
+
+@dataclass(frozen=True)
+class OpenLeads:
+    """Leads still open or exploring: how many, and their kinds (most frequent first)."""
+
+    count: int = 0
+    kinds: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        if not self.count:
+            return ""
+        return f"{counted(self.count, 'open lead')}: {', '.join(self.kinds)}"
 
 
 @dataclass(frozen=True)
@@ -65,6 +86,11 @@ class Params:
     event: Any = None
     today: dt.date = field(default_factory=dt.date.today)
     limit: int | None = None
+
+    @property
+    def dated(self) -> bool:
+        """Whether since or until narrows the report to a period."""
+        return self.since is not None or self.until is not None
 
     def period(self) -> str:
         """`` between A and B`` / `` since A`` / `` until B`` / ``""``, for sentences."""
@@ -198,6 +224,31 @@ class Context:
             conditions.append(column <= self.params.until)
         return conditions
 
+    def nothing(
+        self,
+        rows: Sequence[Any],
+        headline: str,
+        outside: Any,
+        left_out: tuple[str, str],
+        otherwise: str,
+    ) -> str:
+        """What a section says when ``rows`` is empty: ``headline`` and the period, then how
+        many rows the period left out, or else (``otherwise``) why there is nothing.
+
+        ``outside`` counts the section's rows without the period (a SELECT of one COUNT); it
+        runs only when the section is empty and a period is set, so every row it counts is
+        outside the period. ``left_out`` is (singular, plural) of what follows the number, as
+        in ("outcome credits an encounter", "outcomes credit encounters").
+        """
+        text = headline + self.params.period()
+        if rows:
+            return text + "."
+        if self.params.dated:
+            count = int(self.db.scalar(outside) or 0)
+            if count:
+                return f"{text} ({count} {left_out[count != 1]} outside these dates)."
+        return f"{text}: {otherwise}."
+
     def days_between(self, later: Any, earlier: Any) -> ColumnElement[int]:
         """Whole days from ``earlier`` to ``later`` (two DATE expressions), on both backends."""
         if self.dialect == "sqlite":
@@ -233,6 +284,11 @@ def ratio(numerator: Decimal | int, denominator: Decimal | int, places: str = "0
 def share(part: int, whole: int) -> Decimal | None:
     """A proportion with four decimals, or ``None`` when ``whole`` is zero."""
     return ratio(part, whole, "0.0001") if whole else None
+
+
+def counted(count: int, word: str) -> str:
+    """``counted(2, "open lead")``: "2 open leads"."""
+    return f"{count} {word if count == 1 else word + 's'}"
 
 
 def rank_value(money: Mapping[str, Decimal], currency: str) -> tuple[Decimal, int]:

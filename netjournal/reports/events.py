@@ -3,8 +3,14 @@
 Value is what the outcomes of leads born at the event's encounters were worth. Spend is the
 event's cost plus its hours times the profile's hourly rate; ROI = (value - spend) / spend.
 ROI is computed only when spend is known and everything (cost, rate, value) is in one
-currency; otherwise it is left empty rather than mixing currencies. ``since``/``until`` keep
-events that start in the period.
+currency; otherwise it is left empty rather than mixing currencies; value per unit of cost
+likewise needs value and cost in one currency. ``since``/``until`` keep events that start in
+the period.
+
+Only events held by ``today`` are judged: an event after it keeps its planned cost and hours
+but has no ratios yet, and a series adds up the hours and cost of its editions held by then.
+While leads born at an event are still open or exploring, its ratios are provisional: the row
+says so (``provisional``) and which leads are open (``open_leads``).
 """
 
 from __future__ import annotations
@@ -17,7 +23,21 @@ from typing import Any
 from sqlalchemy import case, func, select
 
 from ..models import Encounter, Event, Lead, Outcome
-from .base import Built, Context, Money, Section, col, money_by_key, rank_value, ratio
+from .base import (
+    Built,
+    Context,
+    Money,
+    OpenLeads,
+    Section,
+    col,
+    counted,
+    money_by_key,
+    rank_value,
+    ratio,
+)
+
+#: Lead statuses that leave an event's figures open to change.
+OPEN = ("open", "exploring")
 
 
 @dataclass(frozen=True)
@@ -32,10 +52,12 @@ class EventRow:
     value: Money = col("Value")
     hours: Decimal | None = col("Hours")
     cost: Money = col("Cost")
-    value_per_hour: Money = col("Value/hour")
-    value_per_cost: Money = col("Value/cost unit")
-    roi: Decimal | None = col("ROI", percent=True)
+    value_per_hour: Money = col("Value/hour", mark="short")
+    value_per_cost: Money = col("Value/cost unit", mark="short")
+    roi: Decimal | None = col("ROI", percent=True, mark="full")
     produced_nothing: bool = col("Nothing")
+    provisional: bool = col("Provisional", table=False)
+    open_leads: OpenLeads = col("Open leads", table=False)
 
 
 @dataclass(frozen=True)
@@ -48,10 +70,12 @@ class SeriesRow:
     value: Money = col("Value")
     hours: Decimal | None = col("Hours")
     cost: Money = col("Cost")
-    value_per_hour: Money = col("Value/hour")
-    value_per_cost: Money = col("Value/cost unit")
-    roi: Decimal | None = col("ROI", percent=True)
+    value_per_hour: Money = col("Value/hour", mark="short")
+    value_per_cost: Money = col("Value/cost unit", mark="short")
+    roi: Decimal | None = col("ROI", percent=True, mark="full")
     produced_nothing: bool = col("Nothing")
+    provisional: bool = col("Provisional", table=False)
+    open_leads: OpenLeads = col("Open leads", table=False)
 
 
 @dataclass(frozen=True)
@@ -60,6 +84,7 @@ class _Figures:
     leads: int
     won: int
     value: Money
+    open_leads: OpenLeads
 
 
 def _figures(ctx: Context, key: Any) -> dict[Any, _Figures]:
@@ -90,12 +115,35 @@ def _figures(ctx: Context, key: Any) -> dict[Any, _Figures]:
         .where(key.is_not(None), Outcome.value.is_not(None), *period)
         .group_by(key, Outcome.currency)
     )
+    # Open leads per key and kind, most frequent kind first; the window adds up the key's
+    # total over its kinds.
+    per_kind = func.count(Lead.id)
+    still_open = (
+        select(key, Lead.kind, func.sum(per_kind).over(partition_by=key))
+        .select_from(Lead)
+        .join(Encounter, Encounter.id == Lead.encounter_id)
+        .join(Event, Event.id == Encounter.event_id)
+        .where(key.is_not(None), Lead.status.in_(OPEN), *period)
+        .group_by(key, Lead.kind)
+        .order_by(key, per_kind.desc(), Lead.kind)
+    )
     session = ctx.db
     people: dict[Any, int] = {k: int(n) for k, n in session.execute(met)}
     counts = {k: (int(n), int(w or 0)) for k, n, w in session.execute(leads)}
     money = money_by_key(session.execute(values))
+    kinds: dict[Any, list[str]] = {}
+    totals: dict[Any, int] = {}
+    for k, kind, total in session.execute(still_open):
+        kinds.setdefault(k, []).append(kind)
+        totals[k] = int(total)
+    none = OpenLeads()
     return {
-        k: _Figures(people.get(k, 0), *counts.get(k, (0, 0)), money.get(k, {}))
+        k: _Figures(
+            people.get(k, 0),
+            *counts.get(k, (0, 0)),
+            money.get(k, {}),
+            OpenLeads(totals[k], tuple(kinds[k])) if k in totals else none,
+        )
         for k in set(people) | set(counts) | set(money)
     }
 
@@ -103,9 +151,14 @@ def _figures(ctx: Context, key: Any) -> dict[Any, _Figures]:
 def economics(
     ctx: Context, value: Money, hours: Decimal | None, cost: Money
 ) -> tuple[Money, Money, Decimal | None]:
-    """Value per hour, value per unit of cost (same currency only) and ROI."""
+    """Value per hour, value per unit of cost and ROI (each empty rather than mixing
+    currencies: value per cost unit needs value and a non-zero cost in one currency)."""
     per_hour = {c: ratio(v, hours) for c, v in value.items()} if hours else {}
-    per_cost = {c: ratio(value.get(c, Decimal(0)), amount) for c, amount in cost.items() if amount}
+    per_cost = {}
+    if len(cost) == 1:
+        ((code, amount),) = cost.items()
+        if amount and set(value) <= {code}:
+            per_cost[code] = ratio(value.get(code, Decimal(0)), amount)
     spend = dict(cost)
     rate = ctx.hourly_rate
     if hours and rate:
@@ -121,10 +174,11 @@ def economics(
 
 def build(ctx: Context) -> Built:
     session = ctx.db
+    today = ctx.params.today
     period = ctx.in_period(Event.start_date)
     by_event = _figures(ctx, Event.id)
     by_series = _figures(ctx, Event.series_key)
-    nothing = _Figures(0, 0, 0, {})
+    nothing = _Figures(0, 0, 0, {}, OpenLeads())
 
     event_rows = []
     listing = select(
@@ -138,8 +192,11 @@ def build(ctx: Context) -> Built:
     ).where(*period)
     for eid, name, start, series, hours, cost, code in session.execute(listing):
         fig = by_event.get(eid, nothing)
-        cost_money = {code or ctx.currency: cost} if cost else {}
-        per_hour, per_cost, roi = economics(ctx, fig.value, hours, cost_money)
+        cost_money = {code or ctx.currency: cost} if cost is not None else {}
+        held = bool(start <= today)
+        per_hour, per_cost, roi = (
+            economics(ctx, fig.value, hours, cost_money) if held else ({}, {}, None)
+        )
         event_rows.append(
             EventRow(
                 eid,
@@ -155,16 +212,20 @@ def build(ctx: Context) -> Built:
                 per_hour,
                 per_cost,
                 roi,
-                fig.leads == 0 and not fig.value,
+                held and fig.leads == 0 and not fig.value,
+                fig.open_leads.count > 0,
+                fig.open_leads,
             )
         )
 
+    # A series adds up the time and cost of the editions held by today only.
+    by_today = Event.start_date <= today
     spent = (
         select(
             Event.series_key,
             func.min(Event.series),
-            func.count(Event.id),
-            func.sum(Event.hours),
+            func.sum(case((by_today, 1), else_=0)),
+            func.sum(case((by_today, Event.hours))),
         )
         .where(Event.series_key.is_not(None), *period)
         .group_by(Event.series_key)
@@ -172,14 +233,14 @@ def build(ctx: Context) -> Built:
     costs = money_by_key(
         session.execute(
             select(Event.series_key, Event.currency, func.sum(Event.cost))
-            .where(Event.series_key.is_not(None), Event.cost.is_not(None), *period)
+            .where(Event.series_key.is_not(None), Event.cost.is_not(None), by_today, *period)
             .group_by(Event.series_key, Event.currency)
         )
     )
     series_rows = []
     for key, label, editions, hours in session.execute(spent):
         fig = by_series.get(key, nothing)
-        cost_money = {c: v for c, v in costs.get(key, {}).items() if v}
+        cost_money = costs.get(key, {})
         per_hour, per_cost, roi = economics(ctx, fig.value, hours, cost_money)
         series_rows.append(
             SeriesRow(
@@ -194,7 +255,9 @@ def build(ctx: Context) -> Built:
                 per_hour,
                 per_cost,
                 roi,
-                fig.leads == 0 and not fig.value,
+                bool(editions) and fig.leads == 0 and not fig.value,
+                fig.open_leads.count > 0,
+                fig.open_leads,
             )
         )
 
@@ -205,14 +268,6 @@ def build(ctx: Context) -> Built:
     event_rows.sort(key=best, reverse=True)
     series_rows.sort(key=lambda r: r.series)
     series_rows.sort(key=best, reverse=True)
-    idle = sum(1 for r in event_rows if r.produced_nothing)
-    notes = []
-    if event_rows:
-        notes.append(f"{idle} of {len(event_rows)} events produced no lead.")
-    if any(r.roi is None and (r.cost or (r.hours and ctx.hourly_rate)) for r in event_rows):
-        notes.append("ROI is left empty where cost, time and value are in different currencies.")
-    if ctx.hourly_rate is None:
-        notes.append("No hourly rate in your profile: ROI counts the cost only.")
     return Built(
         title="Events: what each one brought",
         sections=[
@@ -220,16 +275,53 @@ def build(ctx: Context) -> Built:
                 "events",
                 "Per event",
                 EventRow,
-                tuple(event_rows),
-                f"No event{ctx.params.period()}: add events to see what they brought.",
+                tuple(event_rows[: ctx.params.limit]),
+                ctx.nothing(
+                    event_rows,
+                    "No event",
+                    select(func.count(Event.id)),
+                    ("event starts", "events start"),
+                    "add events to see what they brought",
+                ),
             ),
             Section(
                 "series",
                 "Per series",
                 SeriesRow,
                 tuple(series_rows),
-                f"No event of a series{ctx.params.period()}.",
+                ctx.nothing(
+                    series_rows,
+                    "No event of a series",
+                    select(func.count(Event.id)).where(Event.series_key.is_not(None)),
+                    ("edition starts", "editions start"),
+                    "give events a series to compare their editions",
+                ),
             ),
         ],
-        notes=notes,
+        notes=_notes(ctx, event_rows, series_rows),
     )
+
+
+def _notes(ctx: Context, events: list[EventRow], series: list[SeriesRow]) -> list[str]:
+    """What the figures mean, over every event of the period (before ``limit``)."""
+    today = ctx.params.today
+    held = [r for r in events if r.date <= today]
+    notes = []
+    if held:
+        idle = sum(1 for r in held if r.produced_nothing)
+        notes.append(f"{idle} of {len(held)} events produced no lead.")
+    if len(held) < len(events):
+        notes.append(
+            f"{counted(len(events) - len(held), 'event')} after {today} (today): no ratio or "
+            "ROI before it is held, and a series counts only the editions held by today."
+        )
+    if any(r.roi is None and (r.cost or (r.hours and ctx.hourly_rate)) for r in held):
+        notes.append("ROI is left empty where cost, time and value are in different currencies.")
+    if ctx.hourly_rate is None:
+        notes.append("No hourly rate in your profile: ROI counts the cost only.")
+    if any(r.provisional for r in events) or any(r.provisional for r in series):
+        notes.append(
+            "Provisional: an event or series with leads still open or exploring (listed beside "
+            "its ROI) may yet pay off; -100% is final only when no lead is left open."
+        )
+    return notes

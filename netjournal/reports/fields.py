@@ -145,6 +145,8 @@ def build(ctx: Context) -> Built:
         if n
     ]
     rows.sort(key=lambda r: GROUPS.index(r.group))
+    if ctx.params.limit:
+        rows = rows[: ctx.params.limit]
     notes = []
     if not ctx.has_fields:
         notes.append(
@@ -166,7 +168,13 @@ def build(ctx: Context) -> Built:
                 "Encounters by field",
                 FieldRow,
                 tuple(rows),
-                f"No encounter{ctx.params.period()}: nothing to compare yet.",
+                ctx.nothing(
+                    rows,
+                    "No encounter",
+                    select(func.count(Encounter.id)),
+                    ("encounter is", "encounters are"),
+                    "nothing to compare yet",
+                ),
             )
         ],
         notes=notes,

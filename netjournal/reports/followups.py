@@ -11,9 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from ..models import Encounter, Event, FollowUp, Person
-from .base import Built, Context, Section, col
+from .base import Built, Context, Section, col, counted
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ def build(ctx: Context) -> Built:
         PersonRow(who, int(overdue), int(soon), oldest)
         for who, overdue, soon, oldest in session.execute(per_person)
     ]
+    empty = "" if rows else _nothing(ctx, horizon, where)
     return Built(
         title=f"Follow-ups overdue or due by {horizon}",
         sections=[
@@ -94,9 +96,36 @@ def build(ctx: Context) -> Built:
                 "Follow-ups",
                 FollowUpRow,
                 tuple(rows),
-                f"Nothing overdue or due within {ctx.params.soon} days{ctx.params.period()}.",
+                empty,
             ),
-            Section("people", "Per person", PersonRow, tuple(people), "Nobody is waiting."),
+            Section("people", "Per person", PersonRow, tuple(people), empty),
         ],
         parameters={"soon": ctx.params.soon, "today": today},
     )
+
+
+def _nothing(ctx: Context, horizon: dt.date, where: list[ColumnElement[bool]]) -> str:
+    """Why nothing is due: follow-ups from encounters outside the period, and follow-ups due
+    after the horizon (those of the period), or none open at all."""
+    text = f"Nothing overdue or due by {horizon}"
+    if ctx.params.dated:
+        text += f" from encounters{ctx.params.period()}"
+    parts = []
+    if ctx.params.dated:
+        outside = ctx.db.scalar(select(func.count(FollowUp.id)).where(*where)) or 0
+        if outside:
+            verb = "comes" if outside == 1 else "come"
+            parts.append(
+                f"{counted(outside, 'follow-up')} {verb} from encounters outside these dates"
+            )
+    later, first = ctx.db.execute(
+        select(func.count(FollowUp.id), func.min(FollowUp.due))
+        .outerjoin(Encounter, Encounter.id == FollowUp.encounter_id)
+        .where(FollowUp.done_on.is_(None), FollowUp.due > horizon, *ctx.in_period(Encounter.date))
+    ).one()
+    if later:
+        who = str(later) if parts else counted(later, "follow-up")
+        parts.append(f"{who} {'is' if later == 1 else 'are'} due later, the first on {first}")
+    if parts:
+        return f"{text} ({'; '.join(parts)})."
+    return f"{text}: no follow-up is open."

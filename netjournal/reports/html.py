@@ -11,8 +11,8 @@ import html
 import io
 from typing import Any
 
-from .base import Report, columns
-from .render import _params_line, cell
+from .base import Report
+from .render import _params_line, row_cell, shown
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:1200px;
@@ -55,7 +55,7 @@ def to_html(report: Report) -> str:
         if not section.rows:
             parts.append(f'<p class="empty">{html.escape(section.empty)}</p>')
             continue
-        cols = columns(section.row_type)
+        cols = shown(section.row_type)
         parts.append("<table><thead><tr>")
         parts += [f"<th>{html.escape(c.label)}</th>" for c in cols]
         parts.append("</tr></thead><tbody>")
@@ -65,7 +65,7 @@ def to_html(report: Report) -> str:
                 value = getattr(row, c.name)
                 numeric = isinstance(value, int | float) and not isinstance(value, bool)
                 klass = ' class="n"' if numeric or c.percent or c.money else ""
-                parts.append(f"<td{klass}>{html.escape(cell(value, c))}</td>")
+                parts.append(f"<td{klass}>{html.escape(row_cell(row, c))}</td>")
             parts.append("</tr>")
         parts.append("</tbody></table>")
     parts.append("</body></html>\n")

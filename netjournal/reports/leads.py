@@ -103,7 +103,22 @@ def build(ctx: Context) -> Built:
                 median,
             )
         )
-    rows[: len(per_kind)] = sorted(rows[: len(per_kind)], key=lambda r: (-r.leads, r.kind))
+    kinds = sorted(rows[: len(per_kind)], key=lambda r: (-r.leads, r.kind))
+    notes = []
+    if rows:
+        notes.append(
+            "Conversion = won / all leads of the kind; days run from the encounter the "
+            "lead was born in to its first outcome."
+        )
+    limit = ctx.params.limit
+    if limit and len(kinds) > limit:
+        # The limit keeps the kinds with the most leads; the all-kinds row still counts all.
+        notes.append(
+            f"Showing the {limit} of the {len(kinds)} kinds with the most leads; "
+            f"'{ALL}' counts them all."
+        )
+        kinds = kinds[:limit]
+    rows = kinds + rows[len(per_kind) :]
     return Built(
         title="Lead funnel",
         sections=[
@@ -112,13 +127,14 @@ def build(ctx: Context) -> Built:
                 "Leads by kind",
                 LeadRow,
                 tuple(rows),
-                f"No lead was recorded{ctx.params.period()}.",
+                ctx.nothing(
+                    rows,
+                    "No lead was recorded",
+                    select(func.count(Lead.id)),
+                    ("lead was born in an encounter", "leads were born in encounters"),
+                    "no encounter has a lead yet",
+                ),
             )
         ],
-        notes=[
-            "Conversion = won / all leads of the kind; days run from the encounter the "
-            "lead was born in to its first outcome."
-        ]
-        if rows
-        else [],
+        notes=notes,
     )

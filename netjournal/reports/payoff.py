@@ -217,7 +217,13 @@ def build(ctx: Context) -> Built:
                 "Encounters that paid off",
                 PayoffRow,
                 tuple(rows),
-                f"No encounter paid off{ctx.params.period()}: no outcome is recorded yet.",
+                ctx.nothing(
+                    rows,
+                    "No encounter paid off",
+                    select(func.count(Outcome.id)),
+                    ("outcome credits an encounter", "outcomes credit encounters"),
+                    "no outcome is recorded yet",
+                ),
             )
         ],
         notes=[f"Attribution: {attribution} ({_EXPLAIN[attribution]})."],

@@ -88,7 +88,13 @@ def build(ctx: Context) -> Built:
                 "Pitches",
                 PitchRow,
                 tuple(rows),
-                f"Nobody pitched you{ctx.params.period()} (no encounter is marked as pitched).",
+                ctx.nothing(
+                    rows,
+                    "Nobody pitched you",
+                    select(func.count(Encounter.id)).where(Encounter.pitched.is_(True)),
+                    ("encounter marked as pitched is", "encounters marked as pitched are"),
+                    "no encounter is marked as pitched",
+                ),
             )
         ],
         notes=notes,

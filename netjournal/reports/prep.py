@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 
 from .. import resolve
 from ..errors import InvalidInput
-from ..models import Encounter, Event, FollowUp, Lead, Person
+from ..models import Encounter, Event, FollowUp, Lead, Person, Question
 from .base import Built, Context, Section, col
 from .questions import QuestionRow, question_rows
 
@@ -92,14 +92,28 @@ def build(ctx: Context) -> Built:
                 "People met there before",
                 PrepPersonRow,
                 tuple(people),
-                f"You met nobody at {scope}{ctx.params.period()} yet.",
+                ctx.nothing(
+                    people,
+                    f"You met nobody at {scope}",
+                    select(func.count(Encounter.id)).where(Encounter.event_id.in_(events)),
+                    ("encounter there is", "encounters there are"),
+                    "no encounter is logged there yet",
+                ),
             ),
             Section(
                 "questions",
                 "Questions that worked best there",
                 QuestionRow,
                 tuple(questions),
-                f"No question was recorded at {scope}{ctx.params.period()}.",
+                ctx.nothing(
+                    questions,
+                    f"No question was recorded at {scope}",
+                    select(func.count(Question.id))
+                    .join(Encounter, Encounter.id == Question.encounter_id)
+                    .where(Encounter.event_id.in_(events)),
+                    ("question asked there is", "questions asked there are"),
+                    "no encounter there has a question",
+                ),
             ),
         ],
         notes=[f"Covers {scope}."],

@@ -110,7 +110,16 @@ def build(ctx: Context) -> Built:
                 "Questions asked",
                 QuestionRow,
                 tuple(rows),
-                f"No question was recorded{ctx.params.period()}.",
+                ctx.nothing(
+                    rows,
+                    "No question was recorded",
+                    select(func.count(Question.id)),
+                    (
+                        "question was asked in an encounter",
+                        "questions were asked in encounters",
+                    ),
+                    "no encounter has a question yet",
+                ),
             )
         ],
         notes=["Ranked by leads that followed, then leads won, then value."] if rows else [],

@@ -14,7 +14,7 @@ import io
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import fields
+from dataclasses import fields, is_dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -84,8 +84,27 @@ def cell(value: Any, column: Column, *, grouped: bool = True) -> str:
     return str(value)
 
 
+def row_cell(row: Any, column: Column) -> str:
+    """One cell of ``row`` for tables, Markdown and HTML; a figure of a provisional row is
+    marked as such (with its open leads where the column says ``mark="full"``)."""
+    text = cell(getattr(row, column.name), column)
+    if text and column.mark and getattr(row, "provisional", False):
+        if column.mark == "full":
+            return f"{text} (provisional: {row.open_leads})"
+        return f"{text} (provisional)"
+    return text
+
+
+def shown(row_type: type) -> list[Column]:
+    """The columns tables, Markdown and HTML show (JSON and CSV have them all)."""
+    return [c for c in columns(row_type) if c.table]
+
+
 def plain(value: Any) -> Any:
-    """A value as JSON: amounts and ratios as strings, dates ISO, money as {currency: "1.00"}."""
+    """A value as JSON: amounts and ratios as strings, dates ISO, money as {currency: "1.00"},
+    small records (such as open leads) as objects."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.datetime):
@@ -193,11 +212,11 @@ def to_markdown(report: Report) -> str:
         if not section.rows:
             lines += [section.empty, ""]
             continue
-        cols = columns(section.row_type)
+        cols = shown(section.row_type)
         lines.append("| " + " | ".join(c.label for c in cols) + " |")
         lines.append("| " + " | ".join("---" for _ in cols) + " |")
         for row in section.rows:
-            cells = [_md_escape(cell(getattr(row, c.name), c)) for c in cols]
+            cells = [_md_escape(row_cell(row, c)) for c in cols]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     return "\n".join(lines)
@@ -228,11 +247,11 @@ def to_table(report: Report, *, width: int | None = None) -> str:
             console.print(f"\n{section.empty}" if len(report.sections) > 1 else section.empty)
             continue
         table = Table(title=section.title if len(report.sections) > 1 else None)
-        cols = columns(section.row_type)
+        cols = shown(section.row_type)
         for c in cols:
             numeric = section.rows and isinstance(getattr(section.rows[0], c.name), int | Decimal)
             table.add_column(c.label, justify="right" if numeric else "left", overflow="fold")
         for row in section.rows:
-            table.add_row(*(cell(getattr(row, c.name), c) for c in cols))
+            table.add_row(*(row_cell(row, c) for c in cols))
         console.print(table)
     return out.getvalue()

@@ -26,7 +26,7 @@ def test_per_event_figures(scenario: Scenario) -> None:
     )
     assert (e1.people, e1.leads, e1.won, e1.value) == (2, 1, 1, {"USD": D("250.00")})
     assert e1.value_per_hour == {"USD": D("83.33")}  # 250 / 3
-    assert e1.value_per_cost == {"EUR": D("0.00")}
+    assert e1.value_per_cost == {}  # value in USD, cost in EUR: no ratio
     assert e1.roi is None  # spend in EUR, value in USD: not mixed
 
     # E2: spend = 2 h x 40 = 80 EUR; ROI = (100.01 - 80) / 80 = 0.250125 -> 0.2501.
@@ -40,7 +40,7 @@ def test_per_event_figures(scenario: Scenario) -> None:
     assert (e3.people, e3.leads, e3.won, e3.value) == (2, 3, 1, {"EUR": D("30.00")})
     assert e3.cost == {"USD": D("200.00")}
     assert e3.value_per_hour == {"EUR": D("3.75")}
-    assert e3.value_per_cost == {"USD": D("0.00")}
+    assert e3.value_per_cost == {}  # value in EUR, cost in USD
     assert e3.roi is None
 
     # E4: spend 50 + 2 x 40 = 130 EUR, nothing back: ROI -1.
@@ -58,7 +58,7 @@ def test_per_series_figures(scenario: Scenario) -> None:
     assert series.hours == D("5.00")
     assert series.cost == {"EUR": D("30.00")}
     assert series.value_per_hour == {"EUR": D("20.00"), "USD": D("50.00")}
-    assert series.value_per_cost == {"EUR": D("3.33")}  # 100.01 / 30
+    assert series.value_per_cost == {}  # value in EUR and USD, cost in EUR: no ratio
     assert series.roi is None
 
 
