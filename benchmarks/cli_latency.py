@@ -2,16 +2,18 @@
 
     python benchmarks/cli_latency.py [--runs 15] [--db /tmp/netjournal-bench.db]
 
-Times ``netjournal --help``, ``netjournal log ...`` and ``netjournal people show ...`` (each a
-fresh process, as a user runs them), beside ``python -c "import click"`` and
+Times ``netjournal --help``, ``netjournal log ...``, ``netjournal people show ...`` and the
+listings (``people``, ``event``, ``lead``, ``followup`` and ``outcome list``), each a fresh
+process as a user runs them, beside ``python -c "import click"`` and
 ``python -c "import sqlalchemy.orm"`` measured in the same run, interleaved so that machine
 noise hits every command alike. Prints a Markdown table of medians and minimums and the ratios
-the project aims for: ``--help`` within 2x of importing click, ``log`` and ``show`` within
+the project aims for: ``--help`` within 2x of importing click, every other command within
 1.2x of importing the SQLAlchemy ORM.
 
 The journal is built once (and reused when ``--db`` already holds it) with bulk inserts of
-our own: 5,000 people, 200 events, 100,000 encounters, a question on every encounter and a
-lead on one in ten.
+our own: 5,000 people, 200 events, 100,000 encounters, a question on every encounter, a
+lead on one in ten, an outcome on one lead in four, and a follow-up on one encounter in a
+hundred (one in five of them still open).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def build(path: Path) -> None:
     from sqlalchemy import insert
 
     from netjournal import Journal
-    from netjournal.models import Encounter, Event, Lead, Person, Question
+    from netjournal.models import Encounter, Event, FollowUp, Lead, Outcome, Person, Question
     from netjournal.text import fold, question_key
 
     with Journal.open(path) as journal:
@@ -120,6 +122,35 @@ def build(path: Path) -> None:
                         if i % 10 == 0
                     ],
                 )
+                session.execute(
+                    insert(Outcome),
+                    [
+                        {
+                            "lead_id": i // 10 + 1,
+                            "date": start + dt.timedelta(days=3 * (i % EVENTS) + 30),
+                            "description": f"Order {i}",
+                            "value": i % 1000,
+                            "currency": "EUR",
+                            "kind": "revenue",
+                        }
+                        for i in rows
+                        if i % 40 == 0
+                    ],
+                )
+                session.execute(
+                    insert(FollowUp),
+                    [
+                        {
+                            "person_id": i % PEOPLE + 1,
+                            "encounter_id": i + 1,
+                            "due": start + dt.timedelta(days=3 * (i % EVENTS) + 7),
+                            "action": f"Send the deck {i}",
+                            "done_on": None if i % 500 == 0 else start,
+                        }
+                        for i in rows
+                        if i % 100 == 0
+                    ],
+                )
         print(f"built {path}: {journal.counts()}", file=sys.stderr)
 
 
@@ -154,16 +185,30 @@ def main() -> None:
             "--event",
             "Bench Event 0042",
             "--date",
-            "2026-11-20",
+            "2024-05-06",  # the day of that event
             "--asked",
             "Who makes your boxes? => A Lyon firm",
             "--lead",
             "supplier:Cheaper boxes",
             "--follow-up",
-            "2026-11-27:Send our volumes",
+            "2024-05-13:Send our volumes",
+            "--again",  # every run logs the same evening once more
         ],
-        "netjournal log ... --date yesterday": [script, *db, "log", who, "--date", "yesterday"],
+        "netjournal log ... --date yesterday": [
+            script,
+            *db,
+            "log",
+            who,
+            "--date",
+            "yesterday",
+            "--again",
+        ],
         "netjournal people show ...": [script, *db, "people", "show", who],
+        "netjournal people list --limit 20": [script, *db, "people", "list", "--limit", "20"],
+        "netjournal event list --limit 20": [script, *db, "event", "list", "--limit", "20"],
+        "netjournal lead list --limit 20": [script, *db, "lead", "list", "--limit", "20"],
+        "netjournal followup list": [script, *db, "followup", "list"],
+        "netjournal outcome list --limit 20": [script, *db, "outcome", "list", "--limit", "20"],
     }
     for argv in commands.values():  # warm the file cache once
         timed(argv)
