@@ -181,14 +181,19 @@ def parse_lead(value: str) -> LeadSpec:
 
 
 def parse_followup(value: str) -> FollowUpSpec:
-    """``"friday: Send the deck"``: when (a date people type), then what."""
+    """``"friday: Send the deck"``: when (a date people type, checked now but counted from
+    the encounter's date when it is relative), then what."""
     due, sep, action = value.partition(":")
     if not sep or not due.strip() or not action.strip():
         raise InvalidInput(
             f"A follow-up needs a date and what to do, such as 'friday: Send the deck', "
             f"not '{value.strip()}'."
         )
-    return FollowUpSpec(parse_date(due.strip(), "follow-up date", prefer="future"), action.strip())
+    typed = due.strip()
+    checked = parse_date(typed, "follow-up date", prefer="future")
+    # An ISO date is the same day whenever it is read; anything else ("friday", "demain",
+    # "12/10/26") is kept as typed and counted from the encounter's date when it is logged.
+    return FollowUpSpec(checked if checked.isoformat() == typed else typed, action.strip())
 
 
 def parse_flag(value: str, what: str) -> bool:

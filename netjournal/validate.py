@@ -73,11 +73,19 @@ def choice(value: object, options: tuple[str, ...], what: str) -> str:
     raise InvalidInput(f"Unknown {what} '{value}'{hint}; choose from {', '.join(options)}.")
 
 
-def parse_date(value: object, what: str = "date", *, prefer: str = "past") -> dt.date:
+def parse_date(
+    value: object,
+    what: str = "date",
+    *,
+    prefer: str = "past",
+    relative_to: dt.date | None = None,
+) -> dt.date:
     """A date from a ``date``, an ISO string or what people type (``yesterday``,
     ``3 days ago``, ``last friday``, ``20/11/2026`` day first, French too).
 
     ``prefer`` resolves a bare weekday: ``past`` for when you met, ``future`` for a due date.
+    Relative dates (``demain``, ``friday``, ``in 3 days``) count from ``relative_to`` (today
+    by default), and a two-digit year takes the century nearest to it (``12/10/26`` is 2026).
     """
     if isinstance(value, dt.datetime):
         return value.date()
@@ -91,6 +99,29 @@ def parse_date(value: object, what: str = "date", *, prefer: str = "past") -> dt
             return dt.date.fromisoformat(raw)
         except ValueError:
             raise InvalidInput(f"Invalid {what} '{raw}': no such day.") from None
+    base = relative_to or dt.date.today()
+    parsed = _dateparse(raw, prefer, base)
+    if parsed is None:
+        raise InvalidInput(
+            f"Invalid {what} '{raw}': use 2026-11-20, 20/11/2026, today, yesterday, "
+            "3 days ago or last friday."
+        )
+    if any(c.isdigit() for c in raw):
+        # dateparser reads a two-digit year in the past or the future as preferred, which
+        # can jump a century: the two readings then differ by exactly 100 years. Keep the
+        # one nearest to the reference date.
+        other = _dateparse(raw, "future" if prefer == "past" else "past", base)
+        if (
+            other is not None
+            and abs(other.year - parsed.year) == 100
+            and (other.month, other.day) == (parsed.month, parsed.day)
+            and abs(other - base) < abs(parsed - base)
+        ):
+            parsed = other
+    return parsed
+
+
+def _dateparse(raw: str, prefer: str, base: dt.date) -> dt.date | None:
     import dateparser  # slow to import: only for what ISO does not cover
 
     parsed = dateparser.parse(
@@ -99,22 +130,20 @@ def parse_date(value: object, what: str = "date", *, prefer: str = "past") -> dt
         settings={
             "DATE_ORDER": "DMY",
             "PREFER_DATES_FROM": prefer,
+            "RELATIVE_BASE": dt.datetime.combine(base, dt.time()),
             "RETURN_AS_TIMEZONE_AWARE": False,
             "STRICT_PARSING": False,
         },
     )
-    if parsed is None:
-        raise InvalidInput(
-            f"Invalid {what} '{raw}': use 2026-11-20, 20/11/2026, today, yesterday, "
-            "3 days ago or last friday."
-        )
-    return parsed.date()
+    return None if parsed is None else parsed.date()
 
 
-def optional_date(value: object, what: str, *, prefer: str = "past") -> dt.date | None:
+def optional_date(
+    value: object, what: str, *, prefer: str = "past", relative_to: dt.date | None = None
+) -> dt.date | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    return parse_date(value, what, prefer=prefer)
+    return parse_date(value, what, prefer=prefer, relative_to=relative_to)
 
 
 def money(value: object, what: str, *, allow_negative: bool = False) -> Decimal | None:

@@ -162,9 +162,9 @@ def log_one(connection: Connection, spec: EncounterSpec, cache: Cache) -> int:
     for followup_item in spec.followups:
         followup = as_followup(followup_item)
         action = text(followup.action, "A follow-up", required=True)
-        followups.append(
-            {"due": parse_date(followup.due, "due date", prefer="future"), "action": action}
-        )
+        # "friday", "demain", "in 3 days": counted from the encounter, not from today.
+        due = parse_date(followup.due, "due date", prefer="future", relative_to=when)
+        followups.append({"due": due, "action": action})
 
     if person_id is not None and not spec.again:
         refuse_duplicate(connection, person_id, event.id if event else None, when)
