@@ -64,7 +64,7 @@ def columns(row_type: type) -> list[Column]:
 
 @dataclass(frozen=True)
 class OpenLeads:
-    """Leads still open or exploring: how many, and their kinds (most frequent first)."""
+    """Leads still open or exploring: how many, and their kinds (in alphabetical order)."""
 
     count: int = 0
     kinds: tuple[str, ...] = ()

@@ -164,23 +164,23 @@ def test_roi_is_provisional_while_leads_are_open(journal: Journal) -> None:
     # Spend 50 + 2 x 40 = 130 EUR each, nothing back yet: -100%.
     assert fair.roi == dead.roi == D("-1.0000")
     assert fair.provisional is True
-    assert (fair.open_leads.count, fair.open_leads.kinds) == (3, ("supplier", "customer"))
+    assert (fair.open_leads.count, fair.open_leads.kinds) == (3, ("customer", "supplier"))
     assert dead.provisional is False and dead.open_leads.count == 0
     (series,) = report.section("series").rows
     assert series.provisional is True
     assert series.open_leads.count == 4  # Ana's three, and Cleo's lead from the older edition
-    assert series.open_leads.kinds == ("supplier", "customer", "partner")
+    assert series.open_leads.kinds == ("customer", "partner", "supplier")
 
     doc = json.loads(render(report, "json"))
     by_name = {r["event"]: r for r in doc["rows"]}
     assert by_name["Trade Fair"]["provisional"] is True
-    assert by_name["Trade Fair"]["open_leads"] == {"count": 3, "kinds": ["supplier", "customer"]}
+    assert by_name["Trade Fair"]["open_leads"] == {"count": 3, "kinds": ["customer", "supplier"]}
     assert by_name["Dead End"]["provisional"] is False
     assert doc["sections"][1]["rows"][0]["provisional"] is True
 
     for fmt in ("markdown", "table", "html"):
         text = render(report, fmt, width=400)  # wide enough for a table to wrap no cell
-        assert "-100.0% (provisional: 3 open leads: supplier, customer)" in text, fmt
+        assert "-100.0% (provisional: 3 open leads: customer, supplier)" in text, fmt
         assert "open or exploring" in text, fmt  # the note explaining the mark
     markdown = render(report, "markdown")
     dead_line = next(line for line in markdown.splitlines() if "| Dead End |" in line)
