@@ -327,13 +327,15 @@ class Journal:
         be undone in turn (a redo). Raises :class:`~netjournal.errors.UndoConflict`, naming
         it, when a later change set touched or depends on the same records, and
         :class:`~netjournal.errors.NotFound` for an unknown number; nothing is written then."""
-        from .history import OPEN, change, undo
+        from .errors import NotFound
+        from .history import undo
 
         with self.store.transaction("undo") as connection:
-            undo(connection, number)
-            mine = connection.info[OPEN]
-        with self.store.connect() as connection:
-            return change(connection, mine)
+            target = undo(connection, number)
+        done = self.store.last_change
+        if done is None:  # its rows were created and removed again within it: nothing to do
+            raise NotFound(f"Change #{target.id} ({target.summary}) left nothing to undo.")
+        return done
 
     # -- encounters ----------------------------------------------------------------------
 

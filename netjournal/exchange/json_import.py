@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from sqlalchemy import Connection, Table, insert, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from .. import schema
 from ..errors import ImportFormatError, InvalidInput
@@ -97,7 +98,7 @@ class _Reader:
                     row[column.name] = utcnow()
                 elif column.nullable:
                     row[column.name] = None
-                elif column.default is not None and column.default.is_scalar:
+                elif isinstance(column.default, ScalarElementColumnDefault):
                     row[column.name] = column.default.arg  # a field newer than the export
                 else:
                     raise ValueError(f"'{column.name}' is required")
