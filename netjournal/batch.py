@@ -108,7 +108,8 @@ BLOCK_KEYS = {
     "todo": "followups",
     "tags": "tags",
     "tag": "tags",
-    "pitched": "pitched",
+    "they pitched": "pitched",  # they pitched their business to you (a seller)
+    "pitched": "pitched",  # the former key, still read
     "again": "again",
     "intro": "introduced_by",
     "introduced by": "introduced_by",
@@ -216,7 +217,7 @@ def _split_key(line: str) -> tuple[str, str] | None:
     match = _KEY_LINE.match(line)
     if match is None:
         bare = line.strip().casefold()
-        return (bare, "") if bare == "pitched" else None
+        return (bare, "") if bare in ("pitched", "they pitched") else None
     key = " ".join(match.group(1).casefold().replace("-", " ").replace("_", " ").split())
     if key in HEADER_KEYS or key in PERSON_KEYS or key in BLOCK_KEYS:
         return key, match.group(2).strip()
@@ -290,7 +291,7 @@ class _Parser:
         spec = self.specs[-1]
         attr = BLOCK_KEYS[key]
         if attr == "pitched":
-            spec.pitched = parse_flag(value, "'pitched'")
+            spec.pitched = parse_flag(value, "'they pitched'")
             return
         if attr == "outside_field":
             spec.outside_field = parse_flag(value, "'outside'")
@@ -466,7 +467,7 @@ def _render_spec(spec: EncounterSpec) -> list[str]:
                 raise InvalidInput(f"A tag cannot contain a comma: {tag!r}.")
         out.append(f"tags: {', '.join(_one_line(t, 'A tag') for t in spec.tags)}")
     if spec.pitched:
-        out.append("pitched: yes")
+        out.append("they pitched: yes")
     if spec.outside_field is not None:
         out.append(f"outside: {'yes' if spec.outside_field else 'no'}")
     if spec.again:

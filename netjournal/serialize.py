@@ -30,6 +30,8 @@ EVENT_COLUMNS = (
     "currency",
     "notes",
 )
+# "kind": meeting or connection (LinkedIn's Connected On); "pitched": they pitched their
+# business to you (a seller), not you to them.
 ENCOUNTER_COLUMNS = ("id", "date", "kind", "notes", "stakes", "wishes", "pitched", "outside_field")
 LEAD_COLUMNS = ("id", "kind", "summary", "details", "points_to", "status", "status_changed_on")
 OUTCOME_COLUMNS = ("id", "lead_id", "date", "kind", "description", "value", "currency")

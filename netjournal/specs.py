@@ -56,7 +56,7 @@ class EncounterSpec:
     notes: str | None = None
     stakes: str | None = None
     wishes: str | None = None
-    pitched: bool = False
+    pitched: bool = False  # they pitched their business to you (a seller), not you to them
     introduced_by: Any = None
     outside_field: bool | None = None
     tags: Sequence[str] = ()

@@ -204,6 +204,7 @@ encounters = Table(
     Column("notes", Text),
     Column("stakes", Text),
     Column("wishes", Text),
+    # they pitched their business to me (a seller; `log --they-pitched`, `report pitches`)
     Column("pitched", Boolean, nullable=False, default=False),
     Column("introduced_by_id", ForeignKey("people.id", ondelete="SET NULL"), index=True),
     Column("outside_field", Boolean),  # None: derive from the profile

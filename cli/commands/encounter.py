@@ -42,7 +42,7 @@ def show(app: App, encounter_id: str, fmt: str | None) -> None:
             ("Date", data["date"]),
             ("Event", event and f"{event['name']} (#{event['id']}, {event['date']})"),
             ("Introduced by", data["introduced_by"] and _ref(data["introduced_by"])),
-            ("Pitched", "yes" if data["pitched"] else None),
+            ("They pitched to you", "yes" if data["pitched"] else None),
             ("Outside your field", {True: "yes", False: "no"}.get(data["outside_field"])),
             ("Tags", data["tags"]),
         ]
@@ -105,7 +105,13 @@ def _ref(ref: dict[str, Any]) -> str:
 )
 @click.option("--tag", "add_tags", multiple=True, help="Add a tag (repeat for several).")
 @click.option("--untag", "remove_tags", multiple=True, help="Remove a tag (repeat for several).")
-@click.option("--pitched/--not-pitched", default=None, help="Whether you pitched your business.")
+@click.option(
+    "--they-pitched/--not-pitched",
+    "pitched",
+    default=None,
+    help="Whether they pitched their business to you (a seller; see 'report pitches').",
+)
+@click.option("--pitched", "pitched", flag_value=True, hidden=True)
 @click.option(
     "--intro-by",
     "introduced_by",
@@ -116,7 +122,7 @@ def _ref(ref: dict[str, Any]) -> str:
 @output_options(listing=False)
 @click.pass_obj
 def edit(app: App, encounter_id: str, fmt: str | None, **options: Any) -> None:
-    """Correct encounter ID: date, event, texts, questions, tags, pitched, introducer."""
+    """Correct encounter ID: date, event, texts, questions, tags, they pitched, introducer."""
     from netjournal.batch import parse_question
 
     changes = given(options)

@@ -30,7 +30,7 @@ TEMPLATE = """\
 #   stakes: ... / wishes: ...
 #   lead: supplier: Her box supplier
 #   follow-up: friday: Send her our volumes
-#   tags: packaging, lyon / pitched: yes / intro: Marc Petit
+#   tags: packaging, lyon / they pitched: yes / intro: Marc Petit
 #   Any other line is a free note.
 {header}
 person: """
@@ -49,6 +49,7 @@ SINGLE_OPTIONS = (
     "asked",
     "leads",
     "pitched",
+    "old_pitched",
     "intro_by",
     "follow_ups",
     "tags",
@@ -84,7 +85,13 @@ SINGLE_OPTIONS = (
     metavar='KIND:"SUMMARY"',
     help="A lead, such as supplier:'Cheaper boxes' (repeat for several).",
 )
-@click.option("--pitched", is_flag=True, help="You pitched your own business.")
+@click.option(
+    "--they-pitched",
+    "pitched",
+    is_flag=True,
+    help="They pitched their business to you (a seller); see 'report pitches'.",
+)
+@click.option("--pitched", "old_pitched", is_flag=True, hidden=True)
 @click.option(
     "--intro-by", shell_complete=person_names, metavar="PERSON", help="Who introduced you."
 )
@@ -143,6 +150,8 @@ def log(
       netjournal log --batch after-event.txt --dry-run
     """
     as_json = opts.pop("as_json")
+    if opts["old_pitched"]:
+        click.echo("--pitched is now --they-pitched (they pitched to you)", err=True)
     if dry_run and batch_file is None and not edit:
         raise click.UsageError("--dry-run works with --batch or --edit.")
     if batch_file is not None or edit:
@@ -217,7 +226,7 @@ def _details(opts: dict[str, Any]) -> dict[str, Any]:
         "questions": [parse_question(q) for q in opts["asked"]],
         "leads": [parse_lead(lead) for lead in opts["leads"]],
         "followups": [parse_followup(f) for f in opts["follow_ups"]],
-        "pitched": opts["pitched"],
+        "pitched": opts["pitched"] or opts["old_pitched"],
         "introduced_by": opts["intro_by"],
         "tags": list(opts["tags"]),
         "new_person": opts["new"],
