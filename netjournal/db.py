@@ -20,6 +20,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from .errors import JournalUnavailable
+from .text import fold
 
 ENV_VAR = "NETJOURNAL_DB"
 WRITE = "netjournal_write"  # execution option marking a write transaction
@@ -167,6 +168,16 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
         cursor.execute(RANK_TABLE)
     finally:
         cursor.close()
+    # Text folded as netjournal.text.fold, for comparisons no *_key column holds (an
+    # organization); PostgreSQL spells the same with unaccent (netjournal.resolve.folded).
+    dbapi_connection.create_function(FOLD_FUNCTION, 1, _fold_sql_value, deterministic=True)
+
+
+FOLD_FUNCTION = "netjournal_fold"
+
+
+def _fold_sql_value(value: str | None) -> str | None:
+    return fold(value) if isinstance(value, str) else value
 
 
 def _on_sqlite_begin(connection: Any) -> None:

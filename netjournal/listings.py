@@ -76,7 +76,7 @@ def people(
     if tag:
         where.append(_tagged(t.person_tags, p.c.id, tag))
     if organization:
-        where.append(func.lower(p.c.organization) == organization.strip().lower())
+        where.append(resolve.organization_matches(p.c.organization, organization))
     if field:
         where.append(p.c.field_key == fold(field))
     return Listing(tuple(where), (p.c.name_key, p.c.id), limit, offset)

@@ -1,7 +1,10 @@
 """Finding people and events from what a user types: an id, a name, or the start of a name.
 
-Matching is case- and accent-insensitive (``"helene"`` finds ``"Hélène Dubois"``): an exact
-name wins, else a unique prefix of the name or of any word in it. Several matches raise
+Matching is case- and accent-insensitive (``"helene"`` finds ``"Hélène Dubois"``), and
+apostrophes and hyphens count as spaces (:func:`netjournal.text.fold`: ``"jean francois"`` finds
+``"Jean-François Lefèvre"``); a word typed without its elided letter's apostrophe finds it too
+(``"ndiaye"``, ``"obrien"`` find ``"Zoé N'Diaye"``, ``"Marc O'Brien"``). An exact name wins,
+else a unique prefix of the name or of any word in it. Several matches raise
 :class:`~netjournal.errors.AmbiguousName` listing the candidates with what tells them apart.
 """
 
@@ -11,11 +14,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Table, func, or_, select
+from sqlalchemy import Connection, String, Table, func, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from . import tables
+from .db import FOLD_FUNCTION
 from .errors import AmbiguousName, InvalidInput, NotFound
-from .text import fold, like_escape
+from .text import ELIDED, JOINERS, fold, like_escape
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -85,12 +91,59 @@ def record(session: Session, model: Any, ref: object, what: str, **options: Any)
     return found
 
 
+def name_keys(key: str) -> list[str]:
+    """The folded name ``key`` and, for each word that may have lost an elision's apostrophe,
+    ``key`` with that word split after its first letter: ``"zoe ndiaye"`` is also ``"zoe n
+    diaye"``, which is how "Zoé N'Diaye" folds."""
+    words = key.split(" ")
+    variants = [key]
+    for i, word in enumerate(words):
+        if len(word) >= 3 and word[0] in ELIDED and word[1].isalpha():
+            variants.append(" ".join([*words[:i], f"{word[0]} {word[1:]}", *words[i + 1 :]]))
+    return variants
+
+
 def _name_filters(column: Any, key: str) -> Any:
+    """``column`` (a folded name) starts with ``key``, or has a word that does (each of
+    :func:`name_keys`)."""
+    conditions = []
+    for variant in name_keys(key):
+        pattern = like_escape(variant)
+        conditions.append(column.like(f"{pattern}%", escape="\\"))
+        conditions.append(column.like(f"% {pattern}%", escape="\\"))
+    return or_(*conditions)
+
+
+class folded(FunctionElement[str]):  # noqa: N801 (used as a SQL function)
+    """``folded(column)``: the column's text folded as :func:`netjournal.text.fold` does, in
+    SQL (SQLite: a function each connection registers; PostgreSQL: ``unaccent``)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(folded, "sqlite")
+def _folded_sqlite(element: folded, compiler: Any, **kw: Any) -> str:
+    return f"{FOLD_FUNCTION}({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(folded, "postgresql")
+def _folded_postgresql(element: folded, compiler: Any, **kw: Any) -> str:
+    value = compiler.process(element.clauses, **kw)
+    unaccented = f"lower(public.unaccent('public.unaccent'::regdictionary, {value}))"
+    joiners = JOINERS.replace("'", "''")
+    spaced = f"translate({unaccented}, '{joiners}', '{' ' * len(JOINERS)}')"
+    return f"btrim(regexp_replace({spaced}, '\\s+', ' ', 'g'))"
+
+
+def organization_matches(column: Any, organization: str) -> Any:
+    """``column`` (an organization) is ``organization`` or has words that start with it,
+    compared as names are: "emballix" matches "Emballix SAS", "ardeche" "Cartonnerie
+    d'Ardèche"."""
+    key = fold(organization)
     pattern = like_escape(key)
-    return or_(
-        column.like(f"{pattern}%", escape="\\"),
-        column.like(f"% {pattern}%", escape="\\"),
-    )
+    value = folded(column)
+    return or_(value.like(f"{pattern}%", escape="\\"), value.like(f"% {pattern}%", escape="\\"))
 
 
 def _lookup(connection: Connection, table: Table, ref: object, what: str) -> int | list[Any]:
@@ -108,7 +161,10 @@ def _lookup(connection: Connection, table: Table, ref: object, what: str) -> int
         raise InvalidInput(f"A{'n' if what[0] in 'aeiou' else ''} {what}'s name or id is required.")
     key = fold(ref)
     candidates = _candidates(table)
+    keys = name_keys(key)
     exact = list(connection.execute(candidates.where(table.c.name_key == key).limit(50)))
+    if not exact and len(keys) > 1:  # "Zoe NDiaye" is exactly "Zoé N'Diaye"
+        exact = list(connection.execute(candidates.where(table.c.name_key.in_(keys)).limit(50)))
     return exact or list(
         connection.execute(
             candidates.where(_name_filters(table.c.name_key, key)).limit(CANDIDATES_SHOWN + 1)

@@ -1,8 +1,11 @@
 """Text folding: how names, fields, tags and questions are compared.
 
-"Hélène", "HELENE" and "helene " must be the same person; "What's your biggest supplier
-problem?" and "what is your biggest supplier problem" the same question. Folding is done in
-Python and stored in ``*_key`` columns, so every backend compares the same way and can index it.
+"Hélène", "HELENE" and "helene " must be the same person, and "Jean-François", "jean
+francois" too: apostrophes (straight or typographic) and hyphens fold like spaces, so "N'Diaye"
+is "n diaye". "What's your biggest supplier problem?" and "what is your biggest supplier
+problem" are the same question. Folding is done in Python and stored in ``*_key`` columns, so
+every backend compares the same way and can index it; :func:`refold` (``netjournal.refold``)
+brings keys stored by an older rule up to date.
 """
 
 from __future__ import annotations
@@ -12,13 +15,22 @@ import unicodedata
 
 _SPACES = re.compile(r"\s+")
 _PUNCT = re.compile(r"[^\w\s]|_")
+#: Apostrophes and hyphens, which join the parts of a name: folded like spaces.
+JOINERS = "'\u2018\u2019\u02bc`-\u2010\u2011\u2012\u2013\u2014"
+_JOINERS = str.maketrans(dict.fromkeys(JOINERS, " "))
+#: Letters names elide before an apostrophe (D'Angelo, L'Oréal, M'Bappé, N'Diaye, O'Brien):
+#: a word typed without the apostrophe ("ndiaye") is also read as two ("n diaye").
+ELIDED = frozenset("dlmno")
 
 
 def fold(text: str) -> str:
-    """Lower-case, accent-free, single-spaced ``text``: ``"  Hélène  D."`` -> ``"helene d."``."""
+    """Lower-case, accent-free, single-spaced ``text``, apostrophes and hyphens read as
+    spaces: ``"  Hélène  D."`` -> ``"helene d."``, ``"Jean-François N’Diaye"`` -> ``"jean
+    francois n diaye"`` (text made of nothing else keeps them: ``"-"`` stays ``"-"``)."""
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _SPACES.sub(" ", stripped.casefold()).strip()
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    spaced = _SPACES.sub(" ", stripped.translate(_JOINERS)).strip()
+    return spaced or _SPACES.sub(" ", stripped).strip()
 
 
 def question_key(text: str) -> str:
