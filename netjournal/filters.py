@@ -35,12 +35,19 @@ _PLURALS = {
     "leads": "lead",
     "outcomes": "outcome",
 }
-# A document is tagged when its own row is, or (a question, an outcome) its encounter or
-# lead is: (tag table, its column, the search_docs column it matches, the kinds it tags).
+# A document carries a tag when its own record does, or the encounter it was logged in
+# (a question, a lead, an outcome), or (an outcome) its lead; a person or an event only
+# by its own tags. (tag table, its column, the search_docs column it matches, the kinds
+# it tags.)
 _TAG_SOURCES = (
     ("person_tags", "person_id", "ref_id", ("person",)),
     ("event_tags", "event_id", "ref_id", ("event",)),
-    ("encounter_tags", "encounter_id", "encounter_id", ("encounter", "question")),
+    (
+        "encounter_tags",
+        "encounter_id",
+        "encounter_id",
+        ("encounter", "question", "lead", "outcome"),
+    ),
     ("lead_tags", "lead_id", "lead_id", ("lead", "outcome")),
 )
 _LEAD_KINDS = ("lead", "outcome")  # the documents a lead filter can keep

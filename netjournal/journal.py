@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from .outcomes import Outcomes
     from .people import People
     from .reports.base import Report
-    from .search import Hit
+    from .search import SearchResult
 
 
 @dataclass(frozen=True)
@@ -490,37 +490,41 @@ class Journal:
         lead_kind: str | None = None,
         lead_status: str | None = None,
         limit: int = 20,
-    ) -> list[Hit]:
+    ) -> SearchResult:
         """Ranked :class:`~netjournal.search.Hit` s for what a user typed, best first.
 
         Searches people, events, encounters, questions, leads and outcomes, ignoring case
-        and accents. Words match as prefixes (``pack`` finds "packaging"); ``"a phrase"``,
-        ``-word`` (exclude) and ``OR`` work; any other text is read as words, so no query
-        fails; when no item has every word, the items with most of them come first.
-        Filters narrow the hits (``kinds``: person, event, encounter, question, lead,
-        outcome; ``tags``: all of them; ``lead_kind``/``lead_status``: leads and their
-        outcomes); with no words the matching items come newest first (a person is dated
-        by when they were added, an event by its start). A very common word ranks its
-        200 most recently written matches (:data:`netjournal.search.RANKED`); scores are
+        and accents; apostrophes and hyphens separate words (``jean francois`` finds
+        "Jean-François", ``ndiaye`` "N'Diaye"). Words match as prefixes (``pack`` finds
+        "packaging"); ``"a phrase"``, ``-word`` or ``NOT word`` (exclude), ``OR`` and
+        ``AND`` (the default) work; any other text is read as words, so no query fails.
+        When no item has every word, the search widens to the items with most of them:
+        the list returned (:class:`~netjournal.search.SearchResult`) is then ``widened``
+        and each hit's ``missing`` names the words it lacks. Filters narrow the hits
+        (``kinds``: person, event, encounter, question, lead, outcome; ``tags``: all of
+        them, each carried by the item itself or by the encounter it was logged in, an
+        outcome also by its lead; ``lead_kind``/``lead_status``: leads and their
+        outcomes); with no words the matching items come newest first (a person by when
+        they were added, an event by its start). A person hit is dated by the last
+        encounter with them (``None`` if never met). A very common word ranks its 200
+        most recently written matches (:data:`netjournal.search.RANKED`); scores are
         relative to the best hit (1.0).
         """
         from .search import search
 
         with self.store.connect() as connection:
-            return list(
-                search(
-                    connection,
-                    query,
-                    kinds=kinds,
-                    event=event,
-                    person=person,
-                    since=since,
-                    until=until,
-                    tags=tags,
-                    lead_kind=lead_kind,
-                    lead_status=lead_status,
-                    limit=limit,
-                )
+            return search(
+                connection,
+                query,
+                kinds=kinds,
+                event=event,
+                person=person,
+                since=since,
+                until=until,
+                tags=tags,
+                lead_kind=lead_kind,
+                lead_status=lead_status,
+                limit=limit,
             )
 
 

@@ -22,6 +22,8 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from .text import ELIDED
+
 MAX_INPUT = 2000  # characters of a query that are read; the rest is ignored
 MAX_TERMS = 32  # words/phrases kept; a longer query is cut, never refused
 MAX_TOKEN = 100  # a longer token is cut and matched as a prefix
@@ -92,10 +94,14 @@ def tokens(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Term:
-    """A word (one token) or a phrase (several, in order); ``prefix`` applies to the last."""
+    """A word (one token) or a phrase (several, in order); ``prefix`` applies to the last.
+
+    ``elided`` marks the second reading of a word typed without an elision's apostrophe:
+    ``ndiaye`` is also the phrase ``n diaye``, which is how the indexes split "N'Diaye"."""
 
     tokens: tuple[str, ...]
     prefix: bool = False
+    elided: bool = False
 
     def matches(self, token: str) -> bool:
         """Whether one folded word of a document is one of this term's tokens."""
@@ -120,6 +126,16 @@ class Query:
     def positive(self) -> tuple[Term, ...]:
         return tuple(term for group in self.groups for term in group)
 
+    @property
+    def marked(self) -> tuple[Term, ...]:
+        """The terms whose words a snippet marks: an elided reading by its last part only
+        (``diaye`` of "N'Diaye"; a lone ``n`` would mark every "n'" of the text)."""
+        return tuple(Term(t.tokens[1:], t.prefix) if t.elided else t for t in self.positive)
+
+    def spelled(self, group: tuple[Term, ...]) -> str:
+        """A group as the user typed it, folded: ``"supplier OR vendor"``."""
+        return " OR ".join(" ".join(t.tokens) for t in group if not t.elided)
+
     def relaxed(self) -> Query:
         """Any of the wanted terms instead of all of them: the fallback when all finds nothing."""
         if len(self.groups) < 2:
@@ -138,6 +154,17 @@ def _term(raw: str, *, quoted: bool, explicit_prefix: bool = False) -> Term | No
         words, prefix = words[: cut + 1], True
     prefix = prefix and len(words[-1]) >= MIN_PREFIX
     return Term(tuple(words), prefix)
+
+
+def _elided(term: Term, *, quoted: bool) -> list[Term]:
+    """The reading of a bare word typed without an elision's apostrophe (``ndiaye``: the
+    phrase ``n diaye``), which the indexes hold as two words; none for other terms."""
+    if quoted or len(term.tokens) != 1:
+        return []
+    word = term.tokens[0]
+    if len(word) < 4 or word[0] not in ELIDED or not word[1:].isalpha() or not word.isascii():
+        return []
+    return [Term((word[0], word[1:]), term.prefix, elided=True)]
 
 
 def _lex(text: str) -> Iterator[tuple[str, str]]:
@@ -192,12 +219,13 @@ def parse(text: object) -> Query:
             negate = join = False
             continue
         count += 1
+        readings = [term, *_elided(term, quoted=kind == "phrase")]
         if negate:
-            excluded.append(term)
+            excluded.extend(readings)
         elif join:
-            groups[-1].append(term)
+            groups[-1].extend(readings)
         else:
-            groups.append([term])
+            groups.append(readings)
         negate = join = False
     frozen = tuple(tuple(dict.fromkeys(group)) for group in groups)
     return Query(frozen, tuple(dict.fromkeys(excluded)), tuple(t for g in frozen for t in g))

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Date, Float, Integer, String, text
+from sqlalchemy import Date, Float, Integer, String, bindparam, text
 
 from . import query as q
 from .db import RANK_TABLE
@@ -44,7 +44,10 @@ class Hit:
 
     ``text`` is a short excerpt; ``spans`` are the ``(start, end)`` offsets of the matched
     words in it. ``score`` is the relevance relative to the query's best hit (1.0), or 0
-    when only filters were given.
+    when only filters were given. ``date`` is when it happened: a person's is the last
+    time you met them (``None`` if never), an event's its start. ``missing`` lists the
+    query's words (or ``a OR b`` alternatives) the hit lacks, when no hit had them all
+    (see :attr:`SearchResult.widened`).
     """
 
     kind: str
@@ -58,6 +61,7 @@ class Hit:
     text: str
     spans: tuple[tuple[int, int], ...]
     score: float
+    missing: tuple[str, ...] = ()
 
     def marked(self, before: str = "**", after: str = "**") -> str:
         """The excerpt with each matched word wrapped in ``before`` and ``after``."""
@@ -72,6 +76,36 @@ class Hit:
     def snippet(self) -> str:
         """The excerpt with matched words marked ``**like this**``."""
         return self.marked()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The hit as JSON-ready values (what ``netjournal search --json`` prints)."""
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "person_id": self.person_id,
+            "person": self.person,
+            "event_id": self.event_id,
+            "event": self.event,
+            "encounter_id": self.encounter_id,
+            "date": self.date.isoformat() if self.date else None,
+            "snippet": self.snippet,
+            "text": self.text,
+            "spans": [list(span) for span in self.spans],
+            "score": round(self.score, 6),
+            "missing": list(self.missing),
+        }
+
+
+class SearchResult(list[Hit]):
+    """The hits of a search, best first: a list, which also tells whether the search was
+    ``widened``: no item had every word of the query, so these are the items with most of
+    them (each hit's :attr:`Hit.missing` names the words it lacks)."""
+
+    widened: bool = False
+
+    def __init__(self, hits: Iterable[Hit] = (), *, widened: bool = False) -> None:
+        super().__init__(hits)
+        self.widened = widened
 
 
 # -- SQL ------------------------------------------------------------------------------------
@@ -289,7 +323,7 @@ def search(
     lead_kind: str | None = None,
     lead_status: str | None = None,
     limit: int = 20,
-) -> list[Hit]:
+) -> SearchResult:
     """Ranked hits for ``query`` within the filters (see :meth:`Journal.search`)."""
     count = _limit(limit)
     filters = build_filters(
@@ -307,6 +341,7 @@ def search(
     parsed = q.parse(query)
     params = {**filters.params, "limit": count, "ranked": max(RANKED, count)}
     rows: Sequence[Any] = []
+    widened = False
     if parsed.groups:
         rows = _ranked(connection, parsed, filters, params)
         relaxed = parsed.relaxed()
@@ -315,7 +350,8 @@ def search(
             # them, then the best ranked.
             params["limit"] = min(MAX_LIMIT, max(4 * count, 100))
             rows = _ranked(connection, relaxed, filters, params)
-            rows = sorted(rows, key=lambda row: -_coverage(row, parsed))[:count]
+            rows = sorted(rows, key=lambda row: len(_missing(row, parsed)))[:count]
+            widened = bool(rows)
     else:  # no searchable words: the filters alone, newest first, maybe minus exclusions
         backend = connection.dialect.name
         excluded = (q.fts5_excluded if backend == "sqlite" else q.tsquery_excluded)(parsed)
@@ -323,7 +359,24 @@ def search(
         sql = _listing_sql(backend, filters, exclude=excluded is not None)
         rows = connection.execute(text(sql).columns(**_TYPES), params).all()
     best = max((row.score for row in rows), default=0.0) or 1.0
-    return [_hit(row, parsed.positive, best) for row in rows]
+    met = _last_met(connection, {row.ref_id for row in rows if row.kind == "person"})
+    return SearchResult(
+        (_hit(row, parsed, best, met, _missing(row, parsed) if widened else ()) for row in rows),
+        widened=widened,
+    )
+
+
+def _last_met(connection: Connection, people: set[int]) -> dict[int, dt.date]:
+    """When each of ``people`` was last met (through ``ix_encounters_person_id_date``):
+    a person hit is dated by that, not by when the person was added."""
+    if not people:
+        return {}
+    sql = text(
+        "SELECT person_id, max(date) AS last FROM encounters "
+        "WHERE person_id IN :people GROUP BY person_id"
+    ).bindparams(bindparam("people", expanding=True))
+    rows = connection.execute(sql.columns(person_id=Integer, last=Date), {"people": list(people)})
+    return {row.person_id: row.last for row in rows}
 
 
 def _ranked(
@@ -335,8 +388,8 @@ def _ranked(
     return connection.execute(sql, {**params, "match": q.to_tsquery(parsed)}).all()
 
 
-def _coverage(row: Any, parsed: q.Query) -> int:
-    """How many of the query's groups a document satisfies (a phrase by all its words)."""
+def _missing(row: Any, parsed: q.Query) -> tuple[str, ...]:
+    """The query's groups a document does not satisfy (a phrase by all its words), as typed."""
     words: set[str] = set()
     for part in (row.head, row.body, row.context):
         if part:
@@ -347,11 +400,15 @@ def _coverage(row: Any, parsed: q.Query) -> int:
         pieces = (q.Term((tok,), term.prefix and i == last) for i, tok in enumerate(term.tokens))
         return all(any(piece.matches(w) for w in words) for piece in pieces)
 
-    return sum(any(found(term) for term in group) for group in parsed.groups)
+    return tuple(
+        parsed.spelled(group) for group in parsed.groups if not any(found(term) for term in group)
+    )
 
 
-def _hit(row: Any, terms: Sequence[q.Term], best: float) -> Hit:
-    excerpt, spans = snippet((row.head, row.body, row.context), terms)
+def _hit(
+    row: Any, parsed: q.Query, best: float, met: dict[int, dt.date], missing: tuple[str, ...]
+) -> Hit:
+    excerpt, spans = snippet((row.head, row.body, row.context), parsed.marked)
     return Hit(
         kind=row.kind,
         id=row.ref_id,
@@ -360,8 +417,9 @@ def _hit(row: Any, terms: Sequence[q.Term], best: float) -> Hit:
         event_id=row.event_id,
         event=row.event,
         encounter_id=row.encounter_id,
-        date=row.date,
+        date=met.get(row.ref_id) if row.kind == "person" else row.date,
         text=excerpt,
         spans=spans,
         score=round(float(row.score or 0.0) / best, 4),
+        missing=missing,
     )

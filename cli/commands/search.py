@@ -13,7 +13,7 @@ from netjournal.vocab import LEAD_KINDS, LEAD_STATUSES
 from ..app import App
 
 if TYPE_CHECKING:
-    from netjournal.search import Hit
+    from netjournal.search import Hit, SearchResult
 
 KIND_CHOICES = ("person", "event", "encounter", "question", "lead", "outcome")
 
@@ -32,7 +32,11 @@ KIND_CHOICES = ("person", "event", "encounter", "question", "lead", "outcome")
 @click.option("--since", help="From this date (2026-11-20, 'last month'...).")
 @click.option("--until", help="Up to this date.")
 @click.option(
-    "--tag", "tags", multiple=True, help="Only items with this tag (repeatable: all of them)."
+    "--tag",
+    "tags",
+    multiple=True,
+    help="Only items with this tag, on themselves or on the encounter they were logged in "
+    "(repeatable: all of them).",
 )
 @click.option(
     "--lead-kind",
@@ -71,9 +75,13 @@ def search(
 ) -> None:
     """Search the journal for QUERY, best matches first.
 
-    Case and accents do not matter; words match as prefixes (pack finds packaging).
-    Use "quoted phrases", -word to exclude and OR between alternatives. With no QUERY,
-    the items matching the options are listed newest first.
+    Case and accents do not matter, apostrophes and hyphens separate words (ndiaye
+    finds N'Diaye); words match as prefixes (pack finds packaging). Use "quoted
+    phrases", -word to exclude and OR between alternatives; AND is the default. When
+    no item has every word, the search widens to the items with most of them and says
+    so first ("missing" in --json: the words each hit lacks). A person is dated by the
+    last time you met them. With no QUERY, the items matching the options are listed
+    newest first.
     """
     hits = app.journal(create=False).search(
         query,
@@ -88,40 +96,25 @@ def search(
         limit=limit,
     )
     if as_json:
-        click.echo(json.dumps([_as_dict(hit) for hit in hits], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([hit.to_dict() for hit in hits], ensure_ascii=False, indent=2))
     elif as_csv:
         import csv
 
         fields = ("kind", "id", "date", "person_id", "person", "event_id", "event", "snippet")
         writer = csv.DictWriter(sys.stdout, fieldnames=[*fields, "score"], extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(_as_dict(hit) for hit in hits)
+        writer.writerows(hit.to_dict() for hit in hits)
     else:
         _table(hits)
 
 
-def _as_dict(hit: Hit) -> dict[str, object]:
-    return {
-        "kind": hit.kind,
-        "id": hit.id,
-        "person_id": hit.person_id,
-        "person": hit.person,
-        "event_id": hit.event_id,
-        "event": hit.event,
-        "encounter_id": hit.encounter_id,
-        "date": hit.date.isoformat() if hit.date else None,
-        "snippet": hit.snippet,
-        "text": hit.text,
-        "spans": [list(span) for span in hit.spans],
-        "score": round(hit.score, 6),
-    }
-
-
-def _table(hits: list[Hit]) -> None:
+def _table(hits: SearchResult) -> None:
     if not hits:
         click.echo("No matches.")
         return
-    rows = [
+    if hits.widened:
+        click.echo("No hit has every word; showing those with most of them.")
+    rows: list[tuple[str, ...]] = [
         (
             hit.kind,
             str(hit.id),
