@@ -132,10 +132,37 @@ def test_a_failing_upgrade_says_so_and_changes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "clash.db"
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
-        command.upgrade(schema.alembic_config(conn), schema.REVISIONS[-2])
-        # a column of the next revision's name, added by hand, makes that revision fail
+        command.upgrade(schema.alembic_config(conn), "0006")
+        # a column of 0007's name, added by hand, makes that revision fail
         conn.execute(text("ALTER TABLE encounters ADD COLUMN kind TEXT"))
     engine.dispose()
     with pytest.raises(JournalUnavailable, match="failed and changed nothing"):
         Journal.upgrade(path)
-    assert Journal.schema_status(path).current == schema.REVISIONS[-2]
+    assert Journal.schema_status(path).current == "0006"
+
+
+def test_0008_refolds_keys_written_before_it(tmp_path: Path) -> None:
+    from alembic import command
+
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        command.upgrade(schema.alembic_config(conn), "0007")
+        # keys as netjournal folded them before 0008: hyphens and apostrophes kept
+        conn.execute(
+            text(
+                "INSERT INTO people (display_name, name_key, created_at, updated_at) VALUES "
+                "('Jean-François Lefèvre', 'jean-francois lefevre', '2026-01-01', '2026-01-01'),"
+                "('Zoé N''Diaye', 'zoe n''diaye', '2026-01-01', '2026-01-01')"
+            )
+        )
+        conn.execute(text("INSERT INTO tags (name, key) VALUES ('follow-up', 'follow-up')"))
+    engine.dispose()
+    assert Journal.upgrade(path) is not None
+    with Journal.open(path) as journal:
+        assert journal.people.get("jean francois").display_name == "Jean-François Lefèvre"
+        assert journal.people.get("ndiaye").display_name == "Zoé N'Diaye"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT key FROM tags")).scalars().all() == ["follow up"]
+    engine.dispose()
