@@ -409,7 +409,9 @@ class Journal:
 
         ``params``: ``since`` / ``until`` (encounter dates; event start dates for ``events``),
         ``attribution`` (``first``, ``last`` or ``linear``, for ``payoff``), ``soon`` (days,
-        for ``followups``), ``event`` (for ``prep``), ``today`` and ``limit``. See
+        for ``followups``), ``event`` (for ``prep``), ``today``, ``limit`` and
+        ``include_connections`` (network connections, such as LinkedIn's "Connected On", are
+        not meetings: left out of attribution and encounter counts unless true). See
         :mod:`netjournal.reports` and docs/reports.md.
         """
         from .reports import run

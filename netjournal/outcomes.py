@@ -46,12 +46,18 @@ class Outcomes:
         kind: str = "other",
         mark_won: bool = True,
         again: bool = False,
+        refused: bool = False,
     ) -> Outcome:
         """Record what a lead turned into.
 
         ``value`` is exact (at most two decimals) in ``currency`` (the profile's currency by
-        default). An open or exploring lead is marked won unless ``mark_won`` is false. An
-        outcome like one the lead already has (same value, currency and date) is refused
+        default). Only a gain wins: an open or exploring lead is marked won, but a negative
+        value (a loss) marks it dropped instead; ``mark_won=False`` leaves the status alone.
+        ``refused=True`` records a refusal (a quote turned down): no value, kind ``other``,
+        and the open or exploring lead is dropped. Reports tell them apart without a flag of
+        their own: a gain is a positive value, or no value on a won lead; a loss is a
+        negative value; a refusal is no value on a dropped lead. An outcome like one the lead
+        already has (same value, currency and date) is refused
         (:class:`~netjournal.errors.InvalidInput`) unless ``again`` is true.
         """
         from .models import Outcome
@@ -60,6 +66,10 @@ class Outcomes:
             found = get_lead(session, lead)
             when = optional_date(date, "outcome date") or dt.date.today()
             amount = money(value, "The value", allow_negative=True)
+            if refused and amount is not None:
+                raise InvalidInput("A refusal has no value; leave the value out.")
+            if refused and kind != "other":
+                raise InvalidInput("A refusal is an outcome of kind 'other'.")
             description_text = text(description, "The outcome's description", required=True)
             assert description_text is not None
             outcome = Outcome(
@@ -73,8 +83,9 @@ class Outcomes:
             if not again:
                 _refuse_duplicate(found, outcome)
             found.outcomes.append(outcome)
+            lost = refused or (amount is not None and amount < 0)
             if mark_won and found.status in ("open", "exploring"):
-                found.status = "won"
+                found.status = "dropped" if lost else "won"
                 found.status_changed_on = when
             session.flush()
             self._store.describe(session, f"Recorded outcome #{outcome.id} of lead #{found.id}")

@@ -144,7 +144,8 @@ def test_csv_has_one_row_per_encounter_with_its_aggregates(journal: Journal) -> 
         "Who supplies your boxes? — A Lyon firm 20% cheaper than ours\nWhat keeps you up at night?"
     )
     assert met["leads"] == (
-        "supplier: Her box supplier in Lyon (won)\nmarketing: Trade-show booth idea (won)"
+        # the booth's first outcome was a loss (-10.00 USD): the lead was dropped, not won
+        "supplier: Her box supplier in Lyon (won)\nmarketing: Trade-show booth idea (dropped)"
     )
     assert met["outcomes EUR"] == "1235.00" and met["outcomes USD"] == "-10.00"
     assert plain["outcomes EUR"] == "" and plain["event"] == "" and plain["pitched"] == "yes"

@@ -42,6 +42,7 @@ def show(app: App, encounter_id: str, fmt: str | None) -> None:
             ("Date", data["date"]),
             ("Event", event and f"{event['name']} (#{event['id']}, {event['date']})"),
             ("Introduced by", data["introduced_by"] and _ref(data["introduced_by"])),
+            ("Kind", "connected on LinkedIn" if data.get("kind") == "connection" else None),
             ("They pitched to you", "yes" if data["pitched"] else None),
             ("Outside your field", {True: "yes", False: "no"}.get(data["outside_field"])),
             ("Tags", data["tags"]),

@@ -62,6 +62,9 @@ def import_(
     People already in the journal (same e-mail, profile URL or UID, or same name at the same
     organization) are merged: only new information is added. The file imports completely or
     not at all.
+
+    linkedin: Connected On dates are kept as connections, not meetings: reports leave them
+    out unless --include-connections.
     """
     kind = ALIASES.get(format.lower(), format.lower())
     journal = app.journal()

@@ -139,7 +139,14 @@ def outcome() -> None:
     shell_complete=words(OUTCOME_KINDS),
     help=f"One of: {', '.join(OUTCOME_KINDS)}.",
 )
-@click.option("--keep-status", is_flag=True, help="Do not mark an open lead as won.")
+@click.option(
+    "--refused",
+    is_flag=True,
+    help="A refusal (a quote turned down): no value; the open lead is dropped.",
+)
+@click.option(
+    "--keep-status", is_flag=True, help="Leave the lead's status alone (not won, not dropped)."
+)
 @click.option(
     "--again",
     is_flag=True,
@@ -156,11 +163,14 @@ def add(
     note: str,
     date: str | None,
     kind: str,
+    refused: bool,
     keep_status: bool,
     again: bool,
     fmt: str | None,
 ) -> None:
-    """Record an outcome of LEAD (its id): money, a hire, an idea applied..."""
+    """Record an outcome of LEAD (its id): money, a hire, an idea applied...
+
+    A gain marks an open lead won; a negative value (a loss) or --refused marks it dropped."""
     recorded = app.journal().outcomes.add(
         _lead_id(lead_id),
         note,
@@ -170,6 +180,7 @@ def add(
         kind=kind,
         mark_won=not keep_status,
         again=again,
+        refused=refused,
     )
     if fmt == "json":
         from netjournal.serialize import to_dict

@@ -95,7 +95,8 @@ def _encounter(enc: dict[str, Any]) -> None:
     where = f" at {enc['event']['name']}" if enc["event"] else ""
     via = f", introduced by {enc['introduced_by']['name']}" if enc["introduced_by"] else ""
     pitched = " (they pitched to you)" if enc["pitched"] else ""
-    click.echo(f"  #{enc['id']} {enc['date']}{where}{via}{pitched}")
+    connected = " connected on LinkedIn" if enc.get("kind") == "connection" else ""
+    click.echo(f"  #{enc['id']} {enc['date']}{connected}{where}{via}{pitched}")
     body(enc, indent="    ")
 
 

@@ -36,6 +36,11 @@ def _output_options(command: Any) -> Any:
         ),
         click.option("--section", metavar="NAME", help="CSV only: which table of the report."),
         click.option("--limit", type=click.IntRange(min=1), help="At most this many rows."),
+        click.option(
+            "--include-connections",
+            is_flag=True,
+            help="Count network connections (LinkedIn's Connected On) as encounters too.",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -90,6 +95,7 @@ def report(
     limit: int | None,
     since: str | None,
     until: str | None,
+    include_connections: bool,
 ) -> None:
     """Run the report NAME: payoff, events, fields, questions, leads, pitches, followups,
     or prep EVENT.
@@ -105,6 +111,7 @@ def report(
     if name != "prep" and event:
         raise click.UsageError(f"The {name} report takes no argument besides its name.")
     params: dict[str, Any] = {"since": since, "until": until, "limit": limit}
+    params["include_connections"] = include_connections
     if name == "payoff":
         params["attribution"] = attribution
     if name == "followups":
@@ -127,7 +134,19 @@ def prep(
     limit: int | None,
     since: str | None,
     until: str | None,
+    include_connections: bool,
 ) -> None:
     """Before going back to EVENT (or another edition of its series): who you met there,
     their open leads and follow-ups, and the questions that worked best."""
-    _emit(app, "prep", fmt, output, section, event=event, since=since, until=until, limit=limit)
+    _emit(
+        app,
+        "prep",
+        fmt,
+        output,
+        section,
+        event=event,
+        since=since,
+        until=until,
+        limit=limit,
+        include_connections=include_connections,
+    )

@@ -70,6 +70,7 @@ def run(session: Session, name: str, **params: Any) -> Report:
         "since": checked.since,
         "until": checked.until,
         "attribution": checked.attribution if name == "payoff" else None,
+        "include_connections": checked.include_connections,
     }
     parameters.update(built.parameters)
     return Report(

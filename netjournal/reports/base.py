@@ -13,12 +13,12 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, Integer, cast, func, type_coerce
+from sqlalchemy import BigInteger, Connection, Integer, and_, cast, func, or_, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..errors import InvalidInput
-from ..models import Profile, ProfileField
+from ..models import Encounter, Lead, Outcome, Profile, ProfileField
 from ..validate import choice, optional_date
 
 #: Amounts per currency (ISO code -> exact Decimal); never summed across currencies.
@@ -86,6 +86,7 @@ class Params:
     event: Any = None
     today: dt.date = field(default_factory=dt.date.today)
     limit: int | None = None
+    include_connections: bool = False
 
     @property
     def dated(self) -> bool:
@@ -127,7 +128,14 @@ def make_params(**raw: Any) -> Params:
         event=raw.get("event"),
         today=today,
         limit=_whole(limit, "The limit", minimum=1),
+        include_connections=_flag(raw.get("include_connections", False), "include_connections"),
     )
+
+
+def _flag(value: Any, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidInput(f"{what} must be true or false.")
+    return value
 
 
 def _whole(value: Any, what: str, *, minimum: int) -> int | None:
@@ -224,6 +232,14 @@ class Context:
             conditions.append(column <= self.params.until)
         return conditions
 
+    def meetings(self, entity: Any = Encounter) -> list[ColumnElement[bool]]:
+        """Conditions keeping encounters that are meetings: a network connection (LinkedIn's
+        "Connected On") is not a meeting, and reports leave it out of attribution and of
+        encounter counts unless ``include_connections`` is set."""
+        if self.params.include_connections:
+            return []
+        return [entity.kind == "meeting"]
+
     def nothing(
         self,
         rows: Sequence[Any],
@@ -254,6 +270,13 @@ class Context:
         if self.dialect == "sqlite":
             return cast(func.julianday(later) - func.julianday(earlier), Integer)
         return cast(later - earlier, Integer)
+
+
+def gain(outcome: Any = Outcome, lead: Any = Lead) -> ColumnElement[bool]:
+    """Whether an outcome is a gain, what "paid off" counts: a positive value, or no value on a
+    won lead. A negative value is a loss; no value on a dropped lead is a refusal
+    (``outcome add --refused``); neither pays off."""
+    return or_(outcome.value > 0, and_(outcome.value.is_(None), lead.status == "won"))
 
 
 def cents(column: Any) -> ColumnElement[int]:

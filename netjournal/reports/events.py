@@ -95,7 +95,7 @@ def _figures(ctx: Context, key: Any) -> dict[Any, _Figures]:
         select(key, func.count(func.distinct(Encounter.person_id)))
         .select_from(Encounter)
         .join(Event, Event.id == Encounter.event_id)
-        .where(key.is_not(None), *period)
+        .where(key.is_not(None), *period, *ctx.meetings())
         .group_by(key)
     )
     won = func.sum(case((Lead.status == "won", 1), else_=0))

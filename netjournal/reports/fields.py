@@ -3,7 +3,8 @@
 Each encounter is *inside* or *outside* your fields (the profile's fields) by the person's
 field, unless the encounter says otherwise (``outside_field`` set when logging wins). A person
 with no field, or a profile with no fields, counts as *unknown*. Per group: encounters, the
-share that produced a lead, the share that paid off (a lead with an outcome) and the value.
+share that produced a lead, the share that paid off (a lead with a gain: an outcome
+with a positive value, or without value on a won lead) and the value.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from sqlalchemy import case, func, literal, select, union_all
 
 from ..models import Encounter, Lead, Outcome, Person, ProfileField
-from .base import Built, Context, Money, Section, col, money_by_key, share
+from .base import Built, Context, Money, Section, col, gain, money_by_key, share
 
 GROUPS = ("inside", "outside", "unknown")
 
@@ -55,7 +56,8 @@ def classify(ctx: Context) -> Any:
 
 
 def build(ctx: Context) -> Built:
-    period = ctx.in_period(Encounter.date)
+    # Connections (not meetings) are left out unless asked (ctx.meetings()).
+    period = [*ctx.in_period(Encounter.date), *ctx.meetings()]
     # Encounters per group in one pass over people, counting each one's encounters through
     # the (person_id, date) index; encounters marked inside/outside are then moved from
     # their person's group to the one they were marked with.
@@ -83,7 +85,7 @@ def build(ctx: Context) -> Built:
     ).subquery("moves")
     totals = select(moves.c.grp, func.sum(moves.c.n)).group_by(moves.c.grp)
 
-    def encounters_with(source: Any, *joins: Any) -> Any:
+    def encounters_with(source: Any, *joins: Any, where: Any = ()) -> Any:
         """Distinct encounters per group among those reached from ``source``: counted per
         mark and person first, so each person is looked up once."""
         inner = select(
@@ -94,7 +96,7 @@ def build(ctx: Context) -> Built:
         for target, on in joins:
             inner = inner.join(target, on)
         reached = (
-            inner.where(*period)
+            inner.where(*period, *where)
             .group_by(Encounter.outside_field, Encounter.person_id)  # not person_id first,
             .subquery("reached")  # which would scan encounters by index instead of leads
         )
@@ -110,6 +112,7 @@ def build(ctx: Context) -> Built:
         Outcome,
         (Lead, Lead.id == Outcome.lead_id),
         (Encounter, Encounter.id == Lead.encounter_id),
+        where=[gain()],  # paid off: a gain, not a loss or a refusal
     )
     valued = (
         select(

@@ -27,7 +27,7 @@ from sqlalchemy import BigInteger, and_, case, cast, func, literal, or_, select,
 from sqlalchemy.orm import aliased
 
 from ..models import Encounter, Event, Lead, Outcome, Person
-from .base import Built, Context, Money, Section, cents, col
+from .base import Built, Context, Money, Section, cents, col, counted, gain
 
 
 @dataclass(frozen=True)
@@ -58,8 +58,12 @@ def credits(ctx: Context, paid: Any, *partition: Any) -> Any:
             literal(1).label("n"),
         ).subquery("credit")
     earlier = aliased(Encounter)
+    # A connection (not a meeting) gets no credit unless asked, but the lead's own encounter
+    # always can.
+    meetings = ctx.meetings(earlier)
     up_to_lead = and_(
         earlier.person_id == paid.c.person_id,
+        or_(*meetings, earlier.id == paid.c.lead_encounter) if meetings else literal(True),
         or_(
             earlier.date < paid.c.lead_date,
             and_(earlier.date == paid.c.lead_date, earlier.id <= paid.c.lead_encounter),
@@ -97,7 +101,12 @@ def _paid(*figures: Any) -> Any:
     then each row finds its lead and encounter by primary key."""
     keys = [Outcome.lead_id, *[f for f in figures if f.name == "currency"]]
     others = [f for f in figures if f.name != "currency"]
-    agg = select(*keys, *others).group_by(*keys).subquery("per_lead")
+    agg = (
+        select(*keys, *others)
+        .join(Lead, Lead.id == Outcome.lead_id)
+        .group_by(*keys)
+        .subquery("per_lead")
+    )
     return (
         select(
             agg.c.lead_id,
@@ -134,6 +143,7 @@ def build(ctx: Context) -> Built:
         func.count(Outcome.id).label("outcomes"),
         func.min(Outcome.date).label("first_outcome"),
         cast(func.sum(cents(Outcome.value)), BigInteger).label("v"),
+        func.sum(case((gain(), 1), else_=0)).label("gains"),
     )
     credit = credits(ctx, paid, paid.c.lead_id, paid.c.currency)
     v, n, k = credit.c.v, credit.c.n, credit.c.k
@@ -160,6 +170,8 @@ def build(ctx: Context) -> Built:
         .select_from(credit)
         .join(Lead, Lead.id == credit.c.lead_id)
         .group_by(credit.c.encounter_id)
+        # Paid off: at least one gain; losses still count against the value.
+        .having(func.sum(credit.c.gains) > 0)
     )
     if ctx.params.since or ctx.params.until:
         inner = inner.join(credited, credited.id == credit.c.encounter_id).where(
@@ -226,8 +238,28 @@ def build(ctx: Context) -> Built:
                 ),
             )
         ],
-        notes=[f"Attribution: {attribution} ({_EXPLAIN[attribution]})."],
+        notes=[f"Attribution: {attribution} ({_EXPLAIN[attribution]}).", *_losses(ctx)],
     )
+
+
+def _losses(ctx: Context) -> list[str]:
+    """A note on the losses (outcomes with a negative value): they pay nothing off, and they
+    are subtracted from the value of the encounters they credit."""
+    stmt = (
+        select(Outcome.currency, func.count(Outcome.id), func.sum(Outcome.value))
+        .where(Outcome.value < 0)
+        .group_by(Outcome.currency)
+        .order_by(Outcome.currency)
+    )
+    found = ctx.db.execute(stmt).all()
+    if not found:
+        return []
+    count = sum(int(n) for _, n, _ in found)
+    total = ", ".join(f"{Decimal(v or 0).quantize(Decimal('0.01'))} {c}" for c, _, v in found)
+    return [
+        f"Losses: {counted(count, 'outcome')} with a negative value ({total}); a loss pays "
+        "nothing off and is subtracted from the value of the encounter it credits."
+    ]
 
 
 _EXPLAIN = {

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, exists, func, or_, select
 
 from ..models import Encounter, Event, Lead, Outcome, Person, Question
-from .base import Built, Context, Section, col
+from .base import Built, Context, Section, col, gain
 
 
 @dataclass(frozen=True)
@@ -31,12 +31,16 @@ class PitchRow:
 
 
 def build(ctx: Context) -> Built:
-    pitched = [Encounter.pitched.is_(True), *ctx.in_period(Encounter.date)]
+    pitched = [Encounter.pitched.is_(True), *ctx.in_period(Encounter.date), *ctx.meetings()]
     useful = exists(
         select(Lead.id).where(
             Lead.encounter_id == Encounter.id,
             Lead.kind == "supplier",
-            or_(Lead.status == "won", exists(select(Outcome.id).where(Outcome.lead_id == Lead.id))),
+            # won, or with a gain: a loss or a refusal does not make a useful supplier
+            or_(
+                Lead.status == "won",
+                exists(select(Outcome.id).where(Outcome.lead_id == Lead.id, gain())),
+            ),
         )
     )
     main = (

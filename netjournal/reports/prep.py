@@ -40,7 +40,7 @@ def build(ctx: Context) -> Built:
         same.append(Event.series_key == target.series_key)
     events = select(Event.id).where(or_(*same))
     editions = session.scalar(select(func.count()).select_from(events.subquery())) or 0
-    there = [Encounter.event_id.in_(events), *ctx.in_period(Encounter.date)]
+    there = [Encounter.event_id.in_(events), *ctx.in_period(Encounter.date), *ctx.meetings()]
 
     people_q = (
         select(

@@ -37,7 +37,7 @@ def question_rows(ctx: Context, *where: ColumnElement[bool]) -> list[QuestionRow
     encounter for what followed, outcomes for the value. DISTINCT keeps a question asked
     twice in one encounter from counting that encounter's leads twice.
     """
-    conditions = [*ctx.in_period(Encounter.date), *where]
+    conditions = [*ctx.in_period(Encounter.date), *ctx.meetings(), *where]
 
     def scoped(stmt: Any) -> Any:
         if not conditions:

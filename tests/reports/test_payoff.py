@@ -89,6 +89,8 @@ def test_linear_split_preserves_totals(
     encounters = [journal.log("Zoe", date=f"2026-01-{day:02d}") for day in range(1, meetings + 1)]
     lead = journal.leads.add(encounters[-1].id, "customer", "Deal")
     journal.outcomes.add(lead.id, "Paid", value=value, date="2026-02-01")
+    if D(value) < 0:  # a loss alone pays nothing off: split next to a gain in another currency
+        journal.outcomes.add(lead.id, "Won back", value="1", currency="USD", date="2026-02-02")
     rows = journal.report("payoff", attribution="linear").rows
     shares = {r.encounter_id: r.value.get("EUR", D(0)) for r in rows}
     assert [shares.get(e.id, D("0.00")) for e in encounters] == [D(x) for x in expected]

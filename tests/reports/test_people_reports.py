@@ -38,7 +38,12 @@ def test_pitch_supplier_useful_by_outcome_without_won(journal: Journal) -> None:
         "Seller", pitched=True, date="2026-01-01", leads=[("supplier", "Cheap ink")]
     )
     assert journal.report("pitches").rows[0].useful_supplier is False
+    # Without a value, an outcome on a lead that is not won is no gain (it may be a refusal).
     journal.outcomes.add(encounter.leads[0].id, "Tried it", mark_won=False, date="2026-01-05")
+    assert journal.report("pitches").rows[0].useful_supplier is False
+    journal.outcomes.add(
+        encounter.leads[0].id, "Saved on ink", value="40", mark_won=False, date="2026-01-06"
+    )
     assert journal.report("pitches").rows[0].useful_supplier is True
 
 

@@ -25,7 +25,12 @@ def test_json_document(scenario: Scenario) -> None:
     doc = json.loads(render(report, "json"))
     assert doc["format_version"] == 1
     assert doc["report"] == "payoff"
-    assert doc["parameters"] == {"since": "2026-01-01", "until": None, "attribution": "linear"}
+    assert doc["parameters"] == {
+        "since": "2026-01-01",
+        "until": None,
+        "attribution": "linear",
+        "include_connections": False,
+    }
     assert doc["generated_at"].endswith("Z")
     assert doc["empty"] is None
     assert doc["rows"][0]["value"] == {"EUR": "53.35"}
