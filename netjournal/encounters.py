@@ -106,8 +106,11 @@ class Encounters:
 
         ``details`` are the fields of :class:`~netjournal.specs.EncounterSpec`: event, date,
         notes, stakes, wishes, pitched, introduced_by, outside_field, tags, questions, leads,
-        followups, person fields (organization, title, field, location, email, phone), and
-        ``again`` (log a second encounter with the same person at the same event that day).
+        followups, person fields (organization, title, field, location, email, phone),
+        ``again`` (log a second encounter with the same person at the same event that day) and
+        ``any_date`` (log it even if dated more than 7 days before or after its event). The
+        date picks the edition of an event name several editions share; relative follow-up
+        dates ("friday") count from it.
         """
         return self.log_many([spec_of(person, details)])[0]
 
@@ -144,6 +147,7 @@ class Encounters:
         source_name: str = "<stdin>",
         dry_run: bool = False,
         again: bool = False,
+        any_date: bool = False,
     ) -> BatchResult:
         """Log an evening's file (see :mod:`netjournal.batch`) in one transaction.
 
@@ -156,7 +160,8 @@ class Encounters:
         list of the encounters; its ``new_people`` attribute lists the people the file adds
         to the journal (would add, in a dry run; see :class:`BatchResult`). A person logged
         already at that event that day is refused unless the block says ``again: yes`` or
-        ``again`` is true (for the whole file).
+        ``again`` is true (for the whole file); a block dated more than 7 days away from its
+        event, unless ``any_date`` is true.
         """
         from sqlalchemy.orm import Session
 
@@ -186,6 +191,7 @@ class Encounters:
                 for spec in batch.encounters:
                     spec.source = spec.source or "batch"
                     spec.again = spec.again or again
+                    spec.any_date = spec.any_date or any_date
                 ids = log_specs(connection, batch.encounters, source_name, cache)
                 self._store.describe(connection, summary_of(connection, ids, source_name))
                 encounters = encounters_by_id(connection, ids)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, select
 
 from . import listings, records, resolve
+from .errors import InvalidInput
 from .store import changed_attributes, edited
 from .validate import optional_date, parse_date, text
 
@@ -131,10 +132,24 @@ class FollowUps:
     def done(
         self, followup_id: int | str | FollowUp, *, on: dt.date | str | None = None
     ) -> FollowUp:
-        """Mark a follow-up done (today by default)."""
+        """Mark a follow-up done (today by default, else ``on``: not a day still to come).
+
+        A follow-up already done is refused (``reopen`` it first), so that its date is
+        never moved by mistake."""
         with self._store.write("followup.done") as session:
             followup = _get(session, followup_id)
-            followup.done_on = optional_date(on, "date") or dt.date.today()
+            if followup.done_on is not None:
+                raise InvalidInput(
+                    f"Follow-up #{followup.id} was already done on {followup.done_on}; "
+                    "reopen it first."
+                )
+            today = dt.date.today()
+            when = optional_date(on, "date") or today
+            if when > today:
+                raise InvalidInput(
+                    f"Follow-up #{followup.id} cannot be done on {when}: that is in the future."
+                )
+            followup.done_on = when
             self._store.describe(
                 session, f"Did follow-up #{followup.id} on {followup.done_on}: {followup.action}"
             )

@@ -214,10 +214,21 @@ def _ambiguous_people(connection: Connection, ref: str, people: list[Any]) -> Am
     )
 
 
-def event_id(connection: Connection, ref: object) -> int:
+def _held_on(on: dt.date) -> Any:
+    e = tables.events.c
+    return (e.start_date <= on) & (func.coalesce(e.end_date, e.start_date) >= on)
+
+
+def _named(key: str, exact: bool) -> Any:
+    column = tables.events.c.name_key
+    return column == key if exact else _name_filters(column, key)
+
+
+def event_id(connection: Connection, ref: object, *, on: dt.date | None = None) -> int:
     """The id of the event ``ref`` designates: an id, an exact name, or a unique prefix.
 
-    Editions of a recurring event often share a name; they are listed newest first."""
+    Editions of a recurring event often share a name: ``on`` (a date) then picks the one
+    held that day. Still ambiguous, the editions are listed newest first, with their dates."""
     matches = _lookup(connection, tables.events, ref, "event")
     if isinstance(matches, int):
         return matches
@@ -225,15 +236,99 @@ def event_id(connection: Connection, ref: object) -> int:
         return int(matches[0].id)
     if not matches:
         raise NotFound(f"No event matches '{str(ref).strip()}'.")
-    matches.sort(key=lambda e: e.start_date, reverse=True)
+    key = fold(str(ref))
+    exact = fold(matches[0].name) == key  # exact matches come alone (see _lookup)
+    that_day = ""
+    if on is not None:
+        e = tables.events.c
+        held = list(connection.scalars(select(e.id).where(_named(key, exact), _held_on(on))))
+        if len(held) == 1:
+            return int(held[0])
+        that_day = f", {'none' if not held else 'several'} held on {on.isoformat()}"
+    raise _ambiguous_events(str(ref), matches, exact, that_day)
+
+
+def _ambiguous_events(
+    ref: str, matches: list[Any], exact: bool, that_day: str = ""
+) -> AmbiguousName:
+    matches = sorted(matches, key=lambda e: e.start_date, reverse=True)
     candidates = [
         Candidate(e.id, e.name, e.start_date.isoformat(), None) for e in matches[:CANDIDATES_SHOWN]
     ]
-    listed = "; ".join(str(c) for c in candidates)
-    raise AmbiguousName(
-        f"'{str(ref).strip()}' matches several events: {listed}. Use the id or a longer name.",
-        candidates,
+    more = "" if len(matches) <= CANDIDATES_SHOWN else ", ..."
+    listed = "; ".join(str(c) for c in candidates) + more
+    if exact:
+        message = (
+            f"'{ref.strip()}' names several editions{that_day}: {listed}. "
+            "Give the date of the edition you mean, or its id."
+        )
+    else:
+        message = (
+            f"'{ref.strip()}' matches several events{that_day}: {listed}. "
+            "Use a longer name, the date of the edition, or the id."
+        )
+    return AmbiguousName(message, candidates)
+
+
+def edition_id(connection: Connection, ref: object, *, today: dt.date) -> int:
+    """The event ``ref`` designates when preparing for what comes next: one event (an id, a
+    name, a unique prefix), or, for a name several editions share or a series, its next
+    edition (held ``today`` or later), else its latest."""
+    e = tables.events.c
+    matches = _lookup(connection, tables.events, ref, "event")
+    if isinstance(matches, int):
+        return matches
+    if len(matches) == 1:
+        return int(matches[0].id)
+    key = fold(str(ref))
+    if matches:
+        exact = fold(matches[0].name) == key
+        names = connection.execute(
+            select(e.name_key, e.series_key).where(_named(key, exact)).distinct().limit(50)
+        ).all()
+        if len({n.name_key for n in names}) == 1:
+            return _next_or_latest(connection, e.name_key == names[0].name_key, today)
+        if len({n.series_key for n in names}) == 1 and names[0].series_key is not None:
+            return _next_or_latest(connection, e.series_key == names[0].series_key, today)
+        raise _ambiguous_events(str(ref), matches, exact)
+    series = list(
+        connection.scalars(
+            select(func.min(e.series))
+            .where(or_(e.series_key == key, _name_filters(e.series_key, key)))
+            .group_by(e.series_key)
+            .order_by(func.min(e.series))
+            .limit(CANDIDATES_SHOWN + 1)
+        )
     )
+    exact_series = [name for name in series if fold(name) == key]
+    series = exact_series or series
+    if len(series) == 1:
+        return _next_or_latest(connection, e.series_key == fold(series[0]), today)
+    if not series:
+        raise NotFound(f"No event or series matches '{str(ref).strip()}'.")
+    more = ", ..." if len(series) > CANDIDATES_SHOWN else ""
+    listed = "; ".join(series[:CANDIDATES_SHOWN]) + more
+    raise AmbiguousName(
+        f"'{str(ref).strip()}' matches several series: {listed}. Use a longer name.", series
+    )
+
+
+def _next_or_latest(connection: Connection, same: Any, today: dt.date) -> int:
+    """Of the events ``same`` keeps, the next one (under way or to come), else the latest."""
+    e = tables.events.c
+    upcoming = connection.scalar(
+        select(e.id)
+        .where(same, func.coalesce(e.end_date, e.start_date) >= today)
+        .order_by(e.start_date, e.id)
+        .limit(1)
+    )
+    if upcoming is not None:
+        return int(upcoming)
+    latest = connection.scalar(
+        select(e.id).where(same).order_by(e.start_date.desc(), e.id.desc()).limit(1)
+    )
+    assert latest is not None
+    return int(latest)
 
 
 # -- the same, handing back ORM objects ---------------------------------------------------
@@ -272,13 +367,14 @@ def person(session: Session, ref: object, *, create_if_missing: bool = False) ->
     return None if found is None else session.get(Person, found)
 
 
-def event(session: Session, ref: object) -> Event:
-    """The event ``ref`` designates: an id, an exact name, or a unique prefix."""
+def event(session: Session, ref: object, *, on: dt.date | None = None) -> Event:
+    """The event ``ref`` designates: an id, an exact name, or a unique prefix; ``on`` picks
+    the edition held that day among events sharing the name (see :func:`event_id`)."""
     from .models import Event
 
     by_id: Event | None = _by_id(session, Event, ref, "event")
     if by_id is not None:
         return by_id
-    found = session.get(Event, event_id(_connection(session), ref))
+    found = session.get(Event, event_id(_connection(session), ref, on=on))
     assert found is not None
     return found

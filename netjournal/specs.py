@@ -48,6 +48,11 @@ class EncounterSpec:
     The person fields (``organization`` ... ``phone``) fill in what the journal lacks and
     never overwrite what it has. A second encounter with a known person at the same event on
     the same day (with no event: on the same day) is refused unless ``again`` is true.
+
+    ``date`` also picks the edition when several events share the ``event`` name (the one
+    held that day). A date more than 7 days before the event starts or after it ends is
+    refused unless ``any_date`` is true. Relative follow-up dates (``"friday"``,
+    ``"demain"``, ``"in 3 days"``) count from the encounter's date.
     """
 
     person: Any
@@ -71,6 +76,7 @@ class EncounterSpec:
     phone: str | None = None
     new_person: bool = False
     again: bool = False  # log it even if the same person was logged that day at that event
+    any_date: bool = False  # log it even if dated more than a week away from its event
     source: str | None = None
     line: int | None = None  # where a batch file described it, for error messages
 

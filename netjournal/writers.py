@@ -36,11 +36,17 @@ from .vocab import LEAD_KINDS, LEAD_STATUSES
 #: Person columns an encounter may fill in (never overwriting what the journal has).
 ENCOUNTER_PERSON_FIELDS = ("organization", "title", "field", "location")
 
+#: How many days before an event starts or after it ends an encounter there may be dated
+#: (a coffee the week after); further is refused unless the caller says ``any_date``.
+DATE_MARGIN_DAYS = 7
+
 
 @dataclass
 class _Event:
     id: int
+    name: str
     start_date: dt.date
+    end_date: dt.date | None
 
 
 class Cache:
@@ -65,15 +71,17 @@ class Cache:
             return self.people[key]
         return resolve.person_id(connection, _id_of(ref))
 
-    def event(self, connection: Connection, ref: Any) -> _Event:
-        key = fold(ref) if isinstance(ref, str) else _id_of(ref)
+    def event(self, connection: Connection, ref: Any, on: dt.date | None = None) -> _Event:
+        """The event ``ref`` names; ``on`` (the encounter's date) picks the edition held
+        that day when several editions share the name."""
+        key = (fold(ref) if isinstance(ref, str) else _id_of(ref), on)
         if key not in self.events:
-            event_id = resolve.event_id(connection, _id_of(ref))
-            start = connection.scalar(
-                select(t.events.c.start_date).where(t.events.c.id == event_id)
-            )
-            assert start is not None
-            self.events[key] = _Event(event_id, start)
+            event_id = resolve.event_id(connection, _id_of(ref), on=on)
+            e = t.events.c
+            row = connection.execute(
+                select(e.name, e.start_date, e.end_date).where(e.id == event_id)
+            ).one()
+            self.events[key] = _Event(event_id, row.name, row.start_date, row.end_date)
         return self.events[key]
 
 
@@ -102,10 +110,12 @@ def log_one(connection: Connection, spec: EncounterSpec, cache: Cache) -> int:
     Everything is validated before anything is written, in the order a reader of the spec
     would check it; the caller's transaction makes a batch all or nothing."""
     event = None
+    dated = optional_date(spec.date, "date")
     if spec.event is not None and spec.event != "":
-        event = cache.event(connection, spec.event)
-    when = optional_date(spec.date, "date") or (event.start_date if event else None)
-    when = when or dt.date.today()
+        event = cache.event(connection, spec.event, dated)
+    when = dated or (event.start_date if event else None) or dt.date.today()
+    if event is not None and dated is not None and not spec.any_date:
+        refuse_far_date(event, dated)
     person_id = None if spec.new_person else cache.person(connection, spec.person)
     given = {k: getattr(spec, k) for k in ENCOUNTER_PERSON_FIELDS if getattr(spec, k) is not None}
     new_name = None
@@ -209,6 +219,21 @@ def _tag(connection: Connection, link: Any, owner: str, owner_id: int, names: An
     ids = tag_ids(connection, names)
     if ids:
         connection.execute(insert(link), [{owner: owner_id, "tag_id": i} for i in ids])
+
+
+def refuse_far_date(event: _Event, on: dt.date) -> None:
+    """Refuse an encounter dated more than :data:`DATE_MARGIN_DAYS` before ``event`` starts
+    or after it ends: a typo in the date, most of the time."""
+    margin = dt.timedelta(days=DATE_MARGIN_DAYS)
+    end = event.end_date or event.start_date
+    if event.start_date - margin <= on <= end + margin:
+        return
+    held = f"from {event.start_date} to {end}" if end != event.start_date else f"on {end}"
+    raise InvalidInput(
+        f"The encounter is dated {on.isoformat()}, but {event.name} (#{event.id}) was held "
+        f"{held}: more than {DATE_MARGIN_DAYS} days apart. Check the date, or log it "
+        "explicitly at any date."
+    )
 
 
 def refuse_duplicate(

@@ -34,7 +34,7 @@ def populated(journal: Journal) -> str:
         encounter.leads[1].id, "Refund", value="-0.01", currency="USD", date="2026-12-02"
     )
     followup = journal.followups.add("Paul Martin", "2026-12-10", "Thank him")
-    journal.followups.done(followup.id, on="2026-12-11")
+    journal.followups.done(followup.id, on="2026-11-11")
     return export_text(journal)
 
 

@@ -138,6 +138,7 @@ def build(journal: Journal, plan: dict[str, Any]) -> None:
             leads=[{"kind": k, "summary": s, "status": st} for k, s, st in spec["leads"]],
             introduced_by=people[0] if spec["person"] != 0 else None,
             again=True,  # random plans may meet someone twice on a day
+            any_date=True,  # and date an encounter far from its event
         )
         for index, (description, value, code, days) in enumerate(spec["outcomes"]):
             if encounter.leads:
@@ -154,7 +155,7 @@ def build(journal: Journal, plan: dict[str, Any]) -> None:
                 people[spec["person"]], due, action, encounter=encounter.id
             )
             if done:
-                journal.followups.done(followup.id, on=due)
+                journal.followups.done(followup.id, on=min(due, dt.date.today()))
 
 
 def _export(journal: Journal) -> str:

@@ -44,7 +44,7 @@ def test_log_record_equals_the_logged_encounter(journal: Journal) -> None:
     record = journal.encounters.log_record(
         "Hélène Dubois",
         event="Lyon Tech Meetup",
-        date="2026-12-05",
+        date="2026-11-25",
         notes="Second coffee",
         introduced_by="Paul Martin",
         tags=["warm", "Été"],

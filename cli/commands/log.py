@@ -61,7 +61,12 @@ SINGLE_OPTIONS = (
 @click.command()
 @click.argument("person", required=False, shell_complete=person_names)
 @click.option("--event", "-e", shell_complete=event_names, help="The event (name, prefix or id).")
-@click.option("--date", "-d", help="When (default: the event's date, else today).")
+@click.option(
+    "--date",
+    "-d",
+    help="When (default: the event's date, else today); picks the edition of an event name "
+    "several editions share.",
+)
 @click.option("--org", help="Their organization.")
 @click.option("--title", help="Their job title.")
 @click.option("--field", help="Their field (compared with yours).")
@@ -128,6 +133,11 @@ SINGLE_OPTIONS = (
     help="Log it even if the same person was already logged at that event that day (with "
     "--batch: every block; one block can say 'again: yes').",
 )
+@click.option(
+    "--any-date",
+    is_flag=True,
+    help="Log it even if dated more than 7 days before or after its event.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the logged encounters as JSON.")
 @click.pass_obj
 def log(
@@ -137,6 +147,7 @@ def log(
     edit: bool,
     dry_run: bool,
     again: bool,
+    any_date: bool,
     **opts: Any,
 ) -> None:
     """Log an encounter with PERSON (an existing or a new person), or a whole evening.
@@ -166,10 +177,12 @@ def log(
                 raise click.UsageError("With --batch, put the event and date in the file.")
             text, source = _read(batch_file), batch_file if batch_file != "-" else "<stdin>"
             batch = app.journal().encounters.batch(
-                text, source_name=source, dry_run=dry_run, again=again
+                text, source_name=source, dry_run=dry_run, again=again, any_date=any_date
             )
         else:
-            edited = _edit(app, opts["event"], opts["date"], dry_run=dry_run, again=again)
+            edited = _edit(
+                app, opts["event"], opts["date"], dry_run=dry_run, again=again, any_date=any_date
+            )
             if edited is None:
                 return
             batch = edited
@@ -180,7 +193,10 @@ def log(
     elif person is None:
         raise click.UsageError("Give PERSON, --batch FILE or --edit.")
     else:
-        logged = [app.journal().encounters.log_record(person, **_details(opts), again=again)]
+        details = _details(opts)
+        logged = [
+            app.journal().encounters.log_record(person, **details, again=again, any_date=any_date)
+        ]
     _report(logged, as_json)
 
 
@@ -252,7 +268,7 @@ def _read(path: str) -> str:
 
 
 def _edit(
-    app: App, event: str | None, date: str | None, *, dry_run: bool, again: bool
+    app: App, event: str | None, date: str | None, *, dry_run: bool, again: bool, any_date: bool
 ) -> BatchResult | None:
     header = "".join(
         f"{key}: {value}\n" for key, value in (("event", event), ("date", date)) if value
@@ -263,7 +279,7 @@ def _edit(
         return None
     try:
         return app.journal().encounters.batch(
-            text, source_name="<editor>", dry_run=dry_run, again=again
+            text, source_name="<editor>", dry_run=dry_run, again=again, any_date=any_date
         )
     except NetjournalError as exc:
         import tempfile

@@ -136,8 +136,11 @@ def prep(
     until: str | None,
     include_connections: bool,
 ) -> None:
-    """Before going back to EVENT (or another edition of its series): who you met there,
-    their open leads and follow-ups, and the questions that worked best."""
+    """Before going back to EVENT (or another edition of it): who you met there, their open
+    leads and follow-ups, and the questions that worked best.
+
+    EVENT is an event (id or name), or a series or a name several editions share: then its
+    next edition (the latest when none is to come)."""
     _emit(
         app,
         "prep",

@@ -1,8 +1,10 @@
-"""``prep EVENT``: before going back to an event, or to another edition of its series.
+"""``prep EVENT``: before going back to an event, or to another edition of it.
 
-Lists the people met at that event or at any event of the same series, with their open leads
-and open follow-ups, and the questions asked at those events ranked by the leads and value that
-followed them. ``since``/``until`` keep encounters dated in the period.
+``EVENT`` is an event (an id, a name), a name several editions share, or a series; the last
+two mean the next edition (under way or to come on ``today``), else the latest one. Lists the
+people met at that event or at any other edition (same series, or same name), with their open
+leads and open follow-ups, and the questions asked at those events ranked by the leads and
+value that followed them. ``since``/``until`` keep encounters dated in the period.
 """
 
 from __future__ import annotations
@@ -34,8 +36,10 @@ def build(ctx: Context) -> Built:
     if ctx.params.event is None or ctx.params.event == "":
         raise InvalidInput("The prep report needs an event: prep EVENT.")
     session = ctx.db
-    target = resolve.event(ctx.session, ctx.params.event)
-    same = [Event.id == target.id]
+    edition = resolve.edition_id(session, ctx.params.event, today=ctx.params.today)
+    target = ctx.session.get(Event, edition)
+    assert target is not None
+    same = [Event.id == target.id, Event.name_key == target.name_key]
     if target.series_key:
         same.append(Event.series_key == target.series_key)
     events = select(Event.id).where(or_(*same))
@@ -84,6 +88,8 @@ def build(ctx: Context) -> Built:
     scope = f"{target.name} ({target.start_date})"
     if target.series:
         scope += f" and the {editions} editions of the series {target.series}"
+    elif editions > 1:
+        scope += f" and its other editions ({editions} in all)"
     return Built(
         title=f"Preparing for {target.name}",
         sections=[

@@ -107,5 +107,8 @@ def test_prep_single_event_and_errors(scenario: Scenario) -> None:
         j.report("prep")
     with pytest.raises(NotFound):
         j.report("prep", event="Nowhere")
+    # "Lyon" names the editions of one series: the latest, as none is to come.
+    assert j.report("prep", event="Lyon", today="2026-12-01").parameters["event"] == "Lyon Tech #2"
+    j.events.add("Lyon Startup Night", "2026-05-01")
     with pytest.raises(AmbiguousName):
         j.report("prep", event="Lyon")
