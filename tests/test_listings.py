@@ -200,7 +200,13 @@ def test_listing_commands_do_not_import_the_orm(tmp_path: Path) -> None:
         "orm = [m for m in ('netjournal.models', 'sqlalchemy.orm') if m in sys.modules]\n"
         "print('IMPORTED', orm)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,  # the installed package, not a checkout's netjournal/ (no cli/ in it)
+    )
     assert "Marc Roux" in out.stdout and "Send samples" in out.stdout
     assert out.stdout.strip().splitlines()[-1] == "IMPORTED []"
 
