@@ -19,7 +19,13 @@ from sqlalchemy import Connection, delete, select
 from . import resolve
 from . import tables as t
 from . import tags as tagging
-from .errors import ImportFormatError, InvalidInput, JournalUnavailable, NetjournalError
+from .errors import (
+    AmbiguousName,
+    ImportFormatError,
+    InvalidInput,
+    JournalUnavailable,
+    NetjournalError,
+)
 from .specs import EncounterSpec, as_question
 from .store import changed_attributes, edited
 from .text import plural, question_key
@@ -224,7 +230,7 @@ class Encounters:
                         log_one(connection, spec, cache)
                     except NetjournalError as exc:
                         where = spec.line if spec.line is not None else total + 1
-                        raise type(exc)(f"line {where}: {exc}") from exc
+                        raise located(exc, f"line {where}") from exc
                     total += 1
                 self._store.describe(connection, f"Logged {len(batch)} encounters (bulk load)")
         return total
@@ -385,3 +391,13 @@ def _replace_questions(encounter: Encounter, items: Sequence[Any]) -> bool:
         for i, (asked, learned) in enumerate(wanted)
     ]
     return True
+
+
+def located(exc: NetjournalError, where: str) -> NetjournalError:
+    """The same error, its message prefixed with ``where``, keeping what it carries (an
+    ambiguous name's candidates, an import error's file and line)."""
+    if isinstance(exc, AmbiguousName):
+        return AmbiguousName(f"{where}: {exc}", exc.candidates)
+    if isinstance(exc, ImportFormatError | JournalUnavailable):
+        return exc
+    return type(exc)(f"{where}: {exc}")

@@ -113,11 +113,13 @@ def delete(app: App, lead_id: str, fmt: str | None) -> None:
 
 
 def _lead_id(value: str) -> int:
-    from netjournal.errors import NotFound
+    from netjournal.errors import InvalidInput
 
     digits = value.strip().removeprefix("#")
     if not digits.isdigit():
-        raise NotFound(f"A lead is given by its id (see 'netjournal lead list'), not '{value}'.")
+        raise InvalidInput(
+            f"A lead is given by its id (see 'netjournal lead list'), not '{value}'."
+        )
     return int(digits)
 
 
