@@ -12,6 +12,7 @@ change set, so the history records nothing (as any migration).
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from typing import Any
 
@@ -51,7 +52,39 @@ def refold(connection: Connection) -> dict[str, int]:
         changed[f"{table.name}.{key}"] = len(stale)
     changed["tags.key"] = _refold_unique(connection, t.tags, _merge_tag)
     changed["profile_fields.key"] = _refold_unique(connection, t.profile_fields, None)
+    changed["change_rows.old"] = _refold_history(connection)
     return changed
+
+
+def _refold_history(connection: Connection) -> int:
+    """The history's copies of rows (what an undo puts back) get the same keys, so that a
+    person restored by undoing an older change set is found by the new spelling too."""
+    keys: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for table, source, key in KEYS:
+        keys[table.name].append((source, key))
+    keys["tags"].append(("name", "key"))
+    keys["profile_fields"].append(("name", "key"))
+    r = t.change_rows
+    stale = []
+    for row_id, table_name, old in connection.execute(
+        select(r.c.id, r.c.table_name, r.c.old).where(
+            r.c.table_name.in_(list(keys)), r.c.old.is_not(None)
+        )
+    ):
+        image = json.loads(old)
+        before = dict(image)
+        for source, key in keys[table_name]:
+            if key in image:
+                value = image.get(source)
+                image[key] = fold(value) if value is not None else None
+        if image != before:
+            text = json.dumps(image, ensure_ascii=False, separators=(",", ":"))
+            stale.append({"row_id": row_id, "image": text})
+    if stale:
+        connection.execute(
+            update(r).where(r.c.id == bindparam("row_id")).values(old=bindparam("image")), stale
+        )
+    return len(stale)
 
 
 def _refold_unique(connection: Connection, table: Table, merge: Any) -> int:

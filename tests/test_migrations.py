@@ -157,11 +157,25 @@ def test_0008_refolds_keys_written_before_it(tmp_path: Path) -> None:
             )
         )
         conn.execute(text("INSERT INTO tags (name, key) VALUES ('follow-up', 'follow-up')"))
+        # and a change set that deleted someone, recorded with the old key
+        conn.execute(
+            text("INSERT INTO changes (at, kind, summary) VALUES ('2099-01-01', 'x', 'y')")
+        )
+        conn.execute(
+            text(
+                "INSERT INTO change_rows (change_id, table_name, row_key, op, old) VALUES (1, "
+                "'people', '99', 'D', json_object('id', 99, 'display_name', 'Anne-Sophie Roy', "
+                "'name_key', 'anne-sophie roy', 'created_at', '2026-01-01 00:00:00', "
+                "'updated_at', '2026-01-01 00:00:00'))"
+            )
+        )
     engine.dispose()
     assert Journal.upgrade(path) is not None
     with Journal.open(path) as journal:
         assert journal.people.get("jean francois").display_name == "Jean-François Lefèvre"
         assert journal.people.get("ndiaye").display_name == "Zoé N'Diaye"
+        journal.undo(1)  # puts back the person deleted before 0008, with the new key
+        assert journal.people.get("anne sophie").display_name == "Anne-Sophie Roy"
     engine = create_engine(f"sqlite:///{path}")
     with engine.connect() as conn:
         assert conn.execute(text("SELECT key FROM tags")).scalars().all() == ["follow up"]
