@@ -10,10 +10,13 @@ SQLite ever touches them; SQLite gives its ``-wal`` and ``-shm`` files the same 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
@@ -43,7 +46,7 @@ class Location:
         """What may be shown to the user: never the password."""
         if self.path is not None:
             return str(self.path)
-        return self.url.render_as_string(hide_password=True)
+        return shown_url(self.url)
 
 
 def default_path() -> Path:
@@ -62,9 +65,9 @@ def resolve(url_or_path: str | os.PathLike[str] | None = None) -> Location:
         path = Path(text).expanduser().resolve()
         return Location(URL.create("sqlite", database=str(path)), path)
     try:
-        url = make_url(text)
-    except ArgumentError as exc:
-        raise JournalUnavailable(f"Not a database URL or file path: {_mask(text)}") from exc
+        url = parse_url(text)
+    except (ArgumentError, ValueError) as exc:
+        raise JournalUnavailable(f"Not a database URL or file path: {mask_url(text)}") from exc
     backend = url.get_backend_name()
     if backend == "sqlite":
         if url.database in (None, "", ":memory:"):
@@ -80,11 +83,49 @@ def resolve(url_or_path: str | os.PathLike[str] | None = None) -> Location:
     )
 
 
-def _mask(text: str) -> str:
+def parse_url(text: str) -> URL:
+    """Parse a database URL whose password may hold any character, ``@`` included.
+
+    Hosts never hold ``@``, so the user part ends at the URL's *last* ``@``: in
+    ``postgresql://ann:p@ss@host/db`` the password is ``p@ss`` (SQLAlchemy alone would take
+    ``ss@host`` for the host, then show it, and a driver error would repeat it). A file URL
+    (``sqlite:///...``) has no user part, so its path may hold ``@``. Elsewhere an ``@`` in
+    the database name or the query must be written ``%40``.
+    """
+    scheme, separator, rest = text.partition("://")
+    userinfo, at, address = rest.rpartition("@")
+    if not separator or not at or rest.startswith("/"):
+        return make_url(text)
+    url = make_url(f"{scheme}://{address}")
+    username, colon, password = userinfo.partition(":")
+    return url.set(
+        username=unquote(username) or None, password=unquote(password) if colon else None
+    )
+
+
+_QUERY_SECRET = "password"  # libpq takes password=... and sslpassword=... in the query too
+_HIDDEN = "***"
+
+
+def shown_url(url: URL) -> str:
+    """``url`` as it may be shown to the user: the password and any password in the query
+    are replaced by ``***``."""
+    hidden: Mapping[str, str] = {k: _HIDDEN for k in url.query if _QUERY_SECRET in k.casefold()}
+    text = url.update_query_dict(hidden).render_as_string(hide_password=True)
+    return text.replace("%2A%2A%2A", _HIDDEN)  # the query quotes '*'
+
+
+def mask_url(text: str) -> str:
+    """What may be shown of a URL the user typed, even one that does not parse: everything
+    between ``://`` and the last ``@`` is hidden, and so is a password in the query."""
     try:
-        return make_url(text).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "<unparseable URL>"
+        return shown_url(parse_url(text))
+    except (ArgumentError, ValueError):
+        scheme, separator, rest = text.partition("://")
+        userinfo, at, address = rest.rpartition("@")
+        if at:
+            text = f"{scheme}{separator}{_HIDDEN}@{address}"
+        return re.sub(r"(password=)[^&]*", rf"\1{_HIDDEN}", text, flags=re.IGNORECASE)
 
 
 def prepare_file(path: Path) -> None:
