@@ -38,7 +38,7 @@ from .specs import (
     as_lead,
     as_question,
 )
-from .validate import choice, currency, money, parse_date
+from .validate import amount, amount_currency, choice, currency, money, parse_date
 from .validate import tags as clean_tags
 from .vocab import EVENT_KINDS, LEAD_KINDS
 
@@ -259,9 +259,15 @@ class _Parser:
             "end_date": lambda v: parse_date(v, "end date"),
             "kind": lambda v: choice(v, EVENT_KINDS, "event kind"),
             "hours": lambda v: money(v, "Hours spent"),
-            "cost": lambda v: money(v, "The cost"),
             "currency": lambda v: currency(v),
         }
+        if attr == "cost":  # "cost: 40 €" gives the currency too
+            self.header.cost, mark = amount(value, "The cost")
+            self.header.currency = amount_currency(mark, self.header.currency, "The cost")
+            return
+        if attr == "currency" and self.header.currency is not None:  # from "cost: 40 €"
+            self.header.currency = amount_currency(self.header.currency, value, "The cost")
+            return
         convert = converters.get(attr)
         setattr(self.header, attr, convert(value) if convert else value)
 

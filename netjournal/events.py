@@ -19,6 +19,8 @@ from .text import fold
 from .validate import (
     NAME_MAX,
     SHORT_MAX,
+    amount,
+    amount_currency,
     blank,
     choice,
     currency,
@@ -69,7 +71,9 @@ def _utc_naive(value: object, what: str) -> dt.datetime | None:
 
 
 def set_fields(event: Event, values: dict[str, Any], default_currency: str) -> None:
-    """Validate and assign event columns (only those present in ``values``)."""
+    """Validate and assign event columns (only those present in ``values``); a cost written
+    with its currency (``"40 €"``) sets the currency, which must agree with ``currency``."""
+    mark = None
     for key, raw in values.items():
         if key == "name":
             event.name = name(raw, "The event name")
@@ -86,7 +90,7 @@ def set_fields(event: Event, values: dict[str, Any], default_currency: str) -> N
         elif key == "hours":
             event.hours = money(raw, "Hours spent")
         elif key == "cost":
-            event.cost = money(raw, "The cost")
+            event.cost, mark = amount(raw, "The cost")
         elif key == "currency":
             event.currency = currency(raw)
         elif key in ("starts_at", "ends_at"):
@@ -97,6 +101,8 @@ def set_fields(event: Event, values: dict[str, Any], default_currency: str) -> N
                 event.series_key = fold(event.series) if event.series else None
         else:
             raise InvalidInput(f"Unknown event field '{key}'.")
+    if mark is not None:
+        event.currency = amount_currency(mark, values.get("currency"), "The cost")
     if event.cost is not None and event.currency is None:
         event.currency = default_currency
     if event.end_date is not None and event.end_date < event.start_date:

@@ -37,8 +37,8 @@ from .exchange import ExportStats, ImportStats
 from .history import DEFAULT_DAYS, Change, days
 from .store import Store
 from .text import fold
+from .validate import amount, amount_currency, text
 from .validate import currency as currency_code
-from .validate import money, text
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -279,9 +279,12 @@ class Journal:
         history_days: int | str | None = None,
     ) -> ProfileInfo:
         """Set what you give; ``fields`` replaces your list of fields when given;
-        ``history_days`` is how long :meth:`history` keeps change sets (180 by default)."""
+        ``history_days`` is how long :meth:`history` keeps change sets (180 by default).
+        ``hourly_rate`` is read as :func:`netjournal.validate.amount` reads amounts; written
+        with a currency (``"60 €"``), that must be your currency (or the ``currency`` given)."""
         from sqlalchemy import delete, select
 
+        from .errors import InvalidInput
         from .models import Profile, ProfileField
 
         with self.store.write("profile") as session:
@@ -289,9 +292,16 @@ class Journal:
             session.add(profile)
             if name is not None:
                 profile.name = text(name, "Your name", max_len=300)
+            mark = None
             if hourly_rate is not None:
-                profile.hourly_rate = money(hourly_rate, "The hourly rate")
+                profile.hourly_rate, mark = amount(hourly_rate, "The hourly rate")
+            amount_currency(mark, currency, "The hourly rate")  # they must agree
             profile.currency = currency_code(currency, profile.currency) or "EUR"
+            if mark is not None and mark != profile.currency:
+                raise InvalidInput(
+                    f"The hourly rate is written in {mark} but your currency is "
+                    f"{profile.currency}; give the currency {mark} too to change it."
+                )
             if history_days is not None:
                 profile.history_days = days(history_days)
             keys = ("name", "hourly_rate", "currency", "history_days")

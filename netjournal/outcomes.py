@@ -13,7 +13,8 @@ from . import listings, records, resolve
 from .errors import InvalidInput
 from .leads import get_lead
 from .store import changed_attributes, edited
-from .validate import choice, money, optional_date, text
+from .validate import amount as read_amount
+from .validate import amount_currency, choice, optional_date, text
 from .validate import currency as currency_code
 from .vocab import OUTCOME_KINDS
 
@@ -51,7 +52,9 @@ class Outcomes:
         """Record what a lead turned into.
 
         ``value`` is exact (at most two decimals) in ``currency`` (the profile's currency by
-        default). Only a gain wins: an open or exploring lead is marked won, but a negative
+        default); text is read as people write it, a currency included (``"1 250 €"``,
+        ``"1.250,50 EUR"``, see :func:`netjournal.validate.amount`), which must then agree
+        with ``currency``. Only a gain wins: an open or exploring lead is marked won, but a negative
         value (a loss) marks it dropped instead; ``mark_won=False`` leaves the status alone.
         ``refused=True`` records a refusal (a quote turned down): no value, kind ``other``,
         and the open or exploring lead is dropped. Reports tell them apart without a flag of
@@ -65,7 +68,8 @@ class Outcomes:
         with self._store.write("outcome.add") as session:
             found = get_lead(session, lead)
             when = optional_date(date, "outcome date") or dt.date.today()
-            amount = money(value, "The value", allow_negative=True)
+            amount, mark = read_amount(value, "The value", allow_negative=True)
+            given = amount_currency(mark, currency, "The value")
             if refused and amount is not None:
                 raise InvalidInput("A refusal has no value; leave the value out.")
             if refused and kind != "other":
@@ -76,7 +80,7 @@ class Outcomes:
                 date=when,
                 description=description_text,
                 value=amount,
-                currency=_currency(session, self._store, amount, currency),
+                currency=_currency(session, self._store, amount, given),
                 kind=choice(kind, OUTCOME_KINDS, "outcome kind"),
             )
             _check_date(found, when)
@@ -169,10 +173,11 @@ class Outcomes:
                 new = text(description, "The outcome's description", required=True)
                 assert new is not None
                 outcome.description = new
+            mark = None
             if value is not _UNSET:
-                outcome.value = money(value, "The value", allow_negative=True)
+                outcome.value, mark = read_amount(value, "The value", allow_negative=True)
             if currency is not None or value is not _UNSET:
-                given = currency if currency is not None else outcome.currency
+                given = amount_currency(mark, currency, "The value") or outcome.currency
                 outcome.currency = _currency(session, self._store, outcome.value, given)
             if date is not None:
                 when = optional_date(date, "outcome date")

@@ -146,25 +146,134 @@ def optional_date(
     return parse_date(value, what, prefer=prefer, relative_to=relative_to)
 
 
-def money(value: object, what: str, *, allow_negative: bool = False) -> Decimal | None:
-    """An exact amount with at most two decimals (``"12.5"``, ``12``, ``Decimal``)."""
+#: Currency signs read with an amount; "$" and "¥" name several currencies, so they are refused.
+CURRENCY_SIGNS = {"€": "EUR", "£": "GBP"}
+_AMBIGUOUS_SIGNS = {"$": "USD, CAD, AUD...", "¥": "JPY or CNY"}
+#: What groups thousands besides "," and ".": spaces (plain, no-break, thin) and apostrophes.
+_GROUPING = " \u00a0\u202f\u2009'\u2019"
+_MINUS = "-\u2212"
+_SIGN = "([A-Za-z]{3}|[€£$¥])"
+_MARK = re.compile(rf"^{_SIGN}\s*(.*)$|^(.*?)\s*{_SIGN}$", re.S)
+_SHAPE = re.compile(r"^[0-9][0-9.,\s'\u2019]*$|^[.,][0-9]+$")
+
+
+def amount(
+    value: object, what: str, *, allow_negative: bool = False
+) -> tuple[Decimal | None, str | None]:
+    """An exact amount with at most two decimals, and the currency written with it, if any.
+
+    ``value`` is a number, a ``Decimal`` or text as people write it: ``"1250"``,
+    ``"1250€"``, ``"1 250 €"``, ``"€1250"``, ``"1250 EUR"``, ``"1.250,50 €"``,
+    ``"1,250.50"``, ``"-500"``. The rule for text:
+
+    - a currency may come before or after the number: a three-letter code or ``€``/``£``
+      (``$`` and ``¥`` name several currencies and are refused);
+    - spaces (no-break and thin ones too) and apostrophes group thousands: ``1 250``, ``1'250``;
+    - with both ``,`` and ``.``, the last one is the decimal separator and the other groups
+      thousands (``1.250,50`` and ``1,250.50`` are 1250.50); a separator written several
+      times groups thousands (``1.250.000``);
+    - a single ``,`` or ``.`` is the decimal separator (``1250,5``, ``12.50``), except before
+      exactly three digits with nothing else grouping (``1.250``, ``1,250``): that could be
+      1250 or 1.25, and it is refused as ambiguous;
+    - thousands groups have three digits, and more than two decimals are refused.
+    """
     if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
+        return None, None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
         raise InvalidInput(f"{what} must be a number.")
-    try:
-        amount = Decimal(str(value).strip().replace(",", ".").replace(" ", ""))
-    except InvalidOperation:
-        raise InvalidInput(f"{what} must be a number, not '{value}'.") from None
-    if not amount.is_finite():
+    mark = None
+    if isinstance(value, str):
+        number, mark = _read_amount(value.strip(), what)
+    else:
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:  # pragma: no cover - str() of a number is a number
+            raise InvalidInput(f"{what} must be a number, not '{value}'.") from None
+    if not number.is_finite():
         raise InvalidInput(f"{what} must be a finite number, not '{value}'.")
-    if amount < 0 and not allow_negative:
+    if number < 0 and not allow_negative:
         raise InvalidInput(f"{what} cannot be negative ({value}).")
-    if abs(amount) >= MONEY_MAX:
+    if abs(number) >= MONEY_MAX:
         raise InvalidInput(f"{what} is too large ({value}).")
-    if amount != amount.quantize(Decimal("0.01")):
+    if number != number.quantize(Decimal("0.01")):
         raise InvalidInput(f"{what} has more than two decimal places ({value}).")
-    return amount.quantize(Decimal("0.01"))
+    return number.quantize(Decimal("0.01")), mark
+
+
+def _read_amount(raw: str, what: str) -> tuple[Decimal, str | None]:
+    """Text to a number and its currency mark, by the rule of :func:`amount`."""
+    rest, mark, negative = raw, None, False
+    for _ in range(2):  # "-500 €", "€-500", "-€500", "500 € "...
+        if rest[:1] in _MINUS or rest[:1] == "+":
+            negative, rest = rest[:1] in _MINUS, rest[1:].lstrip()
+        found = _MARK.match(rest) if mark is None else None
+        if found is None:
+            break
+        sign = found.group(1) or found.group(4)
+        rest = found.group(2) if found.group(1) else found.group(3)
+        if sign in _AMBIGUOUS_SIGNS:
+            raise InvalidInput(
+                f"{what}: '{sign}' names several currencies ({_AMBIGUOUS_SIGNS[sign]}); "
+                f"write the code instead, as in '{rest} USD'."
+            )
+        mark = CURRENCY_SIGNS.get(sign) or currency(sign)
+    if not _SHAPE.match(rest):
+        raise InvalidInput(f"{what} must be a number, not '{raw}'.")
+    digits = _number_text(rest, raw, what)
+    return Decimal(("-" if negative else "") + digits), mark
+
+
+def _number_text(text_: str, raw: str, what: str) -> str:
+    """``"1.250,50"`` -> ``"1250.50"``; malformed or ambiguous grouping is refused."""
+    puncts = [c for c in text_ if c in ".,"]
+    grouped_by_space = any(c in _GROUPING or c.isspace() for c in text_)
+    decimal = None
+    if len(set(puncts)) == 2:
+        decimal = puncts[-1]
+        if puncts.count(decimal) > 1:
+            raise InvalidInput(f"{what}: '{raw}' is not a number (two decimal separators).")
+    elif len(puncts) == 1:
+        head, _, tail = text_.partition(puncts[0])
+        if len(tail) == 3 and not grouped_by_space and head.strip("0"):
+            thousands = f"{int(head + tail):,}".replace(",", " ")
+            small = (
+                f"{Decimal(head + '.' + tail).normalize()}"
+                if tail.endswith("0")
+                else f"{head}.{tail} with more than two decimal places"
+            )
+            raise InvalidInput(
+                f"{what}: '{raw}' is ambiguous ({thousands}, or {small}?); "
+                f"write '{thousands}' for thousands."
+            )
+        decimal = puncts[0]
+    whole, _, fraction = text_.rpartition(decimal) if decimal else (text_, "", "")
+    if not fraction.isdigit() and decimal:
+        raise InvalidInput(f"{what} must be a number, not '{raw}'.")
+    groups = re.split(r"[.,\s'\u2019]", whole)
+    if len(groups) > 1 and (not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:])):
+        raise InvalidInput(
+            f"{what}: '{raw}' groups digits oddly; thousands go by three, as in 1 250 000."
+        )
+    return ("".join(groups) or "0") + ("." + fraction if decimal else "")
+
+
+def money(value: object, what: str, *, allow_negative: bool = False) -> Decimal | None:
+    """An exact amount with at most two decimals, written without a currency (read as
+    :func:`amount` reads it; a currency mark is refused here, for hours or where the
+    currency is known from elsewhere)."""
+    number, mark = amount(value, what, allow_negative=allow_negative)
+    if mark is not None:
+        raise InvalidInput(f"{what} is a plain number; leave out the currency ({value}).")
+    return number
+
+
+def amount_currency(mark: str | None, given: str | None, what: str) -> str | None:
+    """The currency of an amount: the one written with it (``mark``) or the one ``given``;
+    when both are there they must agree."""
+    code = currency(given)
+    if mark is not None and code is not None and mark != code:
+        raise InvalidInput(f"{what} is written in {mark} but the currency given is {code}.")
+    return mark or code
 
 
 def currency(value: object, default: str | None = None) -> str | None:

@@ -130,7 +130,9 @@ def outcome() -> None:
 
 @outcome.command("add")
 @click.argument("lead_id", metavar="LEAD")
-@click.option("--value", metavar="N", help="Money earned or saved (exact, e.g. 1200.50).")
+@click.option(
+    "--value", metavar="N", help="Money earned or saved, exact: 1200.50, '1 250 €', '1.250,50 EUR'."
+)
 @click.option("--currency", help="Currency of the value (default: your profile's).")
 @click.option("--note", required=True, help="What happened.")
 @click.option("--date", "-d", help="When (default: today).")

@@ -17,7 +17,7 @@ from ..output import field_lines, heading, output_options, print_json
     metavar="TEXT",
     help="One of your own fields (repeat for several; replaces the list).",
 )
-@click.option("--hourly-rate", metavar="N", help="What an hour of your time is worth.")
+@click.option("--hourly-rate", metavar="N", help="What an hour of your time is worth (60, '60 €').")
 @click.option("--currency", metavar="CODE", help="Your default currency, such as EUR.")
 @click.option(
     "--history-days",
