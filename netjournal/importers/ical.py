@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,8 +21,10 @@ from netjournal.importers.records import EventRecord, ParseResult, SkippedRecord
 from netjournal.importers.textio import read_text, split_lines
 
 MAX_OCCURRENCES = 500  # most recent past occurrences kept per recurring event
-_MAX_EXPANDED = 20_000  # occurrences looked at per series before giving up (FREQ=MINUTELY...)
 UNTITLED = "(untitled event)"
+#: Components nest a few levels deep (VCALENDAR, VEVENT, VALARM); deeper is refused before
+#: icalendar, which walks components recursively, runs out of stack.
+MAX_NESTING = 20
 
 _BEGIN_END = re.compile(r"^(BEGIN|END)\s*:\s*([A-Za-z0-9-]+)\s*$", re.IGNORECASE)
 # "DTEND: 20240812T223000Z" (Force.com): a space icalendar refuses before a date value.
@@ -120,6 +121,9 @@ def _structure(
         if kind == "BEGIN":
             if comp == "VCARD":
                 raise ImportFormatError(name, number, "this is a vCard file: import it as vcard")
+            if len(stack) >= MAX_NESTING:
+                reason = f"components nested more than {MAX_NESTING} deep"
+                raise ImportFormatError(name, number, reason)
             node = _Component(comp, number, parent=stack[-1] if stack else None)
             (stack[-1].children if stack else roots).append(node)
             stack.append(node)
@@ -275,38 +279,30 @@ class _Converter:
         return _locate(self.lines, errors[0][1])
 
     def _series(self, calendar: Any, master: Any, overrides: list[Any], line: int) -> None:
-        import recurring_ical_events
-        from icalendar import Calendar
+        from netjournal.importers.recurrence import TooManyOccurrences, recent_occurrences
 
         if master.get("DTSTART") is None:
             raise _BadEvent("the event has no DTSTART")
-        mini = Calendar()
-        for tz in calendar.walk("VTIMEZONE"):
-            mini.add_component(tz)
-        mini.add_component(master)
         lines = {}
         for override in overrides:
-            mini.add_component(override)
             lines[_iso(_first(override, "RECURRENCE-ID"))] = self.lines_by_id.get(id(override))
         uid = _text(master.get("UID"))
-        kept: deque[EventRecord] = deque(maxlen=MAX_OCCURRENCES)
-        count = 0
+        others = [*calendar.walk("VTIMEZONE"), *overrides]
         try:
-            for occurrence in recurring_ical_events.of(mini).all():
-                count += 1
-                start = _first(occurrence, "DTSTART")
-                if _local_date(start) > self.today or count > _MAX_EXPANDED:
-                    break
-                if _cancelled(occurrence):
-                    continue
-                rid = occurrence.get("RECURRENCE-ID") or occurrence.get("DTSTART")
-                at = lines.get(_iso(_first(occurrence, "RECURRENCE-ID"))) or line
-                kept.append(self._event(occurrence, at, _occurrence_id(uid, rid)))
-        except _BadEvent:
-            raise
-        except Exception as exc:  # recurring_ical_events raises its own errors on bad rules
+            occurrences, truncated = recent_occurrences(master, others, self.today, MAX_OCCURRENCES)
+        except TooManyOccurrences as exc:
             raise _BadEvent(f"the recurrence cannot be expanded: {exc}") from exc
-        if count > _MAX_EXPANDED or len(kept) == MAX_OCCURRENCES:
+        except Exception as exc:  # recurring_ical_events raises its own errors on bad rules
+            reason = str(exc) or type(exc).__name__
+            raise _BadEvent(f"the recurrence cannot be expanded: {reason}") from exc
+        kept: list[EventRecord] = []
+        for occurrence in occurrences:
+            if _cancelled(occurrence):
+                continue
+            rid = occurrence.get("RECURRENCE-ID") or occurrence.get("DTSTART")
+            at = lines.get(_iso(_first(occurrence, "RECURRENCE-ID"))) or line
+            kept.append(self._event(occurrence, at, _occurrence_id(uid, rid)))
+        if truncated:
             note = f"recurring event: only the {len(kept)} most recent past occurrences imported"
             self.result.skipped.append(SkippedRecord(line, note))
         self.result.events.extend(kept)
