@@ -55,6 +55,20 @@ class MergePlan:
     tags: int
 
 
+@dataclass(frozen=True)
+class Forgotten:
+    """What :meth:`People.forget` did: the person's rows are gone; ``erased`` says whether
+    their bytes are gone from the journal's files too, and ``pending`` why not yet (with
+    what to do: ``netjournal db scrub`` once the cause is gone)."""
+
+    name: str
+    erased: bool
+    pending: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"forgotten": self.name, "erased": self.erased, "pending": self.pending}
+
+
 @dataclass
 class PersonDetail:
     """Everything the journal knows about one person, for ``people show``."""
@@ -324,18 +338,23 @@ class People:
             self._store.describe(session, f"Deleted {person.display_name} (#{person.id})")
             return person
 
-    def forget(self, ref: int | str | Person) -> str:
+    def forget(self, ref: int | str | Person) -> Forgotten:
         """Remove a person and every trace of them: encounters, questions, leads, outcomes,
         follow-ups, contact points, search entries, and every change set of the history that
-        touched any of it (so nothing is left to undo). Returns the name that was forgotten."""
+        touched any of it (so nothing is left to undo); then erase their bytes from the
+        journal's files (:meth:`Store.scrub`). The result says whether that erasure is done
+        or what still holds the bytes; a kill before it finishes is finished at the next
+        opening of the journal."""
         with self._store.write(None) as session:  # no change set: nothing is kept
             person = resolve.person(session, ref)
             assert person is not None
             forgotten = person.display_name
             history.forget_person(session.connection(), person.id)
             _delete_person(session, person)
-        self._store.scrub()
-        return forgotten
+            session.flush()
+            self._store.mark_scrub(session.connection())
+        pending = self._store.scrub()
+        return Forgotten(forgotten, pending is None, pending)
 
     def contacts(self, ref: int | str | Person) -> Sequence[ContactPoint]:
         return self.get(ref).contacts

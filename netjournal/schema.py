@@ -88,6 +88,8 @@ def describe_error(exc: Exception, display: str) -> str:
         return f"{display} is not a netjournal journal (not a SQLite database)."
     if "readonly" in message or "read-only" in message:
         return f"{display} is read-only: netjournal cannot write to it."
+    if "disk is full" in message or "No space left" in message:
+        return f"The disk holding {display} is full: nothing was written."
     if "unable to open" in message:
         return f"Cannot open {display}: check that its folder exists and is writable."
     if isinstance(exc, OperationalError):

@@ -17,6 +17,7 @@ wrote nothing: what ``Journal.last_change`` hands to callers.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -168,17 +169,59 @@ class Store:
         """The user-facing error for a database failure (unreachable, read-only...)."""
         return JournalUnavailable(schema.describe_error(exc, self.location.display))
 
-    def scrub(self) -> None:
-        """After a deletion of personal data, leave no copy of it in SQLite's files."""
+    def mark_scrub(self, connection: Connection) -> None:
+        """Inside the transaction that deletes personal data: merge the search index now (so
+        that a full disk refuses the whole deletion rather than leaving words behind) and
+        mark the journal as holding bytes to erase, a mark that commits with the deletion and
+        that :meth:`scrub` clears once the files are clean. A kill between the commit and the
+        scrub is finished at the next opening (:meth:`finish_scrub`)."""
+        if self.backend != "sqlite":
+            return
+        # FTS5 (before SQLite 3.42's secure-delete) keeps deleted words in old segments
+        # until they are merged into one.
+        connection.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+        connection.exec_driver_sql(f"PRAGMA user_version = {SCRUB_PENDING}")
+
+    def scrub(self) -> str | None:
+        """Erase from the journal's files the bytes of deleted rows: merge the search index,
+        then copy the write-ahead log into the journal and empty it (SQLite overwrites freed
+        space, ``secure_delete``). Safe to repeat. Returns ``None`` once done, or why it could
+        not be done yet (another program reading the journal, a full disk, PostgreSQL)."""
+        if self.backend != "sqlite":
+            return POSTGRES_SCRUB
+        try:
+            with self.engine.connect() as connection:
+                driver = connection.connection.driver_connection
+                assert driver is not None
+                driver.execute(f"PRAGMA busy_timeout = {SCRUB_WAIT_S * 1000}")
+                try:
+                    driver.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+                    if not _checkpoint(driver):
+                        return (
+                            "another program is reading the journal, and what was deleted "
+                            "stays in its files until that program closes it; close it, then "
+                            "run 'netjournal db scrub'"
+                        )
+                    driver.execute("PRAGMA user_version = 0")
+                    _checkpoint(driver)  # the mark's own page; nothing personal if it fails
+                finally:
+                    driver.execute(f"PRAGMA busy_timeout = {db.BUSY_TIMEOUT_S * 1000}")
+        except (DBAPIError, sqlite3.Error) as exc:
+            return (
+                f"cleaning the journal's files failed ({first_line(exc)}); once that is "
+                "fixed (disk space freed, other programs closed), run 'netjournal db scrub'"
+            )
+        return None
+
+    def finish_scrub(self) -> None:
+        """At opening: if a deletion of personal data committed and its scrub never ran (the
+        process was killed in between), run it now. One header read otherwise."""
         if self.backend != "sqlite":
             return
         with self.engine.connect() as connection:
-            driver = connection.connection.driver_connection
-            assert driver is not None
-            # Merge the search index into one segment: FTS5 (before SQLite 3.42's
-            # secure-delete) keeps deleted words in old segments until they are merged.
-            driver.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
-            driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            pending = connection.exec_driver_sql("PRAGMA user_version").scalar()
+        if pending == SCRUB_PENDING:
+            self.scrub()  # still pending if it cannot be done yet: the mark stays
 
     # -- shared reads --------------------------------------------------------------------
 
@@ -189,6 +232,26 @@ class Store:
 
         found = target.scalar(select(profile.c.currency).where(profile.c.id == 1))
         return found or "EUR"
+
+
+#: ``PRAGMA user_version`` of a SQLite journal whose deleted personal data may still be in its
+#: files (see :meth:`Store.mark_scrub`); 0 otherwise.
+SCRUB_PENDING = 1
+
+#: How long a scrub waits for readers to close the journal before saying it could not finish.
+SCRUB_WAIT_S = 2
+
+POSTGRES_SCRUB = (
+    "PostgreSQL keeps deleted rows in its table files and its write-ahead log until VACUUM "
+    "and checkpoints recycle them; run VACUUM FULL on the journal's database to erase them"
+)
+
+
+def _checkpoint(driver: sqlite3.Connection) -> bool:
+    """Copy the write-ahead log into the journal and empty it; ``False`` when a reader kept
+    part of it (its snapshot still needs the old pages)."""
+    busy, _log, _done = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return busy == 0
 
 
 #: Columns a summary does not name: derived from another, or kept by the journal itself.

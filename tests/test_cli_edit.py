@@ -341,9 +341,10 @@ def test_merge_json_gives_the_kept_and_the_absorbed(twins: list[str]) -> None:
 
 
 def test_forget_json_says_who_was_forgotten(twins: list[str]) -> None:
-    assert json.loads(ok(*twins, "people", "forget", "yannick", "--yes", "--json")) == {
-        "forgotten": "Yannick Le Goff"
-    }
+    data = json.loads(ok(*twins, "people", "forget", "yannick", "--yes", "--json"))
+    assert data["forgotten"] == "Yannick Le Goff"
+    assert set(data) == {"forgotten", "erased", "pending"}
+    assert data["erased"] is (data["pending"] is None)
     assert counts(twins)["people"] == 1
     assert "No person" in fails(*twins, "people", "forget", "yannick", "--yes", "--json")
 

@@ -211,11 +211,13 @@ def forget(app: App, person: str, yes: bool, fmt: str | None) -> None:
             err=True,
         )
         person = str(who.id)
-    name = journal.people.forget(person)
+    result = journal.people.forget(person)
     if fmt == "json":
-        print_json({"forgotten": name})
-    else:
-        click.echo(f"Forgot {name}.")
+        print_json(result.to_dict())
+        return
+    click.echo(f"Forgot {result.name}.")
+    if result.pending:
+        click.echo(f"Not yet erased from the journal's files: {result.pending}.", err=True)
 
 
 people.add_command(duplicates, "duplicates")
