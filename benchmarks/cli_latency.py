@@ -10,10 +10,11 @@ noise hits every command alike. Prints a Markdown table of medians and minimums 
 the project aims for: ``--help`` within 2x of importing click, every other command within
 1.2x of importing the SQLAlchemy ORM.
 
-The journal is built once (and reused when ``--db`` already holds it) with bulk inserts of
-our own: 5,000 people, 200 events, 100,000 encounters, a question on every encounter, a
-lead on one in ten, an outcome on one lead in four, and a follow-up on one encounter in a
-hundred (one in five of them still open).
+The journal (``--db``, else ``$NETJOURNAL_DB``, else ``netjournal-bench.db`` in the temporary
+folder; the first line says which) is built once, and reused when it already holds it, with
+bulk inserts of our own: 5,000 people, 200 events, 100,000 encounters, a question on every
+encounter, a lead on one in ten, an outcome on one lead in four, and a follow-up on one
+encounter in a hundred (one in five of them still open).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ import sys
 import time
 from pathlib import Path
 
+from _where import in_temp, journal_location, shown
+
 PEOPLE = 5_000
 EVENTS = 200
 ENCOUNTERS = 100_000
@@ -37,7 +40,7 @@ def person_name(i: int) -> str:
     return f"Ana Bench {i:05d}"
 
 
-def build(path: Path) -> None:
+def build(path: str) -> None:
     """Fill ``path`` with the benchmark journal unless it is already there."""
     from sqlalchemy import insert
 
@@ -166,12 +169,16 @@ def timed(argv: list[str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--db", type=Path, default=Path("/tmp/netjournal-bench.db"))
+    parser.add_argument(
+        "--db", help="journal path or URL (default: $NETJOURNAL_DB, else one in the temp folder)"
+    )
     args = parser.parse_args()
-    build(args.db)
+    where, origin = journal_location(args.db, in_temp("netjournal-bench.db"))
+    print(f"journal: {shown(where, origin)}")
+    build(where)
     python = sys.executable
     script = shutil.which("netjournal", path=str(Path(python).parent)) or "netjournal"
-    db = ["--db", str(args.db)]
+    db = ["--db", where]
     who = person_name(42)
     commands = {
         'python -c "import click"': [python, "-c", "import click"],

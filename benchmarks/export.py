@@ -22,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from _where import journal_location, require_empty, shown
 from sqlalchemy import insert, text
 
 from netjournal import Journal
@@ -180,10 +181,14 @@ def timed(label: str, func: Any) -> Any:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--encounters", type=int, default=100_000)
-    parser.add_argument("--db", help="an empty journal (default: a temporary SQLite file)")
+    parser.add_argument(
+        "--db", help="an empty journal (default: $NETJOURNAL_DB, else a temporary SQLite file)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        where = args.db or str(Path(folder) / "bench.db")
+        where, origin = journal_location(args.db, Path(folder) / "bench.db")
+        require_empty(where, origin)
+        print(f"journal: {shown(where, origin)}")
         out = Path(folder) / "export.json"
         with Journal.open(where) as journal:
             counts = timed("fill (Core bulk inserts)", lambda: fill(journal, args.encounters))

@@ -2,6 +2,10 @@
 
     python benchmarks/generate.py --encounters 100000 --db /tmp/bench-100k.db
 
+Without ``--db``, the journal is ``$NETJOURNAL_DB`` (as for ``netjournal``), else
+``netjournal-bench-N.db`` in the temporary folder; it must be new or empty, and the last line
+says where it was written.
+
 About five encounters per person and fifty per event; notes of two to four sentences mixing
 French and English with a long-tailed vocabulary (a few words everywhere, most words rare),
 zero to three questions, a lead every third encounter, a tag every tenth. Deterministic
@@ -18,6 +22,8 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from _where import in_temp, journal_location, require_empty, shown
 
 from netjournal import Journal
 from netjournal.specs import EncounterSpec, LeadSpec
@@ -152,17 +158,24 @@ def generate(db: str, encounters: int, seed: int = 7, chunk: int = 5000) -> dict
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--encounters", type=int, required=True)
-    parser.add_argument("--db", default=None, help="journal path or URL (default: bench-N.db)")
+    parser.add_argument(
+        "--db",
+        default=None,
+        help="a new journal's path or URL (default: $NETJOURNAL_DB, else "
+        "netjournal-bench-N.db in the temporary folder)",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--chunk", type=int, default=5000)
     args = parser.parse_args(argv)
-    db = args.db or f"bench-{args.encounters}.db"
+    db, origin = journal_location(args.db, in_temp(f"netjournal-bench-{args.encounters}.db"))
     if "://" not in db and Path(db).exists():
-        sys.exit(f"{db} already exists; remove it first.")
+        sys.exit(f"{shown(db, origin)} already exists; remove it first or give --db a new file.")
+    require_empty(db, origin)
     stats = generate(db, args.encounters, args.seed, args.chunk)
     rate = stats["logged"] / stats["encounters_s"]
     print(
-        f"{db}: {int(stats['encounters'])} encounters, {int(stats['people'])} people, "
+        f"wrote {shown(db, origin)}: {int(stats['encounters'])} encounters, "
+        f"{int(stats['people'])} people, "
         f"{int(stats['events'])} events, {int(stats['questions'])} questions, "
         f"{int(stats['leads'])} leads; events {stats['events_s']:.1f} s, "
         f"encounters {stats['encounters_s']:.1f} s ({rate:,.0f}/s)"

@@ -14,6 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _where import journal_location, require_empty, shown
+
 from netjournal import Journal
 
 FIRST = [
@@ -72,12 +74,18 @@ def write_csv(path: Path, rows: int, seed: int = 7) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=10_000)
-    parser.add_argument("--db", help="journal URL or path (default: a temporary SQLite file)")
+    parser.add_argument(
+        "--db",
+        help="an empty journal's URL or path (default: $NETJOURNAL_DB, else a temporary file)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
+        where, origin = journal_location(args.db, Path(tmp) / "journal.db")
+        require_empty(where, origin)
+        print(f"journal: {shown(where, origin)}")
         source = Path(tmp) / "Connections.csv"
         write_csv(source, args.rows)
-        with Journal.open(args.db or Path(tmp) / "journal.db") as journal:
+        with Journal.open(where) as journal:
             start = time.perf_counter()
             report = journal.import_file("linkedin", source)
             first = time.perf_counter() - start

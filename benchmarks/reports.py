@@ -20,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _reports_data import build  # noqa: E402
+from _where import journal_location, require_empty  # noqa: E402
 
 from netjournal import Journal  # noqa: E402
 
@@ -57,15 +58,20 @@ def _busiest_series_event(journal: Journal) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=100_000, help="number of encounters")
-    parser.add_argument("--url", help="journal URL (default: a SQLite file in the temp folder)")
+    parser.add_argument(
+        "--db",
+        "--url",
+        dest="url",
+        help="journal path or URL (default: $NETJOURNAL_DB, else a SQLite file in the temp folder)",
+    )
     parser.add_argument("--rebuild", action="store_true", help="rebuild the SQLite journal")
     parser.add_argument("--analyze", action="store_true", help="run ANALYZE on SQLite")
     parser.add_argument("--runs", type=int, default=3, help="runs per report (best is kept)")
     args = parser.parse_args()
 
-    url = args.url
+    url, origin = journal_location(args.url, "")
     fresh = args.rebuild
-    if url is None:
+    if not url:
         path = Path(tempfile.gettempdir()) / f"netjournal-bench-reports-{args.size}.db"
         if args.rebuild:
             for suffix in ("", "-wal", "-shm"):
@@ -75,6 +81,8 @@ def main() -> None:
     else:
         with Journal.open(url) as journal:
             fresh = fresh or journal.counts()["encounters"] == 0
+        if fresh:
+            require_empty(url, origin)
     if fresh:
         started = time.perf_counter()
         counts = build(url, args.size, analyze=args.analyze)
