@@ -17,6 +17,8 @@ import click
 from netjournal._version import __version__
 from netjournal.errors import NetjournalError
 
+from . import complete
+
 #: command name -> "module:attribute" under netjournal.cli.commands, with its one-line help.
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("db:init", "Create the journal and print where it is."),
@@ -72,6 +74,9 @@ class LazyGroup(click.Group):
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
+
+
+complete.install()  # bash: completed names arrive quoted (a name may hold spaces, quotes)
 
 
 @click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})

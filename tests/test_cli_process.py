@@ -135,7 +135,7 @@ def test_completion_offers_commands_options_and_names_from_the_journal(tmp_path:
     db = str(tmp_path / "j.db")
     assert "people" in _complete("netjournal pe", tmp_path, db)
     assert "--json" in _complete("netjournal people show --", tmp_path, db)
-    assert _complete("netjournal people show hel", tmp_path, db) == ["Hélène Dubois"]
-    assert _complete("netjournal log --event lyon", tmp_path, db) == ["Lyon Tech Meetup"]
-    assert _complete("netjournal log x --intro-by KAR", tmp_path, db) == ["Karim Benali"]
+    assert _complete("netjournal people show hel", tmp_path, db) == ["Hélène\\ Dubois"]
+    assert _complete("netjournal log --event lyon", tmp_path, db) == ["Lyon\\ Tech\\ Meetup"]
+    assert _complete("netjournal log x --intro-by KAR", tmp_path, db) == ["Karim\\ Benali"]
     assert _complete("netjournal people show hel", tmp_path, str(tmp_path / "no" / "x.db")) == []
