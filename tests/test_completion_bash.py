@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -100,13 +101,13 @@ class Terminal:
 
 
 @pytest.fixture
-def terminal(tmp_path: Path) -> Terminal:
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
     path = tmp_path / "journal.db"
     with Journal.open(path) as journal:
         for name in ("Hélène Dubois", "Zoé N'Diaye", "Jean-Luc O'Brien", "Jean-Luc Ortiz"):
             journal.people.add(name)
     term = Terminal(tmp_path, path)
-    yield term  # type: ignore[misc]
+    yield term
     term.close()
 
 
