@@ -11,10 +11,12 @@ else a unique prefix of the name or of any word in it. Several matches raise
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, String, Table, func, or_, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -29,6 +31,9 @@ if TYPE_CHECKING:
     from .models import Event, Person
 
 CANDIDATES_SHOWN = 10
+
+#: The first key of PostgreSQL advisory locks taken on a person's name ("NJPE").
+PERSON_LOCK_SPACE = 0x4E4A5045 - 2**31
 #: The largest id a database key holds (a signed 64-bit integer): anything above names nothing.
 MAX_ID = 2**63 - 1
 
@@ -183,7 +188,18 @@ def person_id(
     connection: Connection, ref: object, *, create_if_missing: bool = False
 ) -> int | None:
     """The id of the person ``ref`` designates (an id, a name or a unique prefix), or
-    ``None`` when nobody matches and ``create_if_missing``."""
+    ``None`` when nobody matches and ``create_if_missing``.
+
+    With ``create_if_missing`` on PostgreSQL, the lookup first takes a transaction lock on
+    the folded name, so that two writers creating the same new person one after the other
+    see each other's (SQLite writers are serialised already): without it, six processes
+    logging "Race Person" at once made three people, and the name ambiguous for good."""
+    if create_if_missing and connection.dialect.name == "postgresql" and isinstance(ref, str):
+        key = zlib.crc32(fold(ref.strip()).encode("utf-8")) - 2**31  # an int4
+        connection.execute(
+            sql_text("SELECT pg_advisory_xact_lock(:space, :key)"),
+            {"space": PERSON_LOCK_SPACE, "key": key},
+        )
     matches = _lookup(connection, tables.people, ref, "person")
     if isinstance(matches, int):
         return matches
