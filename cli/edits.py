@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import click
-
-from .output import print_json
+from .output import print_json, say
 
 if TYPE_CHECKING:
     from netjournal.journal import Journal
@@ -43,9 +41,9 @@ def report(
     change = journal.last_change
     if change is None:
         reason = f"{label} already has these values" if asked else f"no option given for {label}"
-        click.echo(f"Nothing to change: {reason}.")
+        say(f"Nothing to change: {reason}.")
     else:
         sentence = (
             change.summary if change.summary.endswith((".", "!", "?")) else change.summary + "."
         )
-        click.echo(f"{sentence} {note}" if note else sentence)
+        say(f"{sentence} {note}" if note else sentence)

@@ -109,7 +109,9 @@ def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="netjournal", standalone_mode=False)
     except NetjournalError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        from netjournal.display import safe  # a stored name in a message: escapes shown
+
+        click.echo(f"Error: {safe(str(exc))}", err=True)
         sys.exit(1)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)

@@ -1,8 +1,12 @@
 """How commands print: a table for people, JSON or CSV for scripts.
 
 Every listing takes ``--json`` and ``--csv`` and every ``show`` takes ``--json`` through
-:func:`output_options`. Tables use rich only when stdout is a terminal; in a pipe they are plain
-aligned text with no colour codes (and rich is never imported, which keeps commands quick).
+:func:`output_options`. Tables, listings, search and reports alike, go through one renderer
+(:mod:`netjournal.display`): rich only when stdout is a terminal; in a pipe plain aligned text
+with no colour codes (and rich is never imported, which keeps commands quick). Stored text is
+printed through :func:`cell`, :func:`field_lines`, :func:`heading` or :func:`say`, which show
+control characters escaped (``\x1b``) instead of sending them to the terminal; JSON keeps the
+exact text.
 """
 
 from __future__ import annotations
@@ -10,16 +14,21 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import click
 
+from netjournal.display import Block, TextTable, amount, print_rich, safe, safe_json, to_text
+
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: A column: (key path in the row dict such as ``"person.name"``, header).
-Column = tuple[str, str]
+#: A column: (key path in the row dict such as ``"person.name"``, header), or with a third
+#: item, the key of the currency: the column is then an amount, shown as :func:`amount` does
+#: in tables (``1,250.00 EUR``), and as two CSV columns (value, currency).
+Column = tuple[str, ...]
 
 
 def output_options(*, listing: bool = True) -> Callable[[F], F]:
@@ -56,6 +65,11 @@ def pick(row: Any, path: str) -> Any:
 
 
 def cell(value: Any) -> str:
+    """A value as one line of text for people, control characters escaped."""
+    return safe(_text(value))
+
+
+def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -63,45 +77,80 @@ def cell(value: Any) -> str:
     if isinstance(value, dict):
         return str(value.get("name") or value.get("id") or "")
     if isinstance(value, list | tuple):
-        return ", ".join(cell(v) for v in value)
+        return ", ".join(_text(v) for v in value)
     return str(value)
 
 
+def say(text: str = "") -> None:
+    """Print a message that may hold stored text: control characters escaped, newlines kept."""
+    click.echo(safe(text, lines=True))
+
+
 def print_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    click.echo(safe_json(json.dumps(data, indent=2, ensure_ascii=False)))
+
+
+def show(blocks: Sequence[Block]) -> None:
+    """Print lines and tables through the one renderer: rich on a terminal, plain in a pipe."""
+    if is_terminal():
+        print_rich(blocks)
+    else:
+        click.echo(to_text(blocks), nl=False)
+
+
+def table_of(
+    rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, title: str | None = None
+) -> TextTable:
+    """Row dicts as a :class:`~netjournal.display.TextTable`: amounts formatted and with their
+    currency, numbers and amounts aligned right."""
+    body = [[_cell_of(row, column) for column in columns] for row in rows]
+    right = [
+        len(column) == 3 or _numeric(pick(row, column[0]) for row in rows) for column in columns
+    ]
+    return TextTable([column[1] for column in columns], body, right, title)
+
+
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def _numeric(values: Iterable[Any]) -> bool:
+    """Whether a column holds numbers only (ids, hours): aligned right."""
+    shown = [v for v in values if v is not None and v != ""]
+    return bool(shown) and all(
+        (isinstance(v, int) and not isinstance(v, bool))
+        or (isinstance(v, str) and _NUMBER.fullmatch(v))
+        for v in shown
+    )
+
+
+def _cell_of(row: dict[str, Any], column: Column) -> str:
+    if len(column) == 3:
+        return amount(pick(row, column[0]), pick(row, column[2]))
+    return _text(pick(row, column[0]))
 
 
 def print_table(
     rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, title: str | None = None
 ) -> None:
     """Rows as a table: rich on a terminal, plain aligned columns in a pipe."""
-    body = [[cell(pick(row, key)) for key, _ in columns] for row in rows]
-    headers = [header for _, header in columns]
-    if is_terminal():
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
-        for header in headers:
-            table.add_column(header, overflow="fold")
-        for line in body:
-            table.add_row(*line)
-        Console().print(table)
-        return
-    if title:
-        click.echo(title)
-    widths = [max([len(h), *(len(line[i]) for line in body)]) for i, h in enumerate(headers)]
-    for line in [headers, *body]:
-        click.echo("  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip())
+    show([table_of(rows, columns, title=title)])
 
 
 def print_csv(rows: Iterable[dict[str, Any]], columns: Sequence[Column]) -> None:
+    """CSV of the exact values (amounts as decimals, their currency in a column of its own);
+    control characters are escaped only when the CSV goes to a terminal."""
+    keys = [
+        key
+        for column in columns
+        for key in ([column[0], column[2]] if len(column) == 3 else [column[0]])
+    ]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([key.replace(".", "_") for key, _ in columns])
+    writer.writerow([key.replace(".", "_") for key in keys])
     for row in rows:
-        writer.writerow([cell(pick(row, key)) for key, _ in columns])
-    click.echo(buffer.getvalue(), nl=False)
+        writer.writerow([_text(pick(row, key)) for key in keys])
+    text = buffer.getvalue()
+    click.echo(safe(text, lines=True) if is_terminal() else text, nl=False)
 
 
 def emit(
@@ -127,14 +176,17 @@ def emit(
 
 
 def heading(text: str) -> None:
-    click.echo(click.style(text, bold=True) if is_terminal() else text)
+    shown = safe(text)
+    click.echo(click.style(shown, bold=True) if is_terminal() else shown)
 
 
 def field_lines(pairs: Iterable[tuple[str, Any]]) -> None:
-    """``Label: value`` lines, skipping empty values."""
+    """``Label: value`` lines, skipping empty values; a value of several lines (notes) keeps
+    them, indented under its label; control characters are escaped."""
     for label, value in pairs:
-        shown = cell(value)
-        if shown:
+        text = value if isinstance(value, str) else _text(value)
+        if text:
+            shown = safe(text, lines=True).replace("\n", "\n" + " " * (len(label) + 4))
             click.echo(f"  {label}: {shown}")
 
 

@@ -61,6 +61,19 @@ class DuplicatePair:
     score: int
     reasons: list[str] = field(default_factory=list)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The pair as JSON-ready values (what ``netjournal people duplicates --json`` prints)."""
+        return {
+            "score": self.score,
+            "first": _summary(self.first),
+            "second": _summary(self.second),
+            "reasons": list(self.reasons),
+        }
+
+
+def _summary(person: PersonSummary) -> dict[str, Any]:
+    return {"id": person.id, "name": person.display_name, "organization": person.organization}
+
 
 @dataclass
 class _Person:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..app import App
-from ..output import heading, plural, print_json, print_table
+from ..output import heading, plural, print_json, print_table, say, show
 
 if TYPE_CHECKING:
     from netjournal.demo import DemoSummary
@@ -59,7 +59,7 @@ def _render(summary: DemoSummary) -> None:
     counts = data["counts"]
     heading(f"Demo journal written to {summary.location}")
     profile = summary.profile
-    click.echo(
+    say(
         f"You are {profile.name} ({', '.join(profile.fields)}; your time: "
         f"{profile.hourly_rate} {profile.currency}/hour)."
     )
@@ -71,7 +71,7 @@ def _render(summary: DemoSummary) -> None:
         plural(counts["leads"], "lead"),
         plural(counts["outcomes"], "outcome"),
     ]
-    click.echo(f"It holds {', '.join(held)} and {plural(counts['followups'], 'follow-up')}.\n")
+    say(f"It holds {', '.join(held)} and {plural(counts['followups'], 'follow-up')}.\n")
     print_table(
         data["events"],
         [
@@ -81,7 +81,7 @@ def _render(summary: DemoSummary) -> None:
             ("people", "People"),
             ("leads", "Leads"),
             ("hours", "Hours"),
-            ("cost", "Cost"),
+            ("cost", "Cost", "currency"),
         ],
         title="Events",
     )
@@ -94,8 +94,7 @@ def _render(summary: DemoSummary) -> None:
             ("summary", "Summary"),
             ("person", "From"),
             ("event", "Met at"),
-            ("value", "Value"),
-            ("currency", "Cur."),
+            ("value", "Value", "currency"),
         ],
         title="Leads that paid off",
     )
@@ -109,10 +108,10 @@ def _render(summary: DemoSummary) -> None:
     else:
         click.echo("No follow-up is due.")
     if summary.fields is not None:
-        from netjournal.reports.render import render
+        from netjournal.reports.render import blocks
 
         click.echo()
-        click.echo(render(summary.fields, "table"))
+        show(blocks(summary.fields))
     click.echo(
         f"\nExplore it: netjournal --db {summary.location} people list | event list | "
         "lead list --status won | people show 'Hélène' | report payoff | report events"

@@ -6,6 +6,8 @@ from typing import Any
 
 import click
 
+from netjournal.display import amount
+
 from ..app import App
 from ..complete import event_names, person_names
 from ..edits import given, report
@@ -15,6 +17,7 @@ from ..output import (
     output_options,
     plural,
     print_json,
+    say,
 )
 
 
@@ -50,10 +53,10 @@ def show(app: App, encounter_id: str, fmt: str | None) -> None:
     )
     body(data, indent="  ")
     if data["followups"]:
-        click.echo(f"  {plural(len(data['followups']), 'follow-up')}:")
+        say(f"  {plural(len(data['followups']), 'follow-up')}:")
         for fu in data["followups"]:
             done = f" (done {fu['done_on']})" if fu["done_on"] else ""
-            click.echo(f"    #{fu['id']} by {fu['due']}: {fu['action']}{done}")
+            say(f"    #{fu['id']} by {fu['due']}: {fu['action']}{done}")
 
 
 def body(enc: dict[str, Any], *, indent: str) -> None:
@@ -61,23 +64,21 @@ def body(enc: dict[str, Any], *, indent: str) -> None:
     their outcomes, notes. Shared with ``people show``."""
     for q in enc["questions"]:
         learned = f" => {q['learned']}" if q["learned"] else ""
-        click.echo(f"{indent}asked: {q['asked']}{learned}")
+        say(f"{indent}asked: {q['asked']}{learned}")
     for label in ("stakes", "wishes"):
         if enc[label]:
-            click.echo(f"{indent}{label}: {enc[label]}")
+            say(f"{indent}{label}: {enc[label]}")
     for lead in enc["leads"]:
-        click.echo(
-            f"{indent}lead #{lead['id']} ({lead['kind']}, {lead['status']}): {lead['summary']}"
-        )
+        say(f"{indent}lead #{lead['id']} ({lead['kind']}, {lead['status']}): {lead['summary']}")
         for out in lead["outcomes"]:
-            value = f" {out['value']} {out['currency']}" if out["value"] is not None else ""
-            click.echo(
+            value = f" {amount(out['value'], out['currency'])}" if out["value"] is not None else ""
+            say(
                 f"{indent}  outcome #{out['id']} {out['date']} {out['kind']}{value}: "
                 f"{out['description']}"
             )
     if enc["notes"]:
         for line in enc["notes"].splitlines():
-            click.echo(f"{indent}{line}")
+            say(f"{indent}{line}")
 
 
 def _ref(ref: dict[str, Any]) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from netjournal.display import amount
 from netjournal.vocab import EVENT_KINDS
 
 from ..app import App
@@ -18,6 +19,7 @@ from ..output import (
     output_options,
     plural,
     print_json,
+    say,
 )
 
 EVENT_COLUMNS = [
@@ -27,8 +29,7 @@ EVENT_COLUMNS = [
     ("kind", "Kind"),
     ("location", "Where"),
     ("hours", "Hours"),
-    ("cost", "Cost"),
-    ("currency", "Cur."),
+    ("cost", "Cost", "currency"),
 ]
 
 
@@ -90,7 +91,7 @@ def add(
 
         print_json(to_dict(added))
     else:
-        click.echo(f"Added event #{added.id} {added.name} ({added.start_date}).")
+        say(f"Added event #{added.id} {added.name} ({added.start_date}).")
 
 
 @event.command("list")
@@ -133,7 +134,7 @@ def show(app: App, event_ref: str, fmt: str | None) -> None:
     ev = data["event"]
     heading(f"{ev['name']} (#{ev['id']})")
     when = ev["start_date"] + (f" to {ev['end_date']}" if ev["end_date"] else "")
-    cost = f"{ev['cost']} {ev['currency']}" if ev["cost"] is not None else None
+    cost = amount(ev["cost"], ev["currency"])
     field_lines(
         [
             ("Date", when),
@@ -148,13 +149,13 @@ def show(app: App, event_ref: str, fmt: str | None) -> None:
         ]
     )
     encounters = data["encounters"]
-    click.echo(f"\nMet {plural(len(encounters), 'person', 'people')}:")
+    say(f"\nMet {plural(len(encounters), 'person', 'people')}:")
     for enc in encounters:
         extra = [
             plural(len(enc["questions"]), "question"),
             plural(len(enc["leads"]), "lead"),
         ]
-        click.echo(
+        say(
             f"  {enc['date']}  {enc['person']['name']} (#{enc['person']['id']})  {', '.join(extra)}"
         )
 

@@ -9,7 +9,7 @@ import click
 from ..app import App
 from ..complete import person_names
 from ..edits import given, report
-from ..output import emit, output_options, print_json
+from ..output import emit, output_options, print_json, say
 
 FOLLOWUP_COLUMNS = [
     ("id", "Id"),
@@ -43,7 +43,7 @@ def add(
         print_json(to_dict(added))
     else:
         who = added.person.display_name
-        click.echo(f"Added follow-up #{added.id}: {added.action} ({who}, due {added.due}).")
+        say(f"Added follow-up #{added.id}: {added.action} ({who}, due {added.due}).")
 
 
 @followup.command("list")
@@ -85,7 +85,7 @@ def done(app: App, followup_id: str, on: str | None, fmt: str | None) -> None:
         print_json(to_dict(marked))
     else:
         who = marked.person.display_name
-        click.echo(f"Done: #{marked.id} {marked.action} ({who}, {marked.done_on}).")
+        say(f"Done: #{marked.id} {marked.action} ({who}, {marked.done_on}).")
 
 
 @followup.command("reopen")
@@ -100,7 +100,7 @@ def reopen(app: App, followup_id: str, fmt: str | None) -> None:
 
         print_json(to_dict(opened))
     else:
-        click.echo(f"Reopened: #{opened.id} {opened.action} (due {opened.due}).")
+        say(f"Reopened: #{opened.id} {opened.action} (due {opened.due}).")
 
 
 @followup.command("edit")

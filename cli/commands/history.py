@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..app import App
-from ..output import emit, output_options, print_json
+from ..output import emit, output_options, print_json, say
 
 if TYPE_CHECKING:
     from netjournal.history import Change
@@ -61,4 +61,4 @@ def undo(app: App, number: int | None, fmt: str | None) -> None:
     if fmt == "json":
         print_json(_row(done))
         return
-    click.echo(f"{done.summary} (this is change #{done.id}; 'netjournal undo' redoes it).")
+    say(f"{done.summary} (this is change #{done.id}; 'netjournal undo' redoes it).")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..app import App
+from ..output import say
 
 if TYPE_CHECKING:
     from netjournal.journal import Journal
@@ -93,7 +94,7 @@ def import_(
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     verb = "would import" if dry_run else "imported"
-    click.echo(
+    say(
         f"{file.name}: {verb} {len(report.created)} new, {len(report.merged)} merged, "
         f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped"
         + (f", {report.encounters_created} connections logged" if report.encounters_created else "")
@@ -101,10 +102,10 @@ def import_(
     if dry_run:
         for label, names in (("new", report.created), ("merge", report.merged)):
             for name in names:
-                click.echo(f"  {label}: {name}")
+                say(f"  {label}: {name}")
     for skipped in report.skipped:
         where = f"line {skipped.line}" if skipped.line else "file"
-        click.echo(f"  skipped ({where}): {skipped.reason}")
+        say(f"  skipped ({where}): {skipped.reason}")
 
 
 def _import_json(journal: Journal, file: Path, *, dry_run: bool) -> None:
@@ -119,4 +120,4 @@ def _import_json(journal: Journal, file: Path, *, dry_run: bool) -> None:
     with fp:
         stats = journal.import_json(fp, source_name=file.name)
     held = ", ".join(f"{n} {kind}" for kind, n in stats.counts.items() if n)
-    click.echo(f"{file.name}: restored {held or 'an empty journal'}")
+    say(f"{file.name}: restored {held or 'an empty journal'}")

@@ -9,7 +9,7 @@ from netjournal.vocab import LEAD_KINDS, LEAD_STATUSES, OUTCOME_KINDS
 from ..app import App
 from ..complete import event_names, person_names, words
 from ..edits import given, report
-from ..output import emit, output_options, print_json
+from ..output import emit, output_options, print_json, say
 
 LEAD_COLUMNS = [
     ("id", "Id"),
@@ -26,8 +26,7 @@ OUTCOME_COLUMNS = [
     ("date", "Date"),
     ("lead_id", "Lead"),
     ("kind", "Kind"),
-    ("value", "Value"),
-    ("currency", "Currency"),
+    ("value", "Value", "currency"),
     ("description", "What happened"),
 ]
 
@@ -194,7 +193,7 @@ def add(
         amount = (
             f" worth {recorded.value} {recorded.currency}" if recorded.value is not None else ""
         )
-        click.echo(
+        say(
             f"Recorded outcome #{recorded.id} of lead #{recorded.lead_id}{amount} "
             f"({recorded.kind}, {recorded.date})."
         )

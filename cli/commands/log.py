@@ -11,7 +11,7 @@ from netjournal.errors import ImportFormatError, InvalidInput, NetjournalError
 
 from ..app import App
 from ..complete import event_names, person_names
-from ..output import plural, print_json
+from ..output import plural, print_json, say
 
 if TYPE_CHECKING:
     from netjournal.encounters import BatchResult
@@ -218,10 +218,10 @@ def _report_dry_run(would: BatchResult, as_json: bool) -> None:
             plural(len(enc.followups), "follow-up"),
         ]
         person = f"{who.display_name} (new)" if is_new else f"{who.display_name} (#{who.id})"
-        click.echo(f"Would log: {person}{where} on {enc.date} ({', '.join(parts)}).")
+        say(f"Would log: {person}{where} on {enc.date} ({', '.join(parts)}).")
     new = [p.display_name for p in would.new_people]
-    click.echo(f"New people: {', '.join(new)}." if new else "No new people.")
-    click.echo(f"Nothing was written (--dry-run): {plural(len(would), 'encounter')} checked.")
+    say(f"New people: {', '.join(new)}." if new else "No new people.")
+    say(f"Nothing was written (--dry-run): {plural(len(would), 'encounter')} checked.")
 
 
 def _details(opts: dict[str, Any]) -> dict[str, Any]:
@@ -314,7 +314,7 @@ def _report(logged: list[dict[str, Any]], as_json: bool) -> None:
             plural(len(enc["followups"]), "follow-up"),
         ]
         person = enc["person"]
-        click.echo(
+        say(
             f"Logged #{enc['id']}: {person['name']} (#{person['id']}){where} "
             f"on {enc['date']} ({', '.join(parts)})."
         )

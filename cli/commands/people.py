@@ -16,6 +16,7 @@ from ..output import (
     output_options,
     plural,
     print_json,
+    say,
     stdin_is_terminal,
 )
 from .duplicates import duplicates
@@ -79,14 +80,14 @@ def show(app: App, person: str, fmt: str | None) -> None:
             ("Introduced you to", data["introduced"]),
         ]
     )
-    click.echo(f"\n{plural(len(data['encounters']), 'encounter')}:")
+    say(f"\n{plural(len(data['encounters']), 'encounter')}:")
     for enc in data["encounters"]:
         _encounter(enc)
     open_followups = [f for f in data["followups"] if f["done_on"] is None]
     if open_followups:
-        click.echo("\nTo do:")
+        say("\nTo do:")
         for fu in open_followups:
-            click.echo(f"  #{fu['id']} by {fu['due']}: {fu['action']}")
+            say(f"  #{fu['id']} by {fu['due']}: {fu['action']}")
 
 
 def _encounter(enc: dict[str, Any]) -> None:
@@ -96,7 +97,7 @@ def _encounter(enc: dict[str, Any]) -> None:
     via = f", introduced by {enc['introduced_by']['name']}" if enc["introduced_by"] else ""
     pitched = " (they pitched to you)" if enc["pitched"] else ""
     connected = " connected on LinkedIn" if enc.get("kind") == "connection" else ""
-    click.echo(f"  #{enc['id']} {enc['date']}{connected}{where}{via}{pitched}")
+    say(f"  #{enc['id']} {enc['date']}{connected}{where}{via}{pitched}")
     body(enc, indent="    ")
 
 
@@ -176,7 +177,7 @@ def merge(app: App, keep: str, other: str, yes: bool, fmt: str | None) -> None:
         print_json({"kept": to_dict(kept), "absorbed": to_dict(plan.absorbed)})
         return
     what = f": {', '.join(moved)} moved" if moved else " (nothing else to move)"
-    click.echo(
+    say(
         f"Merged {_label(plan.absorbed)} into {_label(kept)}{what}. "
         "'netjournal undo' takes it back."
     )
@@ -188,8 +189,8 @@ def _merge_preview(plan: Any, kept_encounters: int, moved: list[str]) -> None:
         ("Absorb", plan.absorbed, plan.encounters),
     ):
         org = f", {who.organization}" if who.organization else ""
-        click.echo(f"{role}: {_label(who)}{org}, {plural(encounters, 'encounter')}")
-    click.echo(f"Moves: {', '.join(moved) if moved else 'nothing but the name'}.")
+        say(f"{role}: {_label(who)}{org}, {plural(encounters, 'encounter')}")
+    say(f"Moves: {', '.join(moved) if moved else 'nothing but the name'}.")
 
 
 @people.command("forget")

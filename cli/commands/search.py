@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -11,9 +9,11 @@ import click
 from netjournal.vocab import LEAD_KINDS, LEAD_STATUSES
 
 from ..app import App
+from ..output import print_csv, print_json, show
 
 if TYPE_CHECKING:
-    from netjournal.search import Hit, SearchResult
+    from netjournal.display import Block, Cell
+    from netjournal.search import SearchResult
 
 KIND_CHOICES = ("person", "event", "encounter", "question", "lead", "outcome")
 
@@ -96,60 +96,35 @@ def search(
         limit=limit,
     )
     if as_json:
-        click.echo(json.dumps([hit.to_dict() for hit in hits], ensure_ascii=False, indent=2))
+        print_json([hit.to_dict() for hit in hits])
     elif as_csv:
-        import csv
-
         fields = ("kind", "id", "date", "person_id", "person", "event_id", "event", "snippet")
-        writer = csv.DictWriter(sys.stdout, fieldnames=[*fields, "score"], extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(hit.to_dict() for hit in hits)
+        print_csv([hit.to_dict() for hit in hits], [(f, f) for f in (*fields, "score")])
     else:
         _table(hits)
 
 
 def _table(hits: SearchResult) -> None:
+    """The hits through the one renderer; on a terminal the matched words are highlighted
+    (in a pipe the excerpt is plain text, without marks)."""
+    from netjournal.display import Marked, TextTable
+
     if not hits:
         click.echo("No matches.")
         return
+    lines: list[Block] = []
     if hits.widened:
-        click.echo("No hit has every word; showing those with most of them.")
-    rows: list[tuple[str, ...]] = [
-        (
+        lines.append("No hit has every word; showing those with most of them.")
+    rows: list[list[Cell]] = [
+        [
             hit.kind,
             str(hit.id),
             hit.date.isoformat() if hit.date else "",
             hit.person or "",
             hit.event or "",
-        )
+            Marked(hit.text, hit.spans),
+        ]
         for hit in hits
     ]
-    if sys.stdout.isatty():
-        _styled(hits, rows)
-        return
-    # In a pipe: plain aligned columns, matched words marked **like this**, no rich import.
-    header = ("kind", "id", "date", "person", "event")
-    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
-
-    def line(cells: tuple[str, ...], last: str) -> str:
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + "  " + last
-
-    click.echo(line(header, "match"))
-    for hit, row in zip(hits, rows, strict=True):
-        click.echo(line(row, hit.marked()))
-
-
-def _styled(hits: list[Hit], rows: list[tuple[str, ...]]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for column in ("kind", "id", "date", "person", "event", "match"):
-        table.add_column(column, overflow="fold", no_wrap=column in ("kind", "id", "date"))
-    for hit, row in zip(hits, rows, strict=True):
-        snippet = Text(hit.text)  # Text, not markup: the notes may contain [brackets]
-        for start, end in hit.spans:
-            snippet.stylize("bold yellow", start, end)
-        table.add_row(*row, snippet)
-    Console(highlight=False).print(table)
+    headers = ("Kind", "Id", "Date", "Person", "Event", "Match")
+    show([*lines, TextTable(headers, rows, right=(False, True))])
