@@ -6,28 +6,19 @@ import datetime as dt
 import os
 import shlex
 import sqlite3
-import tempfile
 from pathlib import Path
 
 from sqlalchemy.engine import URL
 
 from .db import Location
 from .errors import InvalidInput, JournalUnavailable
-
-
-def private_file(path: Path) -> None:
-    """Create ``path`` empty with mode 0600 (or reset an existing file to 0600)."""
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)
-    os.close(fd)
+from .files import private_file
 
 
 def sqlite_backup(source: Path, target: Path) -> Path:
-    """Copy ``source`` to ``target`` with SQLite's online backup: safe while others write."""
-    if target.exists() and target.is_dir():
-        raise JournalUnavailable(f"{target} is a directory.")
+    """Copy ``source`` into the existing private file ``target`` with SQLite's online backup:
+    safe while others write."""
     try:
-        private_file(target)
         src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
         try:
             dst = sqlite3.connect(target)
@@ -73,7 +64,7 @@ def backup_journal(
     """Copy the SQLite journal at ``location`` to ``target`` (or a dated file beside it).
 
     The copy is written under a temporary name and renamed when complete, so ``target`` is
-    never a half-written file.
+    never a half-written file; an existing ``target`` is replaced only with ``overwrite``.
     """
     if location.backend == "postgresql":
         raise InvalidInput(
@@ -84,29 +75,16 @@ def backup_journal(
     if source is None:
         raise InvalidInput("An in-memory journal has no file to back up.")
     final = default_backup_path(source) if target is None else Path(target).expanduser()
-    if final.is_dir():
-        raise InvalidInput(f"{final} is a directory: give the backup file's name.")
-    if final.exists():
-        if final.resolve() == source.resolve():
-            raise InvalidInput("The backup cannot overwrite the journal itself.")
-        if not overwrite:
-            raise InvalidInput(f"{final} already exists (overwrite it explicitly, or pick a name).")
-    return complete_backup(source, final)
+    if final.is_file() and final.resolve() == source.resolve():
+        raise InvalidInput("The backup cannot overwrite the journal itself.")
+    return complete_backup(source, final, overwrite=overwrite)
 
 
-def complete_backup(source: Path, final: Path) -> Path:
-    """Back ``source`` up to ``final`` through a temporary file renamed when complete, so
-    ``final`` never names a half-written copy (a crash or a full disk leaves a ``.part``)."""
-    folder = final.parent
-    try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise JournalUnavailable(f"Cannot write the backup in {folder}: {exc.strerror}.") from exc
-    os.close(fd)
-    temp = Path(temp_name)
-    try:
+def complete_backup(source: Path, final: Path, *, overwrite: bool = False) -> Path:
+    """Back ``source`` up to ``final`` through :func:`netjournal.files.private_file`: a 0600
+    temporary file renamed when complete, so ``final`` never names a half-written copy and a
+    failure leaves no ``.part``. ``final`` must be a file (not a device); an existing one is
+    replaced only with ``overwrite``."""
+    with private_file(final, overwrite=overwrite) as temp:
         sqlite_backup(source, temp)
-        os.replace(temp, final)
-    finally:
-        temp.unlink(missing_ok=True)
     return final

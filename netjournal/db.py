@@ -22,7 +22,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from .errors import JournalUnavailable
+from .errors import JournalUnavailable, OutputError
 from .text import fold
 
 ENV_VAR = "NETJOURNAL_DB"
@@ -129,15 +129,16 @@ def mask_url(text: str) -> str:
 
 
 def prepare_file(path: Path) -> None:
-    """Create the journal's folder (0700) and an empty file (0600) if they do not exist yet."""
+    """Create the journal's folder (0700, missing parents too) and an empty file (0600) if
+    they do not exist yet."""
     if path.is_dir():
         raise JournalUnavailable(f"{path} is a directory, not a journal file.")
-    parent = path.parent
-    if not parent.exists():
-        try:
-            parent.mkdir(parents=True, mode=0o700)
-        except OSError as exc:
-            raise JournalUnavailable(f"Cannot create the folder {parent}: {exc.strerror}.") from exc
+    from .files import private_folder
+
+    try:
+        private_folder(path.parent)
+    except OutputError as exc:
+        raise JournalUnavailable(str(exc)) from exc
     if path.exists():
         return
     try:

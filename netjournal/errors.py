@@ -44,6 +44,11 @@ class JournalUnavailable(NetjournalError):
     """The journal cannot be opened: not a database, read-only, a directory, server down..."""
 
 
+class OutputError(NetjournalError):
+    """A file or stream that could not be written (a full disk, a file size limit, a closed
+    device): the message says what was left in place."""
+
+
 class SchemaError(NetjournalError):
     """The journal's schema does not match this version of netjournal."""
 

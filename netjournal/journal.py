@@ -68,6 +68,9 @@ class ProfileInfo:
 
 @dataclass(frozen=True)
 class SchemaStatus:
+    """Where the journal is (never with a password), its schema revision and this
+    netjournal's latest one."""
+
     location: str
     current: str | None
     head: str
@@ -75,6 +78,15 @@ class SchemaStatus:
     @property
     def up_to_date(self) -> bool:
         return self.current == self.head
+
+    def to_dict(self) -> dict[str, Any]:
+        """The status as JSON-ready values (what ``netjournal db current --json`` prints)."""
+        return {
+            "location": self.location,
+            "current": self.current,
+            "head": self.head,
+            "up_to_date": self.up_to_date,
+        }
 
 
 class Journal:
@@ -158,9 +170,7 @@ class Journal:
         except BaseException:
             engine.dispose()
             raise
-        journal = cls(engine, location)
-        journal.store.finish_scrub()  # a forget killed before its scrub is finished now
-        return journal
+        return cls(engine, location)
 
     @staticmethod
     def schema_status(url_or_path: str | os.PathLike[str] | None = None) -> SchemaStatus:
@@ -204,14 +214,6 @@ class Journal:
                 raise self.store.database_error(exc) from exc
             finally:
                 connection.rollback()
-
-    def scrub(self) -> str | None:
-        """Erase from the journal's files the bytes of what was deleted or forgotten (the
-        search index merged, SQLite's write-ahead log copied in and emptied). Safe to run
-        again at any time. Returns ``None`` when done, or why it cannot be done yet: another
-        program reading the journal, a full disk, or PostgreSQL, which keeps deleted rows
-        until ``VACUUM FULL``."""
-        return self.store.scrub()
 
     def close(self) -> None:
         self.store.engine.dispose()

@@ -121,7 +121,14 @@ def _serializers() -> dict[str, Callable[[Any], dict[str, Any]]]:
         "Outcome": _outcome,
         "FollowUp": _followup,
         "Report": _report,
+        "Hit": _own,  # search hits and the schema status build their own shape
+        "SchemaStatus": _own,
     }
+
+
+def _own(obj: Any) -> dict[str, Any]:
+    data: dict[str, Any] = obj.to_dict()
+    return data
 
 
 def _report(report: Any) -> dict[str, Any]:

@@ -14,8 +14,8 @@ from test_journal import seed, snapshot
 
 from netjournal import Journal, schema
 from netjournal.errors import ImportFormatError, InvalidInput
-from netjournal.exchange import private_output
 from netjournal.exchange.jsonformat import FORMAT_VERSION
+from netjournal.files import private_output
 
 
 def export_text(journal: Journal) -> str:
@@ -151,7 +151,7 @@ def test_export_files_are_private_and_complete(journal: Journal, tmp_path: Path)
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert json.loads(target.read_text(encoding="utf-8"))["format"] == "netjournal"
     # A failed export leaves the previous file untouched and no temporary file behind.
-    with pytest.raises(RuntimeError), private_output(target) as fp:
+    with pytest.raises(RuntimeError), private_output(target, overwrite=True) as fp:
         fp.write("partial")
         raise RuntimeError("boom")
     assert json.loads(target.read_text(encoding="utf-8"))["format"] == "netjournal"

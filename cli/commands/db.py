@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..app import App
+from ..output import output_options, print_json
 
 
 @click.command()
@@ -35,22 +36,15 @@ def upgrade(app: App) -> None:
 
 
 @db.command()
+@output_options(listing=False)
 @click.pass_obj
-def current(app: App) -> None:
+def current(app: App, fmt: str | None) -> None:
     """Show the journal's schema revision and whether it is the latest."""
     from netjournal import Journal
 
     status = Journal.schema_status(app.db)
+    if fmt == "json":
+        print_json(status.to_dict())
+        return
     state = "latest" if status.up_to_date else f"this netjournal needs {status.head}"
     click.echo(f"{status.location}: schema {status.current or 'none'} ({state})")
-
-
-@db.command()
-@click.pass_obj
-def scrub(app: App) -> None:
-    """Erase the bytes of what was forgotten or deleted from the journal's files (safe to
-    run again; use it when 'people forget' says it could not finish)."""
-    pending = app.journal(create=False).scrub()
-    if pending:
-        raise click.ClickException(f"Not every byte could be erased yet: {pending}.")
-    click.echo("The journal's files hold nothing that was forgotten or deleted.")

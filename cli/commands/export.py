@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from ..app import App
+from ..output import output_options, print_json
 
 if TYPE_CHECKING:
     from netjournal.exchange import ExportStats
@@ -22,9 +23,11 @@ FORMATS = ("json", "vcard", "csv")
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True),
-    help="File to write (created private, mode 0600). Default: standard output.",
+    type=click.Path(dir_okay=False),
+    help="File to write (created private, mode 0600; a device or pipe is written to). "
+    "Default: standard output.",
 )
+@click.option("--overwrite", is_flag=True, help="Replace FILE if it exists.")
 @click.option(
     "--version",
     "vcard_version",
@@ -39,7 +42,9 @@ FORMATS = ("json", "vcard", "csv")
     help="csv only: add a byte-order mark so Excel reads UTF-8, and quote formula-like cells.",
 )
 @click.pass_obj
-def export(app: App, fmt: str, output: str | None, vcard_version: str, excel: bool) -> None:
+def export(
+    app: App, fmt: str, output: str | None, overwrite: bool, vcard_version: str, excel: bool
+) -> None:
     """Export the journal: the whole of it as JSON (re-importable), people as vCards, or
     encounters as CSV for spreadsheets."""
     journal = app.journal(create=False)
@@ -49,18 +54,18 @@ def export(app: App, fmt: str, output: str | None, vcard_version: str, excel: bo
         "vcard": lambda fp: journal.export_vcard(fp, version=vcard_version),
         "csv": lambda fp: journal.export_csv(fp, excel=excel),
     }
-    stats = write(calls[fmt], output)
+    stats = write(calls[fmt], output, overwrite=overwrite)
     if output is not None:
         counts = ", ".join(f"{n} {name}" for name, n in stats.counts.items())
         click.echo(f"Exported {counts or 'nothing'} to {output}", err=True)
 
 
-def write(call: Callable[[TextIO], Any], output: str | None) -> Any:
+def write(call: Callable[[TextIO], Any], output: str | None, *, overwrite: bool = False) -> Any:
     """Run ``call`` on a private file (renamed into place when done) or on UTF-8 stdout."""
     if output is not None:
-        from netjournal.exchange import private_output
+        from netjournal.files import private_output
 
-        with private_output(output) as fp:
+        with private_output(output, overwrite=overwrite) as fp:
             return call(fp)
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:  # a text-only stream (some embedding): write to it as it is
@@ -77,9 +82,14 @@ def write(call: Callable[[TextIO], Any], output: str | None) -> Any:
 @click.command()
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
 @click.option("--overwrite", is_flag=True, help="Replace FILE if it exists.")
+@output_options(listing=False)
 @click.pass_obj
-def backup(app: App, file: str | None, overwrite: bool) -> None:
+def backup(app: App, file: str | None, overwrite: bool, fmt: str | None) -> None:
     """Copy the SQLite journal safely, even while it is in use (default: a dated file beside
-    it). PostgreSQL journals are backed up with pg_dump; the message says how."""
+    it), into a new file of mode 0600. PostgreSQL journals are backed up with pg_dump; the
+    message says how."""
     target = app.journal(create=False).backup(file, overwrite=overwrite)
-    click.echo(f"Backup written to {target}")
+    if fmt == "json":
+        print_json({"backup": str(target)})
+    else:
+        click.echo(f"Backup written to {target}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 from typing import Any
 
 import click
@@ -30,8 +32,10 @@ def _output_options(command: Any) -> Any:
             "-o",
             type=click.Path(dir_okay=False),
             metavar="FILE",
-            help="Write to FILE (created readable by you only) instead of the terminal.",
+            help="Write to FILE (created readable by you only; a device or pipe is written "
+            "to) instead of the terminal.",
         ),
+        click.option("--overwrite", is_flag=True, help="Replace FILE if it exists."),
         click.option("--section", metavar="NAME", help="CSV only: which table of the report."),
         click.option("--limit", type=click.IntRange(min=1), help="At most this many rows."),
         click.option(
@@ -46,40 +50,26 @@ def _output_options(command: Any) -> Any:
 
 
 def _emit(
-    app: App, name: str, fmt: str, output: str | None, section: str | None, **params: Any
+    app: App,
+    name: str,
+    fmt: str,
+    output: str | None,
+    section: str | None,
+    overwrite: bool = False,
+    **params: Any,
 ) -> None:
     from netjournal.reports.render import render, save
 
     report = app.journal(create=False).report(name, **params)
-    if fmt == "table" and not output:  # the one renderer: rich on a terminal, plain in a pipe
-        from netjournal.reports.render import blocks
-
-        from ..output import show
-
-        show(blocks(report))
-        return
-    text = render(report, fmt, section=section)
-    if not output:
-        text = _shown(text, fmt)
+    width = None
+    if not output and sys.stdout.isatty():
+        width = shutil.get_terminal_size().columns
+    text = render(report, fmt, section=section, width=width)
     if output:
-        path = save(text, output)
+        path = save(text, output, overwrite=overwrite)
         click.echo(f"Wrote the {name} report to {path}.", err=True)
     else:
         click.echo(text, nl=not text.endswith("\n"))
-
-
-def _shown(text: str, fmt: str) -> str:
-    """A report's text for stdout: JSON with C1 controls encoded (the same document); on a
-    terminal, CSV and HTML with control characters escaped (Markdown always has them so)."""
-    from netjournal.display import safe, safe_json
-
-    from ..output import is_terminal
-
-    if fmt == "json":
-        return safe_json(text)
-    if fmt in ("csv", "html") and is_terminal():
-        return safe(text, lines=True)
-    return text
 
 
 @click.command()
@@ -109,6 +99,7 @@ def report(
     soon: int,
     fmt: str,
     output: str | None,
+    overwrite: bool,
     section: str | None,
     limit: int | None,
     since: str | None,
@@ -136,7 +127,7 @@ def report(
         params["soon"] = soon
     if name == "prep":
         params["event"] = event
-    _emit(app, name, fmt, output, section, **params)
+    _emit(app, name, fmt, output, section, overwrite, **params)
 
 
 @click.command()
@@ -148,6 +139,7 @@ def prep(
     event: str,
     fmt: str,
     output: str | None,
+    overwrite: bool,
     section: str | None,
     limit: int | None,
     since: str | None,
@@ -165,6 +157,7 @@ def prep(
         fmt,
         output,
         section,
+        overwrite,
         event=event,
         since=since,
         until=until,

@@ -83,7 +83,7 @@ def test_save_creates_private_file(tmp_path: Path, scenario: Scenario) -> None:
     target = tmp_path / "payoff.json"
     target.write_text("old")
     target.chmod(0o644)
-    save(render(scenario.journal.report("payoff"), "json"), target)
+    save(render(scenario.journal.report("payoff"), "json"), target, overwrite=True)
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert json.loads(target.read_text())["report"] == "payoff"
 
