@@ -170,7 +170,9 @@ class Journal:
         except BaseException:
             engine.dispose()
             raise
-        return cls(engine, location)
+        journal = cls(engine, location)
+        journal.store.finish_scrub()  # a forget killed before its scrub is finished now
+        return journal
 
     @staticmethod
     def schema_status(url_or_path: str | os.PathLike[str] | None = None) -> SchemaStatus:
@@ -214,6 +216,14 @@ class Journal:
                 raise self.store.database_error(exc) from exc
             finally:
                 connection.rollback()
+
+    def scrub(self) -> str | None:
+        """Erase from the journal's files the bytes of what was deleted or forgotten (the
+        search index merged, SQLite's write-ahead log copied in and emptied). Safe to run
+        again at any time. Returns ``None`` when done, or why it cannot be done yet: another
+        program reading the journal, a full disk, or PostgreSQL, which keeps deleted rows
+        until ``VACUUM FULL``."""
+        return self.store.scrub()
 
     def close(self) -> None:
         self.store.engine.dispose()

@@ -108,6 +108,15 @@ def test_duplicates_command(journal_url: str, capsys: pytest.CaptureFixture[str]
         }
     ]
     code, out, _ = run(capsys, "--db", journal_url, "people", "duplicates", "--min-score", "50")
-    assert code == 0 and "Jon Smith" in out and "people merge" in out
+    # in a pipe: the plain table alone (the hint to merge is for a terminal)
+    assert code == 0 and out.splitlines()[0].split() == ["Score", "First", "Second", "Why"]
+    assert f"#{second} Jon Smith" in out and "people merge" not in out
+    code, out, _ = run(capsys, "--db", journal_url, "people", "duplicates", "--csv")
+    assert code == 0 and out.splitlines() == [
+        "score,first_id,first_name,first_organization,second_id,second_name,"
+        "second_organization,reasons",
+        f'100,{first},John Smith,Acme,{second},Jon Smith,Acme,"similar names (90), '
+        'same organization (Acme)"',
+    ]
     code, _, err = run(capsys, "--db", journal_url, "people", "duplicates", "--min-score", "101")
     assert code == 2

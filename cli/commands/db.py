@@ -48,3 +48,14 @@ def current(app: App, fmt: str | None) -> None:
         return
     state = "latest" if status.up_to_date else f"this netjournal needs {status.head}"
     click.echo(f"{status.location}: schema {status.current or 'none'} ({state})")
+
+
+@db.command()
+@click.pass_obj
+def scrub(app: App) -> None:
+    """Erase the bytes of what was forgotten or deleted from the journal's files (safe to
+    run again; use it when 'people forget' says it could not finish)."""
+    pending = app.journal(create=False).scrub()
+    if pending:
+        raise click.ClickException(f"Not every byte could be erased yet: {pending}.")
+    click.echo("The journal's files hold nothing that was forgotten or deleted.")

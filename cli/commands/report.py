@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
 from typing import Any
 
 import click
@@ -61,15 +59,35 @@ def _emit(
     from netjournal.reports.render import render, save
 
     report = app.journal(create=False).report(name, **params)
-    width = None
-    if not output and sys.stdout.isatty():
-        width = shutil.get_terminal_size().columns
-    text = render(report, fmt, section=section, width=width)
+    if fmt == "table" and not output:  # the one renderer: rich on a terminal, plain in a pipe
+        from netjournal.reports.render import blocks
+
+        from ..output import show
+
+        show(blocks(report))
+        return
+    text = render(report, fmt, section=section)
+    if not output:
+        text = _shown(text, fmt)
     if output:
         path = save(text, output, overwrite=overwrite)
         click.echo(f"Wrote the {name} report to {path}.", err=True)
     else:
         click.echo(text, nl=not text.endswith("\n"))
+
+
+def _shown(text: str, fmt: str) -> str:
+    """A report's text for stdout: JSON with C1 controls encoded (the same document); on a
+    terminal, CSV and HTML with control characters escaped (Markdown always has them so)."""
+    from netjournal.display import safe, safe_json
+
+    from ..output import is_terminal
+
+    if fmt == "json":
+        return safe_json(text)
+    if fmt in ("csv", "html") and is_terminal():
+        return safe(text, lines=True)
+    return text
 
 
 @click.command()

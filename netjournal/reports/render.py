@@ -1,9 +1,10 @@
 """Turning a :class:`~netjournal.reports.base.Report` into text a person or a script reads.
 
-Formats: ``table`` (rich), ``markdown``, ``csv`` (one section; money spread over one column per
-currency), ``json`` (stable, documented in docs/reports.md) and ``html`` (one self-contained
-page with charts, see :mod:`netjournal.reports.html`). :func:`save` writes a file readable by
-its owner only (0600): reports hold personal data.
+Formats: ``table`` (plain aligned columns through :mod:`netjournal.display`, the renderer every
+command uses; fitted to a width by rich when one is given), ``markdown``, ``csv`` (one section;
+money spread over one column per currency), ``json`` (stable, documented in docs/reports.md)
+and ``html`` (one self-contained page with charts, see :mod:`netjournal.reports.html`).
+:func:`save` writes a file readable by its owner only (0600): reports hold personal data.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..display import Block, Heading, TextTable, money, safe, to_rich, to_text
 from ..errors import InvalidInput
 from .base import Column, Report, Section, columns
 
@@ -58,9 +60,12 @@ def save(text: str, path: str | os.PathLike[str], *, overwrite: bool = False) ->
 # -- cells ---------------------------------------------------------------------------------
 
 
-def money_text(money: Mapping[str, Decimal], *, grouped: bool = True) -> str:
-    pattern = "{:,.2f} {}" if grouped else "{:.2f} {}"
-    return "; ".join(pattern.format(v, c) for c, v in money.items())
+def money_text(amounts: Mapping[str, Decimal], *, grouped: bool = True) -> str:
+    """Amounts per currency as tables show them (:func:`netjournal.display.money`:
+    ``1,250.00 EUR``), or ungrouped (``1250.00 EUR``) for CSV."""
+    if grouped:
+        return money(amounts)
+    return "; ".join(f"{v:.2f} {c}" for c, v in amounts.items())
 
 
 def cell(value: Any, column: Column, *, grouped: bool = True) -> str:
@@ -81,14 +86,16 @@ def cell(value: Any, column: Column, *, grouped: bool = True) -> str:
 
 
 def row_cell(row: Any, column: Column) -> str:
-    """One cell of ``row`` for tables, Markdown and HTML; a figure of a provisional row is
-    marked as such (with its open leads where the column says ``mark="full"``)."""
+    """One cell of ``row`` for tables, Markdown and HTML, control characters escaped; a figure
+    of a provisional row is marked as such (with its open leads where the column says
+    ``mark="full"``)."""
     text = cell(getattr(row, column.name), column)
     if text and column.mark and getattr(row, "provisional", False):
         if column.mark == "full":
-            return f"{text} (provisional: {row.open_leads})"
-        return f"{text} (provisional)"
-    return text
+            text = f"{text} (provisional: {row.open_leads})"
+        else:
+            text = f"{text} (provisional)"
+    return safe(text)
 
 
 def shown(row_type: type) -> list[Column]:
@@ -215,7 +222,7 @@ def to_markdown(report: Report) -> str:
             cells = [_md_escape(row_cell(row, c)) for c in cols]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
-    return "\n".join(lines)
+    return safe("\n".join(lines), lines=True)
 
 
 def _md_escape(text: str) -> str:
@@ -229,25 +236,44 @@ def _params_line(report: Report) -> str:
 
 
 def to_table(report: Report, *, width: int | None = None) -> str:
+    """The report as plain text tables (:func:`blocks` through :func:`netjournal.display.to_text`):
+    aligned columns, one line per row; with ``width``, fitted to that many columns by rich,
+    words wrapped whole."""
+    if width is None:
+        return to_text(blocks(report))
     from rich.console import Console
-    from rich.table import Table
 
     out = io.StringIO()
-    console = Console(file=out, width=width or 160, color_system=None, soft_wrap=False)
-    console.print(report.title, style="bold")
-    console.print(_params_line(report))
-    for note in report.notes:
-        console.print(note)
-    for section in report.sections:
-        if not section.rows:
-            console.print(f"\n{section.empty}" if len(report.sections) > 1 else section.empty)
-            continue
-        table = Table(title=section.title if len(report.sections) > 1 else None)
-        cols = shown(section.row_type)
-        for c in cols:
-            numeric = section.rows and isinstance(getattr(section.rows[0], c.name), int | Decimal)
-            table.add_column(c.label, justify="right" if numeric else "left", overflow="fold")
-        for row in section.rows:
-            table.add_row(*(row_cell(row, c) for c in cols))
-        console.print(table)
+    console = Console(file=out, width=width, color_system=None, highlight=False, soft_wrap=False)
+    for renderable in to_rich(blocks(report), width):
+        console.print(renderable)
     return out.getvalue()
+
+
+def blocks(report: Report) -> list[Block]:
+    """The report as the renderer's blocks: its title, parameters and notes, then each section
+    as a :class:`~netjournal.display.TextTable` (or its empty message)."""
+    shown_blocks: list[Block] = [Heading(report.title), _params_line(report), *report.notes]
+    several = len(report.sections) > 1
+    for section in report.sections:
+        shown_blocks.append("")
+        if not section.rows:
+            shown_blocks += [Heading(section.title), section.empty] if several else [section.empty]
+            continue
+        cols = shown(section.row_type)
+        first = section.rows[0]
+        right = [
+            c.money
+            or isinstance(getattr(first, c.name), int | Decimal)
+            and not isinstance(getattr(first, c.name), bool)
+            for c in cols
+        ]
+        shown_blocks.append(
+            TextTable(
+                [c.label for c in cols],
+                [[row_cell(row, c) for c in cols] for row in section.rows],
+                right,
+                title=section.title if several else None,
+            )
+        )
+    return shown_blocks
