@@ -2,13 +2,18 @@
 
 Subcommands are imported only when invoked, so ``netjournal --help`` and ``--version`` never
 import SQLAlchemy. Every library error (:class:`netjournal.errors.NetjournalError`) is printed as
-one line on stderr with exit status 1; usage errors keep Click's status 2.
+one line on stderr with exit status 1; usage errors keep Click's status 2. Output that cannot be
+written (a full disk, ``ulimit -f``) is one line and status 1 too, never a cut document with
+status 0; a reader that goes away (``| head``) is not an error.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
+import io
+import os
 import sys
 from typing import Any
 
@@ -106,8 +111,10 @@ def main(argv: list[str] | None = None) -> None:
     # and mapping the models lives until exit: collecting cycles among them costs up to a fifth
     # of the start-up for nothing (docs/performance.md). Collections still run, just rarely.
     gc.set_threshold(100_000, 50, 100)
+    _buffer_stdout()
     try:
         cli.main(args=argv, prog_name="netjournal", standalone_mode=False)
+        sys.stdout.flush()  # what is still buffered must reach its file now, or fail here
     except NetjournalError as exc:
         from netjournal.display import safe  # a stored name in a message: escapes shown
 
@@ -124,9 +131,41 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("Interrupted: nothing was written by the unfinished command.", err=True)
         sys.exit(130)
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader went away (| head): not an error of ours, quiet
+        _silence_stdout()
         sys.exit(0)
+    except OSError as exc:  # stdout could not be written: a full disk, ulimit -f, /dev/full
+        _silence_stdout()
+        where = f"{exc.filename}: " if exc.filename else "the output is incomplete: "
+        with contextlib.suppress(OSError):  # stderr broken too: the status still says it
+            click.echo(f"Error: {where}{exc.strerror or exc}.", err=True)
+        sys.exit(1)
     sys.exit(0)
+
+
+def _buffer_stdout() -> None:
+    """Give an unbuffered stdout (``PYTHONUNBUFFERED``, ``python -u``) a buffer again: a text
+    stream straight over a raw file ignores a short write (``ulimit -f``, a nearly full disk) and
+    loses the rest silently, where a buffered one retries it and raises the error."""
+    raw = getattr(sys.stdout, "buffer", None)
+    if isinstance(raw, io.RawIOBase) and isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout = io.TextIOWrapper(
+            io.BufferedWriter(raw),
+            encoding=sys.stdout.encoding,
+            errors=sys.stdout.errors,
+            line_buffering=True,
+        )
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so that the interpreter's last flush of what could not
+    be written neither fails again nor turns the exit status into 120."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a file descriptor (tests, embedding): nothing will be flushed to it
 
 
 if __name__ == "__main__":
