@@ -15,18 +15,21 @@
 Lines are ``key: value``; keys are case-insensitive and have short aliases. Lines before the
 first ``person:`` describe the event; a line whose start is not a key is a free note. Blank
 lines and lines starting with ``#`` are ignored. This module only reads and writes text
-(:func:`parse_batch`, :func:`render_batch`); ``journal.encounters.batch`` writes it to the
-journal.
+(:func:`read_batch`, :func:`parse_batch`, :func:`render_batch`); ``journal.encounters.batch``
+writes it to the journal.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
+from typing import BinaryIO
 
 from .errors import ImportFormatError, InvalidInput
 from .specs import (
@@ -359,6 +362,26 @@ class _Parser:
 
 def parse_batch(text: str, *, source_name: str = "<stdin>") -> Batch:
     """Read an evening's file; any mistake raises :class:`ImportFormatError` ``FILE:LINE``."""
+#: The largest evening's file read (4 MB: some 20,000 encounters); beyond it the file is
+#: refused before it fills memory (``log --batch /dev/zero``).
+MAX_BATCH_BYTES = 4 * 1024 * 1024
+
+
+def read_batch(source: str | os.PathLike[str] | BinaryIO, *, name: str | None = None) -> str:
+    """The text of an evening's file: a path, or a binary stream such as stdin (``name``
+    names it in errors). UTF-8 with or without a BOM, at most :data:`MAX_BATCH_BYTES`;
+    anything else raises :class:`ImportFormatError` naming the file."""
+    from .importers.textio import read_bytes
+
+    label = name or (Path(source).name if isinstance(source, str | os.PathLike) else "<stdin>")
+    data = read_bytes(source, limit=MAX_BATCH_BYTES, name=label, what="an evening's file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ImportFormatError(label, line, f"not UTF-8 text (byte {exc.start})") from None
+
+
     if not isinstance(text, str):
         raise InvalidInput(f"{source_name}: the batch must be text.")
     parser = _Parser(source_name)

@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from .errors import JournalUnavailable, OutputError
 from .text import fold
@@ -157,6 +157,11 @@ def make_engine(location: Location, *, create: bool = True) -> Engine:
         return _sqlite_engine(location, create=create)
     try:
         return create_engine(location.url, pool_pre_ping=True)
+    except NoSuchModuleError as exc:  # postgresql+nodriver://
+        raise JournalUnavailable(
+            f"Unknown PostgreSQL driver '{location.url.drivername}' in {location.display}: "
+            "use postgresql:// (psycopg)."
+        ) from exc
     except ModuleNotFoundError as exc:
         raise JournalUnavailable(
             "PostgreSQL support needs psycopg: pip install 'netjournal[postgres]'."

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from netjournal.errors import ImportFormatError, InvalidInput, NetjournalError
+from netjournal.errors import ImportFormatError, NetjournalError
 
 from ..app import App
 from ..complete import event_names, person_names
@@ -252,19 +252,12 @@ def _details(opts: dict[str, Any]) -> dict[str, Any]:
 
 
 def _read(path: str) -> str:
-    """The file's text (UTF-8, a BOM tolerated); one clear error if it cannot be read."""
-    try:
-        if path == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            with open(path, "rb") as handle:
-                data = handle.read()
-    except OSError as exc:
-        raise InvalidInput(f"Cannot read {path}: {exc.strerror}.") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path} is not UTF-8 text (byte {exc.start}).") from None
+    """The file's text (or stdin's, for ``-``): read by the library, with its size limit."""
+    from netjournal.batch import read_batch
+
+    if path == "-":
+        return read_batch(sys.stdin.buffer, name="<stdin>")
+    return read_batch(path, name=path)
 
 
 def _edit(

@@ -35,32 +35,40 @@ from .jsonformat import (
 )
 
 BATCH = 1000
+#: The largest export read, in characters (512 MB: the export of a journal of 100,000
+#: encounters is 67 MB, and the whole document is held in memory while it is imported).
+MAX_DOCUMENT_CHARS = 512 * 1024 * 1024
+_CHUNK = 1024 * 1024
 
 
 def read_document(fp: TextIO, source_name: str) -> dict[str, Any]:
     """Parse ``fp`` and check its header; errors carry the decoder's line number."""
     try:
-        document = json.load(fp)
+        document = json.loads(_read_limited(fp, source_name))
     except json.JSONDecodeError as exc:
         raise ImportFormatError(source_name, exc.lineno, f"not valid JSON: {exc.msg}") from None
-    except UnicodeDecodeError:
-        raise ImportFormatError(source_name, None, "not UTF-8 text") from None
+    except RecursionError:
+        raise ImportFormatError(source_name, None, "not valid JSON: nested too deeply") from None
+    except ValueError as exc:  # a number of more than 4,300 digits
+        reason = "a number has too many digits" if "digits" in str(exc) else str(exc)
+        raise ImportFormatError(source_name, None, f"not valid JSON: {reason}") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ImportFormatError(source_name, None, "not a netjournal JSON export")
     version = document.get("format_version")
-    if version != FORMAT_VERSION:
+    if version != FORMAT_VERSION or isinstance(version, bool):
         raise ImportFormatError(
             source_name,
             None,
-            f"export format version {version!r} is not supported "
+            f"export format version {_short(version)} is not supported "
             f"(this netjournal reads version {FORMAT_VERSION})",
         )
     revision = document.get("schema_revision")
-    if revision not in schema.REVISIONS:
+    if not isinstance(revision, str) or revision not in schema.REVISIONS:
         raise ImportFormatError(
             source_name,
             None,
-            f"written by a newer netjournal (schema {revision!r}); upgrade netjournal to read it",
+            f"written by a newer netjournal (schema {_short(revision)}); "
+            "upgrade netjournal to read it",
         )
     known = {"format", "format_version", "schema_revision", "profile", "profile_fields"}
     known |= {s.name for s in SECTIONS}
@@ -68,6 +76,38 @@ def read_document(fp: TextIO, source_name: str) -> dict[str, Any]:
     if unknown:
         raise ImportFormatError(source_name, None, f"unknown section(s): {', '.join(unknown)}")
     return document
+
+
+def _read_limited(fp: TextIO, source_name: str) -> str:
+    """The text of ``fp``, refused beyond :data:`MAX_DOCUMENT_CHARS`, and as soon as its
+    first megabyte shows it cannot be a JSON object (``/dev/zero``)."""
+    chunks: list[str] = []
+    total = 0
+    try:
+        while chunk := fp.read(_CHUNK):
+            if not chunks and chunk.lstrip()[:1] not in ("{", ""):
+                rest = fp.read(1)
+                if rest:  # small files keep the JSON decoder's own message
+                    raise ImportFormatError(source_name, None, "not a netjournal JSON export")
+                chunks.append(chunk)
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > MAX_DOCUMENT_CHARS:
+                size = f"{MAX_DOCUMENT_CHARS // (1024 * 1024)} MB"
+                reason = f"the file is too large: a JSON export is read up to {size}"
+                raise ImportFormatError(source_name, None, reason)
+    except UnicodeDecodeError:
+        raise ImportFormatError(source_name, None, "not UTF-8 text") from None
+    return "".join(chunks)
+
+
+def _short(value: Any) -> str:
+    """A value as a message quotes it: ``repr``, at most 40 characters."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**30:
+        return "(a number of over 30 digits)"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 class _Reader:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Integer, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Integer, String, Table, Text
 from sqlalchemy.sql.type_api import TypeEngine
 
 from ..models import (
@@ -145,6 +145,9 @@ def from_json(column: Column[Any], value: Any) -> Any:
     if isinstance(kind, Integer):
         if not isinstance(value, int) or isinstance(value, bool):
             raise ValueError(f"'{column.name}' must be an integer")
+        bits = 63 if isinstance(kind, BigInteger) else 31  # INTEGER is 32 bits on PostgreSQL
+        if not -(2**bits) <= value < 2**bits:
+            raise ValueError(f"'{column.name}' is out of range (at most {2**bits - 1:,})")
         return value
     if not isinstance(value, str):
         raise ValueError(f"'{column.name}' must be a string")

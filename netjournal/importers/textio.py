@@ -11,9 +11,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from netjournal.errors import ImportFormatError
 
@@ -33,14 +35,68 @@ _MAX_NON_ASCII_LETTERS = 0.3
 
 _LINE_BREAK = re.compile(r"\r*\n|\r")
 
+#: The largest contact or calendar export read (50 MB: a LinkedIn export of 10,000
+#: connections is about 1 MB, an address book with a photo per contact a few dozen).
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+_CHUNK = 1024 * 1024
 
-def read_text(path: str | Path) -> str:
-    """Read ``path`` and decode it (see :func:`decode_bytes`); errors name the file."""
-    p = Path(path)
+
+def read_bytes(
+    source: str | os.PathLike[str] | BinaryIO,
+    *,
+    limit: int | None = None,
+    name: str | None = None,
+    what: str = "an import file",
+) -> bytes:
+    """The bytes of ``source`` (a path, or a binary stream such as stdin), read in chunks and
+    refused beyond ``limit`` bytes (default :data:`MAX_IMPORT_BYTES`), so that ``/dev/zero``
+    or a runaway pipe cannot exhaust memory. Errors are :class:`ImportFormatError` naming the
+    file (``name``, by default the path's file name) and saying how much ``what`` may hold."""
+    limit = MAX_IMPORT_BYTES if limit is None else limit
+    label = name or (Path(source).name if isinstance(source, str | os.PathLike) else "<stdin>")
     try:
-        data = p.read_bytes()
+        if isinstance(source, str | os.PathLike):
+            with open(source, "rb") as stream:
+                return _read_limited(stream, limit, label, what)
+        return _read_limited(source, limit, label, what)
     except OSError as exc:
-        raise ImportFormatError(p.name, None, f"cannot read the file ({exc.strerror})") from exc
+        reason = exc.strerror or str(exc)
+        raise ImportFormatError(label, None, f"cannot read the file ({reason})") from exc
+
+
+def _read_limited(stream: BinaryIO, limit: int, label: str, what: str) -> bytes:
+    try:
+        size = os.fstat(stream.fileno()).st_size
+    except (OSError, AttributeError, ValueError, io.UnsupportedOperation):
+        size = 0  # a pipe, a device, an in-memory stream: read and count
+    if size > limit:
+        raise too_large(label, limit, what, size)
+    chunks: list[bytes] = []
+    total = 0
+    while chunk := stream.read(min(_CHUNK, limit + 1 - total)):
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > limit:
+            raise too_large(label, limit, what)
+    return b"".join(chunks)
+
+
+def too_large(label: str, limit: int, what: str, size: int | None = None) -> ImportFormatError:
+    """The refusal of a file over ``limit`` bytes (its ``size`` when known)."""
+    told = f" ({_megabytes(size)})" if size is not None else ""
+    reason = f"the file is too large{told}: {what} is read up to {_megabytes(limit)}"
+    return ImportFormatError(label, None, reason)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):,.1f} MB".replace(".0 MB", " MB")
+
+
+def read_text(path: str | Path, *, limit: int | None = None) -> str:
+    """Read ``path`` (at most ``limit`` bytes, see :func:`read_bytes`) and decode it (see
+    :func:`decode_bytes`); errors name the file."""
+    p = Path(path)
+    data = read_bytes(p, limit=limit)
     text = decode_bytes(data, name=p.name)
     if "\x00" in text:  # valid UTF-8 can hold NUL, which no journal can store
         line = text.count("\n", 0, text.index("\x00")) + 1

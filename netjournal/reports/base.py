@@ -25,6 +25,9 @@ from ..validate import choice, optional_date
 Money = dict[str, Decimal]
 
 ATTRIBUTIONS = ("first", "last", "linear")
+#: The widest "due soon" horizon (a century) and the largest row limit a report takes.
+MAX_SOON_DAYS = 36_500
+MAX_LIMIT = 1_000_000_000
 CENT = Decimal("0.01")
 
 
@@ -117,7 +120,7 @@ def make_params(**raw: Any) -> Params:
     if since and until and until < since:
         raise InvalidInput(f"The period ends ({until}) before it starts ({since}).")
     attribution = choice(raw.get("attribution") or "first", ATTRIBUTIONS, "attribution")
-    soon = _whole(raw.get("soon", 7), "The number of days", minimum=0)
+    soon = _whole(raw.get("soon", 7), "The number of days", minimum=0, maximum=MAX_SOON_DAYS)
     limit = raw.get("limit")
     today = optional_date(raw.get("today"), "today's date") or dt.date.today()
     return Params(
@@ -127,7 +130,7 @@ def make_params(**raw: Any) -> Params:
         soon=soon if soon is not None else 7,
         event=raw.get("event"),
         today=today,
-        limit=_whole(limit, "The limit", minimum=1),
+        limit=_whole(limit, "The limit", minimum=1, maximum=MAX_LIMIT),
         include_connections=_flag(raw.get("include_connections", False), "include_connections"),
     )
 
@@ -138,17 +141,21 @@ def _flag(value: Any, what: str) -> bool:
     return value
 
 
-def _whole(value: Any, what: str, *, minimum: int) -> int | None:
+def _whole(value: Any, what: str, *, minimum: int, maximum: int) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise InvalidInput(f"{what} must be a whole number.")
+    if isinstance(value, str) and len(value.strip()) > len(str(maximum)) + 1:
+        raise InvalidInput(f"{what} must be at most {maximum:,}.")
     try:
         number = int(value)
     except ValueError:
         raise InvalidInput(f"{what} must be a whole number, not '{value}'.") from None
     if number < minimum:
         raise InvalidInput(f"{what} must be at least {minimum}.")
+    if number > maximum:
+        raise InvalidInput(f"{what} must be at most {maximum:,}.")
     return number
 
 
