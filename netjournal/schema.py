@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 #: Every revision this version knows, oldest first; the last one is the head.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
+REVISIONS: tuple[str, ...] = (
+    "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009",
+)  # fmt: skip
 HEAD = REVISIONS[-1]
 VERSION_TABLE = "alembic_version"
 
