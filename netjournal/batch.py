@@ -41,7 +41,7 @@ from .specs import (
     as_lead,
     as_question,
 )
-from .validate import amount, amount_currency, choice, currency, money, parse_date
+from .validate import amount, amount_currency, choice, currency, email, money, parse_date
 from .validate import tags as clean_tags
 from .vocab import EVENT_KINDS, LEAD_KINDS
 
@@ -314,6 +314,8 @@ class _Parser:
             if attr in self.seen:
                 raise InvalidInput(f"'{key}' is already given on line {self.seen[attr]}.")
             self.seen[attr] = line
+            if attr == "email":
+                email(value)  # refused on its own line rather than the block's
             setattr(spec, attr, parse_date(value, "date") if attr == "date" else value)
         elif attr == "questions":
             spec.questions = [*spec.questions, parse_question(value)]

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from .errors import InvalidInput
 from .models import ContactPoint, Person
-from .text import fold
+from .text import contact_key, fold
 
 ORG_BOOST = 10
 CONTACT_BOOST = {"email": 30, "phone": 25, "url": 25}
@@ -204,6 +204,7 @@ def _contact_evidence(session: Session) -> dict[tuple[int, int], list[tuple[int,
     evidence: dict[tuple[int, int], list[tuple[int, str]]] = defaultdict(list)
     shared = (
         select(ContactPoint.kind, ContactPoint.value_key)
+        .where(ContactPoint.kind != "phone")  # phones: below
         .group_by(ContactPoint.kind, ContactPoint.value_key)
         .having(func.count(ContactPoint.person_id.distinct()).between(2, MAX_CONTACT_BLOCK))
         .subquery()
@@ -223,6 +224,8 @@ def _contact_evidence(session: Session) -> dict[tuple[int, int], list[tuple[int,
         label = {"email": "e-mail", "phone": "phone", "url": "web address"}[kind]
         for pair in _pairs(r[3] for r in members):
             evidence[pair].append((CONTACT_BOOST[kind], f"same {label} ({members[0][2]})"))
+    for pair, reason in _shared_phones(session):
+        evidence[pair].append((CONTACT_BOOST["phone"], reason))
     user = _email_user(session)
     shared_users = (
         select(user.label("user"))
@@ -252,6 +255,27 @@ def _contact_evidence(session: Session) -> dict[tuple[int, int], list[tuple[int,
             if not addresses[pair[0]] & addresses[pair[1]]:  # a shared address counts already
                 evidence[pair].append((EMAIL_USER_BOOST, f"same e-mail user name ({name}@...)"))
     return evidence
+
+
+def _shared_phones(session: Session) -> Iterable[tuple[tuple[int, int], str]]:
+    """Pairs sharing a phone, compared as numbers (``+33 6 11 22 33 44`` is ``06 11 22 33
+    44``): keys are computed from the values here rather than grouped in SQL, so that phones
+    stored before numbers were normalised (their key was their digits) compare too."""
+    blocks: dict[str, dict[int, str]] = defaultdict(dict)
+    rows = session.execute(
+        select(ContactPoint.value, ContactPoint.person_id)
+        .where(ContactPoint.kind == "phone")
+        .order_by(ContactPoint.id)
+    )
+    for value, person_id in rows:
+        key = contact_key("phone", value)
+        if key:
+            blocks[key].setdefault(person_id, value)
+    for members in blocks.values():
+        if 2 <= len(members) <= MAX_CONTACT_BLOCK:
+            shown = next(iter(members.values()))
+            for pair in _pairs(members):
+                yield pair, f"same phone ({shown})"
 
 
 def _email_user(session: Session) -> ColumnElement[Any]:

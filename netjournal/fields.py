@@ -21,7 +21,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from . import tables as t
 from .errors import InvalidInput
 from .text import contact_key, fold
-from .validate import NAME_MAX, SHORT_MAX, choice, text
+from .validate import NAME_MAX, SHORT_MAX, choice, email, text
 from .vocab import CONTACT_KINDS
 
 #: Person columns a caller may set, with their maximum length (``None``: free text).
@@ -54,13 +54,18 @@ def person_values(values: dict[str, Any]) -> dict[str, str]:
     return clean
 
 
-def contact_values(kind: str, value: object, label: object = None) -> dict[str, Any]:
-    """A validated contact point: ``kind``, ``value``, its ``value_key`` and ``label``."""
+def contact_values(
+    kind: str, value: object, label: object = None, *, check: bool = True
+) -> dict[str, Any]:
+    """A validated contact point: ``kind``, ``value`` (as typed, stripped), its ``value_key``
+    (:func:`netjournal.text.contact_key`) and ``label``. An e-mail must be one by its syntax
+    (:func:`netjournal.validate.email`) unless ``check`` is false (to name one to remove); a
+    phone is kept as typed even when it cannot be read as a number."""
     kind = choice(kind, CONTACT_KINDS, "contact kind")
     clean = text(value, f"The {kind}", max_len=SHORT_MAX, required=True)
     assert clean is not None
-    if kind == "email" and "@" not in clean:
-        raise InvalidInput(f"'{clean}' is not an e-mail address.")
+    if kind == "email" and check:
+        email(clean)
     return {
         "kind": kind,
         "value": clean,
@@ -81,12 +86,17 @@ def missing_fields(current: Mapping[str, Any], given: Mapping[str, Any]) -> dict
 def contacts_to_add(
     have: Iterable[tuple[str, str]], contacts: Iterable[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """The add-contact rule: those of ``contacts`` (from :func:`contact_values`) whose kind
-    and normalised value are not among ``have`` nor earlier in ``contacts``."""
-    seen = set(have)
+    """The add-contact rule: those of ``contacts`` (with ``kind`` and ``value``) whose kind
+    and normalised value are not among ``have`` (kind and value of the person's contact
+    points) nor earlier in ``contacts``.
+
+    Both sides are normalised now (:func:`netjournal.text.contact_key`), not read from the
+    stored ``value_key``: a key stored by an older rule (a phone's digits before phones were
+    read as numbers) still compares by today's rule."""
+    seen = {(kind, contact_key(kind, value)) for kind, value in have}
     added = []
     for contact in contacts:
-        key = (contact["kind"], contact["value_key"])
+        key = (contact["kind"], contact_key(contact["kind"], contact["value"]))
         if key not in seen:
             seen.add(key)
             added.append(contact)
@@ -106,17 +116,21 @@ def fill_in(connection: Connection, person_id: int, fields: Mapping[str, Any]) -
     return [k for k in missing if k != "field_key"]
 
 
-def _contact_keys(connection: Connection, person_id: int) -> set[tuple[str, str]]:
+def _contacts(connection: Connection, person_id: int) -> list[tuple[int, str, str]]:
+    """The person's contact points: id, kind and value."""
     cp = t.contact_points
-    rows = connection.execute(select(cp.c.kind, cp.c.value_key).where(cp.c.person_id == person_id))
-    return {(kind, key) for kind, key in rows}
+    rows = connection.execute(
+        select(cp.c.id, cp.c.kind, cp.c.value).where(cp.c.person_id == person_id)
+    )
+    return [(cid, kind, value) for cid, kind, value in rows]
 
 
 def add_contacts(
     connection: Connection, person_id: int, contacts: Iterable[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Add the contact points (from :func:`contact_values`) the person lacks; returns them."""
-    added = contacts_to_add(_contact_keys(connection, person_id), contacts)
+    have = [(kind, value) for _, kind, value in _contacts(connection, person_id)]
+    added = contacts_to_add(have, contacts)
     if added:
         connection.execute(insert(t.contact_points), [{"person_id": person_id, **c} for c in added])
     return added
@@ -125,19 +139,18 @@ def add_contacts(
 def remove_contacts(
     connection: Connection, person_id: int, contacts: Iterable[dict[str, Any]]
 ) -> None:
-    """Remove these contact points (matched by kind and normalised value); one the person
-    does not have raises :class:`InvalidInput` naming it, and nothing is removed."""
-    have = _contact_keys(connection, person_id)
-    wanted = list(contacts)
-    for contact in wanted:
-        if (contact["kind"], contact["value_key"]) not in have:
+    """Remove these contact points (matched by kind and normalised value, so ``06 11 22 33
+    44`` removes ``+33 6 11 22 33 44``); one the person does not have raises
+    :class:`InvalidInput` naming it, and nothing is removed."""
+    have: dict[tuple[str, str], list[int]] = {}
+    for cid, kind, value in _contacts(connection, person_id):
+        have.setdefault((kind, contact_key(kind, value)), []).append(cid)
+    doomed: list[int] = []
+    for contact in contacts:
+        ids = have.get((contact["kind"], contact_key(contact["kind"], contact["value"])))
+        if not ids:
             raise InvalidInput(f"This person has no {contact['kind']} '{contact['value']}'.")
-    cp = t.contact_points
-    for contact in wanted:
-        connection.execute(
-            delete(cp).where(
-                cp.c.person_id == person_id,
-                cp.c.kind == contact["kind"],
-                cp.c.value_key == contact["value_key"],
-            )
-        )
+        doomed.extend(ids)
+    if doomed:
+        cp = t.contact_points
+        connection.execute(delete(cp).where(cp.c.id.in_(doomed)))

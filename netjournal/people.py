@@ -25,7 +25,7 @@ from .fields import (
 )
 from .store import changed_attributes, edited
 from .tables import utcnow
-from .text import fold
+from .text import contact_key, fold
 from .validate import blank, name
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def add_contact(person: Person, kind: str, value: str, label: str | None = None)
     add-contact rule, :func:`netjournal.fields.contacts_to_add`); ``True`` if added."""
     from .models import ContactPoint
 
-    have = [(c.kind, c.value_key) for c in person.contacts]
+    have = [(c.kind, c.value) for c in person.contacts]
     added = contacts_to_add(have, [contact_values(kind, value, label)])
     person.contacts.extend(ContactPoint(**values) for values in added)
     return bool(added)
@@ -286,7 +286,7 @@ class People:
             session.flush()
             connection = session.connection()
             removed = [
-                contact_values(kind, value)
+                contact_values(kind, value, check=False)
                 for kind, values in zip(
                     _CONTACT_KINDS, (remove_emails, remove_phones, remove_urls), strict=True
                 )
@@ -409,8 +409,8 @@ def plan_merge(session: Session, kept: Person, gone: Person) -> MergePlan:
     def count(table: Any, where: Any) -> int:
         return session.scalar(select(func.count()).select_from(table).where(where)) or 0
 
-    have = [(c.kind, c.value_key) for c in kept.contacts]
-    theirs = [{"kind": c.kind, "value_key": c.value_key} for c in gone.contacts]
+    have = [(c.kind, c.value) for c in kept.contacts]
+    theirs = [{"kind": c.kind, "value": c.value} for c in gone.contacts]
     kept_tags = {tag.key for tag in kept.tags}
     return MergePlan(
         kept=kept,
@@ -451,7 +451,12 @@ def merge_people(session: Session, kept: Person, gone: Person) -> None:
     values = {k: getattr(gone, k) for k in PERSON_FIELDS if k != "notes"}
     fill_in(connection, kept.id, person_values({k: v for k, v in values.items() if v}))
     contacts = [
-        {"kind": c.kind, "value": c.value, "value_key": c.value_key, "label": c.label}
+        {
+            "kind": c.kind,
+            "value": c.value,
+            "value_key": contact_key(c.kind, c.value),
+            "label": c.label,
+        }
         for c in gone.contacts
     ]
     session.execute(delete(Person).where(Person.id == gone.id))

@@ -43,18 +43,41 @@ def like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def contact_key(kind: str, value: str) -> str:
-    """Normalise a contact point for duplicate detection (e-mail case, phone digits, URL slash)."""
+#: The region a phone number written without its country code is read in (``06 11 22 33 44``
+#: is French): the profile has no country yet, so France, the journal's first users' country.
+DEFAULT_PHONE_REGION = "FR"
+
+
+def contact_key(kind: str, value: str, *, region: str = DEFAULT_PHONE_REGION) -> str:
+    """Normalise a contact point for identity and duplicate detection: an e-mail ignoring
+    case, a phone as :func:`phone_key`, a URL without scheme, ``www.`` or final slash."""
     value = value.strip()
     if kind == "email":
         return value.casefold()
     if kind == "phone":
-        digits = re.sub(r"[^\d+]", "", value)
-        return digits
+        return phone_key(value, region=region)
     if kind == "url":
         url = re.sub(r"^https?://(www\.)?", "", value.casefold())
         return url.rstrip("/")
     return value
+
+
+def phone_key(value: str, *, region: str = DEFAULT_PHONE_REGION) -> str:
+    """A phone number in E.164 (``+33611223344``), read by ``phonenumbers``: ``"+33 6 11 22
+    33 44"``, ``"06 11 22 33 44"`` and ``"0033 6 11 22 33 44"`` are the same phone (a national
+    number is read in ``region``). A number it cannot read (too short, letters) keeps its
+    digits and ``+`` as typed, so it still matches itself."""
+    import phonenumbers  # only where phones are compared: keeps --help fast
+
+    digits = re.sub(r"[^\d+]", "", value)
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        return digits
+    if not phonenumbers.is_possible_number(number):
+        return digits
+    key = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return f"{key};ext={number.extension}" if number.extension else key
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:

@@ -284,6 +284,20 @@ def currency(value: object, default: str | None = None) -> str | None:
     return value.strip().upper()
 
 
+def email(value: str, what: str = "The e-mail") -> str:
+    """``value`` if it is an e-mail address by its syntax (checked by ``email-validator``,
+    without looking the domain up): no white space or line break, one ``@``, a domain with a
+    dot. The ``.test`` domain is allowed (for examples); other special-use ones (``.local``,
+    ``.localhost``, ``.invalid``) are refused, as no mail reaches them."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(value, check_deliverability=False, test_environment=True)
+    except EmailNotValidError as exc:
+        raise InvalidInput(f"{what} {value!r} is not an e-mail address: {exc}") from None
+    return value
+
+
 def tags(values: Iterable[str] | str | None) -> list[str]:
     """Tag names, stripped, de-duplicated (first spelling wins), ``#`` prefix dropped."""
     if values is None:

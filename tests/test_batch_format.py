@@ -156,6 +156,11 @@ _tags = st.lists(
     unique_by=fold,
 )
 _lines_text = st.lists(_line(), min_size=1, max_size=3).map("\n".join)
+#: E-mails are checked as the file is read (netjournal.validate.email): only valid ones.
+_emails = st.from_regex(
+    r"[a-z0-9][a-z0-9._+-]{0,10}@[a-z][a-z0-9]{0,8}\.(fr|com|test)", fullmatch=True
+)
+_emails = _emails.filter(lambda e: ".." not in e and ".@" not in e)
 
 
 @st.composite
@@ -170,7 +175,7 @@ def _specs(draw: st.DrawFn) -> EncounterSpec:
         title=optional(_line()),
         field=optional(_line()),
         location=optional(_line()),
-        email=optional(_line()),
+        email=optional(_emails),
         phone=optional(_line()),
         introduced_by=optional(_line()),
         notes=optional(_lines_text),

@@ -26,7 +26,8 @@ from ..models import ContactPoint, Encounter, Event, Person, Tag, person_tags
 from ..people import add_contact, build_person, set_fields
 from ..tables import utcnow
 from ..text import contact_key, fold
-from ..validate import NAME_MAX, SHORT_MAX
+from ..validate import NAME_MAX, SHORT_MAX, email
+from ..validate import tags as clean_tags
 from .records import EventRecord, PersonRecord, SkippedRecord
 
 Progress = Callable[[int, int], None]
@@ -74,6 +75,12 @@ def check_person(record: PersonRecord) -> None:
     for text in (record.display_name, *_person_fields(record).values()):
         if "\x00" in text:
             raise NetjournalError("a field contains a NUL character")
+    clean_tags(record.tags)  # a category too long to be a tag is this record's fault
+    for contact in record.contacts:
+        # A value without "@" is no address at all (phones write names there): it is left
+        # out, as before; one that looks like an address must be one ("a@b.c\nBcc: x@y").
+        if contact.kind == "email" and "@" in contact.value:
+            email(contact.value.strip())
 
 
 class _PeopleIndex:
