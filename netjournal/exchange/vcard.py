@@ -1,6 +1,7 @@
 """People as vCards (3.0 or 4.0) for address books, serialised by ``vobject``.
 
-Each person becomes one card: FN, N, ORG, TITLE, ADR (the location, as the locality), EMAIL,
+Each person becomes one card: FN, N (of the current name: parts an import stored are kept
+while they are still in it), ORG, TITLE, ADR (the location, as the locality), EMAIL,
 TEL and URL typed from their labels, NOTE, CATEGORIES from the tags, and a UID. The UID is the
 person's ``external_id`` when an import gave one (so a card goes back to the address book it
 came from), else a ``urn:uuid:`` derived from the person's id and creation time: stable from
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput
 from ..models import Person
+from ..text import question_key
 from . import ExportStats
 
 VERSIONS = ("3.0", "4.0")
@@ -47,13 +49,24 @@ def _types(label: str | None, version: str) -> list[str]:
 
 
 def _name_parts(person: Person) -> tuple[str, str]:
-    """(family, given): the stored parts, else the last word of the name as the family name."""
-    if person.family_name or person.given_name:
+    """(family, given) of the person's current name: the stored parts while they are still
+    part of it (an import's ``N:Dubois;Helene`` for "Hélène Dubois"), else the last word of
+    the name as the family name: after a rename to "Hélène Martin" the card says
+    ``N:Martin;Hélène``, not the stale parts."""
+    if (person.family_name or person.given_name) and _in_name(person):
         return person.family_name or "", person.given_name or ""
     words = person.display_name.split()
     if len(words) < 2:
         return "", person.display_name
     return words[-1], " ".join(words[:-1])
+
+
+def _in_name(person: Person) -> bool:
+    """Whether every word of the stored given and family names is a word of the display
+    name (compared folded, punctuation aside: "Helene" is in "Hélène Dubois")."""
+    words = set(question_key(person.display_name).split())
+    parts = f"{person.given_name or ''} {person.family_name or ''}"
+    return set(question_key(parts).split()) <= words
 
 
 def to_vcard(person: Person, version: str = "3.0") -> Any:
