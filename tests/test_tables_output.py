@@ -201,8 +201,12 @@ def test_hostile_text_is_escaped_in_every_pipe_output(season: Journal, journal_u
     # an error naming a stored person shows it escaped too, on one line
     from clirun import run
 
-    failed = run("--db", journal_url, "people", "merge", "Evil", "Evil")
-    assert failed.code == 1 and not RAW.search(failed.err)
+    asked = run("--db", journal_url, "people", "forget", "Evil", input="n\n")
+    assert asked.code == 1 and escaped in asked.err and not RAW.search(asked.err)
+    season.people.add(EVIL + " Twin")
+    failed = run("--db", journal_url, "people", "show", "Evil")  # ambiguous: names both
+    assert failed.code == 1 and escaped in failed.err and not RAW.search(failed.err)
+    assert failed.err.count("\n") == 1
 
 
 def test_duplicates_follow_the_pipe_contract(season: Journal, journal_url: str) -> None:

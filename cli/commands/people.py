@@ -6,6 +6,8 @@ from typing import Any
 
 import click
 
+from netjournal.display import safe
+
 from ..app import App
 from ..complete import person_names
 from ..edits import given, report
@@ -206,8 +208,8 @@ def forget(app: App, person: str, yes: bool, fmt: str | None) -> None:
         who = detail.person
         logged = plural(len(detail.encounters), "encounter")
         click.confirm(
-            f"Forget {who.display_name} (#{who.id}) and {logged} with everything logged there?"
-            " This cannot be undone",
+            f"Forget {safe(who.display_name)} (#{who.id}) and {logged} with everything logged "
+            "there? This cannot be undone",
             abort=True,
             err=True,
         )
@@ -216,7 +218,7 @@ def forget(app: App, person: str, yes: bool, fmt: str | None) -> None:
     if fmt == "json":
         print_json(result.to_dict())
         return
-    click.echo(f"Forgot {result.name}.")
+    say(f"Forgot {result.name}.")
     if result.pending:
         click.echo(f"Not yet erased from the journal's files: {result.pending}.", err=True)
 
