@@ -157,6 +157,8 @@ Block = str | TextTable
 def width_of(text: str) -> int:
     """Terminal columns ``text`` takes: wide East Asian characters count 2, combining marks 0
     (rich's own measure is used on a terminal)."""
+    if text.isascii():
+        return len(text)
     return sum(
         0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
         for ch in text
