@@ -496,6 +496,29 @@ class Journal:
         with self.store.read() as session:
             return write_encounters_csv(session.connection(), fp, excel=excel)
 
+    def export_ical(
+        self,
+        fp: TextIO,
+        *,
+        todo: bool = False,
+        since: dt.date | str | None = None,
+        until: dt.date | str | None = None,
+        tags: Iterable[str] | str | None = None,
+    ) -> ExportStats:
+        """Write open follow-ups and upcoming events to ``fp`` as an iCalendar file for a
+        calendar to import or subscribe to (see :mod:`netjournal.exchange.ical`).
+
+        Follow-ups are all-day events with a reminder at 09:00 on the due date, or to-dos
+        (``todo=True``; Google Calendar does not show to-dos from a file); events are those
+        not over yet. ``since``/``until`` keep the follow-ups due and the events held within
+        that period; ``tags`` (all of them) the follow-ups whose person or encounter carries
+        them and the events that do. UIDs stay the same from one export to the next.
+        """
+        from .exchange.ical import write_ical
+
+        with self.store.connect() as connection:
+            return write_ical(connection, fp, todo=todo, since=since, until=until, tags=tags)
+
     def backup(
         self, target: str | os.PathLike[str] | None = None, *, overwrite: bool = False
     ) -> Path:

@@ -15,7 +15,7 @@ from ..output import output_options, print_json
 if TYPE_CHECKING:
     from netjournal.exchange import ExportStats
 
-FORMATS = ("json", "vcard", "csv")
+FORMATS = ("json", "vcard", "csv", "ical")
 
 
 @click.command()
@@ -41,18 +41,59 @@ FORMATS = ("json", "vcard", "csv")
     is_flag=True,
     help="csv only: add a byte-order mark so Excel reads UTF-8, and quote formula-like cells.",
 )
+@click.option(
+    "--todo",
+    is_flag=True,
+    help="ical only: follow-ups as to-dos (VTODO) rather than all-day events with a reminder. "
+    "Google Calendar does not show to-dos from a file.",
+)
+@click.option(
+    "--since", metavar="DATE", help="ical only: follow-ups due and events held from this date."
+)
+@click.option(
+    "--until", metavar="DATE", help="ical only: follow-ups due and events held up to this date."
+)
+@click.option(
+    "--tag",
+    "tags",
+    metavar="TAG",
+    multiple=True,
+    help="ical only: follow-ups whose person or encounter has this tag, events that have it "
+    "(repeatable: all of them).",
+)
 @click.pass_obj
 def export(
-    app: App, fmt: str, output: str | None, overwrite: bool, vcard_version: str, excel: bool
+    app: App,
+    fmt: str,
+    output: str | None,
+    overwrite: bool,
+    vcard_version: str,
+    excel: bool,
+    todo: bool,
+    since: str | None,
+    until: str | None,
+    tags: tuple[str, ...],
 ) -> None:
-    """Export the journal: the whole of it as JSON (re-importable), people as vCards, or
-    encounters as CSV for spreadsheets."""
-    journal = app.journal(create=False)
+    """Export the journal: the whole of it as JSON (re-importable), people as vCards,
+    encounters as CSV for spreadsheets, or open follow-ups and upcoming events as an
+    iCalendar file (ical) for a calendar to import or subscribe to.
+
+    In ical, each follow-up is an all-day event on its due date with a reminder at 09:00
+    (or a to-do with --todo); each event not over yet is an event. Every item keeps its UID
+    from one export to the next, so exporting again with -o FILE --overwrite updates the
+    entries of a calendar subscribed to FILE.
+    """
     fmt = fmt.lower()
+    if fmt != "ical" and (todo or since or until or tags):
+        raise click.UsageError("--todo, --since, --until and --tag apply to ical only.")
+    journal = app.journal(create=False)
     calls: dict[str, Callable[[TextIO], ExportStats]] = {
         "json": journal.export_json,
         "vcard": lambda fp: journal.export_vcard(fp, version=vcard_version),
         "csv": lambda fp: journal.export_csv(fp, excel=excel),
+        "ical": lambda fp: journal.export_ical(
+            fp, todo=todo, since=since, until=until, tags=tags or None
+        ),
     }
     stats = write(calls[fmt], output, overwrite=overwrite)
     if output is not None:

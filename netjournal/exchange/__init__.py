@@ -1,10 +1,10 @@
-"""Getting a journal out (JSON, vCard, CSV) and a JSON export back in.
+"""Getting a journal out (JSON, vCard, CSV, iCalendar) and a JSON export back in.
 
 Each format has its own module; :class:`~netjournal.journal.Journal` exposes them as
-``export_json``, ``import_json``, ``export_vcard`` and ``export_csv``, which write to any text
-stream. Files are written through :func:`netjournal.files.private_output`: mode 0600 whatever
-the umask, and only renamed into place once complete, so a failed export never leaves a
-half-written file under the wanted name.
+``export_json``, ``import_json``, ``export_vcard``, ``export_csv`` and ``export_ical``, which
+write to any text stream. Files are written through :func:`netjournal.files.private_output`:
+mode 0600 whatever the umask, and only renamed into place once complete, so a failed export
+never leaves a half-written file under the wanted name.
 """
 
 from __future__ import annotations

@@ -1,0 +1,288 @@
+"""Follow-ups and upcoming events as an iCalendar file (RFC 5545), serialised by ``icalendar``.
+
+What a calendar shows from the file:
+
+- Each **open follow-up** is an all-day ``VEVENT`` on its due date (``DTEND`` the next day,
+  ``TRANSP:TRANSPARENT`` so it does not block the day) whose ``VALARM`` (``ACTION:DISPLAY``)
+  fires at 09:00 on that day (``TRIGGER;RELATED=START:PT9H``, :data:`ALARM`). The summary is
+  ``Follow up: <action> (<person>)``; the description names the person's organisation, the
+  encounter (date, event, place) and its notes. With ``todo=True`` it is a ``VTODO`` with
+  ``DUE`` instead, and the alarm is relative to ``DUE`` (``RELATED=END``). Overdue follow-ups
+  are kept at their due date: they are still to do.
+- Each **event you logged** that is not over yet (ending today or later; with ``since`` or
+  ``until``, overlapping that period) is a ``VEVENT``: timed (UTC) when its start time is
+  known, all-day otherwise, with its place, kind, organiser and notes.
+
+Every item has a UID that stays the same from one export to the next
+(``followup-<id>-<created>@netjournal``, ``event-<id>-<created>@netjournal``): the record's id
+and its creation time to the microsecond, so that an id SQLite reuses after a deletion makes
+a new UID, and two journals are unlikely to clash. The journal has no identity of its own to
+add. ``DTSTAMP`` and ``LAST-MODIFIED`` are when the record last changed: an event's
+``updated_at``; for a follow-up, which has no such column, its last change in the history, else
+its creation. Unchanged records therefore export byte for byte the same, and a calendar
+subscribed to the file updates the entries it already has.
+
+The rows are selected, filtered and ordered in SQL and written one component at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    String,
+    and_,
+    cast,
+    exists,
+    func,
+    or_,
+    select,
+)
+
+from .. import tables as t
+from .._version import __version__
+from ..errors import InvalidInput
+from ..text import fold
+from ..validate import optional_date
+from ..validate import tags as clean_tags
+from . import ExportStats
+
+#: When a follow-up's reminder fires: 9 hours after the start of its (all-day) due date.
+ALARM = dt.timedelta(hours=9)
+#: How often a subscribed calendar is asked to fetch the file again (a hint; clients may differ).
+REFRESH = dt.timedelta(hours=12)
+PRODID = f"-//netjournal//netjournal {__version__}//EN"
+
+
+def write_ical(
+    connection: Connection,
+    fp: TextIO,
+    *,
+    todo: bool = False,
+    since: dt.date | str | None = None,
+    until: dt.date | str | None = None,
+    tags: Iterable[str] | str | None = None,
+    today: dt.date | None = None,
+) -> ExportStats:
+    """Write open follow-ups (due within ``since``..``until`` when given) and the events not
+    over by ``today`` (or overlapping ``since``..``until``) to ``fp`` as one calendar.
+
+    ``tags`` (all of them) keep the follow-ups whose person or encounter carries each tag and
+    the events that carry each one. Raises :class:`InvalidInput` for a bad date, a period that
+    ends before it starts, or a tag the journal does not have.
+    """
+    from icalendar import Calendar, vDuration
+
+    # A calendar looks ahead: "friday" is the next one.
+    start = optional_date(since, "since date", prefer="future")
+    end = optional_date(until, "until date", prefer="future")
+    if start and end and end < start:
+        raise InvalidInput(f"The period ends ({end}) before it starts ({start}).")
+    tag_ids = _tag_ids(connection, tags)
+
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", "netjournal")
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH).to_ical().decode("ascii"))
+    head, tail = calendar.to_ical().decode("utf-8").rsplit("END:VCALENDAR", 1)
+    fp.write(head)
+
+    counts = {"follow-ups": 0, "events": 0}
+    for row in connection.execute(_followups_query(start, end, tag_ids)):
+        fp.write(_followup(row, todo).to_ical().decode("utf-8"))
+        counts["follow-ups"] += 1
+    first_day = start or today or dt.date.today()
+    for row in connection.execute(_events_query(first_day, end, tag_ids)):
+        fp.write(_event(row).to_ical().decode("utf-8"))
+        counts["events"] += 1
+    fp.write("END:VCALENDAR" + tail)
+    return ExportStats("ical", counts)
+
+
+# -- queries ---------------------------------------------------------------------------------
+
+
+def _tag_ids(connection: Connection, tags: Iterable[str] | str | None) -> list[int]:
+    names = clean_tags(tags)
+    if not names:
+        return []
+    keys = {fold(name): name for name in names}
+    rows = connection.execute(select(t.tags.c.key, t.tags.c.id).where(t.tags.c.key.in_(keys)))
+    found = {key: tag_id for key, tag_id in rows}
+    for key, name in keys.items():
+        if key not in found:
+            raise InvalidInput(f"No tag '{name}' in this journal.")
+    return [found[key] for key in keys]
+
+
+def _carries(link: Any, owner_column: str, owner: Any, tag_id: int) -> ColumnElement[bool]:
+    return exists().where(link.c[owner_column] == owner, link.c.tag_id == tag_id)
+
+
+def _followups_query(start: dt.date | None, end: dt.date | None, tag_ids: list[int]) -> Any:
+    f, p, e, ev = t.followups, t.people, t.encounters, t.events
+    r, c = t.change_rows, t.changes
+    # The follow-up's last change in the history (the index on table_name, row_key).
+    last_change = (
+        select(func.max(c.c.at))
+        .select_from(r.join(c, c.c.id == r.c.change_id))
+        .where(r.c.table_name == "followups", r.c.row_key == cast(f.c.id, String))
+        .scalar_subquery()
+    )
+    conditions: list[ColumnElement[bool]] = [f.c.done_on.is_(None)]
+    if start:
+        conditions.append(f.c.due >= start)
+    if end:
+        conditions.append(f.c.due <= end)
+    for tag_id in tag_ids:
+        conditions.append(
+            or_(
+                _carries(t.person_tags, "person_id", f.c.person_id, tag_id),
+                _carries(t.encounter_tags, "encounter_id", f.c.encounter_id, tag_id),
+            )
+        )
+    return (
+        select(
+            f.c.id,
+            f.c.due,
+            f.c.action,
+            f.c.created_at,
+            last_change.label("changed_at"),
+            p.c.display_name.label("person"),
+            p.c.organization,
+            e.c.date.label("met_on"),
+            e.c.notes.label("encounter_notes"),
+            ev.c.name.label("event"),
+            ev.c.location.label("event_location"),
+        )
+        .join(p, p.c.id == f.c.person_id)
+        .outerjoin(e, e.c.id == f.c.encounter_id)
+        .outerjoin(ev, ev.c.id == e.c.event_id)
+        .where(and_(*conditions))
+        .order_by(f.c.due, f.c.id)
+    )
+
+
+def _events_query(first_day: dt.date, end: dt.date | None, tag_ids: list[int]) -> Any:
+    ev = t.events
+    conditions: list[ColumnElement[bool]] = [
+        func.coalesce(ev.c.end_date, ev.c.start_date) >= first_day
+    ]
+    if end:
+        conditions.append(ev.c.start_date <= end)
+    conditions.extend(_carries(t.event_tags, "event_id", ev.c.id, tag_id) for tag_id in tag_ids)
+    return (
+        select(
+            ev.c.id,
+            ev.c.name,
+            ev.c.start_date,
+            ev.c.end_date,
+            ev.c.starts_at,
+            ev.c.ends_at,
+            ev.c.location,
+            ev.c.kind,
+            ev.c.organizer,
+            ev.c.hours,
+            ev.c.notes,
+            ev.c.created_at,
+            ev.c.updated_at,
+        )
+        .where(and_(*conditions))
+        .order_by(ev.c.start_date, ev.c.id)
+    )
+
+
+# -- components ------------------------------------------------------------------------------
+
+
+def uid(kind: str, record_id: int, created_at: dt.datetime) -> str:
+    """The stable UID of a record: ``<kind>-<id>-<creation time>@netjournal``."""
+    return f"{kind}-{record_id}-{created_at:%Y%m%dT%H%M%S%f}@netjournal"
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """A stored (naive UTC) timestamp as an aware one, written with a ``Z``."""
+    return moment.replace(tzinfo=dt.UTC)
+
+
+def _stamp(component: Any, kind: str, row: Any, changed_at: dt.datetime) -> None:
+    component.add("uid", uid(kind, row.id, row.created_at))
+    component.add("dtstamp", _utc(changed_at))
+    component.add("created", _utc(row.created_at))
+    component.add("last-modified", _utc(changed_at))
+
+
+def _followup(row: Any, todo: bool) -> Any:
+    from icalendar import Alarm, Event, Todo
+
+    summary = f"Follow up: {row.action} ({row.person})"
+    component = Todo() if todo else Event()
+    # (a change set is dated when it begins, a hair before the rows it writes)
+    changed = max(row.created_at, row.changed_at or row.created_at)
+    _stamp(component, "followup", row, changed)
+    component.add("summary", summary)
+    if todo:
+        component.add("due", row.due)
+        component.add("status", "NEEDS-ACTION")
+    else:
+        component.add("dtstart", row.due)
+        component.add("dtend", row.due + dt.timedelta(days=1))
+        component.add("transp", "TRANSPARENT")
+    component.add("description", _followup_description(row))
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", summary)
+    # A VTODO has no DTSTART here: its alarm counts from DUE (its end), at the same hour.
+    alarm.add("trigger", ALARM, parameters={"RELATED": "END" if todo else "START"})
+    component.add_component(alarm)
+    return component
+
+
+def _followup_description(row: Any) -> str:
+    lines = [row.person + (f", {row.organization}" if row.organization else "")]
+    if row.met_on is not None:
+        where = ""
+        if row.event:
+            where = f" at {row.event}" + (f" ({row.event_location})" if row.event_location else "")
+        lines.append(f"Met on {row.met_on.isoformat()}{where}.")
+        if row.encounter_notes:
+            lines.append(row.encounter_notes)
+    lines.append(f"Done? netjournal followup done {row.id}")
+    return "\n".join(lines)
+
+
+def _event(row: Any) -> Any:
+    from icalendar import Event
+
+    component = Event()
+    _stamp(component, "event", row, row.updated_at)
+    component.add("summary", row.name)
+    if row.starts_at is not None:
+        component.add("dtstart", _utc(row.starts_at))
+        finish = row.ends_at
+        if finish is None and row.hours:
+            finish = row.starts_at + dt.timedelta(hours=float(row.hours))
+        if finish is not None and finish > row.starts_at:
+            component.add("dtend", _utc(finish))
+    else:
+        component.add("dtstart", row.start_date)
+        component.add("dtend", (row.end_date or row.start_date) + dt.timedelta(days=1))
+    if row.location:
+        component.add("location", row.location)
+    details = [f"Kind: {row.kind}"]
+    if row.organizer:
+        details.append(f"Organizer: {row.organizer}")
+    if row.notes:
+        details.append(row.notes)
+    component.add("description", "\n".join(details))
+    return component
+
+
+__all__ = ["ALARM", "PRODID", "uid", "write_ical"]
