@@ -112,8 +112,17 @@ def main(argv: list[str] | None = None) -> None:
     # of the start-up for nothing (docs/performance.md). Collections still run, just rarely.
     gc.set_threshold(100_000, 50, 100)
     _buffer_stdout()
+    args = sys.argv[1:] if argv is None else argv
+    undecodable = _not_utf8(args)
+    if undecodable is not None:
+        click.echo(
+            f"Error: an argument is not UTF-8 text: {undecodable} (check the terminal's "
+            "or the script's encoding).",
+            err=True,
+        )
+        sys.exit(1)
     try:
-        cli.main(args=argv, prog_name="netjournal", standalone_mode=False)
+        cli.main(args=args, prog_name="netjournal", standalone_mode=False)
         sys.stdout.flush()  # what is still buffered must reach its file now, or fail here
     except NetjournalError as exc:
         from netjournal.display import safe  # a stored name in a message: escapes shown
@@ -141,6 +150,18 @@ def main(argv: list[str] | None = None) -> None:
             click.echo(f"Error: {where}{exc.strerror or exc}.", err=True)
         sys.exit(1)
     sys.exit(0)
+
+
+def _not_utf8(args: list[str]) -> str | None:
+    """The first argument holding bytes that are not UTF-8 (Python passes them on as lone
+    surrogates, ``'\\udcff'``), shown with those bytes escaped (``'caf\\xff'``); else ``None``."""
+    for arg in args:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            raw = arg.encode("utf-8", "surrogateescape")
+            return "'" + raw.decode("utf-8", "backslashreplace") + "'"
+    return None
 
 
 def _buffer_stdout() -> None:

@@ -160,6 +160,12 @@ class Store:
             raise InvalidInput(f"Refused by the journal: {first_line(exc)}") from exc
         except DBAPIError as exc:
             raise self.database_error(exc) from exc
+        except UnicodeEncodeError as exc:  # a lone surrogate: bytes that were not UTF-8
+            bad = exc.object[exc.start : exc.end] if isinstance(exc.object, str) else ""
+            raise InvalidInput(
+                f"Text holding bytes that are not UTF-8 ({ascii(bad)}) cannot be stored "
+                "or looked up."
+            ) from exc
         except ValueError as exc:  # a type refusing a value at flush time
             if isinstance(exc, NetjournalError):
                 raise

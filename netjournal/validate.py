@@ -20,6 +20,9 @@ TAG_MAX = 100
 MONEY_MAX = Decimal("1e15")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: A signed number ("-3") and a word that gives the direction too ("ago", "in", "il y a").
+_SIGNED = re.compile(r"(?<!\w)[-+\u2212]\s*\d")
+_DIRECTION = re.compile(r"\b(ago|in|hence|from now|il y a|dans|avant|apr[eè]s)\b", re.I)
 
 
 def text(
@@ -38,6 +41,13 @@ def text(
         raise InvalidInput(f"{what} must be text, not {type(value).__name__}.")
     if "\x00" in value:
         raise InvalidInput(f"{what} contains a NUL character, which cannot be stored.")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:  # a lone surrogate: bytes that were not UTF-8
+            raise InvalidInput(
+                f"{what} is not valid text (character {exc.start + 1} is not UTF-8)."
+            ) from None
     if not value.strip():
         if required:
             raise InvalidInput(f"{what} cannot be empty.")
@@ -99,6 +109,13 @@ def parse_date(
             return dt.date.fromisoformat(raw)
         except ValueError:
             raise InvalidInput(f"Invalid {what} '{raw}': no such day.") from None
+    signed = _SIGNED.search(raw)
+    direction = _DIRECTION.search(raw)
+    if signed and direction:  # dateparser lets the sign win: "+3 days ago" is in 3 days
+        raise InvalidInput(
+            f"Invalid {what} '{raw}': the sign and '{direction.group(0)}' both say which "
+            "way to count; write '3 days ago', 'in 3 days', '-3 days' or '+3 days'."
+        )
     base = relative_to or dt.date.today()
     parsed = _dateparse(raw, prefer, base)
     if parsed is None:

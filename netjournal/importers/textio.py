@@ -209,6 +209,12 @@ def csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     Quoted fields may hold line breaks, so a record can span several lines; blank lines are
     skipped.
     """
+    # The csv module refuses a field over 131,072 characters with an error that reads like
+    # broken quoting. The text is already bounded (MAX_IMPORT_BYTES) and no field can be longer
+    # than it, so the limit is raised to its length: the record is read, and a field too long
+    # for the journal is refused by name ("the organization is longer than 300 characters").
+    if csv.field_size_limit() < len(text):
+        csv.field_size_limit(len(text))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     previous = 0
     while True:
