@@ -259,16 +259,19 @@ def _contact_evidence(session: Session) -> dict[tuple[int, int], list[tuple[int,
 
 def _shared_phones(session: Session) -> Iterable[tuple[tuple[int, int], str]]:
     """Pairs sharing a phone, compared as numbers (``+33 6 11 22 33 44`` is ``06 11 22 33
-    44``): keys are computed from the values here rather than grouped in SQL, so that phones
-    stored before numbers were normalised (their key was their digits) compare too."""
+    44``), grouped here rather than in SQL so that phones stored before numbers were
+    normalised (their key was their digits: ``0611223344``) compare too. A stored key in
+    international form is used as it is (``phonenumbers`` costs some 60 µs a number); others,
+    and numbers written with a ``(0)``, are read again from the value."""
     blocks: dict[str, dict[int, str]] = defaultdict(dict)
     rows = session.execute(
-        select(ContactPoint.value, ContactPoint.person_id)
+        select(ContactPoint.value, ContactPoint.value_key, ContactPoint.person_id)
         .where(ContactPoint.kind == "phone")
         .order_by(ContactPoint.id)
     )
-    for value, person_id in rows:
-        key = contact_key("phone", value)
+    for value, stored, person_id in rows:
+        fresh = stored.startswith("+") and "(" not in value
+        key = stored if fresh else contact_key("phone", value)
         if key:
             blocks[key].setdefault(person_id, value)
     for members in blocks.values():
