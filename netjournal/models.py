@@ -31,6 +31,8 @@ class Tag(Base):
     id: Mapped[int]
     name: Mapped[str]
     key: Mapped[str]
+    cadence_days: Mapped[int | None]
+    cadence_max_days: Mapped[int | None]
 
     def __repr__(self) -> str:
         return f"Tag({self.name!r})"
@@ -54,6 +56,8 @@ class Person(Base):
     external_id: Mapped[str | None]
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
+    cadence_days: Mapped[int | None]
+    cadence_max_days: Mapped[int | None]
 
     contacts: Mapped[list["ContactPoint"]] = relationship(
         cascade="all, delete-orphan",

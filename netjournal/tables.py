@@ -56,6 +56,12 @@ NAMING_CONVENTION = {
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
+#: A cadence is a number of days, and its "at most" limit no shorter than it.
+CADENCE_CHECK = (
+    "(cadence_days IS NULL OR cadence_days > 0) AND (cadence_max_days IS NULL OR "
+    "(cadence_max_days > 0 AND (cadence_days IS NULL OR cadence_max_days >= cadence_days)))"
+)
+
 
 def utcnow() -> dt.datetime:
     """Naive UTC timestamp: stored the same way on SQLite and PostgreSQL."""
@@ -112,6 +118,11 @@ tags = Table(
     _id(),
     Column("name", String(100), nullable=False),
     Column("key", String(100), nullable=False, unique=True),
+    # The rhythm wished for people with this tag (a person's own setting wins): see
+    # netjournal.cadence. Days; ``cadence_max_days`` is the "at most" limit.
+    Column("cadence_days", Integer),
+    Column("cadence_max_days", Integer),
+    CheckConstraint(CADENCE_CHECK, name="cadence"),
 )
 
 
@@ -150,6 +161,10 @@ people = Table(
     Column("source", String(50)),
     Column("external_id", String(500), index=True),
     *_stamps(),
+    # The rhythm wished with this person, in days (see netjournal.cadence); added by 0010.
+    Column("cadence_days", Integer),
+    Column("cadence_max_days", Integer),
+    CheckConstraint(CADENCE_CHECK, name="cadence"),
 )
 
 # An e-mail, phone or URL; its own row so that duplicates can be found by any of them.
@@ -282,6 +297,8 @@ followups = Table(
     Column("done_on", Date),
     Column("created_at", DateTime, nullable=False, default=utcnow),
     Index("ix_followups_done_on_due", "done_on", "due"),
+    # A person's last touch: their last encounter or their last follow-up done (0010).
+    Index("ix_followups_person_id_done_on", "person_id", "done_on"),
 )
 
 # The user: one row. Reports need the hourly rate, currency and own fields.

@@ -180,3 +180,40 @@ def test_0008_refolds_keys_written_before_it(tmp_path: Path) -> None:
     with engine.connect() as conn:
         assert conn.execute(text("SELECT key FROM tags")).scalars().all() == ["follow up"]
     engine.dispose()
+
+
+def test_0010_adds_cadences_and_keeps_the_history_undoable(tmp_path: Path) -> None:
+    from alembic import command
+
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        command.upgrade(schema.alembic_config(conn), "0009")
+        # a change set that deleted someone, recorded before people had a cadence
+        conn.execute(
+            text("INSERT INTO changes (at, kind, summary) VALUES ('2099-01-01', 'x', 'y')")
+        )
+        conn.execute(
+            text(
+                "INSERT INTO change_rows (change_id, table_name, row_key, op, old) VALUES (1, "
+                "'people', '99', 'D', json_object('id', 99, 'display_name', 'Anne Roy', "
+                "'name_key', 'anne roy', 'created_at', '2026-01-01 00:00:00', "
+                "'updated_at', '2026-01-01 00:00:00'))"
+            )
+        )
+    engine.dispose()
+    assert Journal.upgrade(path) is not None
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        old = conn.execute(text("SELECT old FROM change_rows WHERE change_id = 1")).scalar()
+        assert '"cadence_days":null' in old and '"cadence_max_days":null' in old
+    engine.dispose()
+    with Journal.open(path) as journal:
+        journal.undo(1)
+        assert journal.people.get("anne").display_name == "Anne Roy"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE people SET cadence_days = 30, cadence_max_days = 60"))
+        with pytest.raises(Exception, match="CHECK constraint failed"):
+            conn.execute(text("UPDATE people SET cadence_max_days = 10"))
+    engine.dispose()
