@@ -48,6 +48,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "report": ("report:report", "Reports: payoff, events, fields, questions, leads, pitches..."),
     "prep": ("report:prep", "Before an event: who you met there and what worked."),
+    "cadence": ("cadence:cadence", "List or set how often to see people with a tag."),
+    "catchup": ("cadence:catchup", "Who is due for a catch-up, most late first."),
     "export": ("export:export", "Export the journal as JSON, vCards or a CSV of encounters."),
     "backup": ("export:backup", "Copy the SQLite journal safely while it is in use."),
     "search": ("search:search", "Search people, events, encounters, questions and leads."),

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from sqlalchemy.exc import DBAPIError
 
 from . import db, schema
-from .errors import JournalUnavailable
+from .errors import InvalidInput, JournalUnavailable
 from .exchange import ExportStats, ImportStats
 from .history import DEFAULT_DAYS, Change, days
 from .store import Store
@@ -43,6 +43,8 @@ from .validate import currency as currency_code
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from .cadence import Cadences
+    from .catchup import CatchUp
     from .encounters import Encounters
     from .events import Events
     from .followups import FollowUps
@@ -150,6 +152,14 @@ class Journal:
         from .followups import FollowUps
 
         return FollowUps(self.store)
+
+    @cached_property
+    def cadences(self) -> Cadences:
+        """The tags' cadences: list, get, set, clear (:class:`netjournal.cadence.Cadences`);
+        a person's own is set with ``people.update(ref, every=..., at_most=...)``."""
+        from .cadence import Cadences
+
+        return Cadences(self.store)
 
     # -- opening and closing -------------------------------------------------------------
 
@@ -450,6 +460,31 @@ class Journal:
 
         with self.store.read() as session:
             return run(session, name, **params)
+
+    def catchup(
+        self,
+        *,
+        limit: int | None = None,
+        tags: Iterable[str] | str | None = None,
+        today: dt.date | str | None = None,
+    ) -> list[CatchUp]:
+        """The people due or overdue for a catch-up on ``today`` (default: today), most late
+        first: lateness is (days since the last touch − cadence) / cadence. Each
+        :class:`~netjournal.catchup.CatchUp` holds the last touch, the last meeting (date,
+        event), what you talked about, open leads and follow-ups, and a question worth asking
+        next. ``tags`` (all of them) narrows to people carrying them; a tag the journal does
+        not have is refused. See :mod:`netjournal.catchup` for what counts as a touch."""
+        from .catchup import MAX_LIMIT, catchup
+        from .validate import optional_date
+
+        day = optional_date(today, "today's date") or dt.date.today()
+        if limit is not None and (
+            isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT
+        ):
+            raise InvalidInput(f"The limit must be a whole number from 1 to {MAX_LIMIT:,}.")
+        with self.store.connect() as connection:
+            currency = self.store.currency(connection)
+            return catchup(connection, day, limit=limit, tags=tags, currency=currency)
 
     # -- exports, imports and backups -------------------------------------------------------
 

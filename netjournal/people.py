@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select, update
 from . import history, listings, records, resolve
 from . import tables as t
 from . import tags as tagging
+from .cadence import person_cadence
 from .errors import InvalidInput
 from .fields import (
     PERSON_FIELDS,
@@ -254,9 +255,15 @@ class People:
         remove_emails: Iterable[str] = (),
         remove_phones: Iterable[str] = (),
         remove_urls: Iterable[str] = (),
+        every: int | str | None = None,
+        at_most: int | str | None = None,
         **fields: Any,
     ) -> Person:
         """Change a person's fields; add tags and contact points, or remove them.
+
+        ``every`` and ``at_most`` set the person's own cadence, which wins over their tags'
+        (:mod:`netjournal.cadence`): days, or ``"30d"``, ``"6w"``, ``"3m"`` (30-day months);
+        ``"none"`` or ``""`` clears (clearing ``every`` clears ``at_most`` too).
 
         A field given as ``""`` (or only white space) is cleared; ``None`` leaves it as it
         is. A contact point to remove is matched as stored (an e-mail ignoring case, a phone
@@ -280,6 +287,11 @@ class People:
                     if key == "field":
                         person.field_key = None
             set_fields(person, {k: v for k, v in fields.items() if not blank(v)})
+            if every is not None or at_most is not None:
+                stored = (person.cadence_days, person.cadence_max_days)
+                person.cadence_days, person.cadence_max_days = person_cadence(
+                    stored, every, at_most
+                )
             changed = changed_attributes(person)
             if tagging.retag(session, person, add_tags, remove_tags):
                 changed.append("tags")

@@ -265,7 +265,11 @@ _UNNAMED = {"name_key", "field_key", "series_key", "updated_at", "status_changed
 
 
 #: Attributes whose word for a user is not their name with spaces.
-_WORDS = {"display_name": "name"}
+_WORDS = {
+    "display_name": "name",
+    "cadence_days": "cadence",
+    "cadence_max_days": "cadence limit",
+}
 
 
 def changed_attributes(record: object) -> list[str]:

@@ -100,7 +100,8 @@ def drop_unused(session: Session | Connection, candidates: Iterable[int]) -> Non
     """Delete those of the ``candidates`` that nothing is tagged with any more.
 
     Called after forgetting a person or deleting an encounter: a tag can be personal data
-    too (``quaglioni-family``), so a tag that only the deleted rows had goes with them.
+    too (``quaglioni-family``), so a tag that only the deleted rows had goes with them. A
+    tag with a cadence (``netjournal cadence``) stays: it is a setting you made for it.
     """
     ids = set(candidates)
     if not ids:
@@ -109,4 +110,5 @@ def drop_unused(session: Session | Connection, candidates: Iterable[int]) -> Non
         ~exists().where(link.c.tag_id == tag_table.c.id)
         for link in (person_tags, event_tags, encounter_tags, lead_tags)
     ]
-    session.execute(delete(tag_table).where(tag_table.c.id.in_(ids), *unused))
+    kept = tag_table.c.cadence_days.is_(None)
+    session.execute(delete(tag_table).where(tag_table.c.id.in_(ids), kept, *unused))

@@ -121,6 +121,11 @@ def _encounter(enc: dict[str, Any]) -> None:
 @click.option(
     "--remove-tag", "--untag", "remove_tags", multiple=True, help="Remove a tag (or --untag)."
 )
+@click.option(
+    "--every",
+    help="How often to see them: 30d, 6w, 3m (30-day months); 'none' clears. Wins over tags'.",
+)
+@click.option("--at-most", "at_most", help="The longest gap accepted (30d, 2m...; 'none' clears).")
 @output_options(listing=False)
 @click.pass_obj
 def edit(app: App, person: str, fmt: str | None, **options: Any) -> None:

@@ -1,0 +1,440 @@
+"""The catch-up list: the people you are losing touch with, most late first.
+
+A person is on it when a cadence applies to them (their own, else their tags' shortest:
+:mod:`netjournal.cadence`) and the days since your last touch reach it. The last touch is the
+latest of:
+
+- your last **meeting** with them (an encounter of kind ``meeting``; a LinkedIn
+  ``connection`` is not a meeting and touches nothing);
+- the last follow-up for them you marked **done** (its ``done_on`` date);
+- the day they were **added** to the journal, when neither exists: a person you never met is
+  due one cadence after you added them, not at once.
+
+Only what is dated on or before ``today`` counts, so that a list asked "as of" a past day is
+what it was then. Lateness is ``(days since the last touch − cadence) / cadence``: 0 the day a
+person falls due, 1 when a whole cadence late. The list is ranked by lateness, then by days
+late, then by name; ``past_limit`` flags those beyond the cadence's "at most" limit.
+
+Everything is selected, filtered, ranked and limited in SQL (Core, no ORM): one query over
+people with correlated look-ups of their last meeting and last follow-up done (indexes
+``encounters(person_id, date)`` and ``followups(person_id, done_on)``), and a window function
+for the tags' cadences. Python then reads the details of the rows kept only: the last
+meeting (date, event), what was talked about, open leads and follow-ups, and a question to ask.
+
+The question to ask next comes from those that surfaced leads (as the questions report counts
+them: leads born in meetings where the question was asked, each encounter once), best first by
+leads, then leads won, then the value of their outcomes in the journal's currency; the best
+one not yet asked of that person, else the best one (``next_question_asked`` says so).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Date,
+    Float,
+    Integer,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+)
+from sqlalchemy.sql.elements import ColumnElement
+
+from . import tables as t
+from .errors import InvalidInput
+from .text import fold
+from .validate import tags as clean_tags
+
+#: How many of the best questions are considered when choosing one to ask a person.
+CANDIDATE_QUESTIONS = 50
+#: Ids per ``IN (...)`` when reading the details of the rows kept.
+CHUNK = 500
+#: The largest ``limit`` taken (as the reports).
+MAX_LIMIT = 1_000_000_000
+#: Larger than any limit (sorts "no limit" after every limit).
+_NO_LIMIT = 2**31 - 1
+_OPEN = ("open", "exploring")
+
+
+@dataclass(frozen=True)
+class CatchUp:
+    """One person to catch up with (see the module docstring for how each figure is made)."""
+
+    person_id: int
+    person: str
+    organization: str | None
+    every: int  #: the cadence that applies, in days
+    at_most: int | None  #: its "at most" limit, if any
+    cadence_from: str  #: "person", or "tag NAME"
+    last_touch: dt.date
+    days_since: int
+    days_late: int  #: days_since - every (0: due today)
+    lateness: Decimal  #: days_late / every, two decimals
+    past_limit: bool  #: days_since > at_most
+    last_met: dt.date | None
+    last_event: str | None  #: the event of the last meeting, if any
+    last_question: str | None
+    last_answer: str | None
+    last_notes: str | None
+    talked_about: str | None  #: "question — answer", else the notes
+    open_leads: int
+    lead_kinds: tuple[str, ...]
+    open_followups: tuple[str, ...]  #: "due: action", soonest first
+    next_question: str | None
+    next_question_leads: int  #: leads that followed it in the journal
+    next_question_asked: bool  #: already asked of this person (no better one was left)
+
+    @property
+    def late(self) -> str:
+        """``due today``, ``12 days late``, with ``(past 60)`` beyond the limit."""
+        text = "due today" if self.days_late == 0 else f"{self.days_late} days late"
+        return text + (f" (past {self.at_most})" if self.past_limit else "")
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def tag_ids(connection: Connection, tags: Iterable[str] | str | None) -> list[int]:
+    """The ids of ``tags``; a tag the journal does not have is refused in one line."""
+    wanted = {fold(name): name for name in clean_tags(tags)}
+    if not wanted:
+        return []
+    rows = connection.execute(select(t.tags.c.key, t.tags.c.id).where(t.tags.c.key.in_(wanted)))
+    found = {key: tag_id for key, tag_id in rows}
+    for key, name in wanted.items():
+        if key not in found:
+            raise InvalidInput(f"No tag '{name}' in this journal.")
+    return [found[key] for key in wanted]
+
+
+def _days(connection: Connection, later: Any, earlier: Any) -> ColumnElement[int]:
+    if connection.dialect.name == "sqlite":
+        return cast(func.julianday(later) - func.julianday(earlier), Integer)
+    return cast(later - earlier, Integer)
+
+
+def due_query(
+    connection: Connection,
+    today: dt.date,
+    *,
+    tag_filter: Sequence[int] = (),
+    people: Any = None,
+    limit: int | None = None,
+) -> Any:
+    """The SELECT of the people due on ``today``, ranked, limited: ``person_id, person,
+    organization, every, at_most, tag, last_touch, days_since``."""
+    p, e, f, pt, tg = t.people, t.encounters, t.followups, t.person_tags, t.tags
+    day = literal(today, Date)
+    ranked_tags = (
+        select(
+            pt.c.person_id,
+            tg.c.name,
+            tg.c.cadence_days,
+            tg.c.cadence_max_days,
+            func.row_number()
+            .over(
+                partition_by=pt.c.person_id,
+                order_by=(
+                    tg.c.cadence_days,
+                    func.coalesce(tg.c.cadence_max_days, _NO_LIMIT),
+                    tg.c.key,
+                ),
+            )
+            .label("rank"),
+        )
+        .join(tg, tg.c.id == pt.c.tag_id)
+        .where(tg.c.cadence_days.is_not(None))
+        .subquery("ranked_tags")
+    )
+    by_tag = select(ranked_tags).where(ranked_tags.c.rank == 1).subquery("tag_cadence")
+    met = (
+        select(func.max(e.c.date))
+        .where(e.c.person_id == p.c.id, e.c.kind == "meeting", e.c.date <= day)
+        .scalar_subquery()
+    )
+    done = (
+        select(func.max(f.c.done_on))
+        .where(f.c.person_id == p.c.id, f.c.done_on <= day)
+        .scalar_subquery()
+    )
+    # the later of the two, else the day they were added (SQLite's max() of a NULL is NULL;
+    # PostgreSQL's greatest() skips NULLs)
+    if connection.dialect.name == "sqlite":
+        later: Any = func.max(func.coalesce(met, done), func.coalesce(done, met))
+        touch = func.coalesce(later, func.date(p.c.created_at))
+    else:
+        touch = func.coalesce(func.greatest(met, done), cast(p.c.created_at, Date))
+    own = p.c.cadence_days.is_not(None)
+    conditions: list[ColumnElement[bool]] = [or_(own, by_tag.c.person_id.is_not(None))]
+    conditions.extend(
+        exists().where(pt.c.person_id == p.c.id, pt.c.tag_id == tag_id) for tag_id in tag_filter
+    )
+    if people is not None:
+        conditions.append(p.c.id.in_(people))
+    base = (
+        select(
+            p.c.id.label("person_id"),
+            p.c.display_name.label("person"),
+            p.c.name_key,
+            p.c.organization,
+            func.coalesce(p.c.cadence_days, by_tag.c.cadence_days).label("every"),
+            case((own, p.c.cadence_max_days), else_=by_tag.c.cadence_max_days).label("at_most"),
+            case((own, None), else_=by_tag.c.name).label("tag"),
+            type_coerce(touch, Date).label("last_touch"),
+        )
+        .outerjoin(by_tag, by_tag.c.person_id == p.c.id)
+        .where(*conditions)
+        .subquery("base")
+    )
+    days = _days(connection, day, base.c.last_touch).label("days_since")
+    inner = select(base, days).subquery("timed")
+    late = inner.c.days_since - inner.c.every
+    return (
+        select(
+            inner.c.person_id,
+            inner.c.person,
+            inner.c.organization,
+            inner.c.every,
+            inner.c.at_most,
+            inner.c.tag,
+            inner.c.last_touch,
+            inner.c.days_since,
+        )
+        .where(inner.c.days_since >= inner.c.every)
+        .order_by(
+            (cast(late, Float) / inner.c.every).desc(),
+            late.desc(),
+            inner.c.name_key,
+            inner.c.person_id,
+        )
+        .limit(limit)
+    )
+
+
+def catchup(
+    connection: Connection,
+    today: dt.date,
+    *,
+    limit: int | None = None,
+    tags: Iterable[str] | str | None = None,
+    people: Any = None,
+    currency: str = "EUR",
+) -> list[CatchUp]:
+    """The people due or overdue on ``today``, most late first (at most ``limit``), with
+    ``tags`` (all of them) and among ``people`` (a SELECT of ids) when given."""
+    query = due_query(
+        connection, today, tag_filter=tag_ids(connection, tags), people=people, limit=limit
+    )
+    rows = list(connection.execute(query))
+    if not rows:
+        return []
+    ids = [row.person_id for row in rows]
+    details = _Details(connection, today, ids, currency)
+    result = []
+    for row in rows:
+        pid = row.person_id
+        late = row.days_since - row.every
+        meeting = details.meetings.get(pid)
+        talk = details.talks.get(pid)
+        question, answer = (talk[0], talk[1]) if talk else (None, None)
+        notes = meeting[2] if meeting else None
+        talked = _talked(question, answer, notes)
+        kinds = details.leads.get(pid, {})
+        nxt = details.next_question(pid)
+        result.append(
+            CatchUp(
+                person_id=pid,
+                person=row.person,
+                organization=row.organization,
+                every=row.every,
+                at_most=row.at_most,
+                cadence_from="person" if row.tag is None else f"tag {row.tag}",
+                last_touch=row.last_touch,
+                days_since=row.days_since,
+                days_late=late,
+                lateness=(Decimal(late) / Decimal(row.every)).quantize(Decimal("0.01")),
+                past_limit=row.at_most is not None and row.days_since > row.at_most,
+                last_met=meeting[0] if meeting else None,
+                last_event=meeting[1] if meeting else None,
+                last_question=question,
+                last_answer=answer,
+                last_notes=notes,
+                talked_about=talked,
+                open_leads=sum(kinds.values()),
+                lead_kinds=tuple(sorted(kinds)),
+                open_followups=tuple(details.followups.get(pid, ())),
+                next_question=nxt[0] if nxt else None,
+                next_question_leads=nxt[1] if nxt else 0,
+                next_question_asked=nxt[2] if nxt else False,
+            )
+        )
+    return result
+
+
+def _talked(question: str | None, answer: str | None, notes: str | None) -> str | None:
+    if question:
+        return f"{question} — {answer}" if answer else question
+    return notes or None
+
+
+class _Details:
+    """What the catch-up rows show beyond the ranking, read for the kept people only."""
+
+    def __init__(self, connection: Connection, today: dt.date, ids: Sequence[int], cur: str):
+        self.connection = connection
+        self.today = today
+        self.meetings: dict[int, tuple[dt.date, str | None, str | None]] = {}
+        self.talks: dict[int, tuple[str, str | None]] = {}
+        self.leads: dict[int, dict[str, int]] = defaultdict(dict)
+        self.followups: dict[int, list[str]] = defaultdict(list)
+        self.asked: dict[int, set[str]] = defaultdict(set)
+        self.candidates = _best_questions(connection, cur)
+        keys = [key for key, _, _ in self.candidates]
+        for chunk in _chunks(ids):
+            self._read(chunk, keys)
+
+    def _read(self, chunk: Sequence[int], keys: list[str]) -> None:
+        e, q, ev, le, f = t.encounters, t.questions, t.events, t.leads, t.followups
+        c = self.connection
+        day = literal(self.today, Date)
+        meetings = [e.c.person_id.in_(chunk), e.c.kind == "meeting", e.c.date <= day]
+        newest = (e.c.date.desc(), e.c.id.desc())
+        last = (
+            select(
+                e.c.person_id,
+                e.c.date,
+                ev.c.name,
+                e.c.notes,
+                func.row_number().over(partition_by=e.c.person_id, order_by=newest).label("n"),
+            )
+            .outerjoin(ev, ev.c.id == e.c.event_id)
+            .where(*meetings)
+            .subquery()
+        )
+        for pid, date, event, notes, _ in c.execute(select(last).where(last.c.n == 1)):
+            self.meetings[pid] = (date, event, notes)
+        asked = (
+            select(
+                e.c.person_id,
+                q.c.asked,
+                q.c.learned,
+                func.row_number()
+                .over(
+                    partition_by=e.c.person_id,
+                    order_by=(*newest, q.c.position.desc(), q.c.id.desc()),
+                )
+                .label("n"),
+            )
+            .join(e, e.c.id == q.c.encounter_id)
+            .where(*meetings)
+            .subquery()
+        )
+        for pid, question, answer, _ in c.execute(select(asked).where(asked.c.n == 1)):
+            self.talks[pid] = (question, answer)
+        open_leads = (
+            select(e.c.person_id, le.c.kind, func.count())
+            .join(e, e.c.id == le.c.encounter_id)
+            .where(e.c.person_id.in_(chunk), le.c.status.in_(_OPEN))
+            .group_by(e.c.person_id, le.c.kind)
+        )
+        for pid, kind, count in c.execute(open_leads):
+            self.leads[pid][kind] = int(count)
+        todo = (
+            select(f.c.person_id, f.c.due, f.c.action)
+            .where(f.c.person_id.in_(chunk), f.c.done_on.is_(None))
+            .order_by(f.c.person_id, f.c.due, f.c.id)
+        )
+        for pid, due, action in c.execute(todo):
+            self.followups[pid].append(f"{due}: {action}")
+        if keys:
+            known = (
+                select(e.c.person_id, q.c.asked_key)
+                .join(e, e.c.id == q.c.encounter_id)
+                .where(e.c.person_id.in_(chunk), q.c.asked_key.in_(keys))
+                .distinct()
+            )
+            for pid, key in c.execute(known):
+                self.asked[pid].add(key)
+
+    def next_question(self, pid: int) -> tuple[str, int, bool] | None:
+        if not self.candidates:
+            return None
+        asked = self.asked.get(pid, set())
+        for key, text, leads in self.candidates:
+            if key not in asked:
+                return text, leads, False
+        _, text, leads = self.candidates[0]
+        return text, leads, True
+
+
+def _best_questions(connection: Connection, currency: str) -> list[tuple[str, str, int]]:
+    """The questions that surfaced leads, best first: ``(key, text as first written, leads)``
+    for the :data:`CANDIDATE_QUESTIONS` best by leads, leads won, then outcome value in
+    ``currency``. Counted as the questions report counts them, over meetings."""
+    e, q, le, o = t.encounters, t.questions, t.leads, t.outcomes
+    meeting = and_(e.c.id == le.c.encounter_id, e.c.kind == "meeting")
+    won = case((le.c.status == "won", le.c.id))
+    followed = (
+        select(
+            q.c.asked_key.label("key"),
+            func.count(func.distinct(le.c.id)).label("leads"),
+            func.count(func.distinct(won)).label("won"),
+        )
+        .select_from(le)
+        .join(e, meeting)
+        .join(q, q.c.encounter_id == le.c.encounter_id)
+        .group_by(q.c.asked_key)
+        .subquery("followed")
+    )
+    valued = (
+        select(q.c.asked_key.label("key"), o.c.id, type_coerce(o.c.value, BigInteger).label("v"))
+        .select_from(o)
+        .join(le, le.c.id == o.c.lead_id)
+        .join(e, meeting)
+        .join(q, q.c.encounter_id == le.c.encounter_id)
+        .where(o.c.value.is_not(None), o.c.currency == currency)
+        .distinct()
+        .subquery("valued")
+    )
+    value = (
+        select(valued.c.key, func.sum(valued.c.v).label("value"))
+        .group_by(valued.c.key)
+        .subquery("value")
+    )
+    first = (
+        select(q.c.asked_key, func.min(q.c.id).label("first_id"))
+        .where(q.c.asked_key.in_(select(followed.c.key)))
+        .group_by(q.c.asked_key)
+        .subquery("first")
+    )
+    shown = q.alias("shown")
+    best = (
+        select(followed.c.key, shown.c.asked, followed.c.leads)
+        .join(first, first.c.asked_key == followed.c.key)
+        .join(shown, shown.c.id == first.c.first_id)
+        .outerjoin(value, value.c.key == followed.c.key)
+        .order_by(
+            followed.c.leads.desc(),
+            followed.c.won.desc(),
+            func.coalesce(value.c.value, 0).desc(),
+            followed.c.key,
+        )
+        .limit(CANDIDATE_QUESTIONS)
+    )
+    return [(key, text, int(leads)) for key, text, leads in connection.execute(best)]
