@@ -1,34 +1,61 @@
-"""Fixtures shared by the whole suite: a fresh journal on every backend.
+"""Fixtures shared by the whole suite: a fresh journal on every backend, the corpus, the profiles.
 
 ``journal_url`` (and ``journal``) run each test on SQLite and on PostgreSQL. PostgreSQL is found
 through ``NETJOURNAL_TEST_POSTGRES_URL`` (a server URL such as
-``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``); the suite creates its own database
-there and drops it at the end. Without the variable, the PostgreSQL runs skip with that reason.
+``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``); each pytest-xdist worker creates a
+database of its own there (named after the run and the worker) and drops it at the end. Without
+the variable, the PostgreSQL runs skip with that reason.
+
+Speed: a SQLite journal is a copy of one migrated at the start of the session (running the
+migrations for every test would cost a fifth of a second each); a PostgreSQL journal is the
+worker's database, emptied between tests with ``DELETE`` rather than ``TRUNCATE``.
+
+Hypothesis: the ``ci`` profile (when ``$CI`` is set) runs each test's full budget; ``dev`` (the
+default) runs a fifth of it, for a quick answer while developing. Neither has a deadline: a busy
+machine must not fail a test. ``--hypothesis-profile=ci`` picks one by hand.
 """
 
 from __future__ import annotations
 
 import os
-import uuid
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import (
+    PG_ENV,
+    corpus_location,
+    corpus_missing_reason,
+    dispose_engines,
+    pg_admin_url,
+    pg_worker_database,
+    reset_postgres,
+)
+from hypothesis import HealthCheck, settings
 
 from netjournal import Journal
 
-PG_ENV = "NETJOURNAL_TEST_POSTGRES_URL"
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+_LOAD_PROOF = [HealthCheck.too_slow]  # a loaded machine is slow, not wrong
+settings.register_profile("ci", deadline=None, suppress_health_check=_LOAD_PROOF, print_blob=True)
+settings.register_profile("dev", max_examples=20, deadline=None, suppress_health_check=_LOAD_PROOF)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
-def _admin_url() -> str | None:
-    return os.environ.get(PG_ENV) or None
+@pytest.fixture(scope="session", autouse=True)
+def _no_personal_journal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Neither the tests nor the processes they start can reach the user's own journal: the
+    default journal lives in a folder of the session, and ``$NETJOURNAL_DB`` is unset."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("user-data")))
+        patch.delenv("NETJOURNAL_DB", raising=False)
+        yield
 
 
 @pytest.fixture(scope="session")
 def pg_server_url() -> Iterator[str]:
-    """A database of our own on the test server, created once and dropped at the end."""
-    admin = _admin_url()
+    """This worker's database on the test server, at the schema's head; dropped at the end."""
+    admin = pg_admin_url()
     if admin is None:
         pytest.skip(
             f"PostgreSQL tests need {PG_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1/postgres)"
@@ -39,42 +66,46 @@ def pg_server_url() -> Iterator[str]:
     url = make_url(admin)
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
-    name = f"netjournal_test_{uuid.uuid4().hex[:10]}"
+    name = pg_worker_database()
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
+    database = url.set(database=name).render_as_string(hide_password=False)
     try:
-        yield url.set(database=name).render_as_string(hide_password=False)
+        with Journal.open(database):  # the schema, once per worker
+            pass
+        yield database
     finally:
+        dispose_engines()
         with engine.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         engine.dispose()
 
 
-def _reset_postgres(url: str) -> None:
-    """Empty every table (keeping the schema), so each test starts from a blank journal."""
-    from sqlalchemy import create_engine, inspect, text
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite journal at head, migrated once per worker and copied by each test."""
+    path = tmp_path_factory.mktemp("template") / "journal.db"
+    with Journal.open(path):
+        pass
+    return path
 
-    engine = create_engine(url)
-    try:
-        with engine.begin() as conn:
-            tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
-            if tables:
-                joined = ", ".join(f'"{t}"' for t in tables)
-                conn.execute(text(f"TRUNCATE {joined} RESTART IDENTITY CASCADE"))
-    finally:
-        engine.dispose()
+
+def fresh_sqlite(template: Path, folder: Path) -> Path:
+    """``folder/journal.db``: a copy of the template (its content and its private mode)."""
+    path = folder / "journal.db"
+    shutil.copy(template, path)
+    return path
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def journal_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A URL (or path) of an empty journal, once per backend."""
     if request.param == "sqlite":
-        return str(tmp_path / "journal.db")
-    url = request.getfixturevalue("pg_server_url")
-    with Journal.open(url):  # creates the schema the first time
-        pass
-    _reset_postgres(url)
+        return str(fresh_sqlite(request.getfixturevalue("sqlite_template"), tmp_path))
+    url: str = request.getfixturevalue("pg_server_url")
+    reset_postgres(url)
     return url
 
 
@@ -85,13 +116,16 @@ def journal(journal_url: str) -> Iterator[Journal]:
 
 
 @pytest.fixture
-def sqlite_journal(tmp_path: Path) -> Iterator[Journal]:
-    with Journal.open(tmp_path / "journal.db") as opened:
+def sqlite_journal(sqlite_template: Path, tmp_path: Path) -> Iterator[Journal]:
+    with Journal.open(fresh_sqlite(sqlite_template, tmp_path)) as opened:
         yield opened
 
 
 @pytest.fixture
 def corpus() -> Path:
-    if not CORPUS.is_dir():
-        pytest.skip(f"the shared corpus is absent ({CORPUS})")
-    return CORPUS
+    """The third-party import corpus (see ``helpers.corpus_location``); skips, saying how to
+    get it, when it is absent."""
+    location = corpus_location()
+    if not location.is_dir():
+        pytest.skip(corpus_missing_reason(location))
+    return location

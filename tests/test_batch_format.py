@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from helpers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -218,7 +219,7 @@ def _without_lines(batch: Batch) -> Batch:
     return Batch(header, specs, batch.source_name)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.none() | _headers, st.lists(_specs(), min_size=1, max_size=4))
 def test_rendered_batches_parse_back_equal(header: EventHeader | None, specs: list) -> None:
     batch = Batch(header, specs, "<stdin>")
@@ -254,7 +255,7 @@ _hostile = st.lists(
 ).map("\n".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(_hostile)
 def test_hostile_text_raises_only_invalid_input(text: str) -> None:
     try:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 import vobject
+from helpers import seed
 from netjournal.cli.main import main
-from test_journal import seed
 
 from netjournal import Journal
 

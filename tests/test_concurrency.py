@@ -7,7 +7,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from netjournal import Journal
+
+pytestmark = pytest.mark.slow
 
 WORKERS = 8
 PER_WORKER = 250

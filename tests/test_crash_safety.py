@@ -3,6 +3,11 @@
 After each kill the SQLite journal must pass ``PRAGMA integrity_check``, hold all or none of the
 interrupted operation, and accept the next write. The worker prints ``START`` just before the
 operation, so every kill lands while it runs (or just after it committed).
+
+Only a defect fails these tests. A busy machine changes how long an operation takes, so kills
+can miss it (the run finishes first): each test then goes on with more runs, up to
+``MAX_RUNS``, until ``TARGET`` kills have landed inside the operation; if even that is not
+enough, it skips and says so, since nothing wrong was found.
 """
 
 from __future__ import annotations
@@ -26,7 +31,14 @@ from netjournal import Journal, schema
 from netjournal.errors import JournalUnavailable, SchemaOutOfDate
 from netjournal.specs import EncounterSpec
 
+#: Runs of each test (each killed at a random point, or let finish)...
 KILLS = int(os.environ.get("NETJOURNAL_CRASH_KILLS", "20"))
+#: ...of which at least this many must be killed before the operation finished...
+TARGET = KILLS // 2
+#: ...else more runs follow, up to this many in all.
+MAX_RUNS = 4 * KILLS
+
+pytestmark = pytest.mark.slow
 
 
 class KillWindow:
@@ -65,7 +77,7 @@ def run_and_kill(script: str, args: list[str], window: KillWindow, rng: random.R
     killed = proc.poll() is None
     if killed:
         proc.send_signal(signal.SIGKILL)
-    _, err = proc.communicate(timeout=120)
+    _, err = proc.communicate(timeout=900)  # a busy machine is slow, not wrong
     if not killed:
         assert proc.returncode == 0, err
     window.update(killed)
@@ -84,7 +96,7 @@ def time_operation(script: str, args: list[str]) -> float:
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "START"
     started = time.perf_counter()
-    _, err = proc.communicate(timeout=120)
+    _, err = proc.communicate(timeout=900)  # a busy machine is slow, not wrong
     assert proc.returncode == 0, err
     return time.perf_counter() - started
 
@@ -97,7 +109,40 @@ def integrity(path: Path) -> str:
         conn.close()
 
 
+def kill_campaign(
+    name: str,
+    script: str,
+    prepare: Callable[[int], list[str]],
+    check: Callable[[int], object],
+    seed: int,
+    enough: Callable[[], bool] = lambda: True,
+) -> tuple[int, int]:
+    """Run the worker ``script`` at least ``KILLS`` times, killing it at random points, and
+    call ``check(run)`` after each run; returns the kills and the runs.
+
+    ``prepare(run)`` readies a run and gives the worker's arguments (the journal's path first).
+    Run 0 is let finish, to measure how long the operation takes. Runs go on (up to
+    ``MAX_RUNS``) while fewer than ``TARGET`` kills landed mid-operation or ``enough()`` is
+    false; if they never do, the test skips: the machine was too busy, not the journal wrong."""
+    rng = random.Random(seed)
+    window = KillWindow(time_operation(script, prepare(0)))
+    check(0)
+    killed = runs = 0
+    while runs < KILLS or ((killed < TARGET or not enough()) and runs < MAX_RUNS):
+        runs += 1
+        killed += run_and_kill(script, prepare(runs), window, rng)
+        check(runs)
+    print(f"crash figures: {name}: {killed} of {runs} runs killed mid-operation")
+    if killed < TARGET or not enough():
+        pytest.skip(
+            f"{name}: only {killed} of {runs} runs were killed mid-operation (the machine is "
+            "too busy for the kills to land); every run left a sound journal"
+        )
+    return killed, runs
+
+
 def crash_loop(
+    name: str,
     path: Path,
     script: str,
     observe: Callable[[Journal], object],
@@ -106,30 +151,29 @@ def crash_loop(
     args: Callable[[int], list[str]] | None = None,
     next_write: Callable[[Journal, int], object] | None = None,
 ) -> tuple[int, int]:
-    """Kill the worker ``KILLS`` times; check the invariants after each run.
+    """A :func:`kill_campaign` on one journal; after each run it must pass the integrity check,
+    show ``allowed(before, after)`` and accept ``next_write`` (by default, a new encounter).
 
-    ``args(run)`` gives the worker's arguments after the journal's path (run 0 is the first,
-    uninterrupted run that measures how long the operation takes)."""
-    rng = random.Random(seed)
-    killed = completed = 0
+    ``args(run)`` gives the worker's arguments after the journal's path."""
     extra = args or (lambda run: [])
-    window = KillWindow(time_operation(script, [str(path), *extra(0)]))
-    for run in range(1, KILLS + 1):
+    before: list[object] = []
+
+    def prepare(run: int) -> list[str]:
         with Journal.open(path) as journal:
-            before = observe(journal)
-        if run_and_kill(script, [str(path), *extra(run)], window, rng):
-            killed += 1
-        else:
-            completed += 1
+            before[:] = [observe(journal)]
+        return [str(path), *extra(run)]
+
+    def check(run: int) -> None:
         assert integrity(path) == "ok"
         with Journal.open(path) as journal:
             after = observe(journal)
-            assert allowed(before, after), (before, after)
+            assert allowed(before[0], after), (before[0], after)
             if next_write is not None:
                 next_write(journal, run)
             else:
                 journal.log("After the crash", notes="the next write succeeds", again=True)
-    return killed, completed
+
+    return kill_campaign(name, script, prepare, check, seed)
 
 
 LOG_MANY = """
@@ -162,9 +206,7 @@ def test_killing_a_batch_log_leaves_all_or_nothing(tmp_path: Path) -> None:
         delta = a[0] - b[0]
         return delta in (0, 400) and a[1] - b[1] == delta and a[2] - b[2] == delta
 
-    killed, completed = crash_loop(path, LOG_MANY, observe, allowed, seed=1)
-    print(f"crash figures: log_many: {killed} of {KILLS} runs killed mid-operation")
-    assert killed >= KILLS // 2, f"only {killed} of {KILLS} runs were killed mid-operation"
+    crash_loop("log_many", path, LOG_MANY, observe, allowed, seed=1)
 
 
 MERGE = """
@@ -178,45 +220,42 @@ MERGE = """
 
 
 def test_killing_a_merge_leaves_all_or_nothing(tmp_path: Path) -> None:
-    path = tmp_path / "journal.db"
-    rng = random.Random(2)
-    killed = 0
-    window = KillWindow(0.0)
-    for run in range(KILLS + 1):
-        path.unlink(missing_ok=True)
-        with Journal.open(path) as journal:
-            journal.people.add(f"Merge Keep {run}", emails=["keep@x.test"], tags=["k"])
-            journal.people.add(f"Merge Other {run}", emails=["other@x.test"], tags=["o"])
-            specs = [
-                EncounterSpec(
-                    person=f"Merge Other {run}",
-                    notes=str(i),
-                    followups=[("2027-01-01", "x")],
-                    again=True,
-                )
-                for i in range(300)
-            ]
-            journal.encounters.log_many(specs)
-        if run == 0:  # an uninterrupted first run tells how long a merge takes
-            window.limit = time_operation(MERGE, [str(path)])
-        else:
-            killed += run_and_kill(MERGE, [str(path)], window, rng)
-        assert integrity(path) == "ok"
-        with Journal.open(path) as journal:
+    template = tmp_path / "template.db"
+    with Journal.open(template) as journal:
+        journal.people.add("Merge Keep", emails=["keep@x.test"], tags=["k"])
+        journal.people.add("Merge Other", emails=["other@x.test"], tags=["o"])
+        journal.encounters.log_many(
+            EncounterSpec(
+                person="Merge Other", notes=str(i), followups=[("2027-01-01", "x")], again=True
+            )
+            for i in range(300)
+        )
+
+    def path(run: int) -> Path:
+        return tmp_path / f"run{run}" / "journal.db"
+
+    def prepare(run: int) -> list[str]:  # each run merges the two in a copy of the template
+        path(run).parent.mkdir()
+        shutil.copy(template, path(run))
+        return [str(path(run))]
+
+    def check(run: int) -> None:
+        assert integrity(path(run)) == "ok"
+        with Journal.open(path(run)) as journal:
             people = {p.display_name: p for p in journal.people.find("Merge")}
             counts = journal.counts()
             assert counts["encounters"] == 300 and counts["followups"] == 300
             if len(people) == 2:  # rolled back: untouched
-                detail = journal.people.show(f"Merge Other {run}")
+                detail = journal.people.show("Merge Other")
                 assert len(detail.encounters) == 300
             else:  # committed: everything moved over
-                assert list(people) == [f"Merge Keep {run}"]
-                detail = journal.people.show(f"Merge Keep {run}")
+                assert list(people) == ["Merge Keep"]
+                detail = journal.people.show("Merge Keep")
                 assert len(detail.encounters) == 300
                 assert sorted(detail.person.emails) == ["keep@x.test", "other@x.test"]
             journal.log("After the crash", again=True)
-    print(f"crash figures: merge: {killed} of {KILLS} runs killed mid-operation")
-    assert killed >= KILLS // 2, f"only {killed} of {KILLS} merges were killed mid-operation"
+
+    kill_campaign("merge", MERGE, prepare, check, seed=2)
 
 
 # The CLI itself, run in the worker after START: the same code path as `netjournal ...` in a
@@ -276,9 +315,7 @@ def test_killing_a_large_import_leaves_all_or_nothing(tmp_path: Path) -> None:
         # an imported LinkedIn connection is a person and the encounter of connecting
         return people in (0, IMPORT_ROWS) and encounters in (0, people)
 
-    killed, _ = crash_loop(path, CLI, observe, allowed, seed=3, args=args)
-    print(f"crash figures: import: {killed} of {KILLS} runs killed mid-operation")
-    assert killed >= KILLS // 2, f"only {killed} of {KILLS} imports were killed mid-operation"
+    crash_loop("import", path, CLI, observe, allowed, seed=3, args=args)
     with Journal.open(path) as journal:  # every completed import is whole, person by person
         people = journal.people.find("Run", limit=100_000)
         runs = Counter(person.display_name.split()[0] for person in people)
@@ -325,7 +362,8 @@ def test_killing_log_batch_leaves_all_or_nothing(tmp_path: Path) -> None:
             and (people == 0 or (people == BATCH_BLOCKS and rest[0] == BATCH_BLOCKS))
         )
 
-    killed, _ = crash_loop(
+    crash_loop(
+        "log --batch",
         path,
         CLI,
         observe,
@@ -333,8 +371,6 @@ def test_killing_log_batch_leaves_all_or_nothing(tmp_path: Path) -> None:
         seed=4,
         args=lambda run: ["log", "--batch", str(evening)],
     )
-    print(f"crash figures: log --batch: {killed} of {KILLS} runs killed mid-operation")
-    assert killed >= KILLS // 2, f"only {killed} of {KILLS} batches were killed mid-operation"
     with Journal.open(path) as journal:
         event = journal.events.get("Crash Night")
         encounters = journal.encounters.list(event=event.id)
@@ -396,21 +432,20 @@ def test_killing_a_schema_upgrade_leaves_the_old_or_the_new_journal(tmp_path: Pa
     counts = _old_journal(template)
     old = schema.REVISIONS[-2]
     assert _revision(template) == old
-    rng = random.Random(5)
-    window = KillWindow(0.0)
-    killed = 0
-    seen = Counter()
-    for run in range(KILLS + 1):
-        folder = tmp_path / f"run{run}"
-        folder.mkdir()
-        path = folder / "journal.db"
+    seen: Counter[str] = Counter()
+
+    def folder(run: int) -> Path:
+        return tmp_path / f"run{run}"
+
+    def prepare(run: int) -> list[str]:
+        folder(run).mkdir()
+        path = folder(run) / "journal.db"
         shutil.copyfile(template, path)
         path.chmod(0o600)
-        args = [str(path), "db", "upgrade"]
-        if run == 0:
-            window.limit = time_operation(CLI, args)
-        else:
-            killed += run_and_kill(CLI, args, window, rng)
+        return [str(path), "db", "upgrade"]
+
+    def check(run: int) -> None:
+        path = folder(run) / "journal.db"
         assert integrity(path) == "ok"
         revision = _revision(path)
         assert revision in (old, schema.HEAD)
@@ -418,7 +453,7 @@ def test_killing_a_schema_upgrade_leaves_the_old_or_the_new_journal(tmp_path: Pa
         if revision == old:  # rolled back: still the old journal, refused until upgraded
             with pytest.raises(SchemaOutOfDate):
                 Journal.open(path)
-        for leftover in folder.iterdir():  # a backup is complete or absent; all are private
+        for leftover in folder(run).iterdir():  # a backup is complete or absent; all private
             assert leftover.stat().st_mode & 0o777 == 0o600, leftover
             if leftover.name.endswith(".bak"):
                 assert integrity(leftover) == "ok" and _revision(leftover) == old
@@ -432,9 +467,9 @@ def test_killing_a_schema_upgrade_leaves_the_old_or_the_new_journal(tmp_path: Pa
             assert len(journal.search("lead", kinds="lead", limit=1000)) == 300
             assert len(journal.search(tags="upgrade", kinds="encounter", limit=1000)) == 300
             journal.log("After the crash", again=True)
-    print(f"crash figures: upgrade: {killed} of {KILLS} runs killed mid-operation")
-    assert killed >= KILLS // 2, f"only {killed} of {KILLS} upgrades were killed mid-operation"
-    assert seen[old] > 0, "no kill landed before the upgrade committed"
+
+    # some kill must land before the upgrade committed (the old journal is then kept)
+    kill_campaign("upgrade", CLI, prepare, check, seed=5, enough=lambda: seen[old] > 0)
 
 
 @pytest.mark.skipif(len(schema.REVISIONS) < 2, reason="needs a schema older than head")
@@ -502,6 +537,36 @@ def test_killing_an_undo_leaves_all_or_nothing(tmp_path: Path) -> None:
         # encounter holding one of them would (rightly) block redoing the batch
         return journal.set_profile(name=f"After crash {run}")
 
-    killed, completed = crash_loop(path, UNDO, observe, allowed, seed=7, next_write=next_write)
-    print(f"crash figures: undo: {killed} of {KILLS} runs killed mid-operation")
-    assert killed >= KILLS // 2, f"only {killed} of {KILLS} undos were killed mid-operation"
+    crash_loop("undo", path, UNDO, observe, allowed, seed=7, next_write=next_write)
+
+
+QUICK = """
+    print("START", flush=True)
+"""
+
+
+def test_a_machine_too_busy_to_land_kills_skips_and_a_defect_still_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The crash tests themselves: a worker that always finishes before the kill (as on a
+    machine so busy that the kill window keeps missing) makes more runs, then a skip, never a
+    failure; a broken invariant fails at once, however many kills landed."""
+    monkeypatch.setattr(sys.modules[__name__], "KILLS", 2)
+    monkeypatch.setattr(sys.modules[__name__], "TARGET", 1)
+    monkeypatch.setattr(sys.modules[__name__], "MAX_RUNS", 4)
+
+    def finishes_first(script: str, args: list[str], window: KillWindow, rng: object) -> bool:
+        subprocess.run([sys.executable, "-c", textwrap.dedent(script)], check=True)
+        return False  # the kill came too late: the worker had finished
+
+    monkeypatch.setattr(sys.modules[__name__], "run_and_kill", finishes_first)
+    checked: list[int] = []
+    with pytest.raises(pytest.skip.Exception, match="only 0 of 4 runs were killed"):
+        kill_campaign("quick", QUICK, lambda run: [str(tmp_path)], checked.append, seed=0)
+    assert checked == [0, 1, 2, 3, 4]  # every run, the measuring one included, was checked
+
+    def defect(run: int) -> None:
+        assert run < 2, "a partial write"
+
+    with pytest.raises(AssertionError, match="a partial write"):
+        kill_campaign("quick", QUICK, lambda run: [str(tmp_path)], defect, seed=0)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import vobject
-from test_journal import seed
+from helpers import seed
 
 from netjournal import Journal
 from netjournal.errors import InvalidInput

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_journal import seed, snapshot
+from helpers import seed, snapshot
 
 from netjournal import Journal, schema
 from netjournal.errors import ImportFormatError, InvalidInput

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import examples, snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from test_journal import snapshot
 
 from netjournal import Journal
 from netjournal.models import Base
@@ -175,9 +175,10 @@ def _wipe_postgres(url: str) -> None:
                 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("direction", ["sqlite->postgresql", "postgresql->sqlite"])
 @settings(
-    max_examples=20,
+    max_examples=examples(20),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

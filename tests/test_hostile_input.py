@@ -16,6 +16,7 @@ import itertools
 from pathlib import Path
 
 import pytest
+from helpers import FRAGMENTS, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -25,52 +26,6 @@ from netjournal.errors import InvalidInput
 from netjournal.models import Person
 from netjournal.validate import NAME_MAX, TAG_MAX
 
-FRAGMENTS = [
-    "'; DROP TABLE people; --",
-    '" OR 1=1 --',
-    "Robert'); DELETE FROM encounters;--",
-    "%",
-    "_",
-    "\\",
-    "\\%",
-    '"',
-    "*",
-    "NEAR(",
-    "NEAR(a b, 2)",
-    "head:",
-    "body:x",
-    "-",
-    "OR",
-    "AND NOT",
-    "^",
-    "()",
-    "{",
-    "$1",
-    ":name",
-    "?",
-    "\u202e",  # right-to-left override
-    "\u200f",  # right-to-left mark
-    "\u200b",  # zero-width space
-    "\ufeff",  # byte-order mark
-    "مرحبا",
-    "שלום",
-    "👩🏽‍💻",
-    "🇫🇷",
-    "e\u0301",  # e + combining acute
-    "Å",
-    "ǅ",
-    "ß",
-    "\t",
-    "\r\n",
-    "\x1b[31m",
-    "\x7f",
-    "\x01",
-    "\u2028",
-    "<script>alert(1)</script>",
-    "=cmd|' /C calc'!A0",
-    "${jndi:ldap://x}",
-    "%s%n",
-]
 #: Any character but NUL (tested on its own) and lone surrogates (not valid text at all).
 CHARACTERS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
 HOSTILE = st.lists(
@@ -82,7 +37,7 @@ HOSTILE_NOTES = st.one_of(
 )
 
 SETTINGS = settings(
-    max_examples=50,
+    max_examples=examples(50),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

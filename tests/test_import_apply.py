@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_journal import snapshot
+from helpers import snapshot
 
 from netjournal import Journal
 from netjournal.errors import ImportFormatError

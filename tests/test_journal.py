@@ -7,71 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, text
+from helpers import assert_no_orphans, seed, snapshot
+from sqlalchemy import func, select
 
 from netjournal import Journal
 from netjournal.errors import AmbiguousName, InvalidInput, NotFound
-from netjournal.models import (
-    Encounter,
-)
-from netjournal.specs import EncounterSpec, LeadSpec
+from netjournal.specs import EncounterSpec
 
 NOV20 = dt.date(2026, 11, 20)
-
-
-#: The history's own tables: a copy of a journal (export, import) does not copy them.
-HISTORY_TABLES = {"changes", "change_rows", "change_open"}
-
-
-def snapshot(journal: Journal, *, history: bool = True) -> dict[str, Any]:
-    """Every row of every table (but for the history's without ``history``), to prove that a
-    refused call changed nothing, or that a copy holds the same records."""
-    from netjournal.models import Base
-
-    with journal.engine.connect() as conn:
-        return {
-            table.name: sorted(map(tuple, conn.execute(table.select()).all()), key=repr)
-            for table in Base.metadata.sorted_tables
-            if history or table.name not in HISTORY_TABLES
-        }
-
-
-def seed(journal: Journal) -> Encounter:
-    journal.set_profile(fields=["Software"], hourly_rate="80", currency="EUR")
-    journal.events.add(
-        "Lyon Tech Meetup",
-        "2026-11-20",
-        kind="meetup",
-        location="Lyon",
-        series="Lyon Tech",
-        hours="3.5",
-        cost="25.00",
-        tags=["lyon", "tech"],
-    )
-    journal.people.add("Paul Martin", organization="Acme", emails=["paul@acme.test"])
-    return journal.log(
-        "Hélène Dubois",
-        event="lyon tech",
-        organization="Emballix",
-        title="Head of operations",
-        field="Packaging",
-        email="helene@emballix.test",
-        phone="+33 6 12 34 56 78",
-        notes="Met at the bar; très sympa",
-        stakes="Needs to cut packaging costs",
-        wishes="Wants a CRM that works offline",
-        introduced_by="Paul",
-        tags=["follow", "packaging"],
-        questions=[
-            ("Who supplies your boxes?", "A Lyon firm 20% cheaper than ours"),
-            "What keeps you up at night?",
-        ],
-        leads=[
-            ("supplier", "Her box supplier in Lyon"),
-            LeadSpec("marketing", "Trade-show booth idea", details="Share a booth", tags=["idea"]),
-        ],
-        followups=[("2026-11-27", "Send our volumes")],
-    )
 
 
 def test_every_entity_round_trips(journal: Journal) -> None:
@@ -283,7 +226,7 @@ def test_merge_repoints_everything_and_loses_nothing(journal: Journal) -> None:
     assert person.notes == "Second card"
     with pytest.raises(NotFound):
         journal.people.get("Samuel")
-    _assert_no_orphans(journal)
+    assert_no_orphans(journal)
 
 
 def test_forget_removes_every_trace(journal: Journal) -> None:
@@ -312,35 +255,7 @@ def test_forget_removes_every_trace(journal: Journal) -> None:
         journal.people.get("Hélène")
     bob = journal.encounters.list(person="Bob")[0]
     assert bob.introduced_by_id is None
-    _assert_no_orphans(journal)
-
-
-def _assert_no_orphans(journal: Journal) -> None:
-    checks = {
-        "contact points": "SELECT count(*) FROM contact_points c "
-        "LEFT JOIN people p ON p.id = c.person_id WHERE p.id IS NULL",
-        "encounters": "SELECT count(*) FROM encounters e "
-        "LEFT JOIN people p ON p.id = e.person_id WHERE p.id IS NULL",
-        "introductions": "SELECT count(*) FROM encounters e LEFT JOIN people p "
-        "ON p.id = e.introduced_by_id WHERE e.introduced_by_id IS NOT NULL AND p.id IS NULL",
-        "questions": "SELECT count(*) FROM questions q "
-        "LEFT JOIN encounters e ON e.id = q.encounter_id WHERE e.id IS NULL",
-        "leads": "SELECT count(*) FROM leads l "
-        "LEFT JOIN encounters e ON e.id = l.encounter_id WHERE e.id IS NULL",
-        "outcomes": "SELECT count(*) FROM outcomes o "
-        "LEFT JOIN leads l ON l.id = o.lead_id WHERE l.id IS NULL",
-        "followups": "SELECT count(*) FROM followups f "
-        "LEFT JOIN people p ON p.id = f.person_id WHERE p.id IS NULL",
-        "person tags": "SELECT count(*) FROM person_tags t "
-        "LEFT JOIN people p ON p.id = t.person_id WHERE p.id IS NULL",
-        "encounter tags": "SELECT count(*) FROM encounter_tags t "
-        "LEFT JOIN encounters e ON e.id = t.encounter_id WHERE e.id IS NULL",
-        "lead tags": "SELECT count(*) FROM lead_tags t "
-        "LEFT JOIN leads l ON l.id = t.lead_id WHERE l.id IS NULL",
-    }
-    with journal.engine.connect() as conn:
-        found = {name: conn.execute(text(sql)).scalar_one() for name, sql in checks.items()}
-    assert found == dict.fromkeys(checks, 0)
+    assert_no_orphans(journal)
 
 
 def test_updates_and_tags(journal: Journal) -> None:

@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from clirun import ok
+from helpers import rich
 from netjournal.cli.commands.event import EVENT_COLUMNS
 from netjournal.cli.commands.followup import FOLLOWUP_COLUMNS
 from netjournal.cli.commands.lead import LEAD_COLUMNS, OUTCOME_COLUMNS
 from netjournal.cli.commands.people import PEOPLE_COLUMNS
 from netjournal.cli.output import emit
-from test_records import _rich
 
 from netjournal import Journal
 from netjournal.errors import InvalidInput, NotFound
@@ -32,7 +32,7 @@ from netjournal.specs import LeadSpec
 def _season(journal: Journal) -> None:
     """The rich evening of test_records, plus a second event of the series, tagged leads of
     several kinds and statuses, outcomes of several kinds, and people with tags."""
-    _rich(journal)
+    rich(journal)
     journal.events.add("Lyon Tech Meetup", "2026-12-18", series="Lyon Tech", tags=["Tech"])
     journal.events.add("Salon Emballage", "2026-10-02", kind="trade show", cost="120")
     journal.log(

@@ -330,12 +330,12 @@ def test_no_password_anywhere_on_a_working_server(
     """The local test server trusts its clients, so a URL with a password connects: every
     command runs for real, with all logging on, and the password shows up nowhere."""
     from clirun import run
-    from conftest import _reset_postgres
+    from helpers import reset_postgres
     from sqlalchemy.engine import make_url
 
     with Journal.open(pg_server_url):
         pass
-    _reset_postgres(pg_server_url)
+    reset_postgres(pg_server_url)
     url = make_url(pg_server_url).set(password=PASSWORD).render_as_string(hide_password=False)
     assert PASSWORD in url
     vcf = _vcf(tmp_path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from helpers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -51,7 +52,7 @@ def test_folding_matches_the_indexes() -> None:
     assert tokens("L'été, c'est «super»!") == ["l", "ete", "c", "est", "super"]
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=examples(3000), deadline=None)
 @given(st.text())
 def test_compiled_queries_hold_only_quoted_lexemes(typed: str) -> None:
     query = parse(typed)
@@ -72,7 +73,7 @@ WORDS = st.sampled_from(["pack", "packaging", "Été", "ete", "réseau", "cœur"
 TEXTS = st.lists(st.one_of(WORDS, st.text(max_size=8)), max_size=30).map(" ".join)
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(TEXTS, st.lists(st.one_of(WORDS, st.text(max_size=6)), max_size=4).map(" ".join))
 def test_snippets_mark_exactly_the_words_the_query_asked_for(text: str, typed: str) -> None:
     from netjournal.search import _matcher, snippet

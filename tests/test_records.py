@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from test_journal import seed
+from helpers import rich, seed
 
 from netjournal import Journal
 from netjournal.errors import AmbiguousName, NotFound
@@ -18,29 +18,14 @@ from netjournal.serialize import to_dict
 from netjournal.specs import LeadSpec
 
 
-def _rich(journal: Journal) -> None:
-    """Seed's evening plus what it lacks: outcomes, a second encounter, tags on the person,
-    follow-ups done and open, an introducer who is also met, a person with no encounter."""
-    seed(journal)
-    lead = journal.leads.list()[0]
-    journal.outcomes.add(lead.id, "Switched supplier", value="1200.50", date="2026-12-01")
-    journal.outcomes.add(lead.id, "Second order", value="99", date="2026-12-01")
-    journal.log("Hélène Dubois", date="2026-12-03", notes="Coffee", pitched=True, tags=["warm"])
-    journal.log("Paul Martin", date="2026-11-01", followups=[("2026-11-02", "Call back")])
-    journal.people.update("Paul Martin", add_tags=["friend"], phones=["+33 1 00 00 00 00"])
-    journal.people.add("Zoé Nobody")
-    done = journal.followups.list()[0]
-    journal.followups.done(done.id)
-
-
 @pytest.mark.parametrize("who", ["Hélène Dubois", "Paul Martin", "Zoé Nobody"])
 def test_person_record_equals_the_orm_detail(journal: Journal, who: str) -> None:
-    _rich(journal)
+    rich(journal)
     assert journal.person_record(who) == to_dict(journal.people.show(who))
 
 
 def test_log_record_equals_the_logged_encounter(journal: Journal) -> None:
-    _rich(journal)
+    rich(journal)
     record = journal.encounters.log_record(
         "Hélène Dubois",
         event="Lyon Tech Meetup",
@@ -58,7 +43,7 @@ def test_log_record_equals_the_logged_encounter(journal: Journal) -> None:
 
 
 def test_person_record_resolves_names_like_everything_else(journal: Journal) -> None:
-    _rich(journal)
+    rich(journal)
     paul = journal.people.get("Paul Martin")
     assert journal.person_record("paul")["person"]["id"] == paul.id
     assert journal.person_record(f"#{paul.id}")["person"]["name"] == "Paul Martin"

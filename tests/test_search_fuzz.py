@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +17,7 @@ from netjournal.query import tokens
 from netjournal.search import KINDS
 
 # Thousands of examples on SQLite, fewer on PostgreSQL (a round trip each) to stay quick.
-EXAMPLES = {"sqlite": 2000, "postgresql": 600}
+EXAMPLES = {"sqlite": examples(2000), "postgresql": examples(600)}
 SYNTAX = st.sampled_from(
     ['"', "-", "*", "(", ")", ":", "OR", "AND", "NOT", "^", "+", "'", "\\", "|", "&", "!", "<->"]
 )
@@ -35,12 +36,12 @@ def shared(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     if request.param == "sqlite":
         url = str(Path(tmp_path_factory.mktemp("fuzz")) / "journal.db")
     else:
-        from conftest import _reset_postgres
+        from helpers import reset_postgres
 
         url = request.getfixturevalue("pg_server_url")
         with Journal.open(url):
             pass
-        _reset_postgres(url)
+        reset_postgres(url)
     with Journal.open(url) as journal:
         journal.events.add("Lyon Tech Meetup", "2026-03-12", tags=["lyon"])
         journal.log(
@@ -88,12 +89,12 @@ def writable(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     if request.param == "sqlite":
         url = str(Path(tmp_path_factory.mktemp("words")) / "journal.db")
     else:
-        from conftest import _reset_postgres
+        from helpers import reset_postgres
 
         url = request.getfixturevalue("pg_server_url")
         with Journal.open(url):
             pass
-        _reset_postgres(url)
+        reset_postgres(url)
     with Journal.open(url) as journal:
         yield journal
 
@@ -102,7 +103,7 @@ def test_every_written_word_can_be_found_again(writable: Journal) -> None:
     """The query folding agrees with the index's tokenizer, word for word."""
 
     @settings(
-        max_examples=80,
+        max_examples=examples(80),
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture],
     )

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import _reset_postgres
+from helpers import FRAGMENTS, assert_no_orphans, reset_postgres
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -38,8 +38,6 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 from sqlalchemy import create_engine, text
-from test_hostile_input import FRAGMENTS
-from test_journal import _assert_no_orphans
 
 from netjournal import Journal
 
@@ -54,6 +52,8 @@ TEXT = st.lists(
 ).map("".join)
 #: A name is hostile text followed by a word of its own, unique in the run, to search for.
 PREFIX = TEXT.filter(lambda s: len(s.strip()) < 200)
+
+pytestmark = pytest.mark.slow  # a long Hypothesis test: minutes on a busy machine
 
 MACHINE_SETTINGS = settings(
     max_examples=12,
@@ -102,7 +102,7 @@ def _fresh(url: str) -> str:
     if "://" in url:
         with Journal.open(url):
             pass
-        _reset_postgres(url)
+        reset_postgres(url)
         return url
     return str(Path(tempfile.mkdtemp(dir=Path(url).parent)) / "journal.db")
 
@@ -309,7 +309,7 @@ def test_the_public_api_keeps_its_invariants(journal_url: str, spare_url: str) -
 
         @invariant()
         def no_orphans(self) -> None:
-            _assert_no_orphans(self.journal)
+            assert_no_orphans(self.journal)
 
         @invariant()
         def counts_match_the_model(self) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from helpers import CORPUS_ENV, corpus_location, corpus_missing_reason
 
 from netjournal.errors import ImportFormatError
 from netjournal.importers import parse_file
@@ -435,6 +436,10 @@ def test_vcards_with_an_ics_name_are_read_by_the_vcard_parser(
     assert _names("vcard", parse_file("vcard", corpus / name)) == names
 
 
-def test_corpus_is_looked_for_next_to_the_repository(corpus: Path) -> None:
+def test_corpus_is_looked_for_next_to_the_repository(monkeypatch: pytest.MonkeyPatch) -> None:
     repository = Path(__file__).resolve().parents[2]
-    assert corpus == repository.parent / "shared" / "corpus"
+    monkeypatch.delenv(CORPUS_ENV, raising=False)
+    assert corpus_location() == repository.parent / "shared" / "corpus"
+    monkeypatch.setenv(CORPUS_ENV, str(repository / "elsewhere"))
+    assert corpus_location() == repository / "elsewhere"
+    assert CORPUS_ENV in corpus_missing_reason(corpus_location())

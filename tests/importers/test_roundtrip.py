@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import vobject
+from helpers import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +20,9 @@ from netjournal.importers.linkedin import parse_linkedin
 from netjournal.importers.records import ContactPointRecord
 from netjournal.importers.vcard import parse_vcard
 
-SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 # Printable text without line breaks or other control characters; a few tricky characters
 # made likelier than chance would.

@@ -1,0 +1,282 @@
+"""What several test files share: where the corpus and the PostgreSQL server are, how to empty a
+PostgreSQL journal fast, Hypothesis budgets, and the journals and inputs the tests build on.
+
+Test files import from here (``from helpers import seed``), never from one another; fixtures
+live in ``conftest.py``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from netjournal import Journal
+    from netjournal.models import Encounter
+
+#: A PostgreSQL server URL (e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``):
+#: with it, every ``journal``/``journal_url`` test also runs on PostgreSQL.
+PG_ENV = "NETJOURNAL_TEST_POSTGRES_URL"
+
+#: The third-party import corpus: by default ``shared/corpus`` beside the checkout
+#: (``<checkout>/../shared/corpus``), or wherever this variable points.
+CORPUS_ENV = "NETJOURNAL_CORPUS"
+DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+
+def corpus_location() -> Path:
+    """Where the tests look for the corpus (``$NETJOURNAL_CORPUS``, else beside the checkout)."""
+    configured = os.environ.get(CORPUS_ENV)
+    return Path(configured).expanduser().resolve() if configured else DEFAULT_CORPUS
+
+
+def corpus_missing_reason(location: Path) -> str:
+    """The skip reason of a corpus test, telling a newcomer how to get the corpus."""
+    return (
+        f"the shared import corpus is absent ({location}): put a shared/ folder holding "
+        f"corpus/ beside the checkout, or set {CORPUS_ENV}=/path/to/corpus"
+    )
+
+
+def pg_admin_url() -> str | None:
+    """The PostgreSQL server the tests may create databases on, if any."""
+    return os.environ.get(PG_ENV) or None
+
+
+def pg_worker_database() -> str:
+    """A database name of this test run and this pytest-xdist worker: two workers, or two runs
+    started at once by different people on the same server, never share a database."""
+    import uuid
+
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or os.environ.setdefault(
+        "NETJOURNAL_TEST_RUN", uuid.uuid4().hex
+    )
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    return f"netjournal_test_{run[:10]}_{worker}"
+
+
+_engines: dict[str, Engine] = {}
+_emptying: dict[str, tuple[list[str], list[str]]] = {}
+
+
+def _engine(url: str) -> Engine:
+    from sqlalchemy import create_engine
+
+    if url not in _engines:
+        _engines[url] = create_engine(url, pool_size=1)
+    return _engines[url]
+
+
+def dispose_engines() -> None:
+    """Close the connections :func:`reset_postgres` keeps (before a database is dropped)."""
+    for engine in _engines.values():
+        engine.dispose()
+    _engines.clear()
+    _emptying.clear()
+
+
+def reset_postgres(url: str) -> None:
+    """Empty every table of a PostgreSQL journal (keeping the schema) and restart its ids, so a
+    test starts from a blank journal, as a new one would be.
+
+    ``DELETE``, children first, is several times faster than ``TRUNCATE`` on tables this small
+    (``TRUNCATE`` rewrites each table's files); the open change set goes first so that the
+    history triggers record nothing. Tables the order cannot handle fall back to ``TRUNCATE``."""
+    from sqlalchemy import MetaData, text
+    from sqlalchemy.exc import DBAPIError
+
+    engine = _engine(url)
+    with engine.begin() as conn:
+        if url not in _emptying:
+            metadata = MetaData()
+            metadata.reflect(conn)
+            tables = [t.name for t in reversed(metadata.sorted_tables)]
+            tables = [t for t in tables if t != "alembic_version"]
+            if "change_open" in tables:
+                tables.remove("change_open")
+                tables.insert(0, "change_open")
+            sequences = list(
+                conn.execute(
+                    text(
+                        "SELECT sequence_name FROM information_schema.sequences "
+                        "WHERE sequence_schema = current_schema()"
+                    )
+                ).scalars()
+            )
+            _emptying[url] = (tables, sequences)
+    tables, sequences = _emptying[url]
+    try:
+        with engine.begin() as conn:
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+            for sequence in sequences:
+                conn.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
+    except DBAPIError:
+        with engine.begin() as conn:
+            joined = ", ".join(f'"{t}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {joined} RESTART IDENTITY CASCADE"))
+
+
+def examples(thorough: int) -> int:
+    """A Hypothesis test's example budget: ``thorough`` under the ``ci`` profile, scaled down
+    like the profile's default under ``dev`` (``tests/conftest.py`` registers both)."""
+    from hypothesis import settings
+
+    scaled = round(thorough * settings.default.max_examples / 100)
+    return max(scaled, min(thorough, 10))
+
+
+#: The history's own tables: a copy of a journal (export, import) does not copy them.
+HISTORY_TABLES = {"changes", "change_rows", "change_open"}
+
+
+def snapshot(journal: Journal, *, history: bool = True) -> dict[str, Any]:
+    """Every row of every table (but for the history's without ``history``), to prove that a
+    refused call changed nothing, or that a copy holds the same records."""
+    from netjournal.models import Base
+
+    with journal.engine.connect() as conn:
+        return {
+            table.name: sorted(map(tuple, conn.execute(table.select()).all()), key=repr)
+            for table in Base.metadata.sorted_tables
+            if history or table.name not in HISTORY_TABLES
+        }
+
+
+def seed(journal: Journal) -> Encounter:
+    """An evening with a bit of everything: a profile, an event, a person met, one introducer."""
+    from netjournal.specs import LeadSpec
+
+    journal.set_profile(fields=["Software"], hourly_rate="80", currency="EUR")
+    journal.events.add(
+        "Lyon Tech Meetup",
+        "2026-11-20",
+        kind="meetup",
+        location="Lyon",
+        series="Lyon Tech",
+        hours="3.5",
+        cost="25.00",
+        tags=["lyon", "tech"],
+    )
+    journal.people.add("Paul Martin", organization="Acme", emails=["paul@acme.test"])
+    return journal.log(
+        "Hélène Dubois",
+        event="lyon tech",
+        organization="Emballix",
+        title="Head of operations",
+        field="Packaging",
+        email="helene@emballix.test",
+        phone="+33 6 12 34 56 78",
+        notes="Met at the bar; très sympa",
+        stakes="Needs to cut packaging costs",
+        wishes="Wants a CRM that works offline",
+        introduced_by="Paul",
+        tags=["follow", "packaging"],
+        questions=[
+            ("Who supplies your boxes?", "A Lyon firm 20% cheaper than ours"),
+            "What keeps you up at night?",
+        ],
+        leads=[
+            ("supplier", "Her box supplier in Lyon"),
+            LeadSpec("marketing", "Trade-show booth idea", details="Share a booth", tags=["idea"]),
+        ],
+        followups=[("2026-11-27", "Send our volumes")],
+    )
+
+
+def rich(journal: Journal) -> None:
+    """Seed's evening plus what it lacks: outcomes, a second encounter, tags on the person,
+    follow-ups done and open, an introducer who is also met, a person with no encounter."""
+    seed(journal)
+    lead = journal.leads.list()[0]
+    journal.outcomes.add(lead.id, "Switched supplier", value="1200.50", date="2026-12-01")
+    journal.outcomes.add(lead.id, "Second order", value="99", date="2026-12-01")
+    journal.log("Hélène Dubois", date="2026-12-03", notes="Coffee", pitched=True, tags=["warm"])
+    journal.log("Paul Martin", date="2026-11-01", followups=[("2026-11-02", "Call back")])
+    journal.people.update("Paul Martin", add_tags=["friend"], phones=["+33 1 00 00 00 00"])
+    journal.people.add("Zoé Nobody")
+    done = journal.followups.list()[0]
+    journal.followups.done(done.id)
+
+
+def assert_no_orphans(journal: Journal) -> None:
+    """No row points at a person, encounter or lead that is gone."""
+    from sqlalchemy import text
+
+    checks = {
+        "contact points": "SELECT count(*) FROM contact_points c "
+        "LEFT JOIN people p ON p.id = c.person_id WHERE p.id IS NULL",
+        "encounters": "SELECT count(*) FROM encounters e "
+        "LEFT JOIN people p ON p.id = e.person_id WHERE p.id IS NULL",
+        "introductions": "SELECT count(*) FROM encounters e LEFT JOIN people p "
+        "ON p.id = e.introduced_by_id WHERE e.introduced_by_id IS NOT NULL AND p.id IS NULL",
+        "questions": "SELECT count(*) FROM questions q "
+        "LEFT JOIN encounters e ON e.id = q.encounter_id WHERE e.id IS NULL",
+        "leads": "SELECT count(*) FROM leads l "
+        "LEFT JOIN encounters e ON e.id = l.encounter_id WHERE e.id IS NULL",
+        "outcomes": "SELECT count(*) FROM outcomes o "
+        "LEFT JOIN leads l ON l.id = o.lead_id WHERE l.id IS NULL",
+        "followups": "SELECT count(*) FROM followups f "
+        "LEFT JOIN people p ON p.id = f.person_id WHERE p.id IS NULL",
+        "person tags": "SELECT count(*) FROM person_tags t "
+        "LEFT JOIN people p ON p.id = t.person_id WHERE p.id IS NULL",
+        "encounter tags": "SELECT count(*) FROM encounter_tags t "
+        "LEFT JOIN encounters e ON e.id = t.encounter_id WHERE e.id IS NULL",
+        "lead tags": "SELECT count(*) FROM lead_tags t "
+        "LEFT JOIN leads l ON l.id = t.lead_id WHERE l.id IS NULL",
+    }
+    with journal.engine.connect() as conn:
+        found = {name: conn.execute(text(sql)).scalar_one() for name, sql in checks.items()}
+    assert found == dict.fromkeys(checks, 0)
+
+
+#: Text that means something to SQL, FTS, LIKE, shells, terminals or Unicode layout.
+FRAGMENTS = [
+    "'; DROP TABLE people; --",
+    '" OR 1=1 --',
+    "Robert'); DELETE FROM encounters;--",
+    "%",
+    "_",
+    "\\",
+    "\\%",
+    '"',
+    "*",
+    "NEAR(",
+    "NEAR(a b, 2)",
+    "head:",
+    "body:x",
+    "-",
+    "OR",
+    "AND NOT",
+    "^",
+    "()",
+    "{",
+    "$1",
+    ":name",
+    "?",
+    "\u202e",  # right-to-left override
+    "\u200f",  # right-to-left mark
+    "\u200b",  # zero-width space
+    "\ufeff",  # byte-order mark
+    "مرحبا",
+    "שלום",
+    "👩🏽‍💻",
+    "🇫🇷",
+    "e\u0301",  # e + combining acute
+    "Å",
+    "ǅ",
+    "ß",
+    "\t",
+    "\r\n",
+    "\x1b[31m",
+    "\x7f",
+    "\x01",
+    "\u2028",
+    "<script>alert(1)</script>",
+    "=cmd|' /C calc'!A0",
+    "${jndi:ldap://x}",
+    "%s%n",
+]
