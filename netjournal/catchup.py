@@ -99,8 +99,16 @@ class CatchUp:
     next_question_asked: bool  #: already asked of this person (no better one was left)
 
     @property
+    def due_on(self) -> dt.date:
+        """The day the person fell (or falls) due: the last touch plus the cadence."""
+        return self.last_touch + dt.timedelta(days=self.every)
+
+    @property
     def late(self) -> str:
-        """``due today``, ``12 days late``, with ``(past 60)`` beyond the limit."""
+        """``due today``, ``12 days late`` (with ``(past 60)`` beyond the limit), or ``due
+        in 3 days`` (a list looking ahead)."""
+        if self.days_late < 0:
+            return f"due in {-self.days_late} days"
         text = "due today" if self.days_late == 0 else f"{self.days_late} days late"
         return text + (f" (past {self.at_most})" if self.past_limit else "")
 
@@ -136,9 +144,11 @@ def due_query(
     tag_filter: Sequence[int] = (),
     people: Any = None,
     limit: int | None = None,
+    ahead: int = 0,
 ) -> Any:
-    """The SELECT of the people due on ``today``, ranked, limited: ``person_id, person,
-    organization, every, at_most, tag, last_touch, days_since``."""
+    """The SELECT of the people due on ``today`` (or within ``ahead`` days after it),
+    ranked, limited: ``person_id, person, organization, every, at_most, tag, last_touch,
+    days_since``."""
     p, e, f, pt, tg = t.people, t.encounters, t.followups, t.person_tags, t.tags
     day = literal(today, Date)
     ranked_tags = (
@@ -216,7 +226,7 @@ def due_query(
             inner.c.last_touch,
             inner.c.days_since,
         )
-        .where(inner.c.days_since >= inner.c.every)
+        .where(inner.c.days_since + ahead >= inner.c.every)
         .order_by(
             (cast(late, Float) / inner.c.every).desc(),
             late.desc(),
@@ -235,11 +245,18 @@ def catchup(
     tags: Iterable[str] | str | None = None,
     people: Any = None,
     currency: str = "EUR",
+    ahead: int = 0,
 ) -> list[CatchUp]:
     """The people due or overdue on ``today``, most late first (at most ``limit``), with
-    ``tags`` (all of them) and among ``people`` (a SELECT of ids) when given."""
+    ``tags`` (all of them) and among ``people`` (a SELECT of ids) when given; ``ahead`` adds
+    those falling due within that many days (``days_late`` is then negative)."""
     query = due_query(
-        connection, today, tag_filter=tag_ids(connection, tags), people=people, limit=limit
+        connection,
+        today,
+        tag_filter=tag_ids(connection, tags),
+        people=people,
+        limit=limit,
+        ahead=ahead,
     )
     rows = list(connection.execute(query))
     if not rows:

@@ -548,6 +548,10 @@ class Journal:
         not over yet. ``since``/``until`` keep the follow-ups due and the events held within
         that period; ``tags`` (all of them) the follow-ups whose person or encounter carries
         them and the events that do. UIDs stay the same from one export to the next.
+
+        Each person due for a catch-up (:meth:`catchup`) gets a reminder too: on today when
+        due or overdue, or on the day they fall due when that is by ``until``; its UID is the
+        person's, so it moves in the calendar as you meet them.
         """
         from .exchange.ical import write_ical
 

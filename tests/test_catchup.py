@@ -295,3 +295,68 @@ def test_cli_refusals_write_nothing(journal_url: str, db: list[str]) -> None:
     fails(*db, "cadence", "--every", "30d", code=2)
     fails(*db, "cadence", "clients", "--clear", "--every", "3d", code=2)
     assert ok(*db, "export", "json") == before
+
+
+# -- catch-up reminders in the iCalendar export (issue 15 item 5) ----------------------------
+
+
+def _ical(journal: Journal, today: str, **options: object) -> tuple[str, dict[str, int]]:
+    from netjournal.exchange.ical import write_ical
+
+    out = io.StringIO()
+    with journal.engine.connect() as connection:
+        stats = write_ical(connection, out, today=dt.date.fromisoformat(today), **options)  # type: ignore[arg-type]
+    return out.getvalue(), stats.counts
+
+
+def test_ical_has_one_reminder_per_person_due(journal: Journal) -> None:
+    import icalendar
+    import recurring_ical_events
+
+    season(journal)
+    text, counts = _ical(journal, TODAY)
+    assert counts["catch-ups"] == 6
+    calendar = icalendar.Calendar.from_ical(text)
+    reminders = [c for c in calendar.walk("VEVENT") if str(c["uid"]).startswith("catchup-")]
+    assert [str(c["summary"]) for c in reminders] == [
+        "Catch up with Ann: 60 days late (past 60)",
+        "Catch up with Bob: 15 days late",
+        "Catch up with Chloé: 30 days late",
+        "Catch up with Eve: due today",
+        "Catch up with Fay: due today",
+        "Catch up with Hal: 30 days late",
+    ]  # all on today, in person order
+    ann = reminders[0]
+    assert ann.decoded("dtstart") == dt.date(2026, 11, 30)
+    assert ann.decoded("dtend") == dt.date(2026, 12, 1)
+    (alarm,) = ann.walk("VALARM")
+    assert alarm.decoded("trigger") == dt.timedelta(hours=9)
+    assert "Ask: What keeps you up at night?" in str(ann["description"])
+    assert "Last met on 2026-09-01 at Lyon Tech Meetup." in str(ann["description"])
+    today = recurring_ical_events.of(calendar).at(dt.date(2026, 11, 30))
+    assert len([c for c in today if str(c["uid"]).startswith("catchup-")]) == 6
+    # The UID is the person's: the same on another day, whatever the date and summary.
+    again, _ = _ical(journal, "2026-12-01")
+    uids = {str(c["uid"]) for c in reminders}
+    later = icalendar.Calendar.from_ical(again).walk("VEVENT")
+    assert uids <= {str(c["uid"]) for c in later}
+    assert _ical(journal, TODAY)[0] == text  # the same day exports the same bytes
+
+
+def test_ical_looks_ahead_to_until_and_filters(journal: Journal) -> None:
+    import icalendar
+
+    season(journal)
+    # Dan (touched 11-20, clients 30) falls due on 12-20; Gus has no cadence.
+    text, counts = _ical(journal, TODAY, until="2026-12-20")
+    assert counts["catch-ups"] == 7
+    events = icalendar.Calendar.from_ical(text).walk("VEVENT")
+    dan = next(c for c in events if "Dan" in str(c["summary"]))
+    assert dan.decoded("dtstart") == dt.date(2026, 12, 20)
+    assert str(dan["summary"]) == "Catch up with Dan: due in 20 days"
+    assert _ical(journal, TODAY, until="2026-12-19")[1]["catch-ups"] == 6
+    assert _ical(journal, TODAY, since="2026-12-01", until="2026-12-20")[1]["catch-ups"] == 1
+    assert _ical(journal, TODAY, tags=["friends"])[1]["catch-ups"] == 2
+    todo, _ = _ical(journal, TODAY, todo=True)
+    todos = icalendar.Calendar.from_ical(todo).walk("VTODO")
+    assert len([c for c in todos if str(c["uid"]).startswith("catchup-")]) == 6

@@ -79,9 +79,10 @@ def export(
     iCalendar file (ical) for a calendar to import or subscribe to.
 
     In ical, each follow-up is an all-day event on its due date with a reminder at 09:00
-    (or a to-do with --todo); each event not over yet is an event. Every item keeps its UID
-    from one export to the next, so exporting again with -o FILE --overwrite updates the
-    entries of a calendar subscribed to FILE.
+    (or a to-do with --todo), as is each person due for a catch-up (today, or the day they
+    fall due by --until; see 'netjournal catchup'); each event not over yet is an event.
+    Every item keeps its UID from one export to the next, so exporting again with -o FILE
+    --overwrite updates the entries of a calendar subscribed to FILE.
     """
     fmt = fmt.lower()
     if fmt != "ical" and (todo or since or until or tags):

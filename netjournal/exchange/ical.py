@@ -46,6 +46,7 @@ from sqlalchemy import (
 from .. import tables as t
 from .._version import __version__
 from ..errors import InvalidInput
+from ..store import Store
 from ..text import fold
 from ..validate import optional_date
 from ..validate import tags as clean_tags
@@ -94,10 +95,13 @@ def write_ical(
     head, tail = calendar.to_ical().decode("utf-8").rsplit("END:VCALENDAR", 1)
     fp.write(head)
 
-    counts = {"follow-ups": 0, "events": 0}
+    counts = {"follow-ups": 0, "catch-ups": 0, "events": 0}
     for row in connection.execute(_followups_query(start, end, tag_ids)):
         fp.write(_followup(row, todo).to_ical().decode("utf-8"))
         counts["follow-ups"] += 1
+    for component in _catchups(connection, today or dt.date.today(), start, end, tags, todo):
+        fp.write(component.to_ical().decode("utf-8"))
+        counts["catch-ups"] += 1
     first_day = start or today or dt.date.today()
     for row in connection.execute(_events_query(first_day, end, tag_ids)):
         fp.write(_event(row).to_ical().decode("utf-8"))
@@ -255,6 +259,90 @@ def _followup_description(row: Any) -> str:
         if row.encounter_notes:
             lines.append(row.encounter_notes)
     lines.append(f"Done? netjournal followup done {row.id}")
+    return "\n".join(lines)
+
+
+def _catchups(
+    connection: Connection,
+    today: dt.date,
+    start: dt.date | None,
+    end: dt.date | None,
+    tags: Iterable[str] | str | None,
+    todo: bool,
+) -> list[Any]:
+    """One reminder per person due for a catch-up (:mod:`netjournal.catchup`): on ``today``
+    for those due or overdue, on the day they fall due for those who do by ``end``; kept when
+    that day is within ``start``..``end`` (``end`` defaults to today: what is due now)."""
+    from ..catchup import catchup
+
+    last = end if end is not None else today
+    if last < today:
+        return []
+    ahead = (last - today).days
+    found = catchup(connection, today, tags=tags, ahead=ahead, currency=Store.currency(connection))
+    kept = [(max(c.due_on, today), c) for c in found]
+    kept = [(day, c) for day, c in kept if start is None or day >= start]
+    if not kept:
+        return []
+    p = t.people
+    stamps = {
+        pid: (created, updated)
+        for pid, created, updated in connection.execute(
+            select(p.c.id, p.c.created_at, p.c.updated_at).where(
+                p.c.id.in_([c.person_id for _, c in kept])
+            )
+        )
+    }
+    kept.sort(key=lambda pair: (pair[0], pair[1].person_id))
+    return [_catchup(day, c, *stamps[c.person_id], todo) for day, c in kept]
+
+
+def _catchup(
+    day: dt.date, c: Any, created_at: dt.datetime, updated_at: dt.datetime, todo: bool
+) -> Any:
+    from icalendar import Alarm, Event, Todo
+
+    summary = f"Catch up with {c.person}: {c.late}"
+    component = Todo() if todo else Event()
+    # the UID is the person's: the reminder moves with each touch, the calendar updates it
+    touched = dt.datetime.combine(c.last_touch, dt.time())
+    changed = max(created_at, updated_at, touched)
+    component.add("uid", uid("catchup", c.person_id, created_at))
+    component.add("dtstamp", _utc(changed))
+    component.add("created", _utc(created_at))
+    component.add("last-modified", _utc(changed))
+    component.add("summary", summary)
+    if todo:
+        component.add("due", day)
+        component.add("status", "NEEDS-ACTION")
+    else:
+        component.add("dtstart", day)
+        component.add("dtend", day + dt.timedelta(days=1))
+        component.add("transp", "TRANSPARENT")
+    component.add("description", _catchup_description(c))
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", summary)
+    alarm.add("trigger", ALARM, parameters={"RELATED": "END" if todo else "START"})
+    component.add_component(alarm)
+    return component
+
+
+def _catchup_description(c: Any) -> str:
+    lines = [c.person + (f", {c.organization}" if c.organization else "")]
+    limit = f", at most {c.at_most}" if c.at_most else ""
+    lines.append(f"Every {c.every} days{limit} ({c.cadence_from}); last touch {c.last_touch}.")
+    if c.last_met is not None:
+        where = f" at {c.last_event}" if c.last_event else ""
+        lines.append(f"Last met on {c.last_met}{where}.")
+    if c.talked_about:
+        lines.append(f"Talked about: {c.talked_about}")
+    if c.open_leads:
+        lines.append(f"Open leads: {c.open_leads} ({', '.join(c.lead_kinds)})")
+    lines.extend(f"To do by {todo}" for todo in c.open_followups)
+    if c.next_question:
+        lines.append(f"Ask: {c.next_question}")
+    lines.append("Who else is due? netjournal catchup")
     return "\n".join(lines)
 
 
