@@ -447,14 +447,16 @@ class Journal:
 
     def report(self, name: str, **params: Any) -> Report:
         """Run one report (``payoff``, ``events``, ``fields``, ``questions``, ``leads``,
-        ``pitches``, ``followups``, ``prep``) and return its typed rows.
+        ``pitches``, ``followups``, ``introducers``, ``prep``) and return its typed rows.
 
         ``params``: ``since`` / ``until`` (encounter dates; event start dates for ``events``),
         ``attribution`` (``first``, ``last`` or ``linear``, for ``payoff``), ``soon`` (days,
         for ``followups``), ``event`` (for ``prep``), ``today``, ``limit`` and
         ``include_connections`` (network connections, such as LinkedIn's "Connected On", are
-        not meetings: left out of attribution and encounter counts unless true). See
-        :mod:`netjournal.reports` and docs/reports.md.
+        not meetings: left out of attribution and encounter counts unless true),
+        ``credit_introducers`` (for ``payoff``: add the value credited to introducers up the
+        chain, as the ``introducers`` report does). See :mod:`netjournal.reports` and
+        docs/reports.md.
         """
         from .reports import run
 

@@ -102,6 +102,12 @@ def _shown(text: str, fmt: str) -> str:
     help="payoff: which encounter with a person an outcome credits.",
 )
 @click.option(
+    "--credit-introducers",
+    is_flag=True,
+    help="payoff: also credit the value of leads from introduced people to their introducers "
+    "up the chain (a section of its own).",
+)
+@click.option(
     "--soon",
     type=click.IntRange(min=0),
     default=7,
@@ -114,6 +120,7 @@ def report(
     name: str,
     event: str | None,
     attribution: str,
+    credit_introducers: bool,
     soon: int,
     fmt: str,
     output: str | None,
@@ -125,13 +132,14 @@ def report(
     include_connections: bool,
 ) -> None:
     """Run the report NAME: payoff, events, fields, questions, leads, pitches, followups,
-    or prep EVENT.
+    introducers, or prep EVENT.
 
     \b
     Examples:
       netjournal report payoff --since 2026-01-01 --attribution linear
       netjournal report events --format html --output season.html
       netjournal report leads --format json
+      netjournal report introducers --format html --output doors.html
     """
     if name == "prep" and not event:
         raise click.UsageError("prep needs an event: netjournal report prep EVENT.")
@@ -139,6 +147,8 @@ def report(
         raise click.UsageError(f"The {name} report takes no argument besides its name.")
     params: dict[str, Any] = {"since": since, "until": until, "limit": limit}
     params["include_connections"] = include_connections
+    if credit_introducers:  # the library refuses it for another report
+        params["credit_introducers"] = True
     if name == "payoff":
         params["attribution"] = attribution
     if name == "followups":

@@ -34,6 +34,7 @@ REPORTS: dict[str, tuple[str, str]] = {
     "pitches": ("pitches", "When others pitched you: what you learned, useful suppliers."),
     "followups": ("followups", "Follow-ups overdue and due soon, per person."),
     "prep": ("prep", "Before going back to an event: who you met there, what worked."),
+    "introducers": ("introducers", "Who introduced whom, and the value credited along the chain."),
 }
 
 
@@ -62,6 +63,8 @@ def run(session: Session, name: str, **params: Any) -> Report:
     if name not in REPORTS:
         raise InvalidInput(f"Unknown report '{name}'; choose from {', '.join(REPORTS)}.")
     checked = make_params(**params)
+    if checked.credit_introducers and name != "payoff":
+        raise InvalidInput(f"Crediting introducers is for the payoff report, not {name}.")
     module = importlib.import_module(f"{__name__}.{REPORTS[name][0]}")
     context = Context.load(session, checked)
     with gc_paused():

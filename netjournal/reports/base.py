@@ -90,6 +90,7 @@ class Params:
     today: dt.date = field(default_factory=dt.date.today)
     limit: int | None = None
     include_connections: bool = False
+    credit_introducers: bool = False
 
     @property
     def dated(self) -> bool:
@@ -132,6 +133,7 @@ def make_params(**raw: Any) -> Params:
         today=today,
         limit=_whole(limit, "The limit", minimum=1, maximum=MAX_LIMIT),
         include_connections=_flag(raw.get("include_connections", False), "include_connections"),
+        credit_introducers=_flag(raw.get("credit_introducers", False), "credit_introducers"),
     )
 
 

@@ -82,6 +82,8 @@ def charts(report: Report) -> list[tuple[str, str]]:
         return [_fields_chart(report)]
     if report.name == "leads":
         return [_funnel(report)]
+    if report.name == "introducers":
+        return [_introduction_graph(report)]
     return []
 
 
@@ -145,3 +147,40 @@ def _funnel(report: Report) -> tuple[str, str]:
     axes.set_xlabel("Leads")
     axes.legend(ncols=4, loc="lower right")
     return ("Lead funnel by kind", _png(figure))
+
+
+def _introduction_graph(report: Report, top: int = 80) -> tuple[str, str]:
+    """Who introduced whom, as arrows from introducer to introduced (the ``top`` introductions
+    by value), laid out by networkx's spring layout (seeded: the same journal gives the same
+    picture); introducers in blue, the others in grey."""
+    import networkx as nx
+
+    from ..display import safe
+
+    rows = report.section("introductions").rows[:top]
+    graph = nx.DiGraph()
+    names: dict[int, str] = {}
+    for row in rows:
+        names[row.person_id] = safe(row.person)
+        names[row.introducer_id] = safe(row.introduced_by)
+        graph.add_edge(row.introducer_id, row.person_id)
+    opened = {row.introducer_id for row in rows}
+    size = min(14.0, 5 + 0.25 * len(graph))
+    figure, axes = _figure(size, size * 0.7)
+    positions = nx.spring_layout(graph, seed=15)
+    nodes = list(graph)
+    nx.draw_networkx(
+        graph,
+        positions,
+        ax=axes,
+        nodelist=nodes,
+        node_color=["#3e7cb1" if n in opened else "#bcccdc" for n in nodes],
+        labels={n: names[n] for n in nodes},
+        font_size=8,
+        node_size=300,
+        arrows=True,
+        edge_color="#616e7c",
+    )
+    axes.set_axis_off()
+    shown_count = f" (top {len(rows)} by value)" if len(rows) == top else ""
+    return (f"Who introduced whom{shown_count}", _png(figure))

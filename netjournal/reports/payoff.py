@@ -221,6 +221,13 @@ def build(ctx: Context) -> Built:
             )
         )
     attribution = ctx.params.attribution
+    extra: list[Section] = []
+    extra_notes: list[str] = []
+    if ctx.params.credit_introducers:
+        from .introducers import NOTE, introducers_section
+
+        extra.append(introducers_section(ctx))
+        extra_notes.append(NOTE)
     return Built(
         title=f"Encounters that paid off (attribution: {attribution})",
         sections=[
@@ -236,9 +243,15 @@ def build(ctx: Context) -> Built:
                     ("outcome credits an encounter", "outcomes credit encounters"),
                     "no outcome is recorded yet",
                 ),
-            )
+            ),
+            *extra,
         ],
-        notes=[f"Attribution: {attribution} ({_EXPLAIN[attribution]}).", *_losses(ctx)],
+        notes=[
+            f"Attribution: {attribution} ({_EXPLAIN[attribution]}).",
+            *_losses(ctx),
+            *extra_notes,
+        ],
+        parameters={"credit_introducers": ctx.params.credit_introducers},
     )
 
 

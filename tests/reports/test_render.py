@@ -30,6 +30,7 @@ def test_json_document(scenario: Scenario) -> None:
         "until": None,
         "attribution": "linear",
         "include_connections": False,
+        "credit_introducers": False,
     }
     assert doc["generated_at"].endswith("Z")
     assert doc["empty"] is None
