@@ -36,7 +36,7 @@ from .errors import InvalidInput, JournalUnavailable
 from .exchange import ExportStats, ImportStats
 from .history import DEFAULT_DAYS, Change, days
 from .store import Store
-from .text import fold
+from .text import DEFAULT_PHONE_REGION, fold, region_code
 from .validate import amount, amount_currency, text
 from .validate import currency as currency_code
 
@@ -66,6 +66,7 @@ class ProfileInfo:
     hourly_rate: Decimal | None
     currency: str
     history_days: int = DEFAULT_DAYS  # how long the history keeps change sets
+    phone_region: str = "FR"  # where a phone written without its country code is read
 
 
 @dataclass(frozen=True)
@@ -297,9 +298,12 @@ class Journal:
             profile = session.get(Profile, 1)
             fields = list(session.scalars(select(ProfileField.name).order_by(ProfileField.id)))
             if profile is None:
-                return ProfileInfo(None, fields, None, "EUR", DEFAULT_DAYS)
+                return ProfileInfo(None, fields, None, "EUR", DEFAULT_DAYS, DEFAULT_PHONE_REGION)
             days = DEFAULT_DAYS if profile.history_days is None else profile.history_days
-            return ProfileInfo(profile.name, fields, profile.hourly_rate, profile.currency, days)
+            region = profile.phone_region or DEFAULT_PHONE_REGION
+            return ProfileInfo(
+                profile.name, fields, profile.hourly_rate, profile.currency, days, region
+            )
 
     def set_profile(
         self,
@@ -309,9 +313,12 @@ class Journal:
         hourly_rate: Decimal | int | str | None = None,
         currency: str | None = None,
         history_days: int | str | None = None,
+        phone_region: str | None = None,
     ) -> ProfileInfo:
         """Set what you give; ``fields`` replaces your list of fields when given;
-        ``history_days`` is how long :meth:`history` keeps change sets (180 by default).
+        ``history_days`` is how long :meth:`history` keeps change sets (180 by default);
+        ``phone_region`` (a country code: FR, BE, CH, GB...) is where a phone number written
+        without its country code is read from now on (FR by default).
         ``hourly_rate`` is read as :func:`netjournal.validate.amount` reads amounts; written
         with a currency (``"60 €"``), that must be your currency (or the ``currency`` given)."""
         from sqlalchemy import delete, select
@@ -336,7 +343,9 @@ class Journal:
                 )
             if history_days is not None:
                 profile.history_days = days(history_days)
-            keys = ("name", "hourly_rate", "currency", "history_days")
+            if phone_region is not None:
+                profile.phone_region = region_code(phone_region)
+            keys = ("name", "hourly_rate", "currency", "history_days", "phone_region")
             edited = [k for k in keys if _changed(profile, k)]
             if fields is not None:
                 wanted: dict[str, str] = {}
@@ -351,6 +360,7 @@ class Journal:
                     edited.append("fields")
             if edited:
                 self.store.describe(session, f"Edited your profile: {', '.join(edited)}")
+        self.store.forget_region()
         return self.profile()
 
     # -- history -------------------------------------------------------------------------
@@ -374,6 +384,7 @@ class Journal:
 
         with self.store.transaction("undo") as connection:
             target = undo(connection, number)
+        self.store.forget_region()  # the undo may have put back another profile
         done = self.store.last_change
         if done is None:  # its rows were created and removed again within it: nothing to do
             raise NotFound(f"Change #{target.id} ({target.summary}) left nothing to undo.")

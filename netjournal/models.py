@@ -270,6 +270,7 @@ class Profile(Base):
     hourly_rate: Mapped[Decimal | None]
     currency: Mapped[str]
     history_days: Mapped[int | None]  # how long change sets are kept (None: 180 days)
+    phone_region: Mapped[str | None]  # where national phone numbers are read (None: FR)
 
 
 class ProfileField(Base):

@@ -28,6 +28,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from . import db, history, schema
 from .errors import InvalidInput, JournalUnavailable, NetjournalError
+from .text import DEFAULT_PHONE_REGION, PHONE_REGION
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -42,6 +43,7 @@ class Store:
         self.write_engine = engine.execution_options(**{db.WRITE: True})
         self.location = location
         self._last = threading.local()
+        self._region: str | None = None
 
     @property
     def last_change(self) -> history.Change | None:
@@ -61,7 +63,7 @@ class Store:
     @contextmanager
     def connect(self) -> Iterator[Connection]:
         """A read on a plain connection, for paths that need no ORM (search, records)."""
-        with self.engine.connect() as connection:
+        with self.phones(), self.engine.connect() as connection:
             try:
                 yield connection
             except DBAPIError as exc:
@@ -72,7 +74,7 @@ class Store:
         """A read through the ORM; the objects read stay usable after the block."""
         from sqlalchemy.orm import Session
 
-        with Session(self.engine, expire_on_commit=False) as session:
+        with self.phones(), Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
             except DBAPIError as exc:
@@ -88,6 +90,7 @@ class Store:
 
         self._last.change = written = None
         with (
+            self.phones(),
             Session(self.write_engine, expire_on_commit=False) as session,
             self.refusals(),
             session.begin(),
@@ -117,7 +120,7 @@ class Store:
     def transaction(self, kind: str | None) -> Iterator[Connection]:
         """One atomic write on a plain connection (Core), for paths that need no ORM."""
         self._last.change = written = None
-        with self.refusals(), self.write_engine.begin() as connection:
+        with self.phones(), self.refusals(), self.write_engine.begin() as connection:
             opened = self._begin(connection, kind)
             try:
                 yield connection
@@ -228,6 +231,30 @@ class Store:
             pending = connection.exec_driver_sql("PRAGMA user_version").scalar()
         if pending == SCRUB_PENDING:
             self.scrub()  # still pending if it cannot be done yet: the mark stays
+
+    @contextmanager
+    def phones(self) -> Iterator[None]:
+        """Inside the block, phone numbers written without a country code are read in this
+        journal's region (:data:`netjournal.text.PHONE_REGION`), looked up only if needed."""
+        token = PHONE_REGION.set(self.phone_region)
+        try:
+            yield
+        finally:
+            PHONE_REGION.reset(token)
+
+    def phone_region(self) -> str:
+        """The profile's phone region (FR when it names none), read once and kept until
+        :meth:`forget_region` (the profile changed)."""
+        if self._region is None:
+            from .tables import profile
+
+            with self.engine.connect() as connection:
+                found = connection.scalar(select(profile.c.phone_region).where(profile.c.id == 1))
+            self._region = found or DEFAULT_PHONE_REGION
+        return self._region
+
+    def forget_region(self) -> None:
+        self._region = None
 
     # -- shared reads --------------------------------------------------------------------
 

@@ -310,6 +310,8 @@ profile = Table(
     Column("hourly_rate", Fixed(2)),
     Column("currency", String(3), nullable=False, default="EUR"),
     Column("history_days", Integer),  # how long change sets are kept (None: 180 days)
+    # Where a phone number written without its country code is read (None: FR); 0011.
+    Column("phone_region", String(2)),
     CheckConstraint("id = 1", name="single_row"),
 )
 

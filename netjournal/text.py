@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+from contextvars import ContextVar
 
 _SPACES = re.compile(r"\s+")
 _PUNCT = re.compile(r"[^\w\s]|_")
@@ -44,11 +46,22 @@ def like_escape(text: str) -> str:
 
 
 #: The region a phone number written without its country code is read in (``06 11 22 33 44``
-#: is French): the profile has no country yet, so France, the journal's first users' country.
+#: is French) when the journal's profile names none: France, the journal's first users' country.
 DEFAULT_PHONE_REGION = "FR"
 
+#: How the phone rules learn the region of the journal being read or written: the store sets
+#: a getter of its profile's region around each read and write (:meth:`Store.write`), called
+#: only when a national number must be read (a journal's calls never see another's region).
+PHONE_REGION: ContextVar[Callable[[], str] | None] = ContextVar("phone_region", default=None)
 
-def contact_key(kind: str, value: str, *, region: str = DEFAULT_PHONE_REGION) -> str:
+
+def phone_region() -> str:
+    """The region national phone numbers are read in now (see :data:`PHONE_REGION`)."""
+    source = PHONE_REGION.get()
+    return source() if source is not None else DEFAULT_PHONE_REGION
+
+
+def contact_key(kind: str, value: str, *, region: str | None = None) -> str:
     """Normalise a contact point for identity and duplicate detection: an e-mail ignoring
     case, a phone as :func:`phone_key`, a URL without scheme, ``www.`` or final slash."""
     value = value.strip()
@@ -62,14 +75,17 @@ def contact_key(kind: str, value: str, *, region: str = DEFAULT_PHONE_REGION) ->
     return value
 
 
-def phone_key(value: str, *, region: str = DEFAULT_PHONE_REGION) -> str:
+def phone_key(value: str, *, region: str | None = None) -> str:
     """A phone number in E.164 (``+33611223344``), read by ``phonenumbers``: ``"+33 6 11 22
     33 44"``, ``"06 11 22 33 44"`` and ``"0033 6 11 22 33 44"`` are the same phone (a national
-    number is read in ``region``). A number it cannot read (too short, letters) keeps its
-    digits and ``+`` as typed, so it still matches itself."""
+    number is read in ``region``, by default the profile's: :func:`phone_region`). A number it
+    cannot read (too short, letters) keeps its digits and ``+`` as typed, so it still matches
+    itself."""
     import phonenumbers  # only where phones are compared: keeps --help fast
 
     digits = re.sub(r"[^\d+]", "", value)
+    if region is None:
+        region = DEFAULT_PHONE_REGION if value.lstrip().startswith("+") else phone_region()
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
@@ -78,6 +94,21 @@ def phone_key(value: str, *, region: str = DEFAULT_PHONE_REGION) -> str:
         return digits
     key = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return f"{key};ext={number.extension}" if number.extension else key
+
+
+def region_code(value: str) -> str:
+    """A phone region as ``phonenumbers`` knows it (``"fr"`` -> ``"FR"``); anything else is
+    :class:`~netjournal.errors.InvalidInput`."""
+    import phonenumbers
+
+    from .errors import InvalidInput
+
+    code = value.strip().upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        raise InvalidInput(
+            f"'{value.strip()}' is not a country code for phone numbers (FR, BE, CH, GB...)."
+        )
+    return code
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:

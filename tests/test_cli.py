@@ -76,6 +76,7 @@ def test_me_sets_and_shows_the_profile(db: list[str]) -> None:
         "hourly_rate": "60.00",
         "currency": "USD",
         "history_days": 180,
+        "phone_region": "FR",
     }
     assert "60.00 USD" in ok(*db, "me")
     ok(*db, "me", "--history-days", "30")

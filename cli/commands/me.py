@@ -24,6 +24,11 @@ from ..output import field_lines, heading, output_options, print_json
     metavar="N",
     help="How many days 'netjournal history' keeps changes for undo (default 180).",
 )
+@click.option(
+    "--phone-region",
+    metavar="CODE",
+    help="Where phone numbers written without their country code are (FR, BE, CH...).",
+)
 @output_options(listing=False)
 @click.pass_obj
 def me(
@@ -33,6 +38,7 @@ def me(
     hourly_rate: str | None,
     currency: str | None,
     history_days: str | None,
+    phone_region: str | None,
     fmt: str | None,
 ) -> None:
     """Show your profile, or set it: fields, hourly rate and currency used by the reports.
@@ -41,7 +47,7 @@ def me(
     the time events cost you.
     """
     journal = app.journal()
-    given = (name, hourly_rate, currency, history_days)
+    given = (name, hourly_rate, currency, history_days, phone_region)
     if fields or any(value is not None for value in given):
         profile = journal.set_profile(
             name=name,
@@ -49,6 +55,7 @@ def me(
             hourly_rate=hourly_rate,
             currency=currency,
             history_days=history_days,
+            phone_region=phone_region,
         )
     else:
         profile = journal.profile()
@@ -66,5 +73,6 @@ def me(
             ("Hourly rate", rate or "not set (netjournal me --hourly-rate N)"),
             ("Currency", profile.currency),
             ("History kept", f"{profile.history_days} days (netjournal history, undo)"),
+            ("Phone region", f"{profile.phone_region} (numbers written without +country code)"),
         ]
     )
