@@ -321,6 +321,7 @@ class Encounters:
             changed: builtins.list[str] = []
             if date is not None:
                 found.date = parse_date(date, "date")
+                _refuse_later_than_outcomes(found)
             if event is not None:
                 found.event = None if event == "" else resolve.event(session, event)
             for key, value in (("notes", notes), ("stakes", stakes), ("wishes", wishes)):
@@ -401,3 +402,15 @@ def located(exc: NetjournalError, where: str) -> NetjournalError:
     if isinstance(exc, ImportFormatError | JournalUnavailable):
         return exc
     return type(exc)(f"{where}: {exc}")
+
+
+def _refuse_later_than_outcomes(encounter: Encounter) -> None:
+    """An outcome never predates the encounter its lead came from (``outcomes.add`` refuses
+    it): an encounter is not moved past the outcomes of its leads either."""
+    for lead in encounter.leads:
+        for outcome in lead.outcomes:
+            if outcome.date < encounter.date:
+                raise InvalidInput(
+                    f"The encounter cannot be dated {encounter.date}: outcome #{outcome.id} "
+                    f"of lead #{lead.id} is dated {outcome.date}, before it."
+                )

@@ -1,8 +1,8 @@
 """Reading a JSON export back into an empty journal, ids and all, in one transaction.
 
-Every value is checked against its column before anything is written, and the database's own
-constraints (kinds, statuses, references between records) refuse the rest; either way the
-error names the file and the record, and nothing is kept. This version refuses a journal that
+Every value is checked against its column, then against the API's own rules
+(:mod:`.json_checks`), before anything is written; the error names the file and the record,
+and nothing is kept. This version refuses a journal that
 already holds data: merging two journals needs id remapping and duplicate handling.
 """
 
@@ -21,6 +21,7 @@ from ..errors import ImportFormatError, InvalidInput
 from ..tables import utcnow
 from ..text import fold
 from . import ImportStats
+from .json_checks import Seen, check_row
 from .json_export import count_rows
 from .jsonformat import (
     DERIVED,
@@ -116,6 +117,7 @@ class _Reader:
     def __init__(self, source_name: str) -> None:
         self.source = source_name
         self.tag_ids: dict[str, int] = {}
+        self.seen = Seen()
 
     def fail(self, where: str, reason: str) -> ImportFormatError:
         return ImportFormatError(self.source, None, f"{where}: {reason}")
@@ -142,6 +144,7 @@ class _Reader:
                     row[column.name] = column.default.arg  # a field newer than the export
                 else:
                     raise ValueError(f"'{column.name}' is required")
+            check_row(table, row, self.seen)
             for name, derive in DERIVED.get(table.name, {}).items():
                 row[name] = derive(row)
         except (ValueError, ArithmeticError, InvalidInput) as exc:

@@ -1,0 +1,192 @@
+"""The API's rules applied to each record of a JSON export before it is restored.
+
+A JSON export holds what the journal stored, so a record must pass the same validators as a
+value given to the API (:mod:`netjournal.validate`, :mod:`netjournal.fields`): a name that is
+blank, an e-mail the API refuses, a currency not written as three capitals, a negative
+hourly rate or cost, a kind or a status outside the vocabulary, an outcome dated before the
+encounter its lead came from, an id the file does not hold. (A person introducing themselves
+is not refused yet: ``people merge`` of an introducer into the person they introduced still
+stores exactly that.) Each check raises
+:class:`~netjournal.errors.InvalidInput` with the API's own message; the reader names the
+record (``events[3] (id 4): The event name cannot be empty.``).
+
+Single-line text is stripped and blank optional text becomes ``None``, as the API stores
+them; the derived ``*_key`` columns are computed afterwards from the cleaned values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import String, Table, Text
+
+from ..errors import InvalidInput
+from ..fields import PERSON_FIELDS, contact_values, person_values
+from ..validate import choice, currency, money, name, text
+from ..vocab import (
+    CONTACT_KINDS,
+    ENCOUNTER_KINDS,
+    EVENT_KINDS,
+    LEAD_KINDS,
+    LEAD_STATUSES,
+    OUTCOME_KINDS,
+)
+
+
+@dataclass
+class Seen:
+    """What later records are checked against: encounters' dates, leads' encounters."""
+
+    encounter_dates: dict[int, dt.date] = field(default_factory=dict)
+    lead_encounters: dict[int, int] = field(default_factory=dict)
+    ids: dict[str, set[int]] = field(default_factory=dict)  # per table, the ids read
+
+
+def check_row(table: Table, row: dict[str, Any], seen: Seen) -> None:
+    """Validate ``row`` (a record of ``table`` read from JSON) in place, as the API would."""
+    _references(table, row, seen)
+    special = _CHECKS.get(table.name)
+    handled = special(row, seen) if special is not None else set()
+    for column in table.columns:
+        if column.name in handled or column.name not in row or row[column.name] is None:
+            continue
+        if column.foreign_keys or column.primary_key:
+            continue
+        if isinstance(column.type, String | Text):
+            length = getattr(column.type, "length", None)
+            what = f"'{column.name}'"
+            row[column.name] = text(
+                row[column.name], what, max_len=length, required=not column.nullable
+            )
+
+
+def _references(table: Table, row: dict[str, Any], seen: Seen) -> None:
+    """Each id a record refers to is one the file holds (referenced sections come first);
+    a record's own id is used once."""
+    for column in table.columns:
+        value = row.get(column.name)
+        if not isinstance(value, int):
+            continue
+        for key in column.foreign_keys:
+            target = key.column.table.name
+            if target != table.name and value not in seen.ids.get(target, ()):
+                raise InvalidInput(
+                    f"'{column.name}' refers to {target} id {value}, which the file does not hold."
+                )
+    own = row.get("id")
+    if "id" in table.columns and isinstance(own, int):
+        ids = seen.ids.setdefault(table.name, set())
+        if own in ids:
+            raise InvalidInput(f"The id {own} is used twice in {table.name}.")
+        ids.add(own)
+
+
+def _strict(value: Any, options: tuple[str, ...], what: str) -> str:
+    """One of ``options``, written as the journal stores it."""
+    chosen = choice(value, options, what)
+    if chosen != value:
+        raise InvalidInput(f"The {what} '{value}' must be written '{chosen}'.")
+    return chosen
+
+
+def _currency(value: Any) -> str | None:
+    """A currency as the journal stores it: three capitals (``"eur"`` is refused here)."""
+    code = currency(value)
+    if code is not None and code != value:
+        raise InvalidInput(f"Invalid currency '{value}': a JSON export writes it '{code}'.")
+    return code
+
+
+def _not_negative(value: Decimal | None, what: str) -> Decimal | None:
+    return money(value, what) if value is not None else None
+
+
+def _tags(row: dict[str, Any], seen: Seen) -> set[str]:
+    row["name"] = name(row.get("name"), "The tag name")
+    return {"name"}
+
+
+def _profile_fields(row: dict[str, Any], seen: Seen) -> set[str]:
+    row["name"] = name(row.get("name"), "The field name")
+    return {"name"}
+
+
+def _profile(row: dict[str, Any], seen: Seen) -> set[str]:
+    row["currency"] = _currency(row.get("currency"))
+    if row.get("currency") is None:
+        raise InvalidInput("The profile needs a currency (a three-letter code such as EUR).")
+    row["hourly_rate"] = _not_negative(row.get("hourly_rate"), "The hourly rate")
+    return {"currency", "hourly_rate"}
+
+
+def _people(row: dict[str, Any], seen: Seen) -> set[str]:
+    row["display_name"] = name(row.get("display_name"), "The name")
+    given = {k: row[k] for k in PERSON_FIELDS if k in row and row[k] is not None}
+    clean = person_values(given)
+    for key in given:
+        row[key] = clean.get(key)
+    return {"display_name", *PERSON_FIELDS}
+
+
+def _contacts(row: dict[str, Any], seen: Seen) -> set[str]:
+    kind = _strict(row.get("kind"), CONTACT_KINDS, "contact kind")
+    clean = contact_values(kind, row.get("value"), row.get("label"))
+    row.update(kind=clean["kind"], value=clean["value"], label=clean["label"])
+    return {"kind", "value", "label"}
+
+
+def _events(row: dict[str, Any], seen: Seen) -> set[str]:
+    row["name"] = name(row.get("name"), "The event name")
+    row["kind"] = _strict(row.get("kind"), EVENT_KINDS, "event kind")
+    row["currency"] = _currency(row.get("currency"))
+    row["hours"] = _not_negative(row.get("hours"), "Hours spent")
+    row["cost"] = _not_negative(row.get("cost"), "The cost")
+    start, end = row.get("start_date"), row.get("end_date")
+    if start is not None and end is not None and end < start:
+        raise InvalidInput(f"The event ends ({end}) before it starts ({start}).")
+    return {"name", "kind", "currency"}
+
+
+def _encounters(row: dict[str, Any], seen: Seen) -> set[str]:
+    row["kind"] = _strict(row.get("kind"), ENCOUNTER_KINDS, "encounter kind")
+    if isinstance(row.get("id"), int) and isinstance(row.get("date"), dt.date):
+        seen.encounter_dates[row["id"]] = row["date"]
+    return {"kind"}
+
+
+def _leads(row: dict[str, Any], seen: Seen) -> set[str]:
+    row["kind"] = _strict(row.get("kind"), LEAD_KINDS, "lead kind")
+    row["status"] = _strict(row.get("status"), LEAD_STATUSES, "lead status")
+    if isinstance(row.get("id"), int) and isinstance(row.get("encounter_id"), int):
+        seen.lead_encounters[row["id"]] = row["encounter_id"]
+    return {"kind", "status"}
+
+
+def _outcomes(row: dict[str, Any], seen: Seen) -> set[str]:
+    row["kind"] = _strict(row.get("kind"), OUTCOME_KINDS, "outcome kind")
+    row["currency"] = _currency(row.get("currency"))
+    encounter = seen.lead_encounters.get(row.get("lead_id", -1))
+    met = seen.encounter_dates.get(encounter) if encounter is not None else None
+    when = row.get("date")
+    if met is not None and when is not None and when < met:
+        raise InvalidInput(
+            f"The outcome ({when}) predates the encounter the lead came from ({met})."
+        )
+    return {"kind", "currency"}
+
+
+_CHECKS: dict[str, Callable[[dict[str, Any], Seen], set[str]]] = {
+    "tags": _tags,
+    "profile_fields": _profile_fields,
+    "profile": _profile,
+    "people": _people,
+    "contact_points": _contacts,
+    "events": _events,
+    "encounters": _encounters,
+    "leads": _leads,
+    "outcomes": _outcomes,
+}
