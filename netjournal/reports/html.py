@@ -157,12 +157,15 @@ def _introduction_graph(report: Report, top: int = 80) -> tuple[str, str]:
 
     from ..display import safe
 
+    def label(name: str) -> str:  # shown as typed: a '$' would start matplotlib's mathtext
+        return safe(name).replace("$", r"\$")
+
     rows = report.section("introductions").rows[:top]
     graph = nx.DiGraph()
     names: dict[int, str] = {}
     for row in rows:
-        names[row.person_id] = safe(row.person)
-        names[row.introducer_id] = safe(row.introduced_by)
+        names[row.person_id] = label(row.person)
+        names[row.introducer_id] = label(row.introduced_by)
         graph.add_edge(row.introducer_id, row.person_id)
     opened = {row.introducer_id for row in rows}
     size = min(14.0, 5 + 0.25 * len(graph))

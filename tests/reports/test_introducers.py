@@ -244,3 +244,15 @@ def test_a_long_chain_stops_at_the_depth_limit(journal: Journal) -> None:
     assert all(rows[name].value == {"EUR": D("1.00")} for name in credited)
     people = {r.person: r for r in j.report("introducers").section("introductions").rows}
     assert people[f"P{last}"].introducers == MAX_HOPS
+
+
+def test_the_graph_draws_names_as_typed(journal: Journal) -> None:
+    """A name with '$' is text, not matplotlib mathtext ("$x^{$" is bad mathtext: drawing it
+    as mathtext fails)."""
+    j = journal
+    j.people.add("Ann $x^{$")
+    j.log("Ben $", date="2026-01-01", introduced_by="Ann $x^{$")
+    page = render(j.report("introducers"), "html")
+    parser = _Images()
+    parser.feed(page)
+    assert [i["alt"] for i in parser.images] == ["Who introduced whom"]
