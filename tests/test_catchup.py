@@ -360,3 +360,19 @@ def test_ical_looks_ahead_to_until_and_filters(journal: Journal) -> None:
     todo, _ = _ical(journal, TODAY, todo=True)
     todos = icalendar.Calendar.from_ical(todo).walk("VTODO")
     assert len([c for c in todos if str(c["uid"]).startswith("catchup-")]) == 6
+
+
+def test_prep_lists_who_among_the_people_met_there_is_due(journal: Journal) -> None:
+    season(journal)
+    journal.log("Bob", event="Lyon Tech Meetup", date="2026-09-01")  # due: from 11-01
+    journal.log("Gus", event="Lyon Tech Meetup", date="2026-09-01")  # no cadence
+    report = journal.report("prep", event="Lyon Tech Meetup", today=TODAY)
+    due = report.section("overdue").rows
+    assert [(r.person, r.late, str(r.last_touch), r.every) for r in due] == [
+        ("Ann", "60 days late (past 60)", "2026-09-01", 30),
+        ("Bob", "15 days late", "2026-11-01", 14),
+    ]  # Chloé, Eve, Fay and Hal are due too, but were not met there
+    assert due[0].next_question == "What keeps you up at night?"
+    early = journal.report("prep", event="Lyon Tech Meetup", today="2026-09-10")
+    assert early.section("overdue").rows == ()
+    assert early.section("overdue").empty.startswith("Nobody met at Lyon Tech Meetup")

@@ -4,21 +4,36 @@
 two mean the next edition (under way or to come on ``today``), else the latest one. Lists the
 people met at that event or at any other edition (same series, or same name), with their open
 leads and open follow-ups, and the questions asked at those events ranked by the leads and
-value that followed them. ``since``/``until`` keep encounters dated in the period.
+value that followed them. ``since``/``until`` keep encounters dated in the period. The
+people met there who are due for a catch-up on ``today`` (their cadence reached, see
+:mod:`netjournal.catchup`) are listed apart, most late first: the ones to look for.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import func, or_, select
 
 from .. import resolve
+from ..catchup import catchup
 from ..errors import InvalidInput
 from ..models import Encounter, Event, FollowUp, Lead, Person, Question
 from .base import Built, Context, Section, col
 from .questions import QuestionRow, question_rows
+
+
+@dataclass(frozen=True)
+class PrepCatchUpRow:
+    person_id: int = col("Id")
+    person: str = col("Person")
+    late: str = col("Catch up")
+    last_touch: dt.date = col("Last touch")
+    every: int = col("Every (days)")
+    lateness: Decimal = col("Lateness", table=False)
+    next_question: str | None = col("Ask next")
 
 
 @dataclass(frozen=True)
@@ -85,6 +100,17 @@ def build(ctx: Context) -> Built:
         for pid, who, org, n, last in session.execute(people_q)
     ]
     questions = question_rows(ctx, *there)
+    overdue = [
+        PrepCatchUpRow(
+            c.person_id, c.person, c.late, c.last_touch, c.every, c.lateness, c.next_question
+        )
+        for c in catchup(
+            session,
+            ctx.params.today,
+            people=select(Encounter.person_id).where(*there),
+            currency=ctx.currency,
+        )
+    ]
     scope = f"{target.name} ({target.start_date})"
     if target.series:
         scope += f" and the {editions} editions of the series {target.series}"
@@ -105,6 +131,14 @@ def build(ctx: Context) -> Built:
                     ("encounter there is", "encounters there are"),
                     "no encounter is logged there yet",
                 ),
+            ),
+            Section(
+                "overdue",
+                "Due for a catch-up among them",
+                PrepCatchUpRow,
+                tuple(overdue),
+                f"Nobody met at {scope} is due for a catch-up on {ctx.params.today} (cadences: "
+                "netjournal cadence TAG --every 30d, people edit NAME --every 30d).",
             ),
             Section(
                 "questions",
