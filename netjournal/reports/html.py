@@ -111,7 +111,8 @@ def _value_per_event(report: Report, top: int = 15) -> list[tuple[str, str]]:
         valued = sorted((r for r in rows if r.value.get(code)), key=lambda r: r.value[code])
         valued = valued[-top:]
         figure, axes = _figure(9, 0.8 + 0.35 * len(valued))
-        labels = [f"{r.event} ({r.date})" for r in valued]
+        # shown as typed: a '$' in a name would start matplotlib's mathtext
+        labels = [f"{r.event} ({r.date})".replace("$", r"\$") for r in valued]
         axes.barh(labels, [float(r.value[code]) for r in valued], color="#3e7cb1")
         axes.set_xlabel(f"Value ({code})")
         result.append((f"Value per event, {code} (top {len(valued)})", _png(figure)))

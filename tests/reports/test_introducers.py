@@ -256,3 +256,13 @@ def test_the_graph_draws_names_as_typed(journal: Journal) -> None:
     parser = _Images()
     parser.feed(page)
     assert [i["alt"] for i in parser.images] == ["Who introduced whom"]
+
+
+def test_the_events_chart_draws_names_as_typed(journal: Journal) -> None:
+    """The same for an event's name in the value-per-event chart."""
+    j = journal
+    event = j.events.add("Meetup $x^{$", "2026-01-01", cost="10")
+    encounter = j.log("Cash Person", event=event.id, leads=[("customer", "Paid")])
+    j.outcomes.add(encounter.leads[0].id, "Paid", value="100", date="2026-01-05")
+    page = render(j.report("events"), "html")
+    assert "data:image/png;base64," in page
