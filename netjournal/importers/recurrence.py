@@ -28,6 +28,7 @@ _COUNT_BUDGET = 100_000
 _MAX_SPAN = 100_000
 _ATTEMPTS = 24
 _EARLIEST = dt.date(1, 1, 2)
+_CYCLE_YEARS = 401  # the Gregorian calendar repeats every 400 years
 
 _UNITS = {
     "SECONDLY": dt.timedelta(seconds=1),
@@ -62,6 +63,15 @@ def recent_occurrences(
     counted = any("COUNT" in r for r in rules)
     fixed = counted or len(freqs) != 1
     freq, interval = next(iter(freqs)) if len(freqs) == 1 else ("", 1)
+    if len(freqs) == 1 and _never(master, others, series, freq, interval):
+        # dateutil would look for a first occurrence until year 9999; DTSTART (and the
+        # RDATEs) are then the only occurrences, as RFC 5545 has it
+        master = master.copy()
+        del master["RRULE"]
+        query, series = _query(master, others)
+        assert series is not None
+        components = query.between(_EARLIEST, _end(series, today))
+        return _past(components, series, today, keep)
 
     span = keep
     dense_span: int | None = None
@@ -108,6 +118,33 @@ def _past(components: list[Any], series: Any, today: dt.date, keep: int) -> tupl
     components.sort(key=lambda c: _as_datetime(_first(c, "DTSTART"), series))
     past = [c for c in components if _local_date(_first(c, "DTSTART")) <= today]
     return past[-keep:], len(past) > keep
+
+
+def _never(master: Any, others: list[Any], series: Any, freq: str, interval: int) -> bool:
+    """Whether the rules can never occur (``FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30``): tried on
+    the last :data:`_CYCLE_YEARS` before year 9999, after which the Gregorian calendar
+    repeats, so that dateutil gives up at its year 9999 within a bounded walk."""
+    start = series.recurrence.start
+    probe_end = start.replace(year=dt.MAXYEAR, month=1, day=1)
+    moved = _move(start, probe_end, freq, interval, _span_of(_CYCLE_YEARS, freq, interval))
+    if moved == start:
+        return False  # the series itself is within the last cycle: walked as it is
+    try:
+        _query_moved, probe = _query(_moved(master, start, moved, freq), others)
+        assert probe is not None
+        for rule in probe.recurrence.rrules[1:]:
+            if next(iter(rule.replace(cache=False, count=None, until=None)), None) is not None:
+                return False
+    except (OverflowError, ValueError):  # a zone that cannot reach year 9999: walk as it is
+        return False
+    return True
+
+
+def _span_of(years: int, freq: str, interval: int) -> int:
+    """How many periods of the rule ``years`` years hold, at least."""
+    if freq in _UNITS:
+        return int(dt.timedelta(days=366 * years) / (_UNITS[freq] * interval)) + 1
+    return years * 12 // (_MONTHS.get(freq, 12) * interval) + 1
 
 
 def _rules(master: Any) -> list[Any]:
@@ -226,16 +263,13 @@ def _moved(master: Any, start: dt.datetime, moved: dt.datetime, freq: str) -> An
     from icalendar import vRecur
 
     copy = master.copy()
-    original = master["DTSTART"].dt
-    all_day = not isinstance(original, dt.datetime)
-    new_start: Any = moved.date() if all_day else moved
+    delta = moved - start  # both in the series' zone; DTSTART may be floating or a date
     for name in ("DTSTART", "DTEND"):
         value = master.get(name)
         if value is None:
             continue
-        shifted = value.dt + (new_start - original) if name == "DTEND" else new_start
         del copy[name]
-        copy.add(name, shifted)
+        copy.add(name, value.dt + delta)
     rules = []
     for rule in _rules(master):
         explicit = vRecur(dict(rule))

@@ -117,6 +117,9 @@ _HOSTILE = {
     ),
     "daily-from-year-1": ("FREQ=DAILY", ";VALUE=DATE:00010101"),
     "secondly-count": ("FREQ=SECONDLY;COUNT=1000000000", ":20200101T000000Z"),
+    # no 30 February: dateutil would look for a first one until year 9999
+    "never-daily": ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", ":20200101T000000Z"),
+    "never-secondly": ("FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30", ":20200101T000000Z"),
 }
 _CHILD = """
 import json, resource, sys, time
@@ -151,6 +154,8 @@ def test_a_hostile_recurrence_is_imported_or_refused_quickly(tmp_path: Path, nam
     assert outcome["max_rss_kb"] < 200 * 1024, outcome
     if "refused" in outcome:
         assert "the recurrence" in outcome["refused"] and ":4: " in outcome["refused"], outcome
+    elif name.startswith("never"):
+        assert (outcome["events"], outcome["last"]) == (1, "2020-01-01"), outcome  # DTSTART
     else:
         assert outcome["events"] == MAX_OCCURRENCES, outcome
         assert outcome["last"] == str(dt.date.today()), outcome
@@ -164,3 +169,37 @@ def test_components_nested_a_thousand_deep_are_refused_with_their_line(tmp_path:
     )
     with pytest.raises(ImportFormatError, match=r"nested\.ics:21: components nested more than"):
         parse_ical(ics)
+
+
+@pytest.mark.parametrize(
+    ("rule", "start", "expected"),
+    [
+        ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;COUNT=3", "20200101", [dt.date(2020, 1, 1)]),
+        ("FREQ=HOURLY;BYMONTH=4;BYMONTHDAY=31", "20200101", [dt.date(2020, 1, 1)]),
+        (
+            "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29",
+            "20200101",
+            [dt.date(2020, 1, 1), dt.date(2020, 2, 29), dt.date(2024, 2, 29)],
+        ),
+        # 2021, 2025, 2029...: never a leap year
+        ("FREQ=YEARLY;INTERVAL=4;BYMONTH=2;BYMONTHDAY=29", "20210101", [dt.date(2021, 1, 1)]),
+    ],
+)
+def test_a_rule_that_never_occurs_leaves_its_dtstart(
+    tmp_path: Path, rule: str, start: str, expected: list[dt.date]
+) -> None:
+    ics = _calendar(tmp_path / "never.ics", rule, f":{start}T000000Z")
+    assert [e.start_date for e in parse_ical(ics, today=TODAY).events] == expected
+
+
+def test_a_floating_series_with_utc_exdates_is_moved_forward(tmp_path: Path) -> None:
+    """recurring_ical_events reads the floating start in the EXDATEs' zone (UTC here)."""
+    ics = _calendar(
+        tmp_path / "floating.ics",
+        "FREQ=DAILY",
+        ":19960401T010000",
+        "EXDATE:19960402T010000Z,20261129T010000Z\n",
+    )
+    dates = [e.start_date for e in parse_ical(ics, today=TODAY).events]
+    assert dates[-2:] == [dt.date(2026, 11, 28), dt.date(2026, 11, 30)]
+    assert len(dates) == MAX_OCCURRENCES - 1 and dates[0] == dt.date(2025, 7, 19)
