@@ -178,7 +178,8 @@ def test_log_batch_errors_name_file_and_line_and_write_nothing(
     assert f"{bad}:4: No person matches" in fails(*db, "log", "--batch", str(bad))
     bad.write_bytes(b"person: \xff\xfe\n")
     assert "not UTF-8" in fails(*db, "log", "--batch", str(bad))
-    assert "Cannot read" in fails(*db, "log", "--batch", str(tmp_path / "missing.txt"))
+    missing = fails(*db, "log", "--batch", str(tmp_path / "missing.txt"))
+    assert missing.endswith("missing.txt: cannot read the file (No such file or directory)")
     assert "<stdin>:1:" in fails(*db, "log", "--batch", "-", input="nobody here\n")
     with Journal.open(journal_url) as journal:
         assert journal.counts()["encounters"] == 0 and journal.events.count() == 0
