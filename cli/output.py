@@ -114,10 +114,10 @@ _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 def _numeric(values: Iterable[Any]) -> bool:
-    """Whether a column holds numbers only (ids, hours): aligned right."""
+    """Whether a column holds numbers only (ids, hours, tie strength): aligned right."""
     shown = [v for v in values if v is not None and v != ""]
     return bool(shown) and all(
-        (isinstance(v, int) and not isinstance(v, bool))
+        (isinstance(v, int | float) and not isinstance(v, bool))
         or (isinstance(v, str) and _NUMBER.fullmatch(v))
         for v in shown
     )

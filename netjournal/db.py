@@ -218,6 +218,11 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
     # Text folded as netjournal.text.fold, for comparisons no *_key column holds (an
     # organization); PostgreSQL spells the same with unaccent (netjournal.resolve.folded).
     dbapi_connection.create_function(FOLD_FUNCTION, 1, _fold_sql_value, deterministic=True)
+    # Tie strength's recency decay (netjournal.ties): SQLite has power() only when built
+    # with its math functions, so the same 0.5 ** (age / half-life) is registered here.
+    from .ties import HALF_LIFE_FUNCTION, recency_weight
+
+    dbapi_connection.create_function(HALF_LIFE_FUNCTION, 2, recency_weight, deterministic=True)
 
 
 FOLD_FUNCTION = "netjournal_fold"

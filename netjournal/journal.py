@@ -274,17 +274,22 @@ class Journal:
 
     # -- records for display (no ORM) ----------------------------------------------------
 
-    def person_record(self, ref: int | str) -> dict[str, Any]:
+    def person_record(
+        self, ref: int | str, *, today: dt.date | str | None = None
+    ) -> dict[str, Any]:
         """Everything about one person as a JSON-ready dict: exactly what
-        ``to_dict(journal.people.show(ref))`` gives (see :mod:`netjournal.serialize`), read
-        with a few Core queries and no ORM, which is what makes ``people show`` quick."""
+        ``to_dict(journal.people.show(ref, today=today))`` gives (see
+        :mod:`netjournal.serialize`), read with a few Core queries and no ORM, which is what
+        makes ``people show`` quick. ``"tie"`` holds the tie strength as of ``today``."""
         from .records import person_record
         from .resolve import person_id
+        from .ties import as_of
 
+        day = as_of(today)
         with self.store.connect() as connection:
             found = person_id(connection, ref)
             assert found is not None
-            return person_record(connection, found)
+            return person_record(connection, found, day)
 
     # -- profile -------------------------------------------------------------------------
 

@@ -62,6 +62,10 @@ def _tagged(link: Any, owner: Any, tag: str) -> ColumnElement[bool]:
     )
 
 
+#: How people can be listed: by name, or strongest tie first (netjournal.ties).
+PEOPLE_SORTS = ("name", "strength")
+
+
 def people(
     *,
     tag: str | None = None,
@@ -69,8 +73,11 @@ def people(
     field: str | None = None,
     limit: int | None = None,
     offset: int = 0,
+    sort: str = "name",
+    today: dt.date | str | None = None,
 ) -> Listing:
-    """People in name order, optionally with a tag, of an organization or of a field."""
+    """People in name order (or ``sort="strength"``: strongest tie as of ``today`` first,
+    then by name), optionally with a tag, of an organization or of a field."""
     p = t.people
     where: list[ColumnElement[bool]] = []
     if tag:
@@ -79,6 +86,13 @@ def people(
         where.append(resolve.organization_matches(p.c.organization, organization))
     if field:
         where.append(p.c.field_key == fold(field))
+    if choice(sort, PEOPLE_SORTS, "sort") == "strength":
+        from .ties import as_of, strength_table
+
+        ties = strength_table(as_of(today))
+        source = p.join(ties, ties.c.person_id == p.c.id)
+        order = (ties.c.score.desc(), p.c.name_key, p.c.id)
+        return Listing(tuple(where), order, limit, offset, source=source)
     return Listing(tuple(where), (p.c.name_key, p.c.id), limit, offset)
 
 

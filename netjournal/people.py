@@ -30,11 +30,14 @@ from .text import contact_key, fold
 from .validate import blank, name
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from sqlalchemy.orm import Session
 
     from .duplicates import DuplicatePair
     from .models import ContactPoint, Encounter, FollowUp, Person
     from .store import Store
+    from .ties import TieStrength
 
 # The ORM (models, sessions) is imported where it is used: ``records`` and the other quick
 # paths of the command line must not pay for importing it (docs/performance.md).
@@ -72,12 +75,14 @@ class Forgotten:
 
 @dataclass
 class PersonDetail:
-    """Everything the journal knows about one person, for ``people show``."""
+    """Everything the journal knows about one person, for ``people show``, with the
+    strength of your tie as of the day asked (:mod:`netjournal.ties`)."""
 
     person: Person
     encounters: list[Encounter]
     followups: list[FollowUp]
     introduced: list[Person] = field(default_factory=list)
+    tie: TieStrength | None = None
 
 
 def set_fields(person: Person, values: dict[str, Any], *, overwrite: bool = True) -> None:
@@ -179,15 +184,27 @@ class People:
         field: str | None = None,
         limit: int | None = None,
         offset: int = 0,
+        sort: str = "name",
+        today: dt.date | str | None = None,
     ) -> builtins.list[Person]:
-        """People in name order, optionally filtered by tag, organization or field."""
+        """People in name order, optionally filtered by tag, organization or field;
+        ``sort="strength"``: strongest tie (as of ``today``) first, then by name."""
         from .models import Person
 
         listing = listings.people(
-            tag=tag, organization=organization, field=field, limit=limit, offset=offset
+            tag=tag,
+            organization=organization,
+            field=field,
+            limit=limit,
+            offset=offset,
+            sort=sort,
+            today=today,
         )
+        stmt = select(Person)
+        if listing.source is not None:
+            stmt = stmt.select_from(listing.source)
         with self._store.read() as session:
-            return builtins.list(session.scalars(listing.apply(select(Person))))
+            return builtins.list(session.scalars(listing.apply(stmt)))
 
     def records(
         self,
@@ -197,23 +214,57 @@ class People:
         field: str | None = None,
         limit: int | None = None,
         offset: int = 0,
+        sort: str = "name",
+        today: dt.date | str | None = None,
+        strength: bool = False,
     ) -> builtins.list[dict[str, Any]]:
         """What :meth:`list` returns, as JSON-ready dicts (``to_dict`` of each person), read
-        without the ORM: what ``netjournal people list`` prints."""
+        without the ORM: what ``netjournal people list`` prints. With ``strength=True``
+        each dict ends with ``"strength"``: the tie's score as of ``today`` (0-100)."""
+        from .ties import as_of, tie_strengths
+
+        day = as_of(today)
         listing = listings.people(
-            tag=tag, organization=organization, field=field, limit=limit, offset=offset
+            tag=tag,
+            organization=organization,
+            field=field,
+            limit=limit,
+            offset=offset,
+            sort=sort,
+            today=day,
         )
         with self._store.connect() as connection:
-            return records.people_records(connection, listing)
+            found = records.people_records(connection, listing)
+            if strength:
+                ties = tie_strengths(connection, [r["id"] for r in found], day)
+                for record in found:
+                    record["strength"] = ties[record["id"]].score
+            return found
+
+    def tie_strength(
+        self, ref: int | str | Person, *, today: dt.date | str | None = None
+    ) -> TieStrength:
+        """How strong your tie with this person is as of ``today`` (0-100), with the
+        components it is made of (:mod:`netjournal.ties`, docs/reports.md)."""
+        from .ties import as_of, tie_strengths
+
+        day = as_of(today)
+        with self._store.connect() as connection:
+            found = resolve.person_id(connection, ref.id if hasattr(ref, "id") else ref)
+            assert found is not None
+            return tie_strengths(connection, [found], day)[found]
 
     def count(self) -> int:
         with self._store.connect() as connection:
             return connection.scalar(select(func.count()).select_from(t.people)) or 0
 
-    def show(self, ref: int | str | Person) -> PersonDetail:
-        """A person with their encounters (newest first), follow-ups and introductions."""
+    def show(self, ref: int | str | Person, *, today: dt.date | str | None = None) -> PersonDetail:
+        """A person with their encounters (newest first), follow-ups, introductions and
+        the strength of your tie as of ``today``."""
         from .models import Encounter, FollowUp, Person
+        from .ties import as_of, tie_strengths
 
+        day = as_of(today)
         with self._store.read() as session:
             person = resolve.person(session, ref)
             assert person is not None
@@ -240,7 +291,8 @@ class People:
                     .order_by(Person.id)
                 )
             )
-            return PersonDetail(person, encounters, followups, introduced)
+            tie = tie_strengths(session.connection(), [person.id], day)[person.id]
+            return PersonDetail(person, encounters, followups, introduced, tie)
 
     def update(
         self,

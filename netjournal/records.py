@@ -11,6 +11,7 @@ does. Tests keep both readings equal on both backends (keys in the same order, s
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -73,7 +74,10 @@ def _children(
 def people_records(connection: Connection, listing: Listing) -> list[dict[str, Any]]:
     """The people of ``listing`` (on :data:`netjournal.tables.people`): as ``to_dict`` of
     ``journal.people.list(...)``."""
-    rows = list(connection.execute(listing.apply(select(t.people))))
+    stmt = select(t.people)
+    if listing.source is not None:  # sorted by tie strength: people joined to their ties
+        stmt = stmt.select_from(listing.source)
+    rows = list(connection.execute(listing.apply(stmt)))
     if not rows:
         return []
     ids = [row.id for row in rows]
@@ -230,9 +234,14 @@ def outcome_records(connection: Connection, listing: Listing) -> list[dict[str, 
     return [_row(row, OUTCOME_COLUMNS) for row in rows]
 
 
-def person_record(connection: Connection, person_id: int) -> dict[str, Any]:
+def person_record(
+    connection: Connection, person_id: int, today: dt.date | None = None
+) -> dict[str, Any]:
     """Everything about one person, shaped as ``to_dict(PersonDetail)``: the person, their
-    encounters (newest first), their follow-ups (by due date) and whom they introduced."""
+    encounters (newest first), their follow-ups (by due date), whom they introduced and the
+    strength of your tie as of ``today`` (:mod:`netjournal.ties`)."""
+    from .ties import as_of, tie_strengths
+
     p, e, f = t.people, t.encounters, t.followups
     found = people_records(connection, Listing((p.c.id == person_id,), (p.c.id,)))
     if not found:
@@ -255,4 +264,5 @@ def person_record(connection: Connection, person_id: int) -> dict[str, Any]:
         ),
         "followups": followups,
         "introduced": people_records(connection, Listing((p.c.id.in_(introduced),), (p.c.id,))),
+        "tie": tie_strengths(connection, [person_id], as_of(today))[person_id].to_dict(),
     }

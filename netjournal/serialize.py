@@ -123,6 +123,7 @@ def _serializers() -> dict[str, Callable[[Any], dict[str, Any]]]:
         "Report": _report,
         "Hit": _own,  # search hits and the schema status build their own shape
         "SchemaStatus": _own,
+        "TieStrength": _own,
     }
 
 

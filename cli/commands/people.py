@@ -30,6 +30,7 @@ PEOPLE_COLUMNS = [
     ("title", "Title"),
     ("field", "Field"),
     ("tags", "Tags"),
+    ("strength", "Strength"),
 ]
 
 
@@ -43,6 +44,13 @@ def people() -> None:
 @click.option("--org", help="Only people of this organization.")
 @click.option("--field", help="Only people of this field.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many.")
+@click.option(
+    "--sort",
+    default="name",
+    show_default=True,
+    help="name, or strength: the strongest ties first (docs/reports.md, Tie strength).",
+)
+@click.option("--today", help="Compute tie strength as of this day (default: today).")
 @output_options()
 @click.pass_obj
 def list_(
@@ -51,20 +59,26 @@ def list_(
     org: str | None,
     field: str | None,
     limit: int | None,
+    sort: str,
+    today: str | None,
     fmt: str | None,
 ) -> None:
-    """List people in name order."""
-    found = app.journal().people.records(tag=tag, organization=org, field=field, limit=limit)
+    """List people in name order (or --sort strength), with the strength of each tie."""
+    found = app.journal().people.records(
+        tag=tag, organization=org, field=field, limit=limit, sort=sort, today=today, strength=True
+    )
     emit(found, PEOPLE_COLUMNS, fmt, empty="Nobody yet: netjournal log NAME ...")
 
 
 @people.command("show")
 @click.argument("person", shell_complete=person_names)
+@click.option("--today", help="Compute tie strength as of this day (default: today).")
 @output_options(listing=False)
 @click.pass_obj
-def show(app: App, person: str, fmt: str | None) -> None:
-    """Show a person (name, unique prefix or id): encounters, leads, follow-ups."""
-    data = app.journal().person_record(person)
+def show(app: App, person: str, today: str | None, fmt: str | None) -> None:
+    """Show a person (name, unique prefix or id): encounters, leads, follow-ups, and how
+    strong your tie is, with why."""
+    data = app.journal().person_record(person, today=today)
     if fmt == "json":
         print_json(data)
         return
@@ -82,6 +96,7 @@ def show(app: App, person: str, fmt: str | None) -> None:
             ("Introduced you to", data["introduced"]),
         ]
     )
+    _tie(data["tie"])
     say(f"\n{plural(len(data['encounters']), 'encounter')}:")
     for enc in data["encounters"]:
         _encounter(enc)
@@ -90,6 +105,16 @@ def show(app: App, person: str, fmt: str | None) -> None:
         say("\nTo do:")
         for fu in open_followups:
             say(f"  #{fu['id']} by {fu['due']}: {fu['action']}")
+
+
+def _tie(tie: dict[str, Any]) -> None:
+    """The score and why: each component's raw value and the points it gives."""
+    say(f"\nTie strength: {tie['score']:.1f} / 100 as of {tie['today']} (why this score):")
+    for part in tie["components"]:
+        say(
+            f"  {part['name']:<13} {part['raw']:>10g} -> {part['points']:5.2f} of "
+            f"{part['weight'] * 100:.0f}  ({part['dimension']})"
+        )
 
 
 def _encounter(enc: dict[str, Any]) -> None:
