@@ -20,6 +20,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from sqlalchemy import String, Table, Text
@@ -48,40 +49,57 @@ class Seen:
 
 def check_row(table: Table, row: dict[str, Any], seen: Seen) -> None:
     """Validate ``row`` (a record of ``table`` read from JSON) in place, as the API would."""
-    _references(table, row, seen)
+    plan = _plan(table)
+    _references(plan, row, seen)
     special = _CHECKS.get(table.name)
     handled = special(row, seen) if special is not None else set()
-    for column in table.columns:
-        if column.name in handled or column.name not in row or row[column.name] is None:
-            continue
-        if column.foreign_keys or column.primary_key:
-            continue
-        if isinstance(column.type, String | Text):
-            length = getattr(column.type, "length", None)
-            what = f"'{column.name}'"
-            row[column.name] = text(
-                row[column.name], what, max_len=length, required=not column.nullable
-            )
+    for column, length, required in plan.texts:
+        value = row.get(column)
+        if value is not None and column not in handled:
+            row[column] = text(value, f"'{column}'", max_len=length, required=required)
 
 
-def _references(table: Table, row: dict[str, Any], seen: Seen) -> None:
+@dataclass(frozen=True)
+class _Plan:
+    """What :func:`check_row` looks at in a table, worked out once."""
+
+    table: str
+    has_id: bool
+    references: tuple[tuple[str, str], ...]  # (column, referenced table)
+    texts: tuple[tuple[str, int | None, bool], ...]  # (column, max length, required)
+
+
+@cache
+def _plan(table: Table) -> _Plan:
+    columns = list(table.columns)
+    references = tuple(
+        (c.name, key.column.table.name)
+        for c in columns
+        for key in c.foreign_keys
+        if key.column.table.name != table.name
+    )
+    texts = tuple(
+        (c.name, getattr(c.type, "length", None), not c.nullable)
+        for c in columns
+        if isinstance(c.type, String | Text) and not c.foreign_keys and not c.primary_key
+    )
+    return _Plan(table.name, "id" in table.columns, references, texts)
+
+
+def _references(plan: _Plan, row: dict[str, Any], seen: Seen) -> None:
     """Each id a record refers to is one the file holds (referenced sections come first);
     a record's own id is used once."""
-    for column in table.columns:
-        value = row.get(column.name)
-        if not isinstance(value, int):
-            continue
-        for key in column.foreign_keys:
-            target = key.column.table.name
-            if target != table.name and value not in seen.ids.get(target, ()):
-                raise InvalidInput(
-                    f"'{column.name}' refers to {target} id {value}, which the file does not hold."
-                )
+    for column, target in plan.references:
+        value = row.get(column)
+        if isinstance(value, int) and value not in seen.ids.get(target, ()):
+            raise InvalidInput(
+                f"'{column}' refers to {target} id {value}, which the file does not hold."
+            )
     own = row.get("id")
-    if "id" in table.columns and isinstance(own, int):
-        ids = seen.ids.setdefault(table.name, set())
+    if plan.has_id and isinstance(own, int):
+        ids = seen.ids.setdefault(plan.table, set())
         if own in ids:
-            raise InvalidInput(f"The id {own} is used twice in {table.name}.")
+            raise InvalidInput(f"The id {own} is used twice in {plan.table}.")
         ids.add(own)
 
 
