@@ -65,8 +65,8 @@ CANDIDATE_QUESTIONS = 50
 CHUNK = 500
 #: The largest ``limit`` taken (as the reports).
 MAX_LIMIT = 1_000_000_000
-#: Larger than any limit (sorts "no limit" after every limit).
-_NO_LIMIT = 2**31 - 1
+#: Codes a tag's (rhythm, limit) as one number: rhythm * _CODE + limit (limits < _CODE - 1).
+_CODE = 1_000_000
 _OPEN = ("open", "exploring")
 
 
@@ -151,45 +151,41 @@ def due_query(
     days_since``."""
     p, e, f, pt, tg = t.people, t.encounters, t.followups, t.person_tags, t.tags
     day = literal(today, Date)
-    ranked_tags = (
-        select(
-            pt.c.person_id,
-            tg.c.name,
-            tg.c.cadence_days,
-            tg.c.cadence_max_days,
-            func.row_number()
-            .over(
-                partition_by=pt.c.person_id,
-                order_by=(
-                    tg.c.cadence_days,
-                    func.coalesce(tg.c.cadence_max_days, _NO_LIMIT),
-                    tg.c.key,
-                ),
-            )
-            .label("rank"),
-        )
+    # The most demanding of a person's tags: the least (rhythm, limit) pair, as one number
+    # (rhythm * CODE + limit, no limit coded as CODE - 1) so a GROUP BY's MIN finds it.
+    code = cast(tg.c.cadence_days, BigInteger) * _CODE + func.coalesce(
+        tg.c.cadence_max_days, _CODE - 1
+    )
+    by_tag = (
+        select(pt.c.person_id, func.min(code).label("code"))
         .join(tg, tg.c.id == pt.c.tag_id)
         .where(tg.c.cadence_days.is_not(None))
-        .subquery("ranked_tags")
+        .group_by(pt.c.person_id)
+        .subquery("tag_cadence")
     )
-    by_tag = select(ranked_tags).where(ranked_tags.c.rank == 1).subquery("tag_cadence")
+    # Each person's last meeting and last follow-up done, one grouped pass over each index
+    # (joined, not correlated: the last touch is then a plain column wherever it is used).
     met = (
-        select(func.max(e.c.date))
-        .where(e.c.person_id == p.c.id, e.c.kind == "meeting", e.c.date <= day)
-        .scalar_subquery()
+        select(e.c.person_id, func.max(e.c.date).label("day"))
+        .where(e.c.kind == "meeting", e.c.date <= day)
+        .group_by(e.c.person_id)
+        .subquery("met")
     )
     done = (
-        select(func.max(f.c.done_on))
-        .where(f.c.person_id == p.c.id, f.c.done_on <= day)
-        .scalar_subquery()
+        select(f.c.person_id, func.max(f.c.done_on).label("day"))
+        .where(f.c.done_on <= day)
+        .group_by(f.c.person_id)
+        .subquery("done")
     )
     # the later of the two, else the day they were added (SQLite's max() of a NULL is NULL;
     # PostgreSQL's greatest() skips NULLs)
     if connection.dialect.name == "sqlite":
-        later: Any = func.max(func.coalesce(met, done), func.coalesce(done, met))
+        later: Any = func.max(
+            func.coalesce(met.c.day, done.c.day), func.coalesce(done.c.day, met.c.day)
+        )
         touch = func.coalesce(later, func.date(p.c.created_at))
     else:
-        touch = func.coalesce(func.greatest(met, done), cast(p.c.created_at, Date))
+        touch = func.coalesce(func.greatest(met.c.day, done.c.day), cast(p.c.created_at, Date))
     own = p.c.cadence_days.is_not(None)
     conditions: list[ColumnElement[bool]] = [or_(own, by_tag.c.person_id.is_not(None))]
     conditions.extend(
@@ -203,12 +199,17 @@ def due_query(
             p.c.display_name.label("person"),
             p.c.name_key,
             p.c.organization,
-            func.coalesce(p.c.cadence_days, by_tag.c.cadence_days).label("every"),
-            case((own, p.c.cadence_max_days), else_=by_tag.c.cadence_max_days).label("at_most"),
-            case((own, None), else_=by_tag.c.name).label("tag"),
+            func.coalesce(p.c.cadence_days, cast(by_tag.c.code // _CODE, Integer)).label("every"),
+            case(
+                (own, p.c.cadence_max_days),
+                else_=func.nullif(cast(by_tag.c.code % _CODE, Integer), _CODE - 1),
+            ).label("at_most"),
+            case((own, None), else_=by_tag.c.code).label("tag"),
             type_coerce(touch, Date).label("last_touch"),
         )
         .outerjoin(by_tag, by_tag.c.person_id == p.c.id)
+        .outerjoin(met, met.c.person_id == p.c.id)
+        .outerjoin(done, done.c.person_id == p.c.id)
         .where(*conditions)
         .subquery("base")
     )
@@ -281,7 +282,7 @@ def catchup(
                 organization=row.organization,
                 every=row.every,
                 at_most=row.at_most,
-                cadence_from="person" if row.tag is None else f"tag {row.tag}",
+                cadence_from="person" if row.tag is None else f"tag {details.tag(pid, row.tag)}",
                 last_touch=row.last_touch,
                 days_since=row.days_since,
                 days_late=late,
@@ -321,6 +322,7 @@ class _Details:
         self.leads: dict[int, dict[str, int]] = defaultdict(dict)
         self.followups: dict[int, list[str]] = defaultdict(list)
         self.asked: dict[int, set[str]] = defaultdict(set)
+        self.tags: dict[int, list[tuple[int, str]]] = defaultdict(list)
         self.candidates = _best_questions(connection, cur)
         keys = [key for key, _, _ in self.candidates]
         for chunk in _chunks(ids):
@@ -379,15 +381,31 @@ class _Details:
         )
         for pid, due, action in c.execute(todo):
             self.followups[pid].append(f"{due}: {action}")
-        if keys:
+        tg, pt = t.tags, t.person_tags
+        timed = (
+            select(pt.c.person_id, tg.c.name, tg.c.cadence_days, tg.c.cadence_max_days)
+            .join(tg, tg.c.id == pt.c.tag_id)
+            .where(pt.c.person_id.in_(chunk), tg.c.cadence_days.is_not(None))
+            .order_by(pt.c.person_id, tg.c.key)
+        )
+        for pid, name, every, at_most in c.execute(timed):
+            coded = every * _CODE + (_CODE - 1 if at_most is None else at_most)
+            self.tags[pid].append((coded, name))
+        if keys:  # what they were asked (a few questions each: found by person, not by key)
+            wanted = set(keys)
             known = (
                 select(e.c.person_id, q.c.asked_key)
                 .join(e, e.c.id == q.c.encounter_id)
-                .where(e.c.person_id.in_(chunk), q.c.asked_key.in_(keys))
-                .distinct()
+                .where(e.c.person_id.in_(chunk))
             )
             for pid, key in c.execute(known):
-                self.asked[pid].add(key)
+                if key in wanted:
+                    self.asked[pid].add(key)
+
+    def tag(self, pid: int, code: int) -> str:
+        """The name of the person's tag whose cadence applies (the first by folded name when
+        several have the same)."""
+        return next(name for coded, name in self.tags[pid] if coded == code)
 
     def next_question(self, pid: int) -> tuple[str, int, bool] | None:
         if not self.candidates:
@@ -401,22 +419,34 @@ class _Details:
 
 
 def _best_questions(connection: Connection, currency: str) -> list[tuple[str, str, int]]:
-    """The questions that surfaced leads, best first: ``(key, text as first written, leads)``
-    for the :data:`CANDIDATE_QUESTIONS` best by leads, leads won, then outcome value in
-    ``currency``. Counted as the questions report counts them, over meetings."""
+    """The questions that surfaced leads, best first: ``(key, text, leads)`` for the
+    :data:`CANDIDATE_QUESTIONS` best by leads, leads won, then outcome value in ``currency``
+    (the text as first written where it surfaced a lead). Counted as the questions report
+    counts them, over meetings."""
     e, q, le, o = t.encounters, t.questions, t.leads, t.outcomes
     meeting = and_(e.c.id == le.c.encounter_id, e.c.kind == "meeting")
-    won = case((le.c.status == "won", le.c.id))
-    followed = (
+    # Leads drive the join (each finds its encounter's questions by index): one row per lead
+    # and question key, so a question asked twice in an encounter counts its leads once.
+    per_lead = (
         select(
             q.c.asked_key.label("key"),
-            func.count(func.distinct(le.c.id)).label("leads"),
-            func.count(func.distinct(won)).label("won"),
+            func.max(case((le.c.status == "won", 1), else_=0)).label("won"),
+            func.min(q.c.id).label("first_id"),
         )
         .select_from(le)
         .join(e, meeting)
         .join(q, q.c.encounter_id == le.c.encounter_id)
-        .group_by(q.c.asked_key)
+        .group_by(le.c.id, q.c.asked_key)
+        .subquery("per_lead")
+    )
+    followed = (
+        select(
+            per_lead.c.key,
+            func.count().label("leads"),
+            func.sum(per_lead.c.won).label("won"),
+            func.min(per_lead.c.first_id).label("first_id"),
+        )
+        .group_by(per_lead.c.key)
         .subquery("followed")
     )
     valued = (
@@ -434,17 +464,10 @@ def _best_questions(connection: Connection, currency: str) -> list[tuple[str, st
         .group_by(valued.c.key)
         .subquery("value")
     )
-    first = (
-        select(q.c.asked_key, func.min(q.c.id).label("first_id"))
-        .where(q.c.asked_key.in_(select(followed.c.key)))
-        .group_by(q.c.asked_key)
-        .subquery("first")
-    )
     shown = q.alias("shown")
     best = (
         select(followed.c.key, shown.c.asked, followed.c.leads)
-        .join(first, first.c.asked_key == followed.c.key)
-        .join(shown, shown.c.id == first.c.first_id)
+        .join(shown, shown.c.id == followed.c.first_id)
         .outerjoin(value, value.c.key == followed.c.key)
         .order_by(
             followed.c.leads.desc(),

@@ -156,6 +156,16 @@ def test_person_setting_beats_tags_and_clearing_falls_back(journal: Journal) -> 
     assert "Bob" not in found
     bob = journal.people.get("Bob")
     assert (bob.cadence_days, bob.cadence_max_days) == (None, None)
+    # Two tags as demanding: the first by name says where the cadence comes from; a shorter
+    # limit on the same rhythm is more demanding.
+    journal.people.update("Chloé", add_tags=["accounts", "zulu"])
+    journal.cadences.set("accounts", every=30, at_most=60)
+    journal.cadences.set("zulu", every=30, at_most=45)
+    chloe = {c.person: c for c in journal.catchup(today=TODAY)}["Chloé"]
+    assert (chloe.cadence_from, chloe.at_most, chloe.past_limit) == ("tag zulu", 45, True)
+    journal.cadences.clear("zulu")
+    chloe = {c.person: c for c in journal.catchup(today=TODAY)}["Chloé"]
+    assert (chloe.cadence_from, chloe.at_most) == ("tag accounts", 60)
 
 
 def test_cadence_edits_are_undone(journal: Journal) -> None:
