@@ -362,8 +362,6 @@ class _Parser:
             raise InvalidInput(f"'{split[0]}:' belongs to the event header, before any person.")
 
 
-def parse_batch(text: str, *, source_name: str = "<stdin>") -> Batch:
-    """Read an evening's file; any mistake raises :class:`ImportFormatError` ``FILE:LINE``."""
 #: The largest evening's file read (4 MB: some 20,000 encounters); beyond it the file is
 #: refused before it fills memory (``log --batch /dev/zero``).
 MAX_BATCH_BYTES = 4 * 1024 * 1024
@@ -384,6 +382,8 @@ def read_batch(source: str | os.PathLike[str] | BinaryIO, *, name: str | None = 
         raise ImportFormatError(label, line, f"not UTF-8 text (byte {exc.start})") from None
 
 
+def parse_batch(text: str, *, source_name: str = "<stdin>") -> Batch:
+    """Read an evening's file; any mistake raises :class:`ImportFormatError` ``FILE:LINE``."""
     if not isinstance(text, str):
         raise InvalidInput(f"{source_name}: the batch must be text.")
     parser = _Parser(source_name)
