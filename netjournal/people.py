@@ -498,6 +498,13 @@ def merge_people(session: Session, kept: Person, gone: Person) -> None:
             .values({column.key: kept.id})
             .execution_options(synchronize_session=False)
         )
+    # One of them introduced you to the other: now one person, nobody introduced them.
+    session.execute(
+        update(Encounter)
+        .where(Encounter.person_id == kept.id, Encounter.introduced_by_id == kept.id)
+        .values(introduced_by_id=None)
+        .execution_options(synchronize_session=False)
+    )
     session.execute(
         update(FollowUp)
         .where(FollowUp.person_id == gone.id)

@@ -128,6 +128,11 @@ CASES: list[tuple[str, Edit, str]] = [
         r"encounters\[0\] \(id 1\): 'person_id' refers to people id 99, which the file does not",
     ),
     (
+        "a person introducing themselves",
+        lambda d: d["encounters"][0].update(introduced_by_id=d["encounters"][0]["person_id"]),
+        r"encounters\[0\] \(id 1\): Someone cannot introduce you to themselves\.",
+    ),
+    (
         "an id used twice",
         lambda d: d["people"][1].update(id=d["people"][0]["id"]),
         r"people\[1\] \(id \d\): The id \d is used twice in people\.",
@@ -191,3 +196,17 @@ def test_an_encounter_is_not_moved_past_the_outcomes_of_its_leads(journal: Journ
     assert outcome.date.isoformat() == "2026-12-01"
     restored = json.loads(_export(journal))
     assert restored["encounters"][0]["date"] == "2026-12-01"
+
+
+def test_merging_an_introducer_into_whom_they_introduced_leaves_no_self_introduction(
+    journal: Journal,
+) -> None:
+    journal.log("Paul Lambert")
+    journal.log("Paula Lambert", introduced_by="Paul Lambert")
+    journal.people.merge("Paula Lambert", "Paul Lambert")
+    encounters = journal.encounters.list(person="Paula Lambert")
+    assert [e.introduced_by_id for e in encounters] == [None, None]
+    exported = io.StringIO()
+    journal.export_json(exported)
+    journal.people.forget("Paula Lambert")
+    journal.import_json(io.StringIO(exported.getvalue()), source_name="merged.json")

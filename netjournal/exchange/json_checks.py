@@ -171,6 +171,9 @@ def _events(row: dict[str, Any], seen: Seen) -> set[str]:
 
 def _encounters(row: dict[str, Any], seen: Seen) -> set[str]:
     row["kind"] = _strict(row.get("kind"), ENCOUNTER_KINDS, "encounter kind")
+    introducer = row.get("introduced_by_id")
+    if introducer is not None and introducer == row.get("person_id"):
+        raise InvalidInput("Someone cannot introduce you to themselves.")
     if isinstance(row.get("id"), int) and isinstance(row.get("date"), dt.date):
         seen.encounter_dates[row["id"]] = row["date"]
     return {"kind"}
