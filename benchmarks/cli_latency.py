@@ -3,7 +3,8 @@
     python benchmarks/cli_latency.py [--runs 15] [--db /tmp/netjournal-bench.db]
 
 Times ``netjournal --help``, ``netjournal log ...``, ``netjournal people show ...`` and the
-listings (``people``, ``event``, ``lead``, ``followup`` and ``outcome list``), each a fresh
+listings (``people``, ``event``, ``lead``, ``followup`` and ``outcome list``, and ``people
+list --sort strength``, which scores every tie), each a fresh
 process as a user runs them, beside ``python -c "import click"`` and
 ``python -c "import sqlalchemy.orm"`` measured in the same run, interleaved so that machine
 noise hits every command alike. Prints a Markdown table of medians and minimums and the ratios
@@ -212,6 +213,16 @@ def main() -> None:
         ],
         "netjournal people show ...": [script, *db, "people", "show", who],
         "netjournal people list --limit 20": [script, *db, "people", "list", "--limit", "20"],
+        "netjournal people list --sort strength --limit 20": [
+            script,
+            *db,
+            "people",
+            "list",
+            "--sort",
+            "strength",
+            "--limit",
+            "20",
+        ],
         "netjournal event list --limit 20": [script, *db, "event", "list", "--limit", "20"],
         "netjournal lead list --limit 20": [script, *db, "lead", "list", "--limit", "20"],
         "netjournal followup list": [script, *db, "followup", "list"],

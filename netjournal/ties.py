@@ -281,8 +281,9 @@ def _hundredths(column: ColumnElement[Any]) -> ColumnElement[Any]:
 
 def strength_table(today: dt.date, person_ids: Sequence[int] | None = None) -> Subquery:
     """One row per person (``person_id``) with the raw value of each component (columns
-    named as in :data:`COMPONENTS`), ``meetings``, ``last_met`` and ``score`` (0-100,
-    unrounded, for sorting), as of ``today``; only ``person_ids`` when given."""
+    named as in :data:`COMPONENTS`), ``meetings`` and ``last_met``, as of ``today``; only
+    ``person_ids`` when given, else everyone with their ``score`` too (0-100, unrounded: what
+    a listing sorts by)."""
     p, e, ev, q, lead, o = t.people, t.encounters, t.events, t.questions, t.leads, t.outcomes
     day = bindparam("tie_today", today, type_=Date)
     seen = e.c.date <= day
@@ -382,23 +383,25 @@ def strength_table(today: dt.date, person_ids: Sequence[int] | None = None) -> S
         "outcomes": zero(gains.c.outcomes),
         "value": zero(gains.c.value),
     }
-    score: ColumnElement[Any] = literal(0.0)
-    for c in COMPONENTS:
-        raw = raws[c.name] * 1.0
-        score = score + c.weight * raw / (raw + c.half)
     source = (
         p.outerjoin(encounters, encounters.c.person_id == p.c.id)
         .outerjoin(questions, questions.c.person_id == p.c.id)
         .outerjoin(introduced, introduced.c.person_id == p.c.id)
         .outerjoin(gains, gains.c.person_id == p.c.id)
     )
-    stmt: Select[Any] = select(
+    columns: list[ColumnElement[Any]] = [
         p.c.id.label("person_id"),
         *(column.label(name) for name, column in raws.items()),
         type_coerce(func.coalesce(encounters.c.meetings, 0), Integer).label("meetings"),
         encounters.c.last_met,
-        (100 * score).label("score"),
-    ).select_from(source)
+    ]
+    if person_ids is None:  # to sort everyone; for a few people, build() computes the score
+        score: ColumnElement[Any] = literal(0.0)
+        for c in COMPONENTS:
+            raw = raws[c.name] * 1.0
+            score = score + c.weight * raw / (raw + c.half)
+        columns.append((100 * score).label("score"))
+    stmt: Select[Any] = select(*columns).select_from(source)
     if person_ids is not None:
         stmt = stmt.where(p.c.id.in_(list(person_ids)))
     return stmt.subquery("ties")
