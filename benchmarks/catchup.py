@@ -3,8 +3,9 @@
     python benchmarks/catchup.py [--runs 9] [--db /tmp/netjournal-catchup.db]
 
 Times ``netjournal catchup --limit 20``, ``catchup --tag clients --limit 20`` and the whole
-list (``catchup --json``: every person due, thousands of rows), each a fresh process as a user
-runs it, beside ``python -c "import sqlalchemy.orm"`` measured in the same run, interleaved so
+list (``catchup --json``: every person due, thousands of rows), and ``people list --limit 20``
+for scale (a quick command that reads little), each a fresh process as a user runs it, beside
+``python -c "import sqlalchemy.orm"`` measured in the same run, interleaved so
 that machine noise hits every command alike. Prints a Markdown table of medians and minimums
 and the ratio to importing the ORM (the issue's target: within 1.2x for ``catchup``).
 
@@ -189,6 +190,8 @@ def main() -> None:
     catchup = [script, "--db", where, "catchup", *today]
     commands = {
         'python -c "import sqlalchemy.orm"': [python, "-c", "import sqlalchemy.orm"],
+        "netjournal people list --limit 20 (for scale)":
+            [script, "--db", where, "people", "list", "--limit", "20"],
         "netjournal catchup --limit 20": [*catchup, "--limit", "20"],
         "netjournal catchup --tag clients --limit 20":
             [*catchup, "--tag", "clients", "--limit", "20"],

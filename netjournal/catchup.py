@@ -65,6 +65,8 @@ CANDIDATE_QUESTIONS = 50
 CHUNK = 500
 #: The largest ``limit`` taken (as the reports).
 MAX_LIMIT = 1_000_000_000
+#: A LIMIT that limits nothing (see due_query).
+_ALL = 2**62
 #: Codes a tag's (rhythm, limit) as one number: rhythm * _CODE + limit (limits < _CODE - 1).
 _CODE = 1_000_000
 _OPEN = ("open", "exploring")
@@ -163,13 +165,15 @@ def due_query(
         .group_by(pt.c.person_id)
         .subquery("tag_cadence")
     )
-    # Each person's last meeting and last follow-up done, one grouped pass over each index
-    # (joined, not correlated: the last touch is then a plain column wherever it is used).
+    # Each person's last meeting: the newest of their encounters by the (person_id, date)
+    # index that is a meeting (mostly the first one looked at), and their last follow-up done,
+    # one grouped pass over the (person_id, done_on) index.
     met = (
-        select(e.c.person_id, func.max(e.c.date).label("day"))
-        .where(e.c.kind == "meeting", e.c.date <= day)
-        .group_by(e.c.person_id)
-        .subquery("met")
+        select(e.c.date)
+        .where(e.c.person_id == p.c.id, e.c.kind == "meeting", e.c.date <= day)
+        .order_by(e.c.date.desc())
+        .limit(1)
+        .scalar_subquery()
     )
     done = (
         select(f.c.person_id, func.max(f.c.done_on).label("day"))
@@ -180,12 +184,11 @@ def due_query(
     # the later of the two, else the day they were added (SQLite's max() of a NULL is NULL;
     # PostgreSQL's greatest() skips NULLs)
     if connection.dialect.name == "sqlite":
-        later: Any = func.max(
-            func.coalesce(met.c.day, done.c.day), func.coalesce(done.c.day, met.c.day)
-        )
-        touch = func.coalesce(later, func.date(p.c.created_at))
+        # (dates are ISO text there, after ''; the subquery is written once: run once)
+        later: Any = func.max(func.coalesce(met, ""), func.coalesce(done.c.day, ""))
+        touch = func.coalesce(func.nullif(later, ""), func.date(p.c.created_at))
     else:
-        touch = func.coalesce(func.greatest(met.c.day, done.c.day), cast(p.c.created_at, Date))
+        touch = func.coalesce(func.greatest(met, done.c.day), cast(p.c.created_at, Date))
     own = p.c.cadence_days.is_not(None)
     conditions: list[ColumnElement[bool]] = [or_(own, by_tag.c.person_id.is_not(None))]
     conditions.extend(
@@ -208,9 +211,12 @@ def due_query(
             type_coerce(touch, Date).label("last_touch"),
         )
         .outerjoin(by_tag, by_tag.c.person_id == p.c.id)
-        .outerjoin(met, met.c.person_id == p.c.id)
         .outerjoin(done, done.c.person_id == p.c.id)
         .where(*conditions)
+        # A LIMIT keeps SQLite from merging this subquery into the outer one (its rule: not
+        # when the outer query has a WHERE), which would look up the last meeting again at
+        # each use of the last touch; no limit in fact.
+        .limit(_ALL)
         .subquery("base")
     )
     days = _days(connection, day, base.c.last_touch).label("days_since")
@@ -427,10 +433,19 @@ def _best_questions(connection: Connection, currency: str) -> list[tuple[str, st
     meeting = and_(e.c.id == le.c.encounter_id, e.c.kind == "meeting")
     # Leads drive the join (each finds its encounter's questions by index): one row per lead
     # and question key, so a question asked twice in an encounter counts its leads once.
+    # What each lead's outcomes were worth in ``currency`` (by the outcomes' lead index).
+    worth = (
+        select(func.sum(type_coerce(o.c.value, BigInteger)))
+        .where(o.c.lead_id == le.c.id, o.c.currency == currency)
+        .scalar_subquery()
+    )
+    # Leads drive the join (each finds its encounter's questions by index): one row per lead
+    # and question key, so a question asked twice in an encounter counts its leads once.
     per_lead = (
         select(
             q.c.asked_key.label("key"),
             func.max(case((le.c.status == "won", 1), else_=0)).label("won"),
+            func.max(worth).label("value"),
             func.min(q.c.id).label("first_id"),
         )
         .select_from(le)
@@ -444,35 +459,20 @@ def _best_questions(connection: Connection, currency: str) -> list[tuple[str, st
             per_lead.c.key,
             func.count().label("leads"),
             func.sum(per_lead.c.won).label("won"),
+            func.coalesce(func.sum(per_lead.c.value), 0).label("value"),
             func.min(per_lead.c.first_id).label("first_id"),
         )
         .group_by(per_lead.c.key)
         .subquery("followed")
     )
-    valued = (
-        select(q.c.asked_key.label("key"), o.c.id, type_coerce(o.c.value, BigInteger).label("v"))
-        .select_from(o)
-        .join(le, le.c.id == o.c.lead_id)
-        .join(e, meeting)
-        .join(q, q.c.encounter_id == le.c.encounter_id)
-        .where(o.c.value.is_not(None), o.c.currency == currency)
-        .distinct()
-        .subquery("valued")
-    )
-    value = (
-        select(valued.c.key, func.sum(valued.c.v).label("value"))
-        .group_by(valued.c.key)
-        .subquery("value")
-    )
     shown = q.alias("shown")
     best = (
         select(followed.c.key, shown.c.asked, followed.c.leads)
         .join(shown, shown.c.id == followed.c.first_id)
-        .outerjoin(value, value.c.key == followed.c.key)
         .order_by(
             followed.c.leads.desc(),
             followed.c.won.desc(),
-            func.coalesce(value.c.value, 0).desc(),
+            followed.c.value.desc(),
             followed.c.key,
         )
         .limit(CANDIDATE_QUESTIONS)
