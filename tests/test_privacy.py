@@ -225,6 +225,8 @@ INVOCATIONS: dict[str, list[str]] = {
     "search": ["search", "ada"],
     "report": ["report", "payoff"],
     "prep": ["prep", "privacy"],
+    "cadence": ["cadence"],
+    "catchup": ["catchup"],
     "import": ["import", "vcard", "{vcf}"],
     "export": ["export", "json"],
     "backup": ["backup"],
@@ -237,7 +239,8 @@ ORDER = [
     "people edit", "people duplicates", "import", "people merge", "lead list", "lead edit",
     "outcome add", "outcome list", "outcome edit", "followup list", "followup add",
     "followup edit", "followup done", "followup reopen", "followup delete", "history", "undo",
-    "search", "report", "prep", "export", "backup", "demo", "outcome delete", "lead delete",
+    "search", "report", "prep", "cadence", "catchup", "export", "backup", "demo",
+    "outcome delete", "lead delete",
     "encounter delete", "event delete", "people forget", "db scrub",
 ]  # fmt: skip
 
