@@ -15,7 +15,18 @@ from typing import Any
 
 #: The columns of each kind of record, in output order: used here for ORM objects and by
 #: :mod:`netjournal.records` for Core rows, so both give the same dicts.
-PERSON_COLUMNS = ("id", "organization", "title", "field", "location", "notes", "source")
+# "cadence_days", "cadence_max_days": the person's own cadence (netjournal.cadence), or null
+PERSON_COLUMNS = (
+    "id",
+    "organization",
+    "title",
+    "field",
+    "location",
+    "notes",
+    "source",
+    "cadence_days",
+    "cadence_max_days",
+)
 EVENT_COLUMNS = (
     "id",
     "name",

@@ -386,3 +386,21 @@ def test_prep_lists_who_among_the_people_met_there_is_due(journal: Journal) -> N
     early = journal.report("prep", event="Lyon Tech Meetup", today="2026-09-10")
     assert early.section("overdue").rows == ()
     assert early.section("overdue").empty.startswith("Nobody met at Lyon Tech Meetup")
+
+
+def test_people_show_gives_the_persons_own_cadence(journal_url: str, db: list[str]) -> None:
+    ok(*db, "log", "Ann", "--date", "2026-11-01")
+    ok(*db, "people", "edit", "Ann", "--every", "2w", "--at-most", "21")
+    assert "  Cadence: every 14 days, at most 21\n" in ok(*db, "people", "show", "Ann")
+    shown = json.loads(ok(*db, "people", "show", "Ann", "--json"))["person"]
+    assert (shown["cadence_days"], shown["cadence_max_days"]) == (14, 21)
+    listed = json.loads(ok(*db, "people", "list", "--json"))
+    assert (listed[0]["cadence_days"], listed[0]["cadence_max_days"]) == (14, 21)
+    with Journal.open(journal_url) as journal:  # the ORM path gives the same
+        from netjournal.serialize import to_dict
+
+        assert to_dict(journal.people.get("Ann"))["cadence_days"] == 14
+    assert ok(*db, "people", "edit", "Ann", "--every", "none") == (
+        "Edited Ann (#1): cadence, cadence limit.\n"
+    )
+    assert "Cadence" not in ok(*db, "people", "show", "Ann")

@@ -92,6 +92,7 @@ def show(app: App, person: str, today: str | None, fmt: str | None) -> None:
             ("Location", p["location"]),
             *((c["kind"].capitalize(), c["value"]) for c in p["contacts"]),
             ("Tags", p["tags"]),
+            ("Cadence", _cadence(p)),
             ("Notes", p["notes"]),
             ("Introduced you to", data["introduced"]),
         ]
@@ -115,6 +116,15 @@ def _tie(tie: dict[str, Any]) -> None:
             f"  {part['name']:<13} {part['raw']:>10g} -> {part['points']:5.2f} of "
             f"{part['weight'] * 100:.0f}  ({part['dimension']})"
         )
+
+
+def _cadence(person: dict[str, Any]) -> str | None:
+    """Their own cadence in words (their tags' is in 'netjournal cadence')."""
+    from netjournal.cadence import describe
+
+    if person.get("cadence_days") is None:
+        return None
+    return describe(person["cadence_days"], person["cadence_max_days"])
 
 
 def _encounter(enc: dict[str, Any]) -> None:
