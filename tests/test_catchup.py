@@ -302,8 +302,13 @@ def test_cli_refusals_write_nothing(journal_url: str, db: list[str]) -> None:
         *db, "people", "edit", "Ann", "--every", "2m", "--at-most", "1m"
     )
     assert "from 1 day" in fails(*db, "people", "edit", "Ann", "--every", "0")
+    assert "today's date" in fails(*db, "catchup", "--today", "someday soon")
     fails(*db, "cadence", "--every", "30d", code=2)
     fails(*db, "cadence", "clients", "--clear", "--every", "3d", code=2)
+    fails(*db, "cadence", "clients", "--at-most", "3d", code=2)
+    assert json.loads(ok(*db, "cadence", "clients", "--json")) == [
+        {"tag": "clients", "every": 30, "at_most": 60, "people": 5}
+    ]
     assert ok(*db, "export", "json") == before
 
 
