@@ -26,9 +26,9 @@ import shutil
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
+from _timing import sample
 from _where import in_temp, journal_location, shown
 
 PEOPLE = 20_000
@@ -165,15 +165,6 @@ def build(path: str) -> None:
         print(f"built {path}: {journal.counts()}", file=sys.stderr)
 
 
-def timed(argv: list[str]) -> float:
-    begin = time.perf_counter()
-    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    elapsed = time.perf_counter() - begin
-    if done.returncode != 0:
-        sys.exit(f"{' '.join(argv)} failed: {done.stderr.strip()}")
-    return elapsed
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
@@ -198,12 +189,7 @@ def main() -> None:
         "netjournal catchup --json (everyone due)": [*catchup, "--json"],
     }  # fmt: skip
     due = subprocess.run([*catchup, "--csv"], capture_output=True, text=True, check=True)
-    for argv in commands.values():  # warm the file cache once
-        timed(argv)
-    samples: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(args.runs):
-        for name, argv in commands.items():
-            samples[name].append(timed(argv))
+    samples = sample(commands, args.runs)
     median = {name: statistics.median(values) for name, values in samples.items()}
     base = median['python -c "import sqlalchemy.orm"']
     print(

@@ -24,11 +24,10 @@ import argparse
 import datetime as dt
 import shutil
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
+from _timing import sample
 from _where import in_temp, journal_location, shown
 
 PEOPLE = 5_000
@@ -158,15 +157,6 @@ def build(path: str) -> None:
         print(f"built {path}: {journal.counts()}", file=sys.stderr)
 
 
-def timed(argv: list[str]) -> float:
-    begin = time.perf_counter()
-    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    elapsed = time.perf_counter() - begin
-    if done.returncode != 0:
-        sys.exit(f"{' '.join(argv)} failed: {done.stderr.strip()}")
-    return elapsed
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
@@ -228,12 +218,7 @@ def main() -> None:
         "netjournal followup list": [script, *db, "followup", "list"],
         "netjournal outcome list --limit 20": [script, *db, "outcome", "list", "--limit", "20"],
     }
-    for argv in commands.values():  # warm the file cache once
-        timed(argv)
-    samples: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(args.runs):
-        for name, argv in commands.items():
-            samples[name].append(timed(argv))
+    samples = sample(commands, args.runs)
     median = {name: statistics.median(values) for name, values in samples.items()}
     click_base = median['python -c "import click"']
     orm_base = median['python -c "import sqlalchemy.orm"']
