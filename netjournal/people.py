@@ -417,7 +417,7 @@ class People:
             _delete_person(session, person)
             session.flush()
             self._store.mark_scrub(session.connection())
-        pending = self._store.scrub()
+        pending = self._store.scrub(merged=True)
         return Forgotten(forgotten, pending is None, pending)
 
     def contacts(self, ref: int | str | Person) -> Sequence[ContactPoint]:

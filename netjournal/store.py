@@ -191,11 +191,12 @@ class Store:
         connection.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
         connection.exec_driver_sql(f"PRAGMA user_version = {SCRUB_PENDING}")
 
-    def scrub(self) -> str | None:
-        """Erase from the journal's files the bytes of deleted rows: merge the search index,
-        then copy the write-ahead log into the journal and empty it (SQLite overwrites freed
-        space, ``secure_delete``). Safe to repeat. Returns ``None`` once done, or why it could
-        not be done yet (another program reading the journal, a full disk, PostgreSQL)."""
+    def scrub(self, *, merged: bool = False) -> str | None:
+        """Erase from the journal's files the bytes of deleted rows: merge the search index
+        (unless the deleting transaction did, ``merged``: see :meth:`mark_scrub`), then copy
+        the write-ahead log into the journal and empty it (SQLite overwrites freed space,
+        ``secure_delete``). Safe to repeat. Returns ``None`` once done, or why it could not be
+        done yet (another program reading the journal, a full disk, PostgreSQL)."""
         if self.backend != "sqlite":
             return POSTGRES_SCRUB
         try:
@@ -204,7 +205,8 @@ class Store:
                 assert driver is not None
                 driver.execute(f"PRAGMA busy_timeout = {SCRUB_WAIT_S * 1000}")
                 try:
-                    driver.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+                    if not merged:  # a merge costs a rewrite of the whole index
+                        driver.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
                     if not _checkpoint(driver):
                         return (
                             "another program is reading the journal, and what was deleted "
@@ -229,8 +231,8 @@ class Store:
             return
         with self.engine.connect() as connection:
             pending = connection.exec_driver_sql("PRAGMA user_version").scalar()
-        if pending == SCRUB_PENDING:
-            self.scrub()  # still pending if it cannot be done yet: the mark stays
+        if pending == SCRUB_PENDING:  # the mark committed with a merged index
+            self.scrub(merged=True)  # still pending if it cannot be done yet: the mark stays
 
     @contextmanager
     def phones(self) -> Iterator[None]:

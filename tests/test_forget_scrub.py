@@ -91,7 +91,7 @@ KILLED_AFTER_COMMIT = """
 import os, sys
 from netjournal import Journal
 from netjournal.store import Store
-Store.scrub = lambda self: os._exit(9)  # killed right after the deletion commits
+Store.scrub = lambda self, **_: os._exit(9)  # killed right after the deletion commits
 journal = Journal.open(sys.argv[1])
 journal.people.forget("Quillembert")
 """
