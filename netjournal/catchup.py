@@ -55,9 +55,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from . import tables as t
-from .errors import InvalidInput
-from .text import fold
-from .validate import tags as clean_tags
+from .tags import known_ids
 
 #: How many of the best questions are considered when choosing one to ask a person.
 CANDIDATE_QUESTIONS = 50
@@ -118,19 +116,6 @@ class CatchUp:
 def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
     for start in range(0, len(ids), CHUNK):
         yield ids[start : start + CHUNK]
-
-
-def tag_ids(connection: Connection, tags: Iterable[str] | str | None) -> list[int]:
-    """The ids of ``tags``; a tag the journal does not have is refused in one line."""
-    wanted = {fold(name): name for name in clean_tags(tags)}
-    if not wanted:
-        return []
-    rows = connection.execute(select(t.tags.c.key, t.tags.c.id).where(t.tags.c.key.in_(wanted)))
-    found = {key: tag_id for key, tag_id in rows}
-    for key, name in wanted.items():
-        if key not in found:
-            raise InvalidInput(f"No tag '{name}' in this journal.")
-    return [found[key] for key in wanted]
 
 
 def _days(connection: Connection, later: Any, earlier: Any) -> ColumnElement[int]:
@@ -260,7 +245,7 @@ def catchup(
     query = due_query(
         connection,
         today,
-        tag_filter=tag_ids(connection, tags),
+        tag_filter=known_ids(connection, tags),
         people=people,
         limit=limit,
         ahead=ahead,
@@ -431,8 +416,6 @@ def _best_questions(connection: Connection, currency: str) -> list[tuple[str, st
     counts them, over meetings."""
     e, q, le, o = t.encounters, t.questions, t.leads, t.outcomes
     meeting = and_(e.c.id == le.c.encounter_id, e.c.kind == "meeting")
-    # Leads drive the join (each finds its encounter's questions by index): one row per lead
-    # and question key, so a question asked twice in an encounter counts its leads once.
     # What each lead's outcomes were worth in ``currency`` (by the outcomes' lead index).
     worth = (
         select(func.sum(type_coerce(o.c.value, BigInteger)))

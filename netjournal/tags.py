@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, exists, select
 
+from .errors import InvalidInput
 from .tables import encounter_tags, event_tags, lead_tags, person_tags
 from .tables import tags as tag_table
 from .text import fold
@@ -43,6 +44,22 @@ def tag_ids(connection: Connection, names: Iterable[str] | str | None) -> list[i
         )
         ids = {key: tag_id for key, tag_id in connection.execute(found)}
     return [ids[k] for k in wanted]
+
+
+def known_ids(connection: Connection, names: Iterable[str] | str | None) -> list[int]:
+    """The ids of the tags ``names``, in the order given, for a filter: a tag the journal
+    does not have is refused in one line (unlike :func:`tag_ids`, nothing is created)."""
+    wanted = {fold(n): n for n in clean_tags(names)}
+    if not wanted:
+        return []
+    rows = connection.execute(
+        select(tag_table.c.key, tag_table.c.id).where(tag_table.c.key.in_(wanted))
+    )
+    found = {key: tag_id for key, tag_id in rows}
+    for key, name in wanted.items():
+        if key not in found:
+            raise InvalidInput(f"No tag '{name}' in this journal.")
+    return [found[key] for key in wanted]
 
 
 def get_or_create(session: Session, names: Iterable[str] | str | None) -> list[Tag]:

@@ -47,9 +47,8 @@ from .. import tables as t
 from .._version import __version__
 from ..errors import InvalidInput
 from ..store import Store
-from ..text import fold
+from ..tags import known_ids
 from ..validate import optional_date
-from ..validate import tags as clean_tags
 from . import ExportStats
 
 #: When a follow-up's reminder fires: 9 hours after the start of its (all-day) due date.
@@ -83,7 +82,7 @@ def write_ical(
     end = optional_date(until, "until date", prefer="future")
     if start and end and end < start:
         raise InvalidInput(f"The period ends ({end}) before it starts ({start}).")
-    tag_ids = _tag_ids(connection, tags)
+    tag_ids = known_ids(connection, tags)
 
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -99,10 +98,11 @@ def write_ical(
     for row in connection.execute(_followups_query(start, end, tag_ids)):
         fp.write(_followup(row, todo).to_ical().decode("utf-8"))
         counts["follow-ups"] += 1
-    for component in _catchups(connection, today or dt.date.today(), start, end, tags, todo):
+    today = today or dt.date.today()
+    for component in _catchups(connection, today, start, end, tags, todo):
         fp.write(component.to_ical().decode("utf-8"))
         counts["catch-ups"] += 1
-    first_day = start or today or dt.date.today()
+    first_day = start or today
     for row in connection.execute(_events_query(first_day, end, tag_ids)):
         fp.write(_event(row).to_ical().decode("utf-8"))
         counts["events"] += 1
@@ -111,19 +111,6 @@ def write_ical(
 
 
 # -- queries ---------------------------------------------------------------------------------
-
-
-def _tag_ids(connection: Connection, tags: Iterable[str] | str | None) -> list[int]:
-    names = clean_tags(tags)
-    if not names:
-        return []
-    keys = {fold(name): name for name in names}
-    rows = connection.execute(select(t.tags.c.key, t.tags.c.id).where(t.tags.c.key.in_(keys)))
-    found = {key: tag_id for key, tag_id in rows}
-    for key, name in keys.items():
-        if key not in found:
-            raise InvalidInput(f"No tag '{name}' in this journal.")
-    return [found[key] for key in keys]
 
 
 def _carries(link: Any, owner_column: str, owner: Any, tag_id: int) -> ColumnElement[bool]:
@@ -216,30 +203,40 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=dt.UTC)
 
 
-def _stamp(component: Any, kind: str, row: Any, changed_at: dt.datetime) -> None:
-    component.add("uid", uid(kind, row.id, row.created_at))
+def _stamp(
+    component: Any, kind: str, record_id: int, created_at: dt.datetime, changed_at: dt.datetime
+) -> None:
+    component.add("uid", uid(kind, record_id, created_at))
     component.add("dtstamp", _utc(changed_at))
-    component.add("created", _utc(row.created_at))
+    component.add("created", _utc(created_at))
     component.add("last-modified", _utc(changed_at))
 
 
-def _followup(row: Any, todo: bool) -> Any:
+def _reminder(
+    kind: str,
+    record_id: int,
+    created_at: dt.datetime,
+    changed_at: dt.datetime,
+    day: dt.date,
+    summary: str,
+    description: str,
+    todo: bool,
+) -> Any:
+    """An all-day event on ``day`` (or a to-do due that day) with its alarm, identified by
+    ``kind``, ``record_id`` and ``created_at`` (:func:`uid`)."""
     from icalendar import Alarm, Event, Todo
 
-    summary = f"Follow up: {row.action} ({row.person})"
     component = Todo() if todo else Event()
-    # (a change set is dated when it begins, a hair before the rows it writes)
-    changed = max(row.created_at, row.changed_at or row.created_at)
-    _stamp(component, "followup", row, changed)
+    _stamp(component, kind, record_id, created_at, changed_at)
     component.add("summary", summary)
     if todo:
-        component.add("due", row.due)
+        component.add("due", day)
         component.add("status", "NEEDS-ACTION")
     else:
-        component.add("dtstart", row.due)
-        component.add("dtend", row.due + dt.timedelta(days=1))
+        component.add("dtstart", day)
+        component.add("dtend", day + dt.timedelta(days=1))
         component.add("transp", "TRANSPARENT")
-    component.add("description", _followup_description(row))
+    component.add("description", description)
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", summary)
@@ -247,6 +244,16 @@ def _followup(row: Any, todo: bool) -> Any:
     alarm.add("trigger", ALARM, parameters={"RELATED": "END" if todo else "START"})
     component.add_component(alarm)
     return component
+
+
+def _followup(row: Any, todo: bool) -> Any:
+    # (a change set is dated when it begins, a hair before the rows it writes)
+    changed = max(row.created_at, row.changed_at or row.created_at)
+    summary = f"Follow up: {row.action} ({row.person})"
+    description = _followup_description(row)
+    return _reminder(
+        "followup", row.id, row.created_at, changed, row.due, summary, description, todo
+    )
 
 
 def _followup_description(row: Any) -> str:
@@ -300,32 +307,12 @@ def _catchups(
 def _catchup(
     day: dt.date, c: Any, created_at: dt.datetime, updated_at: dt.datetime, todo: bool
 ) -> Any:
-    from icalendar import Alarm, Event, Todo
-
-    summary = f"Catch up with {c.person}: {c.late}"
-    component = Todo() if todo else Event()
     # the UID is the person's: the reminder moves with each touch, the calendar updates it
     touched = dt.datetime.combine(c.last_touch, dt.time())
     changed = max(created_at, updated_at, touched)
-    component.add("uid", uid("catchup", c.person_id, created_at))
-    component.add("dtstamp", _utc(changed))
-    component.add("created", _utc(created_at))
-    component.add("last-modified", _utc(changed))
-    component.add("summary", summary)
-    if todo:
-        component.add("due", day)
-        component.add("status", "NEEDS-ACTION")
-    else:
-        component.add("dtstart", day)
-        component.add("dtend", day + dt.timedelta(days=1))
-        component.add("transp", "TRANSPARENT")
-    component.add("description", _catchup_description(c))
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("description", summary)
-    alarm.add("trigger", ALARM, parameters={"RELATED": "END" if todo else "START"})
-    component.add_component(alarm)
-    return component
+    summary = f"Catch up with {c.person}: {c.late}"
+    description = _catchup_description(c)
+    return _reminder("catchup", c.person_id, created_at, changed, day, summary, description, todo)
 
 
 def _catchup_description(c: Any) -> str:
@@ -350,7 +337,7 @@ def _event(row: Any) -> Any:
     from icalendar import Event
 
     component = Event()
-    _stamp(component, "event", row, row.updated_at)
+    _stamp(component, "event", row.id, row.created_at, row.updated_at)
     component.add("summary", row.name)
     if row.starts_at is not None:
         component.add("dtstart", _utc(row.starts_at))
