@@ -532,7 +532,8 @@ class Journal:
                 session.connection(), document, source_name, self.location.display
             )
             self.store.describe(session, f"Imported the JSON export {Path(source_name).name}")
-            return stats
+        self.store.forget_region()  # the profile came with the file
+        return stats
 
     def export_vcard(self, fp: TextIO, *, version: str = "3.0") -> ExportStats:
         """Write every person as a vCard (``version`` 3.0 or 4.0) for address books."""

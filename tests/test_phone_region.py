@@ -51,3 +51,38 @@ def test_me_sets_and_shows_the_region(journal_url: str) -> None:
     assert "Phone region: GB" in ok("--db", journal_url, "me", "--phone-region", "gb")
     assert "not a country code" in fails("--db", journal_url, "me", "--phone-region", "XX")
     assert "Phone region: GB" in ok("--db", journal_url, "me")
+
+
+def test_a_json_export_restores_its_phones_in_its_own_region(
+    journal: Journal, tmp_path: object
+) -> None:
+    import io
+
+    journal.set_profile(phone_region="BE")
+    journal.people.add("Lotte Peeters", phones=["02 123 45 67"])
+    exported = io.StringIO()
+    journal.export_json(exported)
+    document = exported.getvalue()
+    journal.people.forget("Lotte")
+    journal.undo(_profile_change(journal))  # an empty journal in region FR again
+    journal.import_json(io.StringIO(document), source_name="be.json")
+    assert journal.profile().phone_region == "BE"
+    with journal.store.connect() as connection:  # the stored key, as duplicates read it
+        keys = connection.exec_driver_sql(
+            "SELECT value_key FROM contact_points WHERE kind = 'phone'"
+        ).scalars()
+        assert list(keys) == ["+3221234567"]
+    journal.people.update("Lotte", phones=["+32 2 123 45 67"])  # keyed as Belgian: the same
+    assert phones(journal, "Lotte") == ["02 123 45 67"]
+
+
+def test_a_json_export_with_an_unknown_region_is_refused(journal: Journal) -> None:
+    import io
+    import json
+
+    exported = io.StringIO()
+    journal.export_json(exported)
+    document = json.loads(exported.getvalue())
+    document["profile"] = {"currency": "EUR", "phone_region": "zz"}
+    with pytest.raises(InvalidInput, match="not a country code"):
+        journal.import_json(io.StringIO(json.dumps(document)), source_name="zz.json")

@@ -27,6 +27,7 @@ from sqlalchemy import String, Table, Text
 
 from ..errors import InvalidInput
 from ..fields import PERSON_FIELDS, contact_values, person_values
+from ..text import region_code
 from ..validate import choice, currency, money, name, text
 from ..vocab import (
     CONTACT_KINDS,
@@ -138,7 +139,9 @@ def _profile(row: dict[str, Any], seen: Seen) -> set[str]:
     if row.get("currency") is None:
         raise InvalidInput("The profile needs a currency (a three-letter code such as EUR).")
     row["hourly_rate"] = _not_negative(row.get("hourly_rate"), "The hourly rate")
-    return {"currency", "hourly_rate"}
+    region = row.get("phone_region")
+    row["phone_region"] = region_code(str(region)) if region is not None else None
+    return {"currency", "hourly_rate", "phone_region"}
 
 
 def _people(row: dict[str, Any], seen: Seen) -> set[str]:

@@ -19,7 +19,7 @@ from sqlalchemy.sql.schema import ScalarElementColumnDefault
 from .. import schema
 from ..errors import ImportFormatError, InvalidInput
 from ..tables import utcnow
-from ..text import fold
+from ..text import DEFAULT_PHONE_REGION, PHONE_REGION, fold
 from . import ImportStats
 from .json_checks import Seen, check_row
 from .json_export import count_rows
@@ -173,10 +173,25 @@ def import_document(
             "imported into an empty journal; use a new one (netjournal --db NEW.db init)."
         )
     reader = _Reader(source_name)
-    counts: dict[str, int] = {}
     profile = document.get("profile")
+    region = DEFAULT_PHONE_REGION
     if profile is not None:
-        _insert(connection, PROFILE, [reader.row(PROFILE, profile, "profile", id=1)], reader)
+        row = reader.row(PROFILE, profile, "profile", id=1)
+        region = row.get("phone_region") or region
+        _insert(connection, PROFILE, [row], reader)
+    # Phones are keyed in the region of the profile being imported (the journal's own
+    # profile, not committed yet, cannot tell it).
+    token = PHONE_REGION.set(lambda: region)
+    try:
+        return _import_records(connection, document, reader)
+    finally:
+        PHONE_REGION.reset(token)
+
+
+def _import_records(
+    connection: Connection, document: dict[str, Any], reader: _Reader
+) -> ImportStats:
+    counts: dict[str, int] = {}
     fields = [
         reader.row(PROFILE_FIELDS, r, w) for w, r in _records(document, "profile_fields", reader)
     ]
@@ -196,7 +211,7 @@ def import_document(
         # ones and picks nested loops that make the next reports crawl.
         links = [s.tag_link for s in SECTIONS if s.tag_link is not None]
         connection.execute(text(f"ANALYZE {', '.join(t.name for t in [*tables, *links])}"))
-    return ImportStats(source_name, counts)
+    return ImportStats(reader.source, counts)
 
 
 def _all_tables() -> Iterator[Table]:
