@@ -22,8 +22,6 @@ import click
 from netjournal._version import __version__
 from netjournal.errors import NetjournalError
 
-from . import complete
-
 #: command name -> "module:attribute" under netjournal.cli.commands, with its one-line help.
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("db:init", "Create the journal and print where it is."),
@@ -83,9 +81,6 @@ class LazyGroup(click.Group):
                 formatter.write_dl(rows)
 
 
-complete.install()  # bash: completed names arrive quoted (a name may hold spaces, quotes)
-
-
 @click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="netjournal")
 @click.option(
@@ -113,6 +108,10 @@ def main(argv: list[str] | None = None) -> None:
     # and mapping the models lives until exit: collecting cycles among them costs up to a fifth
     # of the start-up for nothing (docs/performance.md). Collections still run, just rarely.
     gc.set_threshold(100_000, 50, 100)
+    if "_NETJOURNAL_COMPLETE" in os.environ:  # a shell asking for completions
+        from . import complete
+
+        complete.install()  # bash: completed names arrive quoted (spaces, quotes)
     _buffer_stdout()
     args = sys.argv[1:] if argv is None else argv
     undecodable = _not_utf8(args)
