@@ -123,7 +123,7 @@ def parse_date(
             f"Invalid {what} '{raw}': use 2026-11-20, 20/11/2026, today, yesterday, "
             "3 days ago or last friday."
         )
-    if any(c.isdigit() for c in raw):
+    if any(c.isdigit() for c in raw) and not re.search(r"\d{4}", raw):
         # dateparser reads a two-digit year in the past or the future as preferred, which
         # can jump a century: the two readings then differ by exactly 100 years. Keep the
         # one nearest to the reference date.
