@@ -228,6 +228,8 @@ class Encounters:
                 for spec in batch:
                     try:
                         log_one(connection, spec, cache)
+                    except (ImportFormatError, JournalUnavailable):
+                        raise  # already says where
                     except NetjournalError as exc:
                         where = spec.line if spec.line is not None else total + 1
                         raise located(exc, f"line {where}") from exc
@@ -396,11 +398,10 @@ def _replace_questions(encounter: Encounter, items: Sequence[Any]) -> bool:
 
 def located(exc: NetjournalError, where: str) -> NetjournalError:
     """The same error, its message prefixed with ``where``, keeping what it carries (an
-    ambiguous name's candidates, an import error's file and line)."""
+    ambiguous name's candidates). An import error (its own file and line) and an unusable
+    journal are raised as they are, not through here."""
     if isinstance(exc, AmbiguousName):
         return AmbiguousName(f"{where}: {exc}", exc.candidates)
-    if isinstance(exc, ImportFormatError | JournalUnavailable):
-        return exc
     return type(exc)(f"{where}: {exc}")
 
 

@@ -328,7 +328,6 @@ class Journal:
         with a currency (``"60 €"``), that must be your currency (or the ``currency`` given)."""
         from sqlalchemy import delete, select
 
-        from .errors import InvalidInput
         from .models import Profile, ProfileField
 
         with self.store.write("profile") as session:
