@@ -17,6 +17,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+# The ical importer's property readers (this module is only loaded from it).
+from netjournal.importers.ical import _first, _local_date
+
 #: The most occurrences one period of a rule may hold (``FREQ=YEARLY`` with every BYHOUR,
 #: BYMINUTE and BYSECOND would hold 31 million).
 MAX_PER_PERIOD = 50_000
@@ -314,17 +317,6 @@ def _count(series: Any, end: dt.datetime, keep: int, budget: int) -> list[dt.dat
         starts.extend(kept)
     starts.sort()
     return starts[-keep:]
-
-
-def _first(component: Any, name: str) -> Any:
-    prop = component.get(name)
-    if isinstance(prop, list):
-        prop = prop[0] if prop else None
-    return getattr(prop, "dt", None) if prop is not None else None
-
-
-def _local_date(value: dt.date) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _start_of(component: Any, series: Any) -> dt.datetime:
