@@ -95,8 +95,9 @@ def contacts_to_add(
     read as numbers) still compares by today's rule."""
     seen = {(kind, contact_key(kind, value)) for kind, value in have}
     added = []
-    for contact in contacts:
-        key = (contact["kind"], contact_key(contact["kind"], contact["value"]))
+    for contact in contacts:  # (keyed already when validated by contact_values)
+        value_key = contact.get("value_key") or contact_key(contact["kind"], contact["value"])
+        key = (contact["kind"], value_key)
         if key not in seen:
             seen.add(key)
             added.append(contact)
