@@ -13,7 +13,18 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, Integer, and_, cast, func, or_, type_coerce
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Integer,
+    and_,
+    case,
+    cast,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -286,6 +297,28 @@ def gain(outcome: Any = Outcome, lead: Any = Lead) -> ColumnElement[bool]:
     won lead. A negative value is a loss; no value on a dropped lead is a refusal
     (``outcome add --refused``); neither pays off."""
     return or_(outcome.value > 0, and_(outcome.value.is_(None), lead.status == "won"))
+
+
+def equal_share(v: Any, n: Any, k: Any) -> ColumnElement[int]:
+    """The ``k``-th (from 1) of ``n`` equal shares of ``v`` cents, exact: the remainder's cents
+    go one each to the first shares (for a loss, one cent less each)."""
+    base = v // n
+    remainder = v - base * n
+    step = case((remainder < 0, -1), else_=1)
+    share: ColumnElement[int] = base + case((k <= func.abs(remainder), step), else_=0)
+    return share
+
+
+def value_currencies(ctx: Context) -> list[str]:
+    """The currencies outcome values are recorded in, sorted: a report's money columns."""
+    return list(
+        ctx.db.scalars(
+            select(Outcome.currency)
+            .where(Outcome.value.is_not(None), Outcome.currency.is_not(None))
+            .distinct()
+            .order_by(Outcome.currency)
+        )
+    )
 
 
 def cents(column: Any) -> ColumnElement[int]:

@@ -41,7 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from ..models import Encounter, Lead, Outcome, Person
-from .base import Built, Context, Money, Section, cents, col
+from .base import Built, Context, Money, Section, cents, col, equal_share, value_currencies
 
 #: How many introducers up a chain are followed (and credited) at most.
 MAX_HOPS = 50
@@ -173,17 +173,6 @@ def _per_person(ctx: Context) -> tuple[Any, Any]:
     return leads, money
 
 
-def _currencies(ctx: Context) -> list[str]:
-    return list(
-        ctx.db.scalars(
-            select(Outcome.currency)
-            .where(Outcome.value.is_not(None), Outcome.currency.is_not(None))
-            .distinct()
-            .order_by(Outcome.currency)
-        )
-    )
-
-
 def _money(codes: list[str], values: list[Any]) -> Money:
     return {c: Decimal(a).scaleb(-2) for c, a in zip(codes, values, strict=True) if a is not None}
 
@@ -197,15 +186,12 @@ def _ranked_by(ctx: Context, codes: list[str], columns: list[Any]) -> Any:
 def introducer_rows(ctx: Context) -> list[IntroducerRow]:
     """One row per person who introduced someone, ranked by value credited in the journal's
     currency, then by outcomes, people reached and name."""
-    codes = _currencies(ctx)
+    codes = value_currencies(ctx)
     parent = parents(ctx)
     ranked = chains(parent)
     leads, money = _per_person(ctx)
-    v, n, k = money.c.v, ranked.c.n, ranked.c.k
-    base = v // n
-    remainder = v - base * n
-    step = case((remainder < 0, -1), else_=1)
-    share = base + case((k <= func.abs(remainder), step), else_=0)
+    # payoff's linear model: equal shares up the chain, exact in cents
+    share = equal_share(money.c.v, ranked.c.n, ranked.c.k)
     credited = (
         select(
             ranked.c.ancestor_id,
@@ -287,7 +273,7 @@ def introducer_rows(ctx: Context) -> list[IntroducerRow]:
 def introduction_rows(ctx: Context) -> list[IntroductionRow]:
     """One row per introduced person: who introduced them, when, how many introducers their
     chain has, and the leads, outcomes and (unshared) value that came from them."""
-    codes = _currencies(ctx)
+    codes = value_currencies(ctx)
     parent = parents(ctx)
     ranked = chains(parent)
     leads, money = _per_person(ctx)

@@ -27,7 +27,18 @@ from sqlalchemy import BigInteger, and_, case, cast, func, literal, or_, select,
 from sqlalchemy.orm import aliased
 
 from ..models import Encounter, Event, Lead, Outcome, Person
-from .base import Built, Context, Money, Section, cents, col, counted, gain
+from .base import (
+    Built,
+    Context,
+    Money,
+    Section,
+    cents,
+    col,
+    counted,
+    equal_share,
+    gain,
+    value_currencies,
+)
 
 
 @dataclass(frozen=True)
@@ -127,14 +138,7 @@ SEPARATOR = "\x1f"  # between lead summaries in one aggregated string
 
 def build(ctx: Context) -> Built:
     session = ctx.db
-    currencies: list[str] = list(
-        session.scalars(
-            select(Outcome.currency)
-            .where(Outcome.value.is_not(None), Outcome.currency.is_not(None))
-            .distinct()
-            .order_by(Outcome.currency)
-        )
-    )
+    currencies = value_currencies(ctx)
     # One row per lead and outcome currency (NULL for outcomes without a value): how many
     # outcomes, the first one's date and the value in raw cents (BIGINT: PostgreSQL's SUM
     # gives NUMERIC). Each row is credited to one or (linear) several encounters.
@@ -146,11 +150,7 @@ def build(ctx: Context) -> Built:
         func.sum(case((gain(), 1), else_=0)).label("gains"),
     )
     credit = credits(ctx, paid, paid.c.lead_id, paid.c.currency)
-    v, n, k = credit.c.v, credit.c.n, credit.c.k
-    base = v // n
-    remainder = v - base * n
-    step = case((remainder < 0, -1), else_=1)
-    share = base + case((k <= func.abs(remainder), step), else_=0)
+    share = equal_share(credit.c.v, credit.c.n, credit.c.k)
     # Raw cents all the way out: turned into Decimals once per non-empty cell below.
     amounts = [
         type_coerce(func.sum(case((credit.c.currency == code, share))), BigInteger)
