@@ -314,7 +314,7 @@ class _Details:
         self.followups: dict[int, list[str]] = defaultdict(list)
         self.asked: dict[int, set[str]] = defaultdict(set)
         self.tags: dict[int, list[tuple[int, str]]] = defaultdict(list)
-        self.candidates = _best_questions(connection, cur)
+        self.candidates = _best_questions(connection, cur, today)
         keys = [key for key, _, _ in self.candidates]
         for chunk in _chunks(ids):
             self._read(chunk, keys)
@@ -387,7 +387,7 @@ class _Details:
             known = (
                 select(e.c.person_id, q.c.asked_key)
                 .join(e, e.c.id == q.c.encounter_id)
-                .where(e.c.person_id.in_(chunk))
+                .where(e.c.person_id.in_(chunk), e.c.date <= literal(self.today, Date))
             )
             for pid, key in c.execute(known):
                 if key in wanted:
@@ -409,13 +409,17 @@ class _Details:
         return text, leads, True
 
 
-def _best_questions(connection: Connection, currency: str) -> list[tuple[str, str, int]]:
-    """The questions that surfaced leads, best first: ``(key, text, leads)`` for the
-    :data:`CANDIDATE_QUESTIONS` best by leads, leads won, then outcome value in ``currency``
+def _best_questions(
+    connection: Connection, currency: str, today: dt.date
+) -> list[tuple[str, str, int]]:
+    """The questions that surfaced leads by ``today``, best first: ``(key, text, leads)`` for
+    the :data:`CANDIDATE_QUESTIONS` best by leads, leads won, then outcome value in ``currency``
     (the text as first written where it surfaced a lead). Counted as the questions report
     counts them, over meetings."""
     e, q, le, o = t.encounters, t.questions, t.leads, t.outcomes
-    meeting = and_(e.c.id == le.c.encounter_id, e.c.kind == "meeting")
+    meeting = and_(
+        e.c.id == le.c.encounter_id, e.c.kind == "meeting", e.c.date <= literal(today, Date)
+    )
     # What each lead's outcomes were worth in ``currency`` (by the outcomes' lead index).
     worth = (
         select(func.sum(type_coerce(o.c.value, BigInteger)))

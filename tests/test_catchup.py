@@ -409,3 +409,18 @@ def test_people_show_gives_the_persons_own_cadence(journal_url: str, db: list[st
         "Edited Ann (#1): cadence, cadence limit.\n"
     )
     assert "Cadence" not in ok(*db, "people", "show", "Ann")
+
+
+def test_a_list_as_of_a_past_day_proposes_only_questions_asked_by_then(journal: Journal) -> None:
+    journal.log("Early Bird", date="2026-01-05", questions=[("Who ships your parcels?", "DPD")])
+    journal.people.update("Early Bird", every="30d")
+    journal.log(
+        "Later Contact",
+        date="2026-06-01",
+        questions=[("What would you automate first?", "Invoices")],
+        leads=[("supplier", "An automation agency")],
+    )
+    (early,) = [c for c in journal.catchup(today="2026-03-01") if c.person == "Early Bird"]
+    assert early.next_question is None  # the question that surfaced a lead came in June
+    (now,) = [c for c in journal.catchup(today="2026-07-01") if c.person == "Early Bird"]
+    assert now.next_question == "What would you automate first?"
