@@ -283,6 +283,23 @@ class ProfileField(Base):
     key: Mapped[str]
 
 
+class VdirCard(Base):
+    """Where a person stands with a vdir since the last sync (see :mod:`netjournal.vdir`)."""
+
+    __table__ = tables.vdir_cards
+
+    id: Mapped[int]
+    vdir: Mapped[str]
+    href: Mapped[str | None]
+    person_id: Mapped[int | None]
+    uid: Mapped[str | None]
+    etag: Mapped[str | None]
+    mtime_ns: Mapped[int | None]
+    size: Mapped[int | None]
+    fingerprint: Mapped[str | None]
+    base: Mapped[str | None]
+
+
 __all__ = [
     "Base",
     "ContactPoint",
@@ -297,6 +314,7 @@ __all__ = [
     "ProfileField",
     "Question",
     "Tag",
+    "VdirCard",
     "encounter_tags",
     "event_tags",
     "lead_tags",

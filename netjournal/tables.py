@@ -324,6 +324,31 @@ profile_fields = Table(
     Column("key", String(200), nullable=False, unique=True),
 )
 
+# -- vdir sync (migration 0012, netjournal.vdir) ---------------------------------------------
+
+#: Where each person stands with a vdir (a folder of one ``.vcf`` per contact) since the last
+#: sync: the card's file name and UID, what the file was (hash, mtime, size: an unchanged file
+#: is not read again), the fields both sides agreed on (JSON, for a field-by-field merge) and a
+#: fingerprint of the journal side. ``href`` NULL: the card was deleted from the vdir and the
+#: person unlinked (no new card is written for them); ``person_id`` NULL: the person was
+#: deleted or forgotten, and the card is deleted at the next sync (a forgotten person's row
+#: keeps nothing but the file name). Not recorded by the history: it describes the files.
+vdir_cards = Table(
+    "vdir_cards",
+    metadata,
+    _id(),
+    Column("vdir", String(1000), nullable=False),
+    Column("href", String(500)),
+    Column("person_id", ForeignKey("people.id", ondelete="SET NULL"), index=True),
+    Column("uid", String(500)),
+    Column("etag", String(64)),
+    Column("mtime_ns", BigInteger),
+    Column("size", BigInteger),
+    Column("fingerprint", String(64)),
+    Column("base", Text),
+    Index("ix_vdir_cards_vdir_href", "vdir", "href", unique=True),
+)
+
 # -- history (migration 0006, netjournal.history) -------------------------------------------
 
 #: One change set: everything one call of the API wrote (a log, an edit, an import, an undo).
