@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
+from . import dates, lang
 from .errors import InvalidInput
 
 NAME_MAX = 300
@@ -109,6 +110,13 @@ def parse_date(
             return dt.date.fromisoformat(raw)
         except ValueError:
             raise InvalidInput(f"Invalid {what} '{raw}': no such day.") from None
+    base = relative_to or dt.date.today()
+    try:
+        everyday = dates.read(raw, today=base, prefer=prefer)
+    except InvalidInput as exc:
+        raise InvalidInput(f"Invalid {what} {exc}") from None
+    if everyday is not None:
+        return everyday.date
     signed = _SIGNED.search(raw)
     direction = _DIRECTION.search(raw)
     if signed and direction:  # dateparser lets the sign win: "+3 days ago" is in 3 days
@@ -116,13 +124,9 @@ def parse_date(
             f"Invalid {what} '{raw}': the sign and '{direction.group(0)}' both say which "
             "way to count; write '3 days ago', 'in 3 days', '-3 days' or '+3 days'."
         )
-    base = relative_to or dt.date.today()
     parsed = _dateparse(raw, prefer, base)
     if parsed is None:
-        raise InvalidInput(
-            f"Invalid {what} '{raw}': use 2026-11-20, 20/11/2026, today, yesterday, "
-            "3 days ago or last friday."
-        )
+        raise InvalidInput(_unreadable(raw, what))
     if any(c.isdigit() for c in raw) and not re.search(r"\d{4}", raw):
         # dateparser reads a two-digit year in the past or the future as preferred, which
         # can jump a century: the two readings then differ by exactly 100 years. Keep the
@@ -136,6 +140,18 @@ def parse_date(
         ):
             parsed = other
     return parsed
+
+
+def _unreadable(raw: str, what: str) -> str:
+    """The error for a date nothing could read, with examples in the user's language and the
+    everyday form a typo was closest to (``vendredi procain``: ``vendredi prochain``)."""
+    language = lang.of_input(raw)
+    hint = dates.closest(raw)
+    if language == "fr":
+        close = f" (vouliez-vous dire « {hint} » ?)" if hint else ""
+        return f"Date illisible ({what}) « {raw} »{close} : écrivez {dates.EXAMPLES['fr']}."
+    close = f" (did you mean '{hint}'?)" if hint else ""
+    return f"Invalid {what} '{raw}'{close}: use {dates.EXAMPLES['en']}."
 
 
 def _dateparse(raw: str, prefer: str, base: dt.date) -> dt.date | None:

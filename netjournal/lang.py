@@ -1,0 +1,44 @@
+"""Which language the user writes in, for the few messages that suggest what to type.
+
+Input is read in English and French whatever the language (a journal is the same whichever
+language wrote it); only the examples an error suggests follow the user: French when what they
+typed looks French, or when ``$NETJOURNAL_LANG`` (then ``LC_ALL``, ``LC_MESSAGES``, ``LANG``)
+names French.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+LANGUAGES = ("en", "fr")
+
+#: Words only French input has (folded: lower case, no accents), and the accents it uses.
+_FRENCH = re.compile(
+    r"\b(hier|demain|aujourd|dernier|derniere|prochain|prochaine|passe|passee|semaine|mois|"
+    r"il y a|dans|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|janvier|fevrier|mars|"
+    r"avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|debut|fin|jours?|"
+    r"annee|ans|le|la|les|du|de|des|une?)\b|[àâçéèêëîïôùûüÿœ]",
+    re.I,
+)
+
+
+def environment() -> str:
+    """``"fr"`` or ``"en"``: the language ``$NETJOURNAL_LANG``, ``LC_ALL``, ``LC_MESSAGES`` or
+    ``LANG`` names (the first one set wins), English when none names a language we speak."""
+    for name in ("NETJOURNAL_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "").strip()
+        if value:
+            code = value.split(".")[0].split("_")[0].split("-")[0].lower()
+            return code if code in LANGUAGES else "en"
+    return "en"
+
+
+def looks_french(text: str) -> bool:
+    """Whether ``text`` has a French word or accent (``vendredi procain``, ``débt``)."""
+    return bool(_FRENCH.search(text))
+
+
+def of_input(text: str) -> str:
+    """The language to answer ``text`` in: French if it looks French, else the environment's."""
+    return "fr" if looks_french(text) else environment()
