@@ -25,7 +25,7 @@ from netjournal.errors import NetjournalError
 #: command name -> "module:attribute" under netjournal.cli.commands, with its one-line help.
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("db:init", "Create the journal and print where it is."),
-    "db": ("db:db", "Inspect and upgrade the journal's schema."),
+    "db": ("db:db", "Inspect, upgrade, encrypt or decrypt the journal."),
     "me": ("me:me", "Show or set your profile: fields, hourly rate, currency."),
     "event": ("event:event", "Add, list, show, edit and delete events."),
     "encounter": ("encounter:encounter", "Show, edit and delete a logged encounter."),
@@ -91,15 +91,23 @@ class LazyGroup(click.Group):
     metavar="URL_OR_PATH",
     help="Journal file or database URL (default: journal.db in your user data folder).",
 )
+@click.option(
+    "--passphrase-file",
+    envvar="NETJOURNAL_PASSPHRASE_FILE",
+    show_envvar=True,
+    metavar="FILE",
+    help="Read an encrypted journal's passphrase from the first line of FILE "
+    "(default: the keyring if remembered, else a hidden prompt).",
+)
 @click.pass_context
-def cli(ctx: click.Context, db: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, passphrase_file: str | None) -> None:
     """netjournal: turn networking events into evidence.
 
     Log who you met and what you learned, track the leads, and see which events paid off.
     """
     from .app import App
 
-    ctx.obj = App(db)
+    ctx.obj = App(db, passphrase_file)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -7,6 +7,7 @@ import os
 import shlex
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import URL
 
@@ -14,10 +15,16 @@ from .db import Location
 from .errors import InvalidInput, JournalUnavailable
 from .files import private_file
 
+if TYPE_CHECKING:
+    from .cipher import CipherKey
 
-def sqlite_backup(source: Path, target: Path) -> Path:
+
+def sqlite_backup(source: Path, target: Path, key: CipherKey | None = None) -> Path:
     """Copy ``source`` into the existing private file ``target`` with SQLite's online backup:
-    safe while others write."""
+    safe while others write. An encrypted ``source`` (``key``) gives a copy encrypted with the
+    same key."""
+    if key is not None:
+        return _cipher_backup(source, target, key)
     try:
         src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
         try:
@@ -30,6 +37,24 @@ def sqlite_backup(source: Path, target: Path) -> Path:
             src.close()
     except (OSError, sqlite3.Error) as exc:
         raise JournalUnavailable(f"Cannot write the backup {target}: {exc}") from exc
+    return target
+
+
+def _cipher_backup(source: Path, target: Path, key: CipherKey) -> Path:
+    from . import cipher
+    from .db import BUSY_TIMEOUT_S
+
+    src = cipher.connect(source, key, timeout=BUSY_TIMEOUT_S, display=str(source))
+    try:
+        dst = cipher.connect(target, key, timeout=BUSY_TIMEOUT_S, display=str(target))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    except cipher.driver().Error as exc:
+        raise JournalUnavailable(f"Cannot write the backup {target}: {exc}") from exc
+    finally:
+        src.close()
     return target
 
 
@@ -77,14 +102,16 @@ def backup_journal(
     final = default_backup_path(source) if target is None else Path(target).expanduser()
     if final.is_file() and final.resolve() == source.resolve():
         raise InvalidInput("The backup cannot overwrite the journal itself.")
-    return complete_backup(source, final, overwrite=overwrite)
+    return complete_backup(source, final, overwrite=overwrite, key=location.key)
 
 
-def complete_backup(source: Path, final: Path, *, overwrite: bool = False) -> Path:
+def complete_backup(
+    source: Path, final: Path, *, overwrite: bool = False, key: CipherKey | None = None
+) -> Path:
     """Back ``source`` up to ``final`` through :func:`netjournal.files.private_file`: a 0600
     temporary file renamed when complete, so ``final`` never names a half-written copy and a
     failure leaves no ``.part``. ``final`` must be a file (not a device); an existing one is
     replaced only with ``overwrite``."""
     with private_file(final, overwrite=overwrite) as temp:
-        sqlite_backup(source, temp)
+        sqlite_backup(source, temp, key)
     return final

@@ -13,9 +13,9 @@ import os
 import re
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from sqlalchemy import Engine, create_engine, event
@@ -24,6 +24,9 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from .errors import JournalUnavailable, OutputError
 from .text import fold
+
+if TYPE_CHECKING:
+    from .cipher import CipherKey
 
 ENV_VAR = "NETJOURNAL_DB"
 WRITE = "netjournal_write"  # execution option marking a write transaction
@@ -36,6 +39,8 @@ class Location:
 
     url: URL
     path: Path | None  # None for PostgreSQL or in-memory SQLite
+    #: The SQLCipher key of an encrypted file (see :func:`netjournal.keys.unlock`).
+    key: CipherKey | None = field(default=None, repr=False, compare=False)
 
     @property
     def backend(self) -> str:
@@ -176,15 +181,29 @@ def _sqlite_engine(location: Location, *, create: bool) -> Engine:
             raise JournalUnavailable(f"No journal at {location.path}: run 'netjournal init'.")
         elif location.path.is_dir():
             raise JournalUnavailable(f"{location.path} is a directory, not a journal file.")
-    engine = create_engine(
-        location.url,
-        connect_args={"timeout": BUSY_TIMEOUT_S},
-        # The default queue pool keeps connections between calls (a new SQLite connection
-        # re-reads the whole schema, triggers included) and gives each thread its own.
-    )
+    if location.key is not None and location.path is not None:
+        engine = _sqlcipher_engine(location, location.path, location.key)
+    else:
+        engine = create_engine(
+            location.url,
+            connect_args={"timeout": BUSY_TIMEOUT_S},
+            # The default queue pool keeps connections between calls (a new SQLite connection
+            # re-reads the whole schema, triggers included) and gives each thread its own.
+        )
     event.listen(engine, "connect", _on_sqlite_connect)
     event.listen(engine, "begin", _on_sqlite_begin)
     return engine
+
+
+def _sqlcipher_engine(location: Location, path: Path, key: CipherKey) -> Engine:
+    """The same engine over SQLCipher: each new connection is keyed before anything reads
+    the file (the pragmas and functions below then apply as on a plain journal)."""
+    from . import cipher
+
+    def keyed() -> Any:
+        return cipher.connect(path, key, timeout=BUSY_TIMEOUT_S, display=location.display)
+
+    return create_engine(location.url, module=cipher.driver(), creator=keyed)
 
 
 RANK_TABLE = (

@@ -19,6 +19,7 @@ the store and delegates.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 
     from .cadence import Cadences
     from .catchup import CatchUp
+    from .cipher import CipherKey, Passphrase
     from .encounters import Encounters
     from .events import Events
     from .followups import FollowUps
@@ -77,6 +79,8 @@ class SchemaStatus:
     location: str
     current: str | None
     head: str
+    encrypted: bool = False
+    key_source: str | None = None  # argument, file, keyring or prompt
 
     @property
     def up_to_date(self) -> bool:
@@ -89,6 +93,8 @@ class SchemaStatus:
             "current": self.current,
             "head": self.head,
             "up_to_date": self.up_to_date,
+            "encrypted": self.encrypted,
+            "key_source": self.key_source,
         }
 
 
@@ -166,15 +172,24 @@ class Journal:
 
     @classmethod
     def open(
-        cls, url_or_path: str | os.PathLike[str] | None = None, *, create: bool = True
+        cls,
+        url_or_path: str | os.PathLike[str] | None = None,
+        *,
+        create: bool = True,
+        passphrase: str | Passphrase | None = None,
     ) -> Journal:
         """Open a journal: a file path, a ``sqlite://`` or ``postgresql://`` URL, or (with no
         argument) ``$NETJOURNAL_DB`` or ``journal.db`` in the user data folder.
 
         An empty database gets the schema; an outdated one raises
         :class:`~netjournal.errors.SchemaOutOfDate` (netjournal never migrates silently).
+        An encrypted SQLite journal opens with ``passphrase``, or the key remembered in the
+        system keyring; a passphrase given for a new file creates it encrypted (see
+        :mod:`netjournal.cipher`). Without the key it raises
+        :class:`~netjournal.cipher.PassphraseNeeded`, with a wrong one
+        :class:`~netjournal.cipher.WrongPassphrase`.
         """
-        location = db.resolve(url_or_path)
+        location = _unlocked(url_or_path, passphrase, create=create)
         engine = db.make_engine(location, create=create)
         try:
             schema.ensure(engine, display=location.display, create=create)
@@ -186,9 +201,14 @@ class Journal:
         return journal
 
     @staticmethod
-    def schema_status(url_or_path: str | os.PathLike[str] | None = None) -> SchemaStatus:
-        """Which schema revision a journal uses, without requiring it to be current."""
-        location = db.resolve(url_or_path)
+    def schema_status(
+        url_or_path: str | os.PathLike[str] | None = None,
+        *,
+        passphrase: str | Passphrase | None = None,
+    ) -> SchemaStatus:
+        """Which schema revision a journal uses, without requiring it to be current, whether
+        it is encrypted and where its key came from."""
+        location = _unlocked(url_or_path, passphrase, create=False)
         engine = db.make_engine(location, create=False)
         try:
             with engine.connect() as connection:
@@ -197,16 +217,28 @@ class Journal:
             raise JournalUnavailable(schema.describe_error(exc, location.display)) from exc
         finally:
             engine.dispose()
-        return SchemaStatus(location.display, current, schema.HEAD)
+        key = location.key
+        return SchemaStatus(
+            location.display,
+            current,
+            schema.HEAD,
+            encrypted=key is not None,
+            key_source=key.source if key is not None else None,
+        )
 
     @staticmethod
-    def upgrade(url_or_path: str | os.PathLike[str] | None = None) -> Path | None:
+    def upgrade(
+        url_or_path: str | os.PathLike[str] | None = None,
+        *,
+        passphrase: str | Passphrase | None = None,
+    ) -> Path | None:
         """Migrate a journal to this version's schema. A SQLite journal is first copied to
-        a ``.bak`` file beside it; returns that file (``None`` if nothing was to do)."""
-        location = db.resolve(url_or_path)
+        a ``.bak`` file beside it (encrypted with the same key when the journal is); returns
+        that file (``None`` if nothing was to do)."""
+        location = _unlocked(url_or_path, passphrase, create=False)
         engine = db.make_engine(location, create=True)
         try:
-            return schema.upgrade(engine, backup_of=location.path)
+            return schema.upgrade(engine, backup_of=location.path, key=location.key)
         except DBAPIError as exc:
             message = schema.describe_error(exc, location.display)
             if message.startswith("Cannot reach") and exc.statement is not None:
@@ -216,6 +248,106 @@ class Journal:
             raise JournalUnavailable(message) from exc
         finally:
             engine.dispose()
+
+    # -- encryption ----------------------------------------------------------------------
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether the journal's file is encrypted (SQLCipher)."""
+        return self.location.key is not None
+
+    @property
+    def key_source(self) -> str | None:
+        """Where the key that opened this journal came from: ``"argument"``, ``"file"``,
+        ``"keyring"`` or ``"prompt"``; ``None`` for a plain journal."""
+        key = self.location.key
+        return key.source if key is not None else None
+
+    def remember_key(self) -> None:
+        """Keep this encrypted journal's key in the system keyring, so that it opens without
+        asking (and shell completion can read it). See :mod:`netjournal.keys`."""
+        from . import keys
+
+        path, key = self.location.path, self.location.key
+        if path is None or key is None:
+            raise InvalidInput(f"{self.location.display} is not encrypted: it has no key.")
+        keys.remember(path, key)
+
+    @staticmethod
+    def forget_key(url_or_path: str | os.PathLike[str] | None = None) -> bool:
+        """Remove the key the system keyring remembers for this journal; ``False`` if it
+        held none. The journal then asks for its passphrase again."""
+        from . import keys
+
+        return keys.forget(_file_of(db.resolve(url_or_path)))
+
+    @staticmethod
+    def encrypt(
+        url_or_path: str | os.PathLike[str] | None,
+        passphrase: str | Passphrase,
+        *,
+        remember: bool = False,
+    ) -> Path:
+        """Turn a plain SQLite journal into an encrypted one, in one step that leaves either
+        the plain journal or the encrypted one; the plain file and its ``-wal``/``-shm`` are
+        then overwritten with zeros. ``remember`` keeps the key in the system keyring.
+        Returns the journal's path."""
+        from . import cipher
+
+        location = db.resolve(url_or_path)
+        path = _file_of(location)
+        state = cipher.file_state(path)
+        if state != "plain":
+            raise InvalidInput(_not_plain(location.display, state))
+        if isinstance(passphrase, str):
+            passphrase = cipher.Passphrase(passphrase)
+        key = cipher.new_key(passphrase.secret, passphrase.source)
+        cipher.convert(path, None, key, display=location.display)
+        _keep_key(path, key if remember else None)
+        return path
+
+    @staticmethod
+    def decrypt(
+        url_or_path: str | os.PathLike[str] | None = None,
+        *,
+        passphrase: str | Passphrase | None = None,
+    ) -> Path:
+        """Turn an encrypted journal back into a plain SQLite file (atomically, like
+        :meth:`encrypt`) and forget its remembered key. Returns the journal's path."""
+        from . import cipher
+
+        location = _unlocked(url_or_path, passphrase, create=False)
+        path = _file_of(location)
+        if location.key is None:
+            raise InvalidInput(f"{location.display} is not encrypted.")
+        cipher.convert(path, location.key, None, display=location.display)
+        _keep_key(path, None)
+        return path
+
+    @staticmethod
+    def rekey(
+        url_or_path: str | os.PathLike[str] | None,
+        new_passphrase: str | Passphrase,
+        *,
+        passphrase: str | Passphrase | None = None,
+        remember: bool = False,
+    ) -> Path:
+        """Give an encrypted journal a new passphrase (a new salt too), atomically; the key
+        remembered for the old one is replaced (``remember``) or forgotten."""
+        from . import cipher
+
+        location = _unlocked(url_or_path, passphrase, create=False)
+        path = _file_of(location)
+        if location.key is None:
+            raise InvalidInput(
+                f"{location.display} is not encrypted: encrypt it with 'netjournal db encrypt'."
+            )
+        if isinstance(new_passphrase, str):
+            new_passphrase = cipher.Passphrase(new_passphrase)
+        key = cipher.new_key(new_passphrase.secret, new_passphrase.source)
+        cipher.convert(path, location.key, key, display=location.display)
+        _keep_key(path, key if remember else None)
+        return path
 
     def check_writable(self) -> None:
         """Raise :class:`~netjournal.errors.JournalUnavailable` if nothing can be written
@@ -640,6 +772,54 @@ class Journal:
                 lead_status=lead_status,
                 limit=limit,
             )
+
+
+def _unlocked(
+    url_or_path: str | os.PathLike[str] | None,
+    passphrase: str | Passphrase | None,
+    *,
+    create: bool,
+) -> db.Location:
+    """The journal's location with the key that opens it (none for a plain journal)."""
+    location = db.resolve(url_or_path)
+    if location.backend == "sqlite" and location.path is not None or passphrase is not None:
+        from . import keys
+
+        return keys.unlock(location, passphrase, create=create)
+    return location
+
+
+def _file_of(location: db.Location) -> Path:
+    if location.backend != "sqlite":
+        raise InvalidInput(
+            "Encryption applies to SQLite journal files; a PostgreSQL journal is protected "
+            "by its server (disk encryption, TLS, roles)."
+        )
+    if location.path is None:
+        raise InvalidInput("An in-memory journal has no file to encrypt.")
+    if not location.path.exists():
+        raise JournalUnavailable(f"No journal at {location.path}: run 'netjournal init'.")
+    return location.path
+
+
+def _not_plain(display: str, state: str) -> str:
+    if state == "encrypted":
+        return f"{display} is already encrypted (change its passphrase with 'netjournal db rekey')."
+    if state == "empty":
+        return f"{display} is empty: create an encrypted journal with 'netjournal init --encrypt'."
+    return f"{display} is not a netjournal journal (not a SQLite database)."
+
+
+def _keep_key(path: Path, key: CipherKey | None) -> None:
+    """Remember ``key`` for ``path`` in the keyring, or forget what it held for the file's
+    previous key (now useless) when ``key`` is ``None``."""
+    from . import keys
+
+    if key is not None:
+        keys.remember(path, key)
+        return
+    with contextlib.suppress(JournalUnavailable):
+        keys.forget(path)
 
 
 def _changed(record: object, key: str) -> bool:

@@ -20,6 +20,8 @@ from .errors import JournalUnavailable, SchemaOutOfDate, SchemaTooNew
 if TYPE_CHECKING:
     from alembic.config import Config
 
+    from .cipher import CipherKey
+
 #: Every revision this version knows, oldest first; the last one is the head.
 REVISIONS: tuple[str, ...] = (
     "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010",
@@ -100,8 +102,11 @@ def describe_error(exc: Exception, display: str) -> str:
     return f"Cannot use the journal {display}: {message}"
 
 
-def upgrade(engine: Engine, *, backup_of: Path | None = None) -> Path | None:
-    """Bring the schema to :data:`HEAD`; for a SQLite file, write a backup beside it first."""
+def upgrade(
+    engine: Engine, *, backup_of: Path | None = None, key: CipherKey | None = None
+) -> Path | None:
+    """Bring the schema to :data:`HEAD`; for a SQLite file, write a backup beside it first
+    (encrypted with ``key`` when the journal is)."""
     from alembic import command
 
     backup = None
@@ -119,7 +124,7 @@ def upgrade(engine: Engine, *, backup_of: Path | None = None) -> Path | None:
         )
         from .backup import complete_backup
 
-        complete_backup(backup_of, backup)
+        complete_backup(backup_of, backup, key=key)
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), "head")
     return backup

@@ -1,35 +1,54 @@
-"""``netjournal init`` and ``netjournal db upgrade|current``."""
+"""``netjournal init`` and ``netjournal db``: schema upgrade and status, scrub, and encryption
+(encrypt, decrypt, rekey, remember-key, forget-key)."""
 
 from __future__ import annotations
+
+import sys
 
 import click
 
 from ..app import App
 from ..output import output_options, print_json
 
+REMEMBER_HELP = (
+    "Keep the key in the system keyring, so the journal opens without asking "
+    "('netjournal db forget-key' removes it)."
+)
+
 
 @click.command()
+@click.option(
+    "--encrypt",
+    is_flag=True,
+    help="Create the journal encrypted (SQLCipher): the new passphrase is typed twice, or "
+    "read with --passphrase-file. Needs pip install 'netjournal[encrypted]'.",
+)
+@click.option("--remember", is_flag=True, help=REMEMBER_HELP)
 @click.pass_obj
-def init(app: App) -> None:
+def init(app: App, encrypt: bool, remember: bool) -> None:
     """Create the journal (if needed) and print where it is."""
-    journal = app.journal(create=True)
+    journal = app.create_encrypted(app.new_passphrase()) if encrypt else app.journal(create=True)
     journal.check_writable()
-    click.echo(f"Journal ready at {journal.location.display}")
+    if remember:
+        journal.remember_key()
+    state = " (encrypted)" if journal.encrypted else ""
+    click.echo(f"Journal ready at {journal.location.display}{state}")
 
 
 @click.group()
 def db() -> None:
-    """Inspect and upgrade the journal's schema."""
+    """Inspect, upgrade, encrypt or decrypt the journal."""
 
 
 @db.command()
 @click.pass_obj
 def upgrade(app: App) -> None:
-    """Upgrade the journal's schema to this version (SQLite: a backup is written first)."""
+    """Upgrade the journal's schema to this version (SQLite: a backup is written first,
+    encrypted with the same key when the journal is)."""
     from netjournal import Journal
 
-    backup = Journal.upgrade(app.db)
-    status = Journal.schema_status(app.db)
+    backup = app.unlocked(lambda p: Journal.upgrade(app.db, passphrase=p))
+    status = app.unlocked(lambda p: Journal.schema_status(app.db, passphrase=p))
     if backup is not None:
         click.echo(f"Backup written to {backup}")
     click.echo(f"{status.location} is at schema {status.current} (latest).")
@@ -39,15 +58,99 @@ def upgrade(app: App) -> None:
 @output_options(listing=False)
 @click.pass_obj
 def current(app: App, fmt: str | None) -> None:
-    """Show the journal's schema revision and whether it is the latest."""
+    """Show the journal's schema revision, whether it is the latest, and whether the journal
+    is encrypted and where its key came from."""
     from netjournal import Journal
 
-    status = Journal.schema_status(app.db)
+    status = app.unlocked(lambda p: Journal.schema_status(app.db, passphrase=p))
     if fmt == "json":
         print_json(status.to_dict())
         return
     state = "latest" if status.up_to_date else f"this netjournal needs {status.head}"
     click.echo(f"{status.location}: schema {status.current or 'none'} ({state})")
+    if status.encrypted:
+        click.echo(f"Encrypted; key from {KEY_SOURCES.get(status.key_source or '', '?')}.")
+    else:
+        click.echo("Not encrypted.")
+
+
+KEY_SOURCES = {
+    "argument": "the caller",
+    "file": "the passphrase file",
+    "keyring": "the system keyring (remembered)",
+    "prompt": "the passphrase typed",
+}
+
+
+@db.command()
+@click.option("--remember", is_flag=True, help=REMEMBER_HELP)
+@click.pass_obj
+def encrypt(app: App, remember: bool) -> None:
+    """Encrypt a plain SQLite journal with a new passphrase (typed twice, or read with
+    --passphrase-file), in one step; the plain file and its -wal and -shm are then
+    overwritten. Close other netjournal sessions first."""
+    from netjournal import Journal
+
+    passphrase = app.new_passphrase()
+    path = Journal.encrypt(app.db, passphrase, remember=remember)
+    click.echo(f"{path} is now encrypted; the plain file was overwritten.")
+
+
+@db.command()
+@click.pass_obj
+def decrypt(app: App) -> None:
+    """Turn an encrypted journal back into a plain SQLite file (and forget its remembered
+    key). Anyone who copies the file can then read it."""
+    from netjournal import Journal
+
+    path = app.unlocked(lambda p: Journal.decrypt(app.db, passphrase=p))
+    click.echo(f"{path} is no longer encrypted: anyone who copies it can read it.")
+
+
+@db.command()
+@click.option(
+    "--new-passphrase-file",
+    metavar="FILE",
+    help="Read the new passphrase from the first line of FILE (default: typed twice).",
+)
+@click.option("--remember", is_flag=True, help=REMEMBER_HELP)
+@click.pass_obj
+def rekey(app: App, new_passphrase_file: str | None, remember: bool) -> None:
+    """Change an encrypted journal's passphrase, in one step."""
+    from netjournal import Journal
+
+    app.unlocked(lambda p: Journal.schema_status(app.db, passphrase=p))  # the old one first
+    new = app.new_passphrase(new_passphrase_file) if new_passphrase_file else None
+    if new is None:
+        from ..app import ask_passphrase
+
+        if not sys.stdin.isatty():
+            raise click.UsageError("Give the new passphrase with --new-passphrase-file FILE.")
+        new = ask_passphrase("New passphrase", confirm=True)
+    path = app.unlocked(lambda p: Journal.rekey(app.db, new, passphrase=p, remember=remember))
+    click.echo(f"{path} has its new passphrase.")
+
+
+@db.command("remember-key")
+@click.pass_obj
+def remember_key(app: App) -> None:
+    """Keep the encrypted journal's key in the system keyring, so it opens without asking
+    (and shell completion can offer names)."""
+    journal = app.journal(create=False)
+    journal.remember_key()
+    click.echo(f"The key of {journal.location.display} is in the system keyring.")
+
+
+@db.command("forget-key")
+@click.pass_obj
+def forget_key(app: App) -> None:
+    """Remove the encrypted journal's key from the system keyring: it asks again."""
+    from netjournal import Journal
+
+    if Journal.forget_key(app.db):
+        click.echo("The keyring no longer holds the journal's key.")
+    else:
+        click.echo("The keyring held no key for this journal.")
 
 
 @db.command()

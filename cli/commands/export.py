@@ -100,6 +100,13 @@ def export(
     if output is not None:
         counts = ", ".join(f"{n} {name}" for name, n in stats.counts.items())
         click.echo(f"Exported {counts or 'nothing'} to {output}", err=True)
+    if journal.encrypted:
+        where = output if output is not None else "this export"
+        click.echo(
+            f"Warning: the journal is encrypted, {where} is not: keep it safe, "
+            "and delete it when done.",
+            err=True,
+        )
 
 
 def write(call: Callable[[TextIO], Any], output: str | None, *, overwrite: bool = False) -> Any:

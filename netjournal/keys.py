@@ -1,0 +1,148 @@
+"""Where an encrypted journal's key comes from besides the caller: a passphrase file, or the
+system keyring when the user asked netjournal to remember it (``--remember``).
+
+The keyring holds the key derived for that one file (see :mod:`netjournal.cipher`), not the
+passphrase: it opens the journal without the derivation's cost, and reveals nothing a user
+may have reused elsewhere. Its entry is named after the journal's absolute path.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from . import cipher
+from .cipher import CipherKey, Passphrase, PassphraseNeeded, stored_key
+from .db import Location
+from .errors import InvalidInput, JournalUnavailable
+
+SERVICE = "netjournal"
+MAX_FILE_BYTES = 4096
+
+
+def read_passphrase_file(file: str | os.PathLike[str]) -> Passphrase:
+    """The passphrase held by the first line of ``file`` (its line ending dropped)."""
+    path = Path(file).expanduser()
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise InvalidInput(f"Cannot read the passphrase file {path}: {exc.strerror}.") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise InvalidInput(f"The passphrase file {path} is longer than a passphrase.")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"The passphrase file {path} is not UTF-8 text.") from None
+    first = text.splitlines()[0] if text else ""
+    if not first:
+        raise InvalidInput(f"The passphrase file {path} is empty.")
+    return Passphrase(first, "file")
+
+
+def _keyring() -> object | None:
+    try:
+        import keyring
+    except ImportError:
+        return None
+    return keyring
+
+
+def remembered(path: Path) -> CipherKey | None:
+    """The key remembered for the journal at ``path``, or ``None`` (none remembered, no
+    keyring installed or reachable)."""
+    keyring = _keyring()
+    if keyring is None:
+        return None
+    try:
+        raw = keyring.get_password(SERVICE, str(path))  # type: ignore[attr-defined]
+    except Exception:  # a locked or absent keyring: as if nothing was remembered
+        return None
+    return stored_key(raw) if raw else None
+
+
+def remember(path: Path, key: CipherKey) -> None:
+    """Keep ``key`` in the system keyring for the journal at ``path``."""
+    keyring = _keyring()
+    if keyring is None:
+        raise JournalUnavailable(
+            "Remembering the passphrase needs the keyring package: "
+            "pip install 'netjournal[encrypted]'."
+        )
+    try:
+        keyring.set_password(SERVICE, str(path), key.raw)  # type: ignore[attr-defined]
+    except Exception as exc:
+        raise JournalUnavailable(
+            f"The system keyring refused to keep the key ({type(exc).__name__}); "
+            "nothing was remembered."
+        ) from None
+
+
+def forget(path: Path) -> bool:
+    """Remove the key remembered for the journal at ``path``; ``False`` if there was none."""
+    keyring = _keyring()
+    if keyring is None:
+        return False
+    from keyring.errors import PasswordDeleteError
+
+    try:
+        keyring.delete_password(SERVICE, str(path))  # type: ignore[attr-defined]
+    except PasswordDeleteError:
+        return False
+    except Exception as exc:
+        raise JournalUnavailable(
+            f"The system keyring could not be reached ({type(exc).__name__})."
+        ) from None
+    return True
+
+
+def unlock(location: Location, passphrase: str | Passphrase | None, *, create: bool) -> Location:
+    """``location`` with the key that opens it: from ``passphrase`` (a ``str`` counts as given
+    by the caller), else the keyring for an encrypted file. A plain journal needs no key; a
+    passphrase given for a new or empty file makes it an encrypted journal.
+
+    Raises :class:`~netjournal.cipher.PassphraseNeeded` for an encrypted journal with no
+    passphrase given or remembered, and one-line errors for a passphrase that cannot apply (a
+    plain file, PostgreSQL, an in-memory journal)."""
+    if isinstance(passphrase, str):
+        passphrase = Passphrase(passphrase)
+    if location.backend != "sqlite":
+        if passphrase is not None:
+            raise InvalidInput(
+                "Encryption applies to SQLite journal files; a PostgreSQL journal is protected "
+                "by its server (disk encryption, TLS, roles), so no passphrase is used."
+            )
+        return location
+    path = location.path
+    if path is None:
+        if passphrase is not None:
+            raise InvalidInput("An in-memory journal has no file to encrypt.")
+        return location
+    state = cipher.file_state(path)
+    if state == "plain":
+        if passphrase is not None:
+            raise JournalUnavailable(
+                f"{location.display} is not encrypted: open it without a passphrase "
+                "(or encrypt it with 'netjournal db encrypt')."
+            )
+        return location
+    if state in ("missing", "empty"):
+        if passphrase is None:
+            return location
+        cipher.driver()
+        return replace(location, key=cipher.new_key(passphrase.secret, passphrase.source))
+    if state == "other" and passphrase is None:
+        return location  # not a database: the plain open says so
+    cipher.driver()  # an encrypted journal without SQLCipher: say which extra to install
+    if passphrase is not None:
+        key = cipher.derive(passphrase.secret, cipher.salt_of(path), passphrase.source)
+    else:
+        remembered_key = remembered(path)
+        if remembered_key is None:
+            raise PassphraseNeeded(
+                f"{location.display} is encrypted: give its passphrase (--passphrase-file FILE, "
+                "a terminal prompt, or remember it in the keyring with --remember)."
+            )
+        key = remembered_key
+    return replace(location, key=key)
