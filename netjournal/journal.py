@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from .people import People
     from .reports.base import Report
     from .search import SearchResult
+    from .vdir import SyncReport
 
 
 @dataclass(frozen=True)
@@ -665,6 +666,42 @@ class Journal:
             self.store.describe(session, f"Imported the JSON export {Path(source_name).name}")
         self.store.forget_region()  # the profile came with the file
         return stats
+
+    def sync_vdir(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        version: str = "3.0",
+        prefer: str | None = None,
+        prune: bool = False,
+        notes: bool = False,
+        dry_run: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> SyncReport:
+        """Sync the journal's people both ways with the vdir at ``path`` (a folder of one
+        ``.vcf`` per contact, as vdirsyncer and khard keep it), so that an address book and
+        the journal stay in step; see :mod:`netjournal.vdir.sync`.
+
+        New cards become people and new people get a card (vCard ``version`` 3.0 or 4.0);
+        names, organization, title, e-mails, phones, URLs (and ``notes`` if asked) go both
+        ways, while what netjournal does not model stays in the card untouched. A contact
+        changed on both sides is merged field by field, or reported as a conflict (both
+        versions kept) unless ``prefer`` is ``"journal"`` or ``"vdir"``. A card deleted from
+        the vdir unlinks its person (``prune``: deletes them); a person deleted or forgotten
+        loses their card. One change set of the history; ``dry_run`` writes nothing.
+        """
+        from .vdir.sync import run
+
+        return run(
+            self.store,
+            path,
+            version=version,
+            prefer=prefer,
+            prune=prune,
+            notes=notes,
+            dry_run=dry_run,
+            progress=progress,
+        )
 
     def export_vcard(self, fp: TextIO, *, version: str = "3.0") -> ExportStats:
         """Write every person as a vCard (``version`` 3.0 or 4.0) for address books."""

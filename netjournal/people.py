@@ -28,6 +28,7 @@ from .store import changed_attributes, edited
 from .tables import utcnow
 from .text import contact_key, fold
 from .validate import blank, name
+from .vdir.state import delete_forgotten_cards, forget_links
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -398,7 +399,7 @@ class People:
         with self._store.write("person.delete") as session:
             person = resolve.person(session, ref)
             assert person is not None
-            _delete_person(session, person)
+            delete_person(session, person)
             self._store.describe(session, f"Deleted {person.display_name} (#{person.id})")
             return person
 
@@ -414,9 +415,13 @@ class People:
             assert person is not None
             forgotten = person.display_name
             history.forget_person(session.connection(), person.id)
-            _delete_person(session, person)
+            cards = forget_links(session.connection(), person.id)
+            delete_person(session, person)
             session.flush()
             self._store.mark_scrub(session.connection())
+        if cards:  # their cards in synced vdirs go now (or at the next sync of the vdir)
+            with self._store.transaction(None) as connection:
+                delete_forgotten_cards(connection, cards)
         pending = self._store.scrub(merged=True)
         return Forgotten(forgotten, pending is None, pending)
 
@@ -449,7 +454,7 @@ def _pair(session: Session, keep: object, other: object) -> tuple[Person, Person
     return kept, gone
 
 
-def _delete_person(session: Session, person: Person) -> None:
+def delete_person(session: Session, person: Person) -> None:
     """Delete ``person`` (the database cascades to what hangs off them) and the tags that
     only they and their encounters and leads carried."""
     from .models import Encounter, Lead, Person

@@ -61,8 +61,12 @@ def parse_vcard(path: str | Path, *, skip_invalid: bool = False) -> ParseResult:
     with ``skip_invalid`` becomes a :class:`SkippedRecord`. A file without a single card is
     always an error.
     """
-    name = Path(path).name
-    lines = split_lines(read_text(path))
+    return parse_vcard_text(read_text(path), Path(path).name, skip_invalid=skip_invalid)
+
+
+def parse_vcard_text(text: str, name: str, *, skip_invalid: bool = False) -> ParseResult:
+    """:func:`parse_vcard` of text already read (``name`` is the file's, for messages)."""
+    lines = split_lines(text)
     cards = _split_cards(lines)
     if not cards:
         raise ImportFormatError(name, None, "no vCard found (no BEGIN:VCARD line)")
@@ -75,6 +79,18 @@ def parse_vcard(path: str | Path, *, skip_invalid: bool = False) -> ParseResult:
                 raise ImportFormatError(name, card.line, exc.reason) from exc
             result.skipped.append(SkippedRecord(card.line, exc.reason))
     return result
+
+
+def contact_in_line(line: str, kind: str) -> str:
+    """The contact point (``email``, ``phone`` or ``url``) of one unfolded EMAIL, TEL or URL
+    content line, read as :func:`parse_vcard` reads it (``""`` when it cannot be read)."""
+    from vobject.base import textLineToContentLine
+
+    try:
+        prop = textLineToContentLine(_decode_qp(line))
+    except Exception:  # vobject raises ParseError, VObjectError, ValueError...
+        return ""
+    return _contact_value(_unescape(prop.value).strip(), kind)
 
 
 class _BadCard(Exception):
