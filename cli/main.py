@@ -51,6 +51,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("export:export", "Export the journal as JSON, vCards or a CSV of encounters."),
     "backup": ("export:backup", "Copy the SQLite journal safely while it is in use."),
     "search": ("search:search", "Search people, events, encounters, questions and leads."),
+    "sync": ("sync:sync", "Sync people both ways with an address book folder (vdir)."),
 }
 
 

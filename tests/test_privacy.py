@@ -230,6 +230,7 @@ INVOCATIONS: dict[str, list[str]] = {
     "import": ["import", "vcard", "{vcf}"],
     "export": ["export", "json"],
     "backup": ["backup"],
+    "sync vdir": ["sync", "vdir", "."],
     "demo": ["demo"],
 }
 #: The order that makes each one meaningful on a real journal (merge needs the import...).
@@ -239,7 +240,7 @@ ORDER = [
     "people edit", "people duplicates", "import", "people merge", "lead list", "lead edit",
     "outcome add", "outcome list", "outcome edit", "followup list", "followup add",
     "followup edit", "followup done", "followup reopen", "followup delete", "history", "undo",
-    "search", "report", "prep", "cadence", "catchup", "export", "backup", "demo",
+    "search", "report", "prep", "cadence", "catchup", "export", "backup", "sync vdir", "demo",
     "outcome delete", "lead delete",
     "encounter delete", "event delete", "people forget", "db scrub",
 ]  # fmt: skip
