@@ -1,0 +1,338 @@
+"""``journal.sync_vdir``: two-way sync with a vdir, on both backends.
+
+Each test builds a real folder of ``.vcf`` files and a real journal, syncs, changes one side
+(or both) by hand, syncs again, and checks both sides and the report.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from helpers import snapshot
+
+from netjournal import Journal
+from netjournal.errors import InvalidInput
+
+CARD = (
+    "BEGIN:VCARD\r\n"
+    "VERSION:3.0\r\n"
+    "UID:card-{n}\r\n"
+    "FN:{name}\r\n"
+    "N:{family};{given};;;\r\n"
+    "EMAIL;TYPE=INTERNET:{email}\r\n"
+    "BDAY:1980-02-03\r\n"
+    "X-CUSTOM;X-PARAM=1:kept as it is\r\n"
+    "item1.ADR:;;1 Main Street;Lyon;;69001;France\r\n"
+    "item1.X-ABLabel:home\r\n"
+    "PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAMCAgICAgMCAgIDAwMDBAYEB\r\n"
+    " AQEBAkGBgUGBwkIBwcHBwgJCgsNDAsKCAkKCwoKDAsMDQ4NDAwPDg8OEA8PDxAQEA==\r\n"
+    "END:VCARD\r\n"
+)
+
+
+def card(n: int, name: str, email: str) -> str:
+    given, family = name.split(" ", 1)
+    return CARD.format(n=n, name=name, given=given, family=family, email=email)
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.vcf"))}
+
+
+def stats(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.name: (p.stat().st_mtime_ns, p.stat().st_ino) for p in folder.glob("*.vcf")}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Change a card as another program would (a new file, so a new mtime)."""
+    data = path.read_bytes()
+    assert old.encode() in data
+    path.write_bytes(data.replace(old.encode(), new.encode(), 1))
+
+
+@contextmanager
+def read_only(path: Path) -> Iterator[None]:
+    """``path`` cannot be written, even by root (who ignores modes: the immutable attribute)."""
+    if os.geteuid() != 0:
+        mode = path.stat().st_mode
+        path.chmod(0o500 if path.is_dir() else 0o400)
+        try:
+            yield
+        finally:
+            path.chmod(mode)
+        return
+    if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
+        pytest.skip("running as root where chattr +i is unavailable: cannot make it read-only")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], capture_output=True)
+
+
+@pytest.fixture
+def vdir(tmp_path: Path) -> Path:
+    folder = tmp_path / "contacts"
+    folder.mkdir()
+    (folder / "ada.vcf").write_text(card(1, "Ada Lovelace", "ada@engines.test"), newline="")
+    (folder / "alan.vcf").write_text(card(2, "Alan Turing", "alan@bletchley.test"), newline="")
+    return folder
+
+
+def test_first_sync_brings_each_side_to_the_other(journal: Journal, vdir: Path) -> None:
+    journal.people.add("Grace Hopper", emails=["grace@navy.test"], phones=["+1 202 555 0143"])
+    report = journal.sync_vdir(vdir)
+    assert sorted(i.name for i in report.journal_added) == ["Ada Lovelace", "Alan Turing"]
+    assert [i.name for i in report.vdir_added] == ["Grace Hopper"]
+    assert report.clean and journal.people.count() == 3
+    ada = journal.people.get("Ada")
+    assert ada.emails == ["ada@engines.test"] and ada.source == "vdir"
+    assert ada.external_id == "card-1"
+    new = vdir / report.vdir_added[0].href
+    assert stat.S_IMODE(new.stat().st_mode) == 0o600
+    text = new.read_text()
+    assert "FN:Grace Hopper" in text and "grace@navy.test" in text and "UID:" in text
+    assert not list(vdir.glob("*.part"))
+    assert journal.last_change is not None and journal.last_change.kind == "sync.vdir"
+
+
+def test_a_second_run_with_no_change_writes_no_file_and_no_row(
+    journal: Journal, vdir: Path
+) -> None:
+    journal.people.add("Grace Hopper", emails=["grace@navy.test"])
+    journal.sync_vdir(vdir)
+    before, on_disk, when = snapshot(journal), files(vdir), stats(vdir)
+    report = journal.sync_vdir(vdir)
+    assert report.to_dict() == {
+        **{name: [] for name in report.SECTIONS},
+        "vdir": str(vdir.resolve()),
+        "dry_run": False,
+    }
+    assert snapshot(journal) == before and files(vdir) == on_disk and stats(vdir) == when
+    assert journal.last_change is None
+
+
+def test_a_card_edited_in_the_vdir_comes_back_and_keeps_its_other_lines(
+    journal: Journal, vdir: Path
+) -> None:
+    journal.sync_vdir(vdir)
+    path = vdir / "ada.vcf"
+    edit(path, "FN:Ada Lovelace", "FN:Ada King")
+    report = journal.sync_vdir(vdir)
+    assert [i.name for i in report.journal_updated] == ["Ada Lovelace"]
+    assert journal.people.get("Ada King").emails == ["ada@engines.test"]
+    # the journal edit is an ordinary change set: undo takes it back
+    journal.undo()
+    assert journal.people.get("Ada").display_name == "Ada Lovelace"
+
+
+def test_a_journal_edit_replaces_only_the_lines_it_changes(journal: Journal, vdir: Path) -> None:
+    journal.sync_vdir(vdir)
+    before = (vdir / "ada.vcf").read_bytes()
+    journal.people.update("Ada", title="Countess", phones=["06 11 22 33 44"])
+    report = journal.sync_vdir(vdir)
+    assert [i.href for i in report.vdir_updated] == ["ada.vcf"]
+    after = (vdir / "ada.vcf").read_bytes()
+    added = [line for line in after.split(b"\r\n") if line not in before.split(b"\r\n")]
+    assert sorted(added) == [b"TEL:06 11 22 33 44", b"TITLE:Countess"]
+    assert [line for line in after.split(b"\r\n") if line in before.split(b"\r\n")] == [
+        line for line in before.split(b"\r\n")
+    ]
+    assert stat.S_IMODE((vdir / "ada.vcf").stat().st_mode) == 0o600
+    assert journal.sync_vdir(vdir).to_dict()["vdir_updated"] == []
+
+
+def test_phones_are_compared_in_e164(journal: Journal, vdir: Path) -> None:
+    journal.people.add("Ada Lovelace", emails=["ada@engines.test"], phones=["06 11 22 33 44"])
+    path = vdir / "ada.vcf"
+    edit(path, "BDAY", "TEL:+33 6 11 22 33 44\r\nBDAY")
+    report = journal.sync_vdir(vdir)  # Ada's card is linked to her by her unique e-mail
+    assert [i.name for i in report.journal_added] == ["Alan Turing"] and report.clean
+    assert journal.people.count() == 2 and report.journal_updated == []
+    assert [c.value for c in journal.people.get("Ada").contacts if c.kind == "phone"] == [
+        "06 11 22 33 44"
+    ]
+    assert (vdir / "ada.vcf").read_text().count("TEL") == 1
+
+
+def test_changes_on_both_sides_merge_field_by_field(journal: Journal, vdir: Path) -> None:
+    journal.sync_vdir(vdir)
+    journal.people.update("Ada", title="Countess")
+    path = vdir / "ada.vcf"
+    edit(path, "BDAY", "EMAIL:ada@home.test\r\nBDAY")
+    report = journal.sync_vdir(vdir)
+    assert report.clean, report
+    ada = journal.people.get("Ada")
+    assert ada.title == "Countess" and sorted(ada.emails) == ["ada@engines.test", "ada@home.test"]
+    assert "TITLE:Countess" in path.read_text()
+
+
+def test_a_conflict_keeps_both_versions_until_a_side_is_preferred(
+    journal: Journal, vdir: Path
+) -> None:
+    journal.sync_vdir(vdir)
+    journal.people.update("Ada", organization="Journal Org")
+    path = vdir / "ada.vcf"
+    edit(path, "BDAY", "ORG:Vdir Org\r\nBDAY")
+    on_disk = path.read_bytes()
+    report = journal.sync_vdir(vdir)
+    assert [(c.name, c.fields) for c in report.conflicts] == [
+        ("Ada Lovelace", {"organization": ("Journal Org", "Vdir Org")})
+    ]
+    assert journal.people.get("Ada").organization == "Journal Org"
+    assert path.read_bytes() == on_disk
+    assert len(journal.sync_vdir(vdir).conflicts) == 1  # still there: nothing was settled
+    report = journal.sync_vdir(vdir, prefer="vdir")
+    assert report.clean and journal.people.get("Ada").organization == "Vdir Org"
+    assert path.read_bytes() == on_disk
+
+
+def test_prefer_journal_writes_the_journal_value_into_the_card(
+    journal: Journal, vdir: Path
+) -> None:
+    journal.sync_vdir(vdir)
+    journal.people.update("Ada", display_name="Ada, Countess of Lovelace")
+    path = vdir / "ada.vcf"
+    edit(path, "FN:Ada Lovelace", "FN:A. L.")
+    assert journal.sync_vdir(vdir, prefer="journal").clean
+    assert "FN:Ada\\, Countess of Lovelace" in path.read_text()
+    assert journal.people.get("Ada").display_name == "Ada, Countess of Lovelace"
+
+
+def test_a_card_deleted_from_the_vdir_unlinks_and_prune_deletes(
+    journal: Journal, vdir: Path
+) -> None:
+    journal.sync_vdir(vdir)
+    journal.log("Ada Lovelace", notes="Met at the engine show")
+    (vdir / "ada.vcf").unlink()
+    report = journal.sync_vdir(vdir)
+    assert [i.name for i in report.journal_unlinked] == ["Ada Lovelace"]
+    assert journal.encounters.list(person="Ada")[0].notes == "Met at the engine show"
+    assert journal.sync_vdir(vdir).vdir_added == []  # unlinked: no new card
+    assert not (vdir / "ada.vcf").exists() and len(files(vdir)) == 1
+    (vdir / "alan.vcf").unlink()
+    report = journal.sync_vdir(vdir, prune=True)
+    assert [i.name for i in report.journal_deleted] == ["Alan Turing"]
+    assert [p.display_name for p in journal.people.list()] == ["Ada Lovelace"]
+    journal.undo()  # a prune is a deletion like any other
+    assert journal.people.count() == 2
+
+
+def test_a_person_deleted_in_the_journal_loses_their_card(journal: Journal, vdir: Path) -> None:
+    journal.sync_vdir(vdir)
+    journal.people.delete("Alan")
+    report = journal.sync_vdir(vdir)
+    assert [i.href for i in report.vdir_deleted] == ["alan.vcf"]
+    assert sorted(files(vdir)) == ["ada.vcf"]
+    assert journal.sync_vdir(vdir).to_dict()["vdir_deleted"] == []
+
+
+def test_forget_deletes_the_card_at_once_and_keeps_no_trace(journal: Journal, vdir: Path) -> None:
+    journal.sync_vdir(vdir)
+    journal.people.forget("Alan")
+    assert sorted(files(vdir)) == ["ada.vcf"]
+    with journal.engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT href, uid, base FROM vdir_cards").all()
+    assert [tuple(r) for r in rows] == [("ada.vcf", "card-1", rows[0][2])]
+    assert "alan" not in repr(snapshot(journal)).lower()
+
+
+def test_forget_with_a_read_only_vdir_leaves_only_the_file_name(
+    journal: Journal, vdir: Path
+) -> None:
+    journal.sync_vdir(vdir)
+    with read_only(vdir):
+        journal.people.forget("Alan")
+        assert (vdir / "alan.vcf").exists()
+        with journal.engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT href, person_id, uid, etag, fingerprint, base FROM vdir_cards "
+                "WHERE href = 'alan.vcf'"
+            ).all()
+        assert [tuple(r) for r in rows] == [("alan.vcf", None, None, None, None, None)]
+    report = journal.sync_vdir(vdir)
+    assert [i.href for i in report.vdir_deleted] == ["alan.vcf"]
+    assert sorted(files(vdir)) == ["ada.vcf"]
+
+
+def test_a_card_without_uid_is_synced_by_its_file_name(journal: Journal, vdir: Path) -> None:
+    path = vdir / "nouid.vcf"
+    path.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:No Uid\r\nEND:VCARD\r\n", newline="")
+    assert [i.href for i in journal.sync_vdir(vdir).journal_added][-1] == "nouid.vcf"
+    journal.people.update("No Uid", title="Anonymous")
+    report = journal.sync_vdir(vdir)
+    assert [i.href for i in report.vdir_updated] == ["nouid.vcf"]
+    assert path.read_bytes() == (
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:No Uid\r\nTITLE:Anonymous\r\nEND:VCARD\r\n"
+    )
+
+
+def test_a_malformed_card_is_refused_by_name_and_the_rest_synced(
+    journal: Journal, vdir: Path
+) -> None:
+    (vdir / "broken.vcf").write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Never closed\r\n")
+    (vdir / "two.vcf").write_text(
+        card(3, "One Person", "one@x.test") + card(4, "Two P", "t@x.test")
+    )
+    (vdir / "bad-mail.vcf").write_text(card(5, "Bad Mail", "not an address@"))
+    report = journal.sync_vdir(vdir)
+    assert sorted(r.href for r in report.refused) == ["bad-mail.vcf", "broken.vcf", "two.vcf"]
+    assert "never closed" in {r.href: r.reason for r in report.refused}["broken.vcf"]
+    assert sorted(p.display_name for p in journal.people.list()) == ["Ada Lovelace", "Alan Turing"]
+
+
+def test_a_read_only_vdir_is_refused_before_anything_changes(journal: Journal, vdir: Path) -> None:
+    journal.people.add("Grace Hopper")
+    before, on_disk = snapshot(journal), files(vdir)
+    with read_only(vdir), pytest.raises(InvalidInput, match="Cannot sync .*lock file"):
+        journal.sync_vdir(vdir)
+    assert snapshot(journal) == before and files(vdir) == on_disk
+
+
+def test_a_read_only_card_is_reported_and_tried_again(journal: Journal, vdir: Path) -> None:
+    journal.sync_vdir(vdir)
+    journal.people.update("Ada", title="Countess")
+    with read_only(vdir / "ada.vcf"):
+        report = journal.sync_vdir(vdir)
+    assert [f.href for f in report.failed] == ["ada.vcf"] and report.vdir_updated == []
+    assert [i.href for i in journal.sync_vdir(vdir).vdir_updated] == ["ada.vcf"]
+
+
+def test_dry_run_reports_both_sides_and_writes_nothing(journal: Journal, vdir: Path) -> None:
+    journal.people.add("Grace Hopper")
+    before, on_disk = snapshot(journal), files(vdir)
+    report = journal.sync_vdir(vdir, dry_run=True)
+    assert report.dry_run and len(report.journal_added) == 2 and len(report.vdir_added) == 1
+    assert snapshot(journal) == before and files(vdir) == on_disk
+
+
+def test_one_sync_at_a_time(journal: Journal, vdir: Path) -> None:
+    from netjournal.vdir.state import locked
+
+    with locked(vdir.resolve()), pytest.raises(InvalidInput, match="Another sync"):
+        journal.sync_vdir(vdir)
+
+
+def test_vcard_4_for_new_cards_and_bad_options(journal: Journal, tmp_path: Path) -> None:
+    journal.people.add("Grace Hopper", phones=["+1 202 555 0143"])
+    report = journal.sync_vdir(tmp_path, version="4.0")
+    text = (tmp_path / report.vdir_added[0].href).read_text()
+    assert "VERSION:4.0" in text and "TEL;VALUE=uri:tel:+1-202-555-0143" in text
+    with pytest.raises(InvalidInput, match="3.0 or 4.0"):
+        journal.sync_vdir(tmp_path, version="2.1")
+    with pytest.raises(InvalidInput, match="not a folder"):
+        journal.sync_vdir(tmp_path / "missing")
+
+
+def test_notes_go_only_when_asked(journal: Journal, tmp_path: Path) -> None:
+    journal.people.add("Grace Hopper", notes="Private remark")
+    report = journal.sync_vdir(tmp_path)
+    path = tmp_path / report.vdir_added[0].href
+    assert "Private remark" not in path.read_text()
+    journal.sync_vdir(tmp_path, notes=True)
+    assert "NOTE:Private remark" in path.read_text()
