@@ -12,19 +12,21 @@
     tags: packaging, lyon
     She collects vintage posters.
 
-Lines are ``key: value``; keys are case-insensitive and have short aliases. Lines before the
-first ``person:`` describe the event; a line whose start is not a key is a free note. Blank
-lines and lines starting with ``#`` are ignored. This module only reads and writes text
-(:func:`read_batch`, :func:`parse_batch`, :func:`render_batch`); ``journal.encounters.batch``
-writes it to the journal.
+Lines are ``key: value``; keys are case-insensitive, accents optional, have short aliases and
+French names (``personne``, ``société``, ``piste``, ``relance``...), mixed freely with the
+English ones. Lines before the first person describe the event; a line that does not start
+like a key is a free note, and one that does (one to three words and a colon) but names no key
+is refused with the nearest key. Blank lines and lines starting with ``#`` are ignored. This
+module only reads and writes text (:func:`read_batch`, :func:`parse_batch`,
+:func:`render_batch`); ``journal.encounters.batch`` writes it to the journal.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -41,12 +43,12 @@ from .specs import (
     as_lead,
     as_question,
 )
-from .validate import amount, amount_currency, choice, currency, email, money, parse_date
+from .validate import amount, amount_currency, currency, email, money, parse_date
 from .validate import tags as clean_tags
-from .vocab import EVENT_KINDS, LEAD_KINDS
+from .vocab import canonical, lookup
 
 ANSWER = "=>"
-_KEY_LINE = re.compile(r"^([^\W\d_][\w -]{0,23}?)\s*:(.*)$")
+_KEY_LINE = re.compile(r"^([^\W\d_][\w '\u2019-]{0,23}?)\s*:(.*)$")
 _YES = {"yes", "y", "true", "1", "oui", "x"}
 _NO = {"no", "n", "false", "0", "non"}
 
@@ -66,10 +68,34 @@ HEADER_KEYS = {
     "hours": "hours",
     "cost": "cost",
     "currency": "currency",
+    # French
+    "événement": "name",
+    "évènement": "name",
+    "fin": "end_date",
+    "lieu": "location",
+    "type": "kind",
+    "organisateur": "organizer",
+    "série": "series",
+    "heures": "hours",
+    "durée": "hours",
+    "coût": "cost",
+    "prix": "cost",
+    "devise": "currency",
 }
 
 #: Keys that start a block.
-PERSON_KEYS = {"person": False, "who": False, "met": False, "new person": True, "new": True}
+PERSON_KEYS = {
+    "person": False,
+    "who": False,
+    "met": False,
+    "new person": True,
+    "new": True,
+    "personne": False,
+    "qui": False,
+    "nouvelle personne": True,
+    "nouveau": True,
+    "nouvelle": True,
+}
 
 #: Block keys -> the encounter attribute they fill.
 BLOCK_KEYS = {
@@ -122,10 +148,64 @@ BLOCK_KEYS = {
     "notes": "notes",
     "date": "date",
     "event": "event",
+    # French
+    "société": "organization",
+    "entreprise": "organization",
+    "boîte": "organization",
+    "organisation": "organization",
+    "poste": "title",
+    "fonction": "title",
+    "titre": "title",
+    "domaine": "field",
+    "secteur": "field",
+    "ville": "location",
+    "lieu": "location",
+    "courriel": "email",
+    "téléphone": "phone",
+    "portable": "phone",
+    "r": "learned",
+    "réponse": "learned",
+    "appris": "learned",
+    "enjeux": "stakes",
+    "enjeu": "stakes",
+    "souhaits": "wishes",
+    "souhait": "wishes",
+    "besoins": "wishes",
+    "besoin": "wishes",
+    "piste": "leads",
+    "relance": "followups",
+    "à faire": "followups",
+    "étiquettes": "tags",
+    "étiquette": "tags",
+    "m'a démarché": "pitched",
+    "m'a démarchée": "pitched",
+    "encore": "again",
+    "présenté par": "introduced_by",
+    "présentée par": "introduced_by",
+    "hors domaine": "outside_field",
+    "remarque": "notes",
+    "événement": "event",
+    "évènement": "event",
 }
 
 _SINGLE = ("organization", "title", "field", "location", "email", "phone", "introduced_by")
-_ALL_KEYS = sorted({*HEADER_KEYS, *PERSON_KEYS, *BLOCK_KEYS, "follow-up"})
+_JOINERS = str.maketrans(dict.fromkeys("-_'\u2019\u2018", " "))
+
+
+def fold_key(key: str) -> str:
+    """How keys are compared: ``"M’a Démarché"`` -> ``"m a demarche"``."""
+    decomposed = unicodedata.normalize("NFKD", key.translate(_JOINERS))
+    return " ".join(
+        "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split()
+    )
+
+
+#: Each folded key and how it is written, for suggestions (``societe`` -> ``société``).
+_SPELLED = {fold_key(k): k for k in (*HEADER_KEYS, *PERSON_KEYS, *BLOCK_KEYS, "follow-up")}
+_HEADER = {fold_key(k): v for k, v in HEADER_KEYS.items()}
+_PERSON = {fold_key(k): v for k, v in PERSON_KEYS.items()}
+_BLOCK = {fold_key(k): v for k, v in BLOCK_KEYS.items()}
+_BARE_PITCHED = ("pitched", "they pitched", "m a demarche", "m a demarchee")
 
 
 @dataclass
@@ -167,27 +247,34 @@ def parse_question(value: str) -> QuestionSpec:
 
 
 def parse_lead(value: str) -> LeadSpec:
-    """``"supplier: Cheaper boxes"`` (kind, then summary); without a known kind, ``other``."""
+    """``"supplier: Cheaper boxes"``, ``"fournisseur: Un fournisseur"``: the kind in either
+    language, then the summary. Text without ``KIND:`` is a lead of kind ``other``; a single
+    word before the colon that is not a kind is refused with the nearest kind (write
+    ``other: Emballix: cheaper boxes`` to keep such a colon in the summary)."""
     head, sep, rest = value.partition(":")
-    if sep and head.strip() and len(head.split()) <= 2:
-        word = head.strip().casefold().replace("-", " ").replace("_", " ")
-        if word in LEAD_KINDS:
+    if sep and head.strip() and len(head.split()) <= 3:
+        kind = lookup(head, "lead kind")
+        if kind is not None:
             summary = rest.strip()
             if not summary:
-                raise InvalidInput(f"The {word} lead needs a summary after '{head.strip()}:'.")
-            return LeadSpec(kind=word, summary=summary)
-        if difflib.get_close_matches(word, LEAD_KINDS, n=1, cutoff=0.75):
-            choice(word, LEAD_KINDS, "lead kind")  # raises with a suggestion
+                raise InvalidInput(f"The {kind} lead needs a summary after '{head.strip()}:'.")
+            return LeadSpec(kind=kind, summary=summary)
+        if len(head.split()) == 1 and head.strip().isalpha():
+            canonical(head, "lead kind")  # raises, with the nearest kind
     summary = value.strip()
     if not summary:
         raise InvalidInput("A lead needs a summary: 'supplier: Cheaper boxes'.")
     return LeadSpec(kind="other", summary=summary)
 
 
+_TIMED_DUE = re.compile(r"^([^:]*?\d{1,2}:\d{2}(?:\s*[ap]m)?)\s*:(.*)$", re.I)
+
+
 def parse_followup(value: str) -> FollowUpSpec:
     """``"friday: Send the deck"``: when (a date people type, checked now but counted from
     the encounter's date when it is relative), then what."""
-    due, sep, action = value.partition(":")
+    timed = _TIMED_DUE.match(value)  # "jeudi 14:30: Appeler" splits after the time
+    due, sep, action = (timed[1], ":", timed[2]) if timed else value.partition(":")
     if not sep or not due.strip() or not action.strip():
         raise InvalidInput(
             f"A follow-up needs a date and what to do, such as 'friday: Send the deck', "
@@ -213,24 +300,28 @@ def parse_flag(value: str, what: str) -> bool:
 
 
 def _split_key(line: str) -> tuple[str, str] | None:
-    """``(key, value)`` when the line starts with a known key; ``None`` for a free note.
+    """``(folded key, value)`` when the line starts with a known key; ``None`` for a free note.
 
-    A key that is only a near miss of a known one is refused, so a typo is not silently
-    turned into a note."""
+    A line that starts like a key (one to three words and a colon, not a web address) but
+    names none is refused with the nearest key, so ``société: Datakoo`` or a typo is never
+    silently turned into a note."""
     match = _KEY_LINE.match(line)
     if match is None:
-        bare = line.strip().casefold()
-        return (bare, "") if bare in ("pitched", "they pitched") else None
-    key = " ".join(match.group(1).casefold().replace("-", " ").replace("_", " ").split())
-    if key in HEADER_KEYS or key in PERSON_KEYS or key in BLOCK_KEYS:
+        bare = fold_key(line)
+        return (bare, "") if bare in _BARE_PITCHED else None
+    key = fold_key(match.group(1))
+    if key in _HEADER or key in _PERSON or key in _BLOCK:
         return key, match.group(2).strip()
-    if len(key) >= 4 and difflib.get_close_matches(key, _ALL_KEYS, n=1, cutoff=0.8):
-        close = difflib.get_close_matches(key, _ALL_KEYS, n=1, cutoff=0.8)[0]
-        raise InvalidInput(
-            f"Unknown key '{match.group(1).strip()}' (did you mean '{close}'?); "
-            f"start the line with 'note:' to keep it as a note."
-        )
-    return None
+    if len(key.split()) > 3 or match.group(2).startswith("//"):
+        return None
+    from rapidfuzz import fuzz, process
+
+    close = process.extractOne(key, list(_SPELLED), scorer=fuzz.ratio, score_cutoff=60)
+    hint = f" (did you mean '{_SPELLED[close[0]]}'?)" if close else ""
+    raise InvalidInput(
+        f"Unknown key '{match.group(1).strip()}'{hint}; start the line with 'note:' "
+        "to keep it as a note."
+    )
 
 
 class _Parser:
@@ -243,24 +334,26 @@ class _Parser:
         self.notes: list[str] = []
 
     def header_value(self, key: str, value: str, line: int) -> None:
-        attr = HEADER_KEYS[key]
+        attr = _HEADER[key]
         if attr in self.header_line:
-            raise InvalidInput(f"'{key}' is already given on line {self.header_line[attr]}.")
+            raise InvalidInput(
+                f"'{_SPELLED.get(key, key)}' is already given on line {self.header_line[attr]}."
+            )
         self.header_line[attr] = line
         if not value:
-            raise InvalidInput(f"'{key}:' needs a value.")
+            raise InvalidInput(f"'{_SPELLED.get(key, key)}:' needs a value.")
         if self.header is None:
             if attr != "name":
                 raise InvalidInput(
-                    f"The event header starts with 'event: NAME' before '{key}:' "
-                    "(or start with 'person: NAME')."
+                    f"The event header starts with 'event: NAME' before "
+                    f"'{_SPELLED.get(key, key)}:' (or start with 'person: NAME')."
                 )
             self.header = EventHeader(name=value, line=line)
             return
         converters: dict[str, Callable[[str], object]] = {
             "date": lambda v: parse_date(v, "event date"),
             "end_date": lambda v: parse_date(v, "end date"),
-            "kind": lambda v: choice(v, EVENT_KINDS, "event kind"),
+            "kind": lambda v: canonical(v, "event kind"),
             "hours": lambda v: money(v, "Hours spent"),
             "currency": lambda v: currency(v),
         }
@@ -277,11 +370,11 @@ class _Parser:
     def start(self, key: str, value: str, line: int) -> None:
         self.finish()
         if not value:
-            raise InvalidInput(f"'{key}:' needs the person's name.")
+            raise InvalidInput(f"'{_SPELLED.get(key, key)}:' needs the person's name.")
         self.specs.append(
             EncounterSpec(
                 person=value,
-                new_person=PERSON_KEYS[key],
+                new_person=_PERSON[key],
                 line=line,
                 tags=[],
                 questions=[],
@@ -298,7 +391,7 @@ class _Parser:
 
     def block_value(self, key: str, value: str, line: int) -> None:
         spec = self.specs[-1]
-        attr = BLOCK_KEYS[key]
+        attr = _BLOCK[key]
         if attr == "pitched":
             spec.pitched = parse_flag(value, "'they pitched'")
             return
@@ -309,10 +402,12 @@ class _Parser:
             spec.again = parse_flag(value, "'again'")
             return
         if not value:
-            raise InvalidInput(f"'{key}:' needs a value.")
+            raise InvalidInput(f"'{_SPELLED.get(key, key)}:' needs a value.")
         if attr in _SINGLE or attr in ("date", "event"):
             if attr in self.seen:
-                raise InvalidInput(f"'{key}' is already given on line {self.seen[attr]}.")
+                raise InvalidInput(
+                    f"'{_SPELLED.get(key, key)}' is already given on line {self.seen[attr]}."
+                )
             self.seen[attr] = line
             if attr == "email":
                 email(value)  # refused on its own line rather than the block's
@@ -322,7 +417,9 @@ class _Parser:
         elif attr == "learned":
             last = spec.questions[-1] if spec.questions else None
             if not isinstance(last, QuestionSpec) or last.learned is not None:
-                raise InvalidInput(f"'{key}:' follows a question ('asked: ...') it answers.")
+                raise InvalidInput(
+                    f"'{_SPELLED.get(key, key)}:' follows a question ('asked: ...') it answers."
+                )
             last.learned = value
         elif attr == "leads":
             spec.leads = [*spec.leads, parse_lead(value)]
@@ -344,19 +441,20 @@ class _Parser:
             return
         split = _split_key(stripped)
         if not self.specs:
-            if split is not None and split[0] in PERSON_KEYS:
+            if split is not None and split[0] in _PERSON:
                 self.start(*split, line)
-            elif split is not None and split[0] in HEADER_KEYS:
+            elif split is not None and split[0] in _HEADER:
                 self.header_value(*split, line)
             else:
                 raise InvalidInput(
-                    "Start each person with 'person: NAME' (lines before it describe the event)."
+                    "Start each person with 'person: NAME' or 'personne: NOM' (lines before it "
+                    "describe the event: 'event:'/'événement:', 'date:', 'where:'/'lieu:'...)."
                 )
         elif split is None:
             self.notes.append(stripped)
-        elif split[0] in PERSON_KEYS:
+        elif split[0] in _PERSON:
             self.start(*split, line)
-        elif split[0] in BLOCK_KEYS:
+        elif split[0] in _BLOCK:
             self.block_value(*split, line)
         else:
             raise InvalidInput(f"'{split[0]}:' belongs to the event header, before any person.")

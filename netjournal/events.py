@@ -22,14 +22,13 @@ from .validate import (
     amount,
     amount_currency,
     blank,
-    choice,
     currency,
     money,
     name,
     optional_date,
     text,
 )
-from .vocab import EVENT_KINDS
+from .vocab import EVENT_KINDS, canonical
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -86,7 +85,7 @@ def set_fields(event: Event, values: dict[str, Any], default_currency: str) -> N
         elif key == "end_date":
             event.end_date = optional_date(raw, "end date")
         elif key == "kind":
-            event.kind = choice(raw or "other", EVENT_KINDS, "event kind")
+            event.kind = canonical(raw or "other", "event kind")
         elif key == "hours":
             event.hours = money(raw, "Hours spent")
         elif key == "cost":

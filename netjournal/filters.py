@@ -21,7 +21,7 @@ from . import resolve
 from .text import fold as key_fold
 from .validate import choice, optional_date
 from .validate import tags as clean_tags
-from .vocab import LEAD_KINDS, LEAD_STATUSES
+from .vocab import canonical
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -144,10 +144,10 @@ def _leads(
     """The condition for a lead kind and/or status, and whether few leads pass it."""
     wanted = []
     if lead_kind:
-        params["lead_kind"] = choice(lead_kind, LEAD_KINDS, "lead kind")
+        params["lead_kind"] = canonical(lead_kind, "lead kind")
         wanted.append("l.kind = :lead_kind")
     if lead_status:
-        params["lead_status"] = choice(lead_status, LEAD_STATUSES, "lead status")
+        params["lead_status"] = canonical(lead_status, "lead status")
         wanted.append("l.status = :lead_status")
     test = " AND ".join(wanted)
     counted = f"SELECT count(*) FROM (SELECT 1 FROM leads l WHERE {test} LIMIT :few) AS f"

@@ -14,8 +14,8 @@ from . import tags as tagging
 from .specs import LeadSpec
 from .store import changed_attributes, edited
 from .text import plural
-from .validate import choice, optional_date, text
-from .vocab import LEAD_KINDS, LEAD_STATUSES
+from .validate import optional_date, text
+from .vocab import canonical
 from .writers import lead_values
 
 if TYPE_CHECKING:
@@ -173,12 +173,12 @@ class Leads:
         with self._store.edit("lead.update") as session:
             lead = get_lead(session, lead_id)
             if status is not None:
-                new = choice(status, LEAD_STATUSES, "lead status")
+                new = canonical(status, "lead status")
                 if new != lead.status:
                     lead.status = new
                     lead.status_changed_on = optional_date(on, "date") or dt.date.today()
             if kind is not None:
-                lead.kind = choice(kind, LEAD_KINDS, "lead kind")
+                lead.kind = canonical(kind, "lead kind")
             if summary is not None:
                 new_summary = text(summary, "A lead's summary", required=True)
                 assert new_summary is not None

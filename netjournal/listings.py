@@ -24,7 +24,7 @@ from . import resolve
 from . import tables as t
 from .text import fold
 from .validate import choice, optional_date
-from .vocab import LEAD_KINDS, LEAD_STATUSES, OUTCOME_KINDS
+from .vocab import canonical
 
 S = TypeVar("S", bound=Select[Any])
 
@@ -160,9 +160,9 @@ def leads(
     lead, e = t.leads, t.encounters
     own: list[ColumnElement[bool]] = []  # conditions on the lead itself
     if status:
-        own.append(lead.c.status == choice(status, LEAD_STATUSES, "lead status"))
+        own.append(lead.c.status == canonical(status, "lead status"))
     if kind:
-        own.append(lead.c.kind == choice(kind, LEAD_KINDS, "lead kind"))
+        own.append(lead.c.kind == canonical(kind, "lead kind"))
     if tag:
         own.append(_tagged(t.lead_tags, lead.c.id, tag))
     where = list(own)
@@ -214,7 +214,7 @@ def outcomes(
     if lead is not None:
         where.append(o.c.lead_id == resolve.record_id(lead, "lead"))
     if kind:
-        where.append(o.c.kind == choice(kind, OUTCOME_KINDS, "outcome kind"))
+        where.append(o.c.kind == canonical(kind, "outcome kind"))
     start = optional_date(since, "since date")
     end = optional_date(until, "until date")
     if start:

@@ -14,9 +14,9 @@ from .errors import InvalidInput
 from .leads import get_lead
 from .store import changed_attributes, edited
 from .validate import amount as read_amount
-from .validate import amount_currency, choice, optional_date, text
+from .validate import amount_currency, optional_date, text
 from .validate import currency as currency_code
-from .vocab import OUTCOME_KINDS
+from .vocab import canonical
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -81,7 +81,7 @@ class Outcomes:
                 description=description_text,
                 value=amount,
                 currency=_currency(session, self._store, amount, given),
-                kind=choice(kind, OUTCOME_KINDS, "outcome kind"),
+                kind=canonical(kind, "outcome kind"),
             )
             _check_date(found, when)
             if not again:
@@ -186,7 +186,7 @@ class Outcomes:
                     _check_date(lead, when)
                     outcome.date = when
             if kind is not None:
-                outcome.kind = choice(kind, OUTCOME_KINDS, "outcome kind")
+                outcome.kind = canonical(kind, "outcome kind")
             changed = changed_attributes(outcome)
             if changed:
                 subject = f"outcome #{outcome.id} of lead #{outcome.lead_id}"

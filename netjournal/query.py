@@ -2,9 +2,10 @@
 
 Users type fragments, not syntax: ``réseau``, ``pack``, ``"Lyon meetup"``, ``cto -recruiter``,
 ``supplier OR vendor``, and also ``don't``, ``"unbalanced``, ``col:value``, ``(`` or pages of
-garbage. :func:`parse` accepts every string: it keeps words and phrases, ``-`` or ``NOT`` to
-exclude, ``OR`` between alternatives (``AND`` is the default and may be written), and drops
-everything else. The result only ever holds folded letter/digit tokens, so the compilers
+garbage. :func:`parse` accepts every string: it keeps words and phrases, ``-``, ``NOT`` or
+``SAUF`` to exclude, ``OR`` or ``OU`` between alternatives (``AND``/``ET`` is the default and
+may be written; the operators are upper case, so the words "ou" and "et" are searched), and
+drops everything else. The result only ever holds folded letter/digit tokens, so the compilers
 (:func:`to_fts5`, :func:`to_tsquery`) emit quoted lexemes and never pass raw text to the
 database's own query syntax.
 
@@ -189,11 +190,11 @@ def _lex(text: str) -> Iterator[tuple[str, str]]:
         while i < n and not text[i].isspace() and text[i] not in '()"':
             i += 1
         word = text[start:i]
-        if word == "OR" or word == "|":
+        if word in ("OR", "OU", "|"):
             yield "or", word
-        elif word == "NOT":
+        elif word in ("NOT", "SAUF"):
             yield "not", word
-        elif word != "AND":
+        elif word not in ("AND", "ET"):
             yield "word", word
 
 

@@ -29,9 +29,9 @@ from .fields import add_contacts, contact_values, fill_in, person_values
 from .specs import EncounterSpec, LeadSpec, as_followup, as_lead, as_question
 from .tags import tag_ids
 from .text import fold, question_key
-from .validate import choice, name, optional_date, parse_date, text
+from .validate import name, optional_date, parse_date, text
 from .validate import tags as clean_tags
-from .vocab import LEAD_KINDS, LEAD_STATUSES
+from .vocab import canonical
 
 #: Person columns an encounter may fill in (never overwriting what the journal has).
 ENCOUNTER_PERSON_FIELDS = ("organization", "title", "field", "location")
@@ -95,11 +95,11 @@ def lead_values(spec: LeadSpec, on: dt.date) -> dict[str, Any]:
     """The validated columns of a new lead born on ``on``."""
     summary = text(spec.summary, "A lead's summary", required=True)
     return {
-        "kind": choice(spec.kind, LEAD_KINDS, "lead kind"),
+        "kind": canonical(spec.kind, "lead kind"),
         "summary": summary,
         "details": text(spec.details, "A lead's details"),
         "points_to": text(spec.points_to, "What the lead points to"),
-        "status": choice(spec.status or "open", LEAD_STATUSES, "lead status"),
+        "status": canonical(spec.status or "open", "lead status"),
         "status_changed_on": on,
     }
 

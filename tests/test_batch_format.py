@@ -129,7 +129,11 @@ def test_small_parsers_used_by_the_command_line() -> None:
     assert parse_question("Q? => A => B") == QuestionSpec("Q?", "A => B")
     assert parse_question("Just asked") == QuestionSpec("Just asked", None)
     assert parse_lead("Customer: Three shops") == LeadSpec("customer", "Three shops")
-    assert parse_lead("Note: not a kind") == LeadSpec("other", "Note: not a kind")
+    assert parse_lead("fournisseur: Un fournisseur") == LeadSpec("supplier", "Un fournisseur")
+    with pytest.raises(InvalidInput, match="Unknown lead kind 'Note'"):  # not kept as other
+        parse_lead("Note: not a kind")
+    assert parse_lead("other: Note: a colon") == LeadSpec("other", "Note: a colon")
+    assert parse_lead("A box maker, not: a kind") == LeadSpec("other", "A box maker, not: a kind")
     assert parse_followup("2026-12-01: call") == FollowUpSpec(dt.date(2026, 12, 1), "call")
     with pytest.raises(InvalidInput):
         parse_lead("supplier:")

@@ -100,8 +100,8 @@ def test_odd_queries_and_no_match(capsys: pytest.CaptureFixture[str], url: str) 
 def test_errors_are_one_line(capsys: pytest.CaptureFixture[str], url: str) -> None:
     code, _, err = run(capsys, "--db", url, "search", "x", "--person", "Nobody Here")
     assert code == 1 and err.count("\n") == 1 and "Nobody Here" in err
-    code, _, _ = run(capsys, "--db", url, "search", "x", "--lead-kind", "bogus")
-    assert code == 2
+    code, _, err = run(capsys, "--db", url, "search", "x", "--lead-kind", "bogus")
+    assert code == 1 and err.count("\n") == 1 and "Unknown lead kind 'bogus'" in err
     code, _, _ = run(capsys, "--db", url, "search", "x", "--limit", "0")
     assert code == 2
 

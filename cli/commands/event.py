@@ -8,6 +8,7 @@ import click
 
 from netjournal.display import amount
 from netjournal.vocab import EVENT_KINDS
+from netjournal.vocab import words as vocab
 
 from ..app import App
 from ..complete import event_names, words
@@ -44,7 +45,9 @@ def event() -> None:
 @click.option("--end", help="Last day, for an event over several days.")
 @click.option("--location", "--where", help="Where it was.")
 @click.option(
-    "--kind", shell_complete=words(EVENT_KINDS), help=f"What it was: {', '.join(EVENT_KINDS)}."
+    "--kind",
+    shell_complete=words(vocab("event kind")),
+    help=f"What it was: {', '.join(EVENT_KINDS)} (or salon, conférence, dîner...).",
 )
 @click.option("--organizer", help="Who organised it.")
 @click.option("--series", help="The recurring series it belongs to.")
@@ -168,7 +171,9 @@ def show(app: App, event_ref: str, fmt: str | None) -> None:
     "--end-date", "end_date", help="Last day, for an event over several days ('' clears)."
 )
 @click.option(
-    "--kind", shell_complete=words(EVENT_KINDS), help=f"What it was: {', '.join(EVENT_KINDS)}."
+    "--kind",
+    shell_complete=words(vocab("event kind")),
+    help=f"What it was: {', '.join(EVENT_KINDS)} (or salon, conférence, dîner...).",
 )
 @click.option("--location", "--where", "location", help="Where it was ('' clears it).")
 @click.option("--organizer", help="Who organised it ('' clears it).")

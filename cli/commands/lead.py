@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from netjournal.vocab import LEAD_KINDS, LEAD_STATUSES, OUTCOME_KINDS
+from netjournal.vocab import OUTCOME_KINDS
+from netjournal.vocab import words as vocab
 
 from ..app import App
 from ..complete import event_names, person_names, words
@@ -46,8 +47,16 @@ def lead() -> None:
 
 
 @lead.command("list")
-@click.option("--status", shell_complete=words(LEAD_STATUSES), help="open, exploring, won...")
-@click.option("--kind", shell_complete=words(LEAD_KINDS), help="supplier, customer, partner...")
+@click.option(
+    "--status",
+    shell_complete=words(vocab("lead status")),
+    help="open, exploring, won... (or en cours, gagnée...).",
+)
+@click.option(
+    "--kind",
+    shell_complete=words(vocab("lead kind")),
+    help="supplier, customer... (or fournisseur, client...).",
+)
 @click.option("--person", shell_complete=person_names, help="Only leads from this person.")
 @click.option("--event", shell_complete=event_names, help="Only leads born at this event.")
 @click.option("--tag", help="Only leads with this tag.")
@@ -74,10 +83,14 @@ def list_(
 @lead.command("edit")
 @click.argument("lead_id", metavar="LEAD")
 @click.option(
-    "--status", shell_complete=words(LEAD_STATUSES), help="open, exploring, won, dropped."
+    "--status",
+    shell_complete=words(vocab("lead status")),
+    help="open, exploring, won, dropped (or in French: ouverte, en cours, gagnée, abandonnée).",
 )
 @click.option("--on", help="When the status changed (default: today).")
-@click.option("--kind", shell_complete=words(LEAD_KINDS), help="A new kind.")
+@click.option(
+    "--kind", shell_complete=words(vocab("lead kind")), help="A new kind (English or French)."
+)
 @click.option("--summary", help="A new summary.")
 @click.option("--details", help="Details.")
 @click.option("--points-to", help="What or whom the lead points to.")
@@ -139,7 +152,7 @@ def outcome() -> None:
     "--kind",
     default="other",
     show_default=True,
-    shell_complete=words(OUTCOME_KINDS),
+    shell_complete=words(vocab("outcome kind")),
     help=f"One of: {', '.join(OUTCOME_KINDS)}.",
 )
 @click.option(
@@ -206,7 +219,7 @@ def add(
 )
 @click.option(
     "--kind",
-    shell_complete=words(OUTCOME_KINDS),
+    shell_complete=words(vocab("outcome kind")),
     help=f"Only one kind: {', '.join(OUTCOME_KINDS)}.",
 )
 @click.option("--since", help="Only outcomes on or after this date.")
@@ -243,7 +256,9 @@ def list_outcomes(
 @click.option("--note", "description", help="A new description of what happened.")
 @click.option("--date", "-d", help="A new date.")
 @click.option(
-    "--kind", shell_complete=words(OUTCOME_KINDS), help=f"One of: {', '.join(OUTCOME_KINDS)}."
+    "--kind",
+    shell_complete=words(vocab("outcome kind")),
+    help=f"One of: {', '.join(OUTCOME_KINDS)}.",
 )
 @output_options(listing=False)
 @click.pass_obj

@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from netjournal.vocab import LEAD_KINDS, LEAD_STATUSES
+from netjournal.vocab import words as vocab
 
 from ..app import App
+from ..complete import words
 from ..output import print_csv, print_json, show
 
 if TYPE_CHECKING:
@@ -40,13 +41,13 @@ KIND_CHOICES = ("person", "event", "encounter", "question", "lead", "outcome")
 )
 @click.option(
     "--lead-kind",
-    type=click.Choice(LEAD_KINDS),
-    help="Only leads (and their outcomes) of this kind.",
+    shell_complete=words(vocab("lead kind")),
+    help="Only leads (and their outcomes) of this kind (supplier, fournisseur...).",
 )
 @click.option(
     "--status",
-    type=click.Choice(LEAD_STATUSES),
-    help="Only leads (and their outcomes) with this status.",
+    shell_complete=words(vocab("lead status")),
+    help="Only leads (and their outcomes) with this status (open, won, gagnée...).",
 )
 @click.option(
     "--limit",
