@@ -153,7 +153,8 @@ def test_phones_are_compared_in_e164(journal: Journal, vdir: Path) -> None:
     edit(path, "BDAY", "TEL:+33 6 11 22 33 44\r\nBDAY")
     report = journal.sync_vdir(vdir)  # Ada's card is linked to her by her unique e-mail
     assert [i.name for i in report.journal_added] == ["Alan Turing"] and report.clean
-    assert journal.people.count() == 2 and report.journal_updated == []
+    assert journal.people.count() == 2 and report.vdir_updated == []
+    assert journal.people.get("Ada").family_name == "Lovelace"  # filled in from the card
     assert [c.value for c in journal.people.get("Ada").contacts if c.kind == "phone"] == [
         "06 11 22 33 44"
     ]
