@@ -137,21 +137,40 @@ def driver_errors() -> tuple[type[BaseException], ...]:
     return errors
 
 
-def connect(path: Path | str, key: CipherKey | None, *, timeout: float, display: str) -> Any:
+def connect(
+    path: Path | str,
+    key: CipherKey | None,
+    *,
+    timeout: float,
+    display: str,
+    exclusive: bool = False,
+) -> Any:
     """A SQLCipher connection to ``path`` opened with ``key`` (``None``: a plain file read
     through SQLCipher), checked: a wrong key raises :class:`WrongPassphrase`, with SQLCipher's
-    own log silenced."""
+    own log silenced. ``exclusive``: the connection locks the file until it closes, and is
+    refused while another connection has it open."""
     dbapi2 = driver()
     connection = dbapi2.connect(str(path), timeout=timeout)
     try:
         connection.execute("PRAGMA cipher_log_level = NONE")
         if key is not None:
             connection.execute(key.pragma)
+        if exclusive:
+            connection.execute("PRAGMA locking_mode = EXCLUSIVE")
+            connection.isolation_level = None
+            connection.execute("BEGIN EXCLUSIVE")
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        if exclusive:
+            connection.execute("COMMIT")  # the lock stays: locking_mode
     except dbapi2.DatabaseError as exc:
         connection.close()
         if "not a database" in str(exc):
             raise WrongPassphrase(f"{display}: {WRONG}.") from None
+        if exclusive and "locked" in str(exc):
+            raise JournalUnavailable(
+                f"Another program has {display} open: close it, then try again "
+                "(the journal was left as it was)."
+            ) from None
         raise JournalUnavailable(f"Cannot open {display}: {exc}") from None
     except BaseException:
         connection.close()
@@ -171,8 +190,8 @@ def convert(
     complete, so ``path`` is the old journal or the new one, never half of either.
 
     The old file and its ``-wal`` and ``-shm`` are overwritten with zeros once replaced (when
-    the old one was plain, the words it held leave the disk). Another program writing to
-    the journal meanwhile is refused: close other netjournal sessions first.
+    the old one was plain, the words it held leave the disk). The journal is locked for the
+    whole conversion, which is refused while another program has it open.
     """
     from .files import private_file
 
@@ -182,27 +201,26 @@ def convert(
         for name in (path, *side):
             with contextlib.suppress(FileNotFoundError):
                 held.append(os.open(name, os.O_RDWR))
-        with private_file(path, overwrite=True) as temp:
-            connection = connect(path, source, timeout=5, display=display)
-            try:
-                connection.isolation_level = None
+        connection = None
+        try:
+            with private_file(path, overwrite=True) as temp:
+                connection = connect(path, source, timeout=5, display=display, exclusive=True)
                 version = connection.execute("PRAGMA user_version").fetchone()[0]
                 new_key_sql = target.raw if target is not None else ""
                 connection.execute(
                     f'ATTACH DATABASE {_quoted(temp)} AS converted KEY "{new_key_sql}"'
                 )
-                connection.execute("BEGIN IMMEDIATE")  # writers wait until the copy is done
+                connection.execute("BEGIN")
                 connection.execute("SELECT sqlcipher_export('converted')")
                 connection.execute(f"PRAGMA converted.user_version = {int(version)}")
                 connection.execute("COMMIT")
                 connection.execute("DETACH DATABASE converted")
-            finally:
+            # Renamed while still locked; closing then empties and removes the old -wal.
+        finally:
+            if connection is not None:
                 connection.close()
-            if any(name.exists() for name in side):
-                raise JournalUnavailable(
-                    f"Another program has {display} open: close it, then try again "
-                    "(the journal was left as it was)."
-                )
+        for name in side:  # left by a crash: never beside the new file
+            name.unlink(missing_ok=True)
         for fd in held:
             _overwrite(fd)
     finally:

@@ -1,0 +1,475 @@
+"""An encrypted journal (SQLCipher, issue 17): nothing readable in its files, its backups or its
+upgrade backup; every command works on it; each way of failing is one line; keys kept in a real
+(file-backed) keyring only when asked."""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from clirun import fails, ok, run
+
+from netjournal import Journal, cipher, schema
+from netjournal.cipher import PassphraseNeeded, WrongPassphrase
+from netjournal.errors import InvalidInput, JournalUnavailable, SchemaOutOfDate
+
+pytest.importorskip("sqlcipher3")
+keyring = pytest.importorskip("keyring")
+from keyrings.alt.file import PlaintextKeyring  # noqa: E402
+
+PASS = "corde à linge: 'vert' \"bleu\" ; --"  # quotes and a comment marker: escaped, not SQL
+
+
+def season(seed: int = 17) -> list[tuple[str, str, str]]:
+    """50 people of a seeded season: a name with accents, an e-mail, a note, each unique."""
+    rng = random.Random(seed)
+    first = ["Hélène", "Zoé", "Anaïs", "Loïc", "Maëlle", "Jérôme", "Çelik", "Ngozi", "Søren"]
+    last = ["Dubois", "N'Diaye", "Quéméner", "Ørsted", "Lefèvre", "Traoré", "Nakamura"]
+    people = []
+    for i in range(50):
+        tag = "".join(rng.choice("bcdfghjklmnpqrstvwxz") for _ in range(6))
+        name = f"{rng.choice(first)} {rng.choice(last)}-{tag}"
+        email = f"{tag}.{i}@confidentiel.test"
+        note = f"Marché secret {tag}{i} évalué à {rng.randint(10, 99)} k€"
+        people.append((name, email, note))
+    return people
+
+
+def known_strings(people: list[tuple[str, str, str]]) -> list[bytes]:
+    """The 50 strings the scan looks for: names, e-mails or notes, in turn."""
+    return [person[i % 3].encode("utf-8") for i, person in enumerate(people)]
+
+
+def fill(journal: Journal, people: list[tuple[str, str, str]]) -> None:
+    journal.events.add("Salon Confidentiel", "2026-10-02", kind="trade-show")
+    for i, (name, email, note) in enumerate(people):
+        journal.log(name, email=email, notes=note, event="Salon Confidentiel" if i % 2 else None)
+
+
+def files_of(path: Path) -> list[Path]:
+    return [p for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()]
+
+
+def found(paths: list[Path], strings: list[bytes]) -> list[bytes]:
+    raw = b"".join(p.read_bytes() for p in paths)
+    return [s for s in strings if s in raw]
+
+
+def write_secret(folder: Path, secret: str, name: str = "pass.txt") -> Path:
+    file = folder / name
+    file.write_text(secret + "\n", encoding="utf-8")
+    file.chmod(0o600)
+    return file
+
+
+@pytest.fixture
+def file_keyring(tmp_path: Path) -> Iterator[PlaintextKeyring]:
+    """A real keyring backend (a file, no desktop session needed) in the test's folder."""
+    backend = PlaintextKeyring()
+    backend.file_path = str(tmp_path / "keyring.cfg")
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def no_keyring() -> Iterator[None]:
+    from keyring.backends.fail import Keyring as Fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(Fail())
+    try:
+        yield
+    finally:
+        keyring.set_keyring(previous)
+
+
+def _downgrade(path: Path, passphrase: str, revision: str) -> None:
+    """Take an encrypted journal back to an older schema, to exercise ``db upgrade``."""
+    from alembic import command
+
+    from netjournal import db, keys
+
+    location = keys.unlock(db.resolve(path), passphrase, create=False)
+    engine = db.make_engine(location, create=False)
+    try:
+        with engine.begin() as connection:
+            command.downgrade(schema.alembic_config(connection), revision)
+    finally:
+        engine.dispose()
+
+
+# -- the byte scan -------------------------------------------------------------------------
+
+
+def test_no_known_string_in_the_encrypted_files_backups_or_upgrade_backup(
+    tmp_path: Path, no_keyring: None
+) -> None:
+    people = season()
+    strings = known_strings(people)
+    assert len(set(strings)) == 50
+    path = tmp_path / "journal.db"
+    with Journal.open(path, passphrase=PASS) as journal:
+        fill(journal, people)
+        backup = journal.backup(tmp_path / "copy.db")
+        # The journal is still open: its -wal and -shm hold the latest pages.
+        assert Path(f"{path}-wal").exists() and Path(f"{path}-shm").exists()
+        assert found(files_of(path), strings) == []
+        hits = journal.search(people[3][2].split()[2])  # a word of a note, through FTS5
+        assert [h.person for h in hits] == [people[3][0]]
+    assert found([backup], strings) == []
+    assert cipher.file_state(backup) == "encrypted"
+    with Journal.open(backup, passphrase=PASS) as copy:  # the same passphrase opens the copy
+        assert copy.counts()["people"] == 50
+
+    _downgrade(path, PASS, schema.REVISIONS[-2])
+    with pytest.raises(SchemaOutOfDate, match="db upgrade"):
+        Journal.open(path, passphrase=PASS)
+    bak = Journal.upgrade(path, passphrase=PASS)
+    assert bak is not None and bak.exists()
+    assert found([bak], strings) == []
+    assert found(files_of(path), strings) == []
+    assert Journal.schema_status(bak, passphrase=PASS).current == schema.REVISIONS[-2]
+    assert Journal.schema_status(path, passphrase=PASS).current == schema.HEAD
+
+
+def test_the_same_scan_finds_every_string_in_a_plain_journal(tmp_path: Path) -> None:
+    people = season()
+    strings = known_strings(people)
+    path = tmp_path / "journal.db"
+    with Journal.open(path) as journal:
+        fill(journal, people)
+        backup = journal.backup(tmp_path / "copy.db")
+        assert found(files_of(path), strings) == strings
+    assert found([backup], strings) == strings
+
+
+# -- converting ----------------------------------------------------------------------------
+
+KILLED_WRITER = """
+import os, sys
+from netjournal import Journal
+journal = Journal.open(sys.argv[1])
+journal.log("Opaline Vermorel", notes="the last words before the crash: Ombrecastel")
+os._exit(0)  # killed: the write-ahead log is left beside the journal, not copied in
+"""
+
+
+def test_encrypt_overwrites_the_plain_file_and_its_log(tmp_path: Path, no_keyring: None) -> None:
+    path = tmp_path / "journal.db"
+    with Journal.open(path) as journal:
+        fill(journal, season()[:5])
+    subprocess.run([sys.executable, "-c", KILLED_WRITER, str(path)], cwd=tmp_path, check=True)
+    wal = Path(f"{path}-wal")
+    assert b"Ombrecastel" in wal.read_bytes()
+    # Hold the old files open, as a thief with a disk image would read their blocks later.
+    old = {p.name: os.open(p, os.O_RDONLY) for p in files_of(path)}
+    try:
+        Journal.encrypt(path, PASS)
+        for name, fd in old.items():
+            size = os.fstat(fd).st_size
+            assert size > 0, name
+            assert os.pread(fd, size, 0) == b"\x00" * size, f"{name} was not overwritten"
+    finally:
+        for fd in old.values():
+            os.close(fd)
+    assert files_of(path) == [path]
+    assert cipher.file_state(path) == "encrypted"
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    with Journal.open(path, passphrase=PASS) as journal:
+        assert journal.people.get("Opaline Vermorel").display_name == "Opaline Vermorel"
+        assert journal.counts()["people"] == 6
+        assert journal.encrypted and journal.key_source == "argument"
+
+
+def test_decrypt_and_rekey_round_trip(tmp_path: Path, no_keyring: None) -> None:
+    path = tmp_path / "journal.db"
+    with Journal.open(path, passphrase=PASS) as journal:
+        fill(journal, season()[:5])
+        before = journal.counts()
+    Journal.rekey(path, "nouvelle phrase", passphrase=PASS)
+    with pytest.raises(WrongPassphrase):
+        Journal.open(path, passphrase=PASS)
+    Journal.decrypt(path, passphrase="nouvelle phrase")
+    assert cipher.file_state(path) == "plain"
+    plain = sqlite3.connect(path)  # any SQLite reads it now
+    assert plain.execute("SELECT count(*) FROM people").fetchone()[0] == 5
+    plain.close()
+    with Journal.open(path) as journal:
+        assert journal.counts() == before
+        assert not journal.encrypted and journal.key_source is None
+    with pytest.raises(InvalidInput, match="not encrypted"):
+        Journal.decrypt(path)
+    Journal.encrypt(path, PASS)
+    with pytest.raises(InvalidInput, match="already encrypted"):
+        Journal.encrypt(path, PASS)
+
+
+HOLDER = """
+import sys
+from netjournal import Journal
+journal = Journal.open(sys.argv[1])
+journal.counts()
+print("ready", flush=True)
+sys.stdin.readline()
+journal.close()
+"""
+
+
+def test_a_conversion_is_refused_while_another_program_has_the_journal_open(
+    tmp_path: Path, no_keyring: None
+) -> None:
+    path = tmp_path / "journal.db"
+    with Journal.open(path) as journal:
+        fill(journal, season()[:2])
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path)],
+        cwd=tmp_path,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "ready\n"
+        with pytest.raises(JournalUnavailable, match="Another program has .* open"):
+            Journal.encrypt(path, PASS)
+    finally:
+        holder.communicate("done\n", timeout=60)
+    assert holder.returncode == 0
+    assert cipher.file_state(path) == "plain"
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    Journal.encrypt(path, PASS)  # once it closed the journal
+    with Journal.open(path, passphrase=PASS) as journal:
+        assert journal.counts()["people"] == 2
+
+
+# -- failing in one line -------------------------------------------------------------------
+
+
+def test_each_failure_is_one_line_and_writes_nothing(tmp_path: Path, no_keyring: None) -> None:
+    path = tmp_path / "journal.db"
+    with Journal.open(path, passphrase=PASS) as journal:
+        fill(journal, season()[:3])
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    right = write_secret(tmp_path, PASS)
+    wrong = write_secret(tmp_path, "pas la bonne", "wrong.txt")
+
+    line = fails("--db", str(path), "--passphrase-file", str(wrong), "people", "list")
+    assert line == f"Error: {path}: wrong passphrase, or not a netjournal journal."
+    assert PASS not in line and "pas la bonne" not in line
+    line = fails("--db", str(path), "people", "list")  # no passphrase, no terminal to ask on
+    assert "is encrypted: give its passphrase" in line
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    assert files_of(path) == [path]
+
+    plain = tmp_path / "plain.db"
+    Journal.open(plain).close()
+    line = fails("--db", str(plain), "--passphrase-file", str(right), "people", "list")
+    assert "is not encrypted" in line
+
+    truncated = tmp_path / "truncated.db"
+    truncated.write_bytes(path.read_bytes()[:1500])
+    line = fails("--db", str(truncated), "--passphrase-file", str(right), "people", "list")
+    assert "not a netjournal journal" in line
+    truncated.write_bytes(path.read_bytes()[:4096])  # whole pages, but not the whole file
+    line = fails("--db", str(truncated), "--passphrase-file", str(right), "people", "list")
+    assert "not a netjournal journal" in line or "malformed" in line
+
+    with pytest.raises(PassphraseNeeded):
+        Journal.open(path)
+
+
+def test_sqlcipher_prints_nothing_of_its_own_on_a_wrong_passphrase(
+    tmp_path: Path, no_keyring: None
+) -> None:
+    path = tmp_path / "journal.db"
+    Journal.open(path, passphrase=PASS).close()
+    wrong = write_secret(tmp_path, "pas la bonne")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "netjournal.cli.main",
+            "--db",
+            str(path),
+            "--passphrase-file",
+            str(wrong),
+            "search",
+            "x",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")},
+        stdin=subprocess.DEVNULL,
+    )
+    assert proc.returncode == 1
+    assert proc.stderr == f"Error: {path}: wrong passphrase, or not a netjournal journal.\n"
+    assert proc.stdout == ""
+
+
+def test_without_the_extra_an_encrypted_journal_names_it(tmp_path: Path) -> None:
+    path = tmp_path / "journal.db"
+    Journal.open(path, passphrase=PASS).close()
+    script = (
+        "import sys; sys.modules['sqlcipher3'] = None\n"  # as if the extra were not installed
+        "from netjournal.cli.main import main; main()\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script, "--db", str(path), "people", "list"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    assert proc.returncode == 1
+    assert proc.stderr == (
+        "Error: Encrypted journals need SQLCipher: pip install 'netjournal[encrypted]'.\n"
+    )
+
+
+def test_postgresql_says_encryption_does_not_apply(pg_server_url: str) -> None:
+    with pytest.raises(InvalidInput, match="PostgreSQL journal is protected by its server"):
+        Journal.open(pg_server_url, passphrase=PASS)
+    with pytest.raises(InvalidInput, match="SQLite journal files"):
+        Journal.encrypt(pg_server_url, PASS)
+
+
+# -- the command line ----------------------------------------------------------------------
+
+
+def test_the_commands_on_an_encrypted_journal(tmp_path: Path, no_keyring: None) -> None:
+    path = str(tmp_path / "journal.db")
+    secret = str(write_secret(tmp_path, PASS))
+    base = ("--db", path, "--passphrase-file", secret)
+    assert "(encrypted)" in ok(*base, "init", "--encrypt")
+    ok(*base, "event", "add", "Salon Lyon", "--date", "2026-10-02")
+    ok(*base, "log", "Hélène Dubois", "--event", "Salon Lyon", "--note", "Cartonnier discret")
+    assert "Hélène Dubois" in ok(*base, "search", "cartonnier")
+    assert "Hélène Dubois" in ok(*base, "people", "show", "Hélène")
+    ok(*base, "report", "events")
+    current = ok(*base, "db", "current")
+    assert "Encrypted; key from the passphrase file." in current
+    assert json.loads(ok(*base, "db", "current", "--json"))["key_source"] == "file"
+
+    exported = run(*base, "export", "json", "-o", str(tmp_path / "out.json"))
+    assert exported.code == 0
+    assert "the journal is encrypted" in exported.err and "out.json is not" in exported.err
+    vcards = run(*base, "export", "vcard")
+    assert "BEGIN:VCARD" in vcards.out and "this export is not" in vcards.err
+    fresh = str(tmp_path / "imported.db")
+    ok("--db", fresh, "--passphrase-file", secret, "init", "--encrypt")
+    ok("--db", fresh, "--passphrase-file", secret, "import", "json", str(tmp_path / "out.json"))
+    assert "Hélène Dubois" in ok("--db", fresh, "--passphrase-file", secret, "people", "list")
+
+    backup = ok(*base, "backup", str(tmp_path / "b.db")).split()[-1]
+    assert cipher.file_state(Path(backup)) == "encrypted"
+
+    new = str(write_secret(tmp_path, "une autre", "new.txt"))
+    gc.collect()  # the journals the in-process runs above left to the collector are closed
+    ok(*base, "db", "rekey", "--new-passphrase-file", new)
+    assert "wrong passphrase" in fails(*base, "people", "list")
+    gc.collect()
+    ok("--db", path, "--passphrase-file", new, "db", "decrypt")
+    assert "Not encrypted." in ok("--db", path, "db", "current")
+    gc.collect()
+    ok("--db", path, "--passphrase-file", secret, "db", "encrypt")
+    assert "Hélène Dubois" in ok(*base, "people", "list")
+    # The passphrase is nowhere in --help, and not an option of its own.
+    assert PASS not in ok("--help") and "--passphrase " not in ok("--help")
+
+
+def test_a_prompt_only_on_a_terminal(tmp_path: Path, no_keyring: None) -> None:
+    path = str(tmp_path / "journal.db")
+    line = fails("--db", path, "init", "--encrypt", input=f"{PASS}\n{PASS}\n")
+    assert "typed on a terminal" in line
+    assert not Path(path).exists() or Path(path).stat().st_size == 0
+
+
+# -- the keyring ---------------------------------------------------------------------------
+
+
+def test_remember_then_forget_the_key(tmp_path: Path, file_keyring: PlaintextKeyring) -> None:
+    path = tmp_path / "journal.db"
+    secret = str(write_secret(tmp_path, PASS))
+    ok("--db", str(path), "--passphrase-file", secret, "init", "--encrypt", "--remember")
+    with Journal.open(path) as journal:  # no passphrase: the keyring's key
+        assert journal.key_source == "keyring"
+    assert "key from the system keyring" in ok("--db", str(path), "db", "current")
+    stored = Path(file_keyring.file_path).read_text()
+    assert PASS not in stored and "corde" not in stored  # the derived key, not the passphrase
+    assert "keyring no longer holds" in ok("--db", str(path), "db", "forget-key")
+    assert "held no key" in ok("--db", str(path), "db", "forget-key")
+    with pytest.raises(PassphraseNeeded):
+        Journal.open(path)
+    ok("--db", str(path), "--passphrase-file", secret, "db", "remember-key")
+    with Journal.open(path) as journal:
+        assert journal.key_source == "keyring"
+    gc.collect()
+    Journal.rekey(path, "nouvelle", passphrase=PASS)  # the old key is forgotten with it
+    with pytest.raises(PassphraseNeeded):
+        Journal.open(path)
+    Journal.rekey(path, "encore", passphrase="nouvelle", remember=True)
+    with Journal.open(path) as journal:
+        assert journal.key_source == "keyring"
+
+
+def _complete(journal: Path, data: Path, typed: str) -> str:
+    """What bash completion offers for ``netjournal people show TYPED``, on a terminal."""
+    leader, follower = os.openpty()  # a terminal on stdin: a prompt would wait forever
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "netjournal.cli.main"],
+            cwd=data,
+            env={
+                **os.environ,
+                "_NETJOURNAL_COMPLETE": "bash_complete",
+                "COMP_WORDS": f"netjournal people show {typed}",
+                "COMP_CWORD": "3",
+                "NETJOURNAL_DB": str(journal),
+                "XDG_DATA_HOME": str(data),
+                "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+            },
+            stdin=follower,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    return proc.stdout
+
+
+def test_completion_never_prompts_and_offers_names_with_a_remembered_key(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "journal.db"
+    with Journal.open(path, passphrase=PASS) as journal:
+        journal.log("Hélène Dubois")
+    offered = _complete(path, tmp_path, "Hél")
+    assert offered.strip() == "" and "assphrase" not in offered  # no key: nothing, no prompt
+    backend = PlaintextKeyring()
+    backend.file_path = str(tmp_path / "python_keyring" / "keyring_pass.cfg")
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    try:
+        with Journal.open(path, passphrase=PASS) as journal:
+            journal.remember_key()
+    finally:
+        keyring.set_keyring(previous)
+    assert "Hélène" in _complete(path, tmp_path, "Hél")
