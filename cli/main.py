@@ -21,37 +21,43 @@ import click
 
 from netjournal._version import __version__
 from netjournal.errors import NetjournalError
+from netjournal.i18n import N_, _, set_language, using
+
+from .localize import chosen_language, click_messages, localize
 
 #: command name -> "module:attribute" under netjournal.cli.commands, with its one-line help.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "init": ("db:init", "Create the journal and print where it is."),
-    "db": ("db:db", "Inspect, upgrade, encrypt or decrypt the journal."),
-    "me": ("me:me", "Show or set your profile: fields, hourly rate, currency."),
-    "event": ("event:event", "Add, list, show, edit and delete events."),
-    "encounter": ("encounter:encounter", "Show, edit and delete a logged encounter."),
-    "history": ("history:history", "List the recent changes (each log, edit, import, undo)."),
-    "undo": ("history:undo", "Undo the last change, or a given one."),
-    "log": ("log:log", "Log an encounter, or a whole evening from a file (--batch, --edit)."),
+    "init": ("db:init", N_("Create the journal and print where it is.")),
+    "db": ("db:db", N_("Inspect, upgrade, encrypt or decrypt the journal.")),
+    "me": ("me:me", N_("Show or set your profile: fields, hourly rate, currency.")),
+    "event": ("event:event", N_("Add, list, show, edit and delete events.")),
+    "encounter": ("encounter:encounter", N_("Show, edit and delete a logged encounter.")),
+    "history": ("history:history", N_("List the recent changes (each log, edit, import, undo).")),
+    "undo": ("history:undo", N_("Undo the last change, or a given one.")),
+    "log": ("log:log", N_("Log an encounter, or a whole evening from a file (--batch, --edit).")),
     "people": (
         "people:people",
-        "List, show, edit, merge, forget people; find duplicates.",
+        N_("List, show, edit, merge, forget people; find duplicates."),
     ),
-    "lead": ("lead:lead", "List, edit and delete leads."),
-    "outcome": ("lead:outcome", "Record, list, edit and delete what leads turned into."),
-    "followup": ("followup:followup", "Add, list, edit, delete follow-ups; mark them done."),
-    "demo": ("demo:demo", "Build a demo journal of a season of events and show it."),
+    "lead": ("lead:lead", N_("List, edit and delete leads.")),
+    "outcome": ("lead:outcome", N_("Record, list, edit and delete what leads turned into.")),
+    "followup": ("followup:followup", N_("Add, list, edit, delete follow-ups; mark them done.")),
+    "demo": ("demo:demo", N_("Build a demo journal of a season of events and show it.")),
     "import": (
         "importing:import_",
-        "Import contacts or events (vCard, LinkedIn, Google, iCalendar).",
+        N_("Import contacts or events (vCard, LinkedIn, Google, iCalendar)."),
     ),
-    "report": ("report:report", "Reports: payoff, events, fields, questions, leads, pitches..."),
-    "prep": ("report:prep", "Before an event: who you met there and what worked."),
-    "cadence": ("cadence:cadence", "List or set how often to see people with a tag."),
-    "catchup": ("cadence:catchup", "Who is due for a catch-up, most late first."),
-    "export": ("export:export", "Export the journal as JSON, vCards or a CSV of encounters."),
-    "backup": ("export:backup", "Copy the SQLite journal safely while it is in use."),
-    "search": ("search:search", "Search people, events, encounters, questions and leads."),
-    "sync": ("sync:sync", "Sync people both ways with an address book folder (vdir)."),
+    "report": (
+        "report:report",
+        N_("Reports: payoff, events, fields, questions, leads, pitches..."),
+    ),
+    "prep": ("report:prep", N_("Before an event: who you met there and what worked.")),
+    "cadence": ("cadence:cadence", N_("List or set how often to see people with a tag.")),
+    "catchup": ("cadence:catchup", N_("Who is due for a catch-up, most late first.")),
+    "export": ("export:export", N_("Export the journal as JSON, vCards or a CSV of encounters.")),
+    "backup": ("export:backup", N_("Copy the SQLite journal safely while it is in use.")),
+    "search": ("search:search", N_("Search people, events, encounters, questions and leads.")),
+    "sync": ("sync:sync", N_("Sync people both ways with an address book folder (vdir).")),
 }
 
 
@@ -71,19 +77,30 @@ class LazyGroup(click.Group):
             module_name, attr = target.split(":")
             module = importlib.import_module(f"netjournal.cli.commands.{module_name}")
             command: click.Command = getattr(module, attr)
-            return command
+            return localize(command)
         return super().get_command(ctx, cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # Help texts come from the table, so listing commands imports none of them.
-        rows = [(name, self.lazy[name][1]) for name in sorted(self.lazy)]
+        rows = [(name, _(self.lazy[name][1])) for name in sorted(self.lazy)]
         if rows:
-            with formatter.section("Commands"):
+            with formatter.section(_("Commands")):
                 formatter.write_dl(rows)
 
 
 @click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="netjournal")
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "fr"]),
+    expose_value=False,
+    is_eager=True,
+    callback=lambda _ctx, _param, value: set_language(value) if value else None,
+    help=N_(
+        "Language of messages: en or fr (default: $NETJOURNAL_LANG, else LC_ALL, "
+        "LC_MESSAGES, LANG; English otherwise)."
+    ),
+)
 @click.option(
     "--db",
     "db",
@@ -123,13 +140,20 @@ def main(argv: list[str] | None = None) -> None:
         complete.install()  # bash: completed names arrive quoted (spaces, quotes)
     _buffer_stdout()
     args = sys.argv[1:] if argv is None else argv
+    with using(chosen_language(args)), click_messages():  # no --lang: the environment's
+        _run(args)
+
+
+def _run(args: list[str]) -> None:
+    """Run the command line ``args``; the single exit point that maps errors to statuses."""
+    localize(cli)
     undecodable = _not_utf8(args)
     if undecodable is not None:
-        click.echo(
-            f"Error: an argument is not UTF-8 text: {undecodable} (check the terminal's "
-            "or the script's encoding).",
-            err=True,
-        )
+        message = _(
+            "an argument is not UTF-8 text: {argument} (check the terminal's or the "
+            "script's encoding)."
+        ).format(argument=undecodable)
+        click.echo(_("Error: {message}").format(message=message), err=True)
         sys.exit(1)
     try:
         cli.main(args=args, prog_name="netjournal", standalone_mode=False)
@@ -137,10 +161,10 @@ def main(argv: list[str] | None = None) -> None:
     except NetjournalError as exc:
         from netjournal.display import safe  # a stored name in a message: escapes shown
 
-        click.echo(f"Error: {safe(str(exc))}", err=True)
+        click.echo(_("Error: {message}").format(message=safe(str(exc))), err=True)
         sys.exit(1)
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        click.echo(_("Aborted."), err=True)
         sys.exit(1)
     except click.ClickException as exc:
         exc.show()
@@ -148,16 +172,20 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("Interrupted: nothing was written by the unfinished command.", err=True)
+        click.echo(_("Interrupted: nothing was written by the unfinished command."), err=True)
         sys.exit(130)
     except BrokenPipeError:  # the reader went away (| head): not an error of ours, quiet
         _silence_stdout()
         sys.exit(0)
     except OSError as exc:  # stdout could not be written: a full disk, ulimit -f, /dev/full
         _silence_stdout()
-        where = f"{exc.filename}: " if exc.filename else "the output is incomplete: "
+        reason = exc.strerror or str(exc)
+        if exc.filename:
+            message = _("{file}: {reason}.").format(file=exc.filename, reason=reason)
+        else:
+            message = _("the output is incomplete: {reason}.").format(reason=reason)
         with contextlib.suppress(OSError):  # stderr broken too: the status still says it
-            click.echo(f"Error: {where}{exc.strerror or exc}.", err=True)
+            click.echo(_("Error: {message}").format(message=message), err=True)
         sys.exit(1)
     sys.exit(0)
 
