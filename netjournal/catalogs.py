@@ -1,6 +1,6 @@
 """The message catalogs: extracted, updated, compiled and checked with Babel.
 
-    python -m netjournal.catalogs update    # new strings into the .pot and .po files, then compile
+    python -m netjournal.catalogs update [KIND...]  # new strings into .pot and .po, then compile
     python -m netjournal.catalogs compile   # the .po files into the .mo that netjournal reads
     python -m netjournal.catalogs check     # what is untranslated, badly typeset or stale
 
@@ -18,6 +18,7 @@ maintain the catalogs, not to read them.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import sys
@@ -108,12 +109,12 @@ def read(path: Path) -> Any:
         return read_po(file)
 
 
-def update(locale_dir: Path = LOCALE_DIR) -> None:
-    """Write the templates, bring each language's ``.po`` files up to them (new strings
-    untranslated, gone ones dropped), then :func:`compile_catalogs`."""
+def update(locale_dir: Path = LOCALE_DIR, kinds: Iterable[str] = TEMPLATES) -> None:
+    """Write the templates of ``kinds``, bring each language's ``.po`` files up to them (new
+    strings untranslated, gone ones dropped), then :func:`compile_catalogs`."""
     from babel.messages.pofile import write_po
 
-    for kind in TEMPLATES:
+    for kind in kinds:
         fresh = template(kind)
         with (locale_dir / f"{kind}.pot").open("wb") as file:
             write_po(file, fresh, width=100, sort_output=True)
@@ -138,7 +139,15 @@ def compiled(language: str, locale_dir: Path = LOCALE_DIR) -> bytes:
     from babel.messages.catalog import Catalog
     from babel.messages.mofile import write_mo
 
-    merged = Catalog(locale=language, domain=DOMAIN, project="netjournal")
+    # Dated once and for all, so that the same .po files always compile to the same bytes.
+    fixed = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    merged = Catalog(
+        locale=language,
+        domain=DOMAIN,
+        project="netjournal",
+        creation_date=fixed,
+        revision_date=fixed,
+    )
     for kind in TEMPLATES:
         path = po_path(kind, language, locale_dir)
         if not path.exists():
@@ -157,14 +166,16 @@ def compile_catalogs(locale_dir: Path = LOCALE_DIR) -> None:
         mo_path(language, locale_dir).write_bytes(compiled(language, locale_dir))
 
 
-def problems(locale_dir: Path = LOCALE_DIR, *, templates: bool = True) -> list[str]:
+def problems(
+    locale_dir: Path = LOCALE_DIR, *, templates: bool = True, kinds: Iterable[str] = TEMPLATES
+) -> list[str]:
     """What keeps the catalogs from being complete and current: a string of a template with
     no translation (or a fuzzy one), a translation that drops or adds a ``{field}``, French
     typography (a plain space before ``: ; ? !``, a straight apostrophe), a stale ``.mo``.
     ``templates=False`` checks the ``.po`` files as they are, without extracting again."""
     found: list[str] = []
     for language in LANGUAGES:
-        for kind in TEMPLATES:
+        for kind in kinds:
             path = po_path(kind, language, locale_dir)
             if not path.exists():
                 found.append(f"{path}: missing")
@@ -214,11 +225,11 @@ def _short(msgid: str | tuple[str, ...]) -> str:
 def main(argv: list[str]) -> int:
     action = argv[0] if argv else "check"
     if action == "update":
-        update()
+        update(kinds=argv[1:] or TEMPLATES)
     elif action == "compile":
         compile_catalogs()
     elif action == "check":
-        found = problems()
+        found = problems(kinds=argv[1:] or TEMPLATES)
         for line in found:
             print(line)
         print(f"{len(found)} problem(s)")
