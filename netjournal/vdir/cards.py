@@ -23,6 +23,7 @@ from typing import Any
 from ..errors import ImportFormatError, InvalidInput
 from ..fields import contact_values, person_values
 from ..text import contact_key
+from ..validate import SHORT_MAX
 
 #: The person columns a card carries (``notes`` only when asked).
 SCALARS = ("display_name", "given_name", "family_name", "organization", "title")
@@ -76,6 +77,13 @@ def fields_of(
         if key:
             found[kind].setdefault(key, (value, label))
     return Fields(values, found)
+
+
+def ignored(kind: str, value: str) -> bool:
+    """A card's contact value the journal leaves out, as the vCard import does: empty, too
+    long, or an "e-mail" without ``@`` (phones write names there). Its line stays as it is."""
+    value = value.strip()
+    return not value or len(value) > SHORT_MAX or (kind == "email" and "@" not in value)
 
 
 def digest(data: bytes | str) -> str:
@@ -149,7 +157,7 @@ def read_card(data: bytes, href: str, *, notes: bool) -> Card:
         contacts = [
             contact_values(c.kind, c.value, c.label)
             for c in record.contacts
-            if c.kind in KINDS and c.value
+            if c.kind in KINDS and not ignored(c.kind, c.value)
         ]
     except InvalidInput as exc:
         raise ImportFormatError(href, None, str(exc)) from exc
@@ -304,7 +312,7 @@ def _contacts(lines: list[str], kind: str, wanted: Fields, rendered: list[str]) 
     for line in lines:
         if _name(line) == prop:
             value = contact_in_line(_unfold(line), kind)
-            key = contact_key(kind, value) if value else ""
+            key = "" if ignored(kind, value) else contact_key(kind, value)
             if key and key not in keys:
                 continue
             seen.add(key)
@@ -317,11 +325,21 @@ def _contacts(lines: list[str], kind: str, wanted: Fields, rendered: list[str]) 
     return out[:where] + added + out[where:]
 
 
-def check(text: str, href: str) -> None:
-    """Refuse a card text vobject cannot read (raises :class:`InvalidInput`)."""
+def check(text: str, card: Card, *, notes: bool) -> None:
+    """Refuse an edited card text (raises :class:`InvalidInput`) that the vCard importer
+    cannot read back as one card, or that vobject cannot read when it could read the card
+    before the edit (2.1 cards with quoted-printable values are often beyond vobject)."""
     import vobject
 
     try:
+        read_card(text.encode("utf-8"), card.href, notes=notes)
+    except InvalidInput as exc:
+        raise InvalidInput(f"{card.href}: the card written would not be valid ({exc}).") from exc
+    try:
         vobject.readOne(text)
     except Exception as exc:  # vobject raises ParseError, ValueError...
-        raise InvalidInput(f"{href}: the card written would not be valid ({exc}).") from exc
+        try:
+            vobject.readOne(card.text)
+        except Exception:
+            return  # vobject could not read it before either: not this edit's doing
+        raise InvalidInput(f"{card.href}: the card written would not be valid ({exc}).") from exc

@@ -561,7 +561,7 @@ class VdirSync:
             if item.vdir:
                 text = edit_card(item.card, item.merged)
                 try:
-                    check(text, item.card.href)
+                    check(text, item.card, notes=self.notes)
                     entry = self._write(
                         item.card.href, text, (item.card.encoding, item.card.bom), new=False
                     )
