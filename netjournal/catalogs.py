@@ -4,10 +4,11 @@
     python -m netjournal.catalogs compile   # the .po files into the .mo that netjournal reads
     python -m netjournal.catalogs check     # what is untranslated, badly typeset or stale
 
-Four templates, each with its French ``.po`` in ``locale/fr/LC_MESSAGES``:
+Five templates, each with its French ``.po`` in ``locale/fr/LC_MESSAGES``:
 
-- ``library`` and ``cli``: the strings marked in the code (``_``, ``N_``, ``ngettext``) of
-  the library and of the command line;
+- ``library``, ``pages`` and ``cli``: the strings marked in the code (``_``, ``N_``,
+  ``ngettext``): the library's messages, its pages (reports, tables, the demo: ``PAGES``)
+  and the command line's;
 - ``help``: the help texts of the command line (docstrings and options' ``help``), read from
   the commands themselves (:mod:`netjournal.cli.localize` translates them when shown);
 - ``click``: Click's own messages ("Usage:", "Missing argument", "No such option"...).
@@ -28,7 +29,7 @@ from typing import Any
 
 from .i18n import DOMAIN, LOCALE_DIR
 
-TEMPLATES = ("library", "cli", "help", "click")
+TEMPLATES = ("library", "pages", "cli", "help", "click")
 LANGUAGES = ("fr",)
 KEYWORDS: dict[str, Any] = {"_": None, "N_": None, "ngettext": (1, 2)}
 _FIELD = re.compile(r"\{[^{}]*\}|%\([^)]*\)[a-z]|%[sdr]")
@@ -36,22 +37,38 @@ _SPACE_BEFORE = re.compile(r" [:;?!]")  # French wants a no-break space there
 _STRAIGHT_APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")  # l'argument, not l’argument
 
 
-def _source_dir(kind: str) -> Path:
-    if kind == "library":
-        return Path(__file__).parent
-    import netjournal.cli
-
-    return Path(netjournal.cli.__file__).parent
+#: The library's files whose strings are shown as pages (reports, tables, the demo): their own
+#: catalog, apart from the library's messages and errors.
+PAGES = ("reports/", "display.py", "demo.py")
 
 
-def _extract(directories: Iterable[Path], keywords: dict[str, Any]) -> Iterator[tuple]:
-    from babel.messages.extract import extract_from_dir
+def _sources(kind: str) -> list[tuple[Path, Path]]:
+    """``(root, file)`` of each source file whose strings belong to ``kind``."""
+    if kind == "cli":
+        import netjournal.cli
 
-    for directory in directories:
-        for name, line, message, _comments, _context in extract_from_dir(
-            str(directory), method_map=[("**.py", "python")], keywords=keywords
+        root = Path(netjournal.cli.__file__).parent
+        return [(root, path) for path in sorted(root.rglob("*.py"))]
+    root = Path(__file__).parent
+    files = []
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith(("cli/", "migrations/")):
+            continue  # (an installed package holds the command line and migrations inside)
+        if relative.startswith(PAGES) == (kind == "pages"):
+            files.append((root, path))
+    return files
+
+
+def _extract(files: Iterable[tuple[Path, Path]], keywords: dict[str, Any]) -> Iterator[tuple]:
+    from babel.messages.extract import extract_from_file
+
+    for root, path in files:
+        where = f"{root.name}/{path.relative_to(root).as_posix()}"
+        for line, message, _comments, _context in extract_from_file(
+            "python", str(path), keywords=keywords
         ):
-            yield f"{directory.name}/{name}", line, message
+            yield where, line, message
 
 
 def _help_texts() -> Iterator[tuple[str, str]]:
@@ -71,8 +88,8 @@ def template(kind: str) -> Any:
     from babel.messages.catalog import Catalog
 
     catalog = Catalog(project="netjournal", domain=kind)
-    if kind in ("library", "cli"):
-        for where, line, message in _extract([_source_dir(kind)], KEYWORDS):
+    if kind in ("library", "pages", "cli"):
+        for where, line, message in _extract(_sources(kind), KEYWORDS):
             catalog.add(message, locations=[(where, line)], flags=_flags(message))
     elif kind == "help":
         for where, text in _help_texts():
@@ -82,7 +99,8 @@ def template(kind: str) -> Any:
 
         click_dir = Path(click.__file__).parent
         keywords = {"_": None, "ngettext": (1, 2)}
-        for where, line, message in _extract([click_dir], keywords):
+        files = [(click_dir, path) for path in sorted(click_dir.glob("*.py"))]
+        for where, line, message in _extract(files, keywords):
             catalog.add(message, locations=[(where, line)], flags=_flags(message))
     else:
         raise ValueError(f"no template {kind!r}")
