@@ -125,12 +125,12 @@ def driver() -> ModuleType:
     return dbapi2
 
 
-def driver_errors() -> tuple[type[BaseException], ...]:
+def driver_errors() -> tuple[type[Exception], ...]:
     """The DB-API errors of the drivers loaded in this process (sqlite3, and sqlcipher3 once
     an encrypted journal was opened)."""
     import sqlite3
 
-    errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
+    errors: tuple[type[Exception], ...] = (sqlite3.Error,)
     module = sys.modules.get("sqlcipher3.dbapi2")
     if module is not None:
         errors += (module.Error,)
@@ -215,6 +215,14 @@ def convert(
                 connection.execute(f"PRAGMA converted.user_version = {int(version)}")
                 connection.execute("COMMIT")
                 connection.execute("DETACH DATABASE converted")
+                if target is None and _old_fts5():
+                    # Attached again: the export wrote the virtual table's schema row behind
+                    # the connection's back, which sees it only on a new attach.
+                    connection.execute(f"ATTACH DATABASE {_quoted(temp)} AS converted KEY ''")
+                    connection.execute("BEGIN")
+                    _rebuild_search_index(connection)
+                    connection.execute("COMMIT")
+                    connection.execute("DETACH DATABASE converted")
             # Renamed while still locked; closing then empties and removes the old -wal.
         finally:
             if connection is not None:
@@ -226,6 +234,47 @@ def convert(
     finally:
         for fd in held:
             os.close(fd)
+
+
+def _old_fts5() -> bool:
+    """Whether the SQLite that will read a plain journal (Python's) predates FTS5's
+    ``secure-delete`` (3.42), and so cannot read an index that used it."""
+    import sqlite3
+
+    return sqlite3.sqlite_version_info < (3, 42)
+
+
+_INSERT_TRIGGER = re.compile(
+    r"INSERT INTO search_fts\(rowid, head, body, context\) VALUES \(new\.id, (.*)\);\s*END$",
+    re.DOTALL,
+)
+
+
+def _rebuild_search_index(connection: Any) -> None:
+    """In the plain copy being written (``converted``): a search index that used
+    ``secure-delete`` (FTS5 format 5) is created anew (format 4) and filled from its documents
+    as its insert trigger would, so that an older SQLite can read it."""
+    row = connection.execute(
+        "SELECT v FROM converted.search_fts_config WHERE k = 'version'"
+    ).fetchone()
+    if row is None or int(row[0]) < 5:
+        return
+    table, trigger = (
+        connection.execute(
+            "SELECT sql FROM converted.sqlite_master WHERE name = ?", (name,)
+        ).fetchone()[0]
+        for name in ("search_fts", "search_docs_ai")
+    )
+    values = _INSERT_TRIGGER.search(trigger)
+    if values is None or not table.startswith("CREATE VIRTUAL TABLE search_fts "):
+        raise JournalUnavailable("The journal's search index is not one netjournal wrote.")
+    connection.execute("DROP TABLE converted.search_fts")
+    connection.execute(table.replace("search_fts", "converted.search_fts", 1))
+    columns = values.group(1).replace("new.", "")
+    connection.execute(
+        "INSERT INTO converted.search_fts(rowid, head, body, context) "
+        f"SELECT id, {columns} FROM converted.search_docs"
+    )
 
 
 def _overwrite(fd: int) -> None:

@@ -285,14 +285,15 @@ class Journal:
     @staticmethod
     def encrypt(
         url_or_path: str | os.PathLike[str] | None,
-        passphrase: str | Passphrase,
+        passphrase: str | Passphrase | Callable[[], Passphrase],
         *,
         remember: bool = False,
     ) -> Path:
         """Turn a plain SQLite journal into an encrypted one, in one step that leaves either
         the plain journal or the encrypted one; the plain file and its ``-wal``/``-shm`` are
-        then overwritten with zeros. ``remember`` keeps the key in the system keyring.
-        Returns the journal's path."""
+        then overwritten with zeros. ``passphrase`` may be a function that asks for it,
+        called once the journal is known to be one to encrypt. ``remember`` keeps the key in
+        the system keyring. Returns the journal's path."""
         from . import cipher
 
         location = db.resolve(url_or_path)
@@ -300,8 +301,7 @@ class Journal:
         state = cipher.file_state(path)
         if state != "plain":
             raise InvalidInput(_not_plain(location.display, state))
-        if isinstance(passphrase, str):
-            passphrase = cipher.Passphrase(passphrase)
+        passphrase = _passphrase(passphrase)
         key = cipher.new_key(passphrase.secret, passphrase.source)
         cipher.convert(path, None, key, display=location.display)
         _keep_key(path, key if remember else None)
@@ -328,13 +328,14 @@ class Journal:
     @staticmethod
     def rekey(
         url_or_path: str | os.PathLike[str] | None,
-        new_passphrase: str | Passphrase,
+        new_passphrase: str | Passphrase | Callable[[], Passphrase],
         *,
         passphrase: str | Passphrase | None = None,
         remember: bool = False,
     ) -> Path:
         """Give an encrypted journal a new passphrase (a new salt too), atomically; the key
-        remembered for the old one is replaced (``remember``) or forgotten."""
+        remembered for the old one is replaced (``remember``) or forgotten. ``new_passphrase``
+        may be a function that asks for it, called once the old one opened the journal."""
         from . import cipher
 
         location = _unlocked(url_or_path, passphrase, create=False)
@@ -343,8 +344,7 @@ class Journal:
             raise InvalidInput(
                 f"{location.display} is not encrypted: encrypt it with 'netjournal db encrypt'."
             )
-        if isinstance(new_passphrase, str):
-            new_passphrase = cipher.Passphrase(new_passphrase)
+        new_passphrase = _passphrase(new_passphrase)
         key = cipher.new_key(new_passphrase.secret, new_passphrase.source)
         cipher.convert(path, location.key, key, display=location.display)
         _keep_key(path, key if remember else None)
@@ -826,11 +826,19 @@ def _unlocked(
     return location
 
 
+def _passphrase(given: str | Passphrase | Callable[[], Passphrase]) -> Passphrase:
+    from .cipher import Passphrase
+
+    if isinstance(given, str):
+        return Passphrase(given)
+    return given if isinstance(given, Passphrase) else given()
+
+
 def _file_of(location: db.Location) -> Path:
     if location.backend != "sqlite":
         raise InvalidInput(
-            "Encryption applies to SQLite journal files; a PostgreSQL journal is protected "
-            "by its server (disk encryption, TLS, roles)."
+            f"{location.display}: encryption applies to SQLite journal files; a PostgreSQL "
+            "journal is protected by its server (disk encryption, TLS, roles)."
         )
     if location.path is None:
         raise InvalidInput("An in-memory journal has no file to encrypt.")

@@ -411,6 +411,7 @@ class People:
         or what still holds the bytes; a kill before it finishes is finished at the next
         opening of the journal."""
         with self._store.write(None) as session:  # no change set: nothing is kept
+            self._store.secure_delete(session.connection())
             person = resolve.person(session, ref)
             assert person is not None
             forgotten = person.display_name

@@ -27,6 +27,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from . import db, history, schema
+from .cipher import driver_errors
 from .errors import InvalidInput, JournalUnavailable, NetjournalError
 from .text import DEFAULT_PHONE_REGION, PHONE_REGION
 
@@ -178,17 +179,43 @@ class Store:
         """The user-facing error for a database failure (unreachable, read-only...)."""
         return JournalUnavailable(schema.describe_error(exc, self.location.display))
 
+    def secure_delete(self, connection: Connection) -> bool:
+        """At the start of a transaction that deletes personal data: where the SQLite in use
+        has FTS5's ``secure-delete`` (3.44 and later, SQLCipher's included), turn it on, so
+        that the search index drops the deleted words in place; :meth:`mark_scrub` then
+        needs no full merge of the index, and turns it off again. ``True`` when turned on.
+
+        A search index that used it is read by SQLite 3.42 and later only (``db decrypt``
+        rebuilds it when the plain journal's SQLite is older)."""
+        if self.backend != "sqlite":
+            return False
+        version = connection.exec_driver_sql("SELECT sqlite_version()").scalar() or ""
+        if tuple(int(part) for part in version.split(".")[:2]) < SECURE_DELETE_SQLITE:
+            return False
+        connection.exec_driver_sql(
+            "INSERT INTO search_fts(search_fts, rank) VALUES ('secure-delete', 1)"
+        )
+        connection.info[_SECURE_ON] = True
+        return True
+
     def mark_scrub(self, connection: Connection) -> None:
         """Inside the transaction that deletes personal data: merge the search index now (so
-        that a full disk refuses the whole deletion rather than leaving words behind) and
-        mark the journal as holding bytes to erase, a mark that commits with the deletion and
-        that :meth:`scrub` clears once the files are clean. A kill between the commit and the
-        scrub is finished at the next opening (:meth:`finish_scrub`)."""
+        that a full disk refuses the whole deletion rather than leaving words behind), unless
+        :meth:`secure_delete` already dropped its words, and mark the journal as holding
+        bytes to erase, a mark that commits with the deletion and that :meth:`scrub` clears
+        once the files are clean. A kill between the commit and the scrub is finished at the
+        next opening (:meth:`finish_scrub`)."""
         if self.backend != "sqlite":
             return
-        # FTS5 (before SQLite 3.42's secure-delete) keeps deleted words in old segments
-        # until they are merged into one.
-        connection.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+        if connection.info.pop(_SECURE_ON, False):
+            # Ordinary edits go on without it: each would rewrite index pages in place.
+            connection.exec_driver_sql(
+                "INSERT INTO search_fts(search_fts, rank) VALUES ('secure-delete', 0)"
+            )
+        else:
+            # FTS5 without secure-delete keeps deleted words in old segments until they are
+            # merged into one.
+            connection.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
         connection.exec_driver_sql(f"PRAGMA user_version = {SCRUB_PENDING}")
 
     def scrub(self, *, merged: bool = False) -> str | None:
@@ -199,6 +226,7 @@ class Store:
         done yet (another program reading the journal, a full disk, PostgreSQL)."""
         if self.backend != "sqlite":
             return POSTGRES_SCRUB
+        failures: tuple[type[Exception], ...] = (DBAPIError, *driver_errors())
         try:
             with self.engine.connect() as connection:
                 driver = connection.connection.driver_connection
@@ -217,7 +245,7 @@ class Store:
                     _checkpoint(driver)  # the mark's own page; nothing personal if it fails
                 finally:
                     driver.execute(f"PRAGMA busy_timeout = {db.BUSY_TIMEOUT_S * 1000}")
-        except (DBAPIError, sqlite3.Error) as exc:
+        except failures as exc:
             return (
                 f"cleaning the journal's files failed ({first_line(exc)}); once that is "
                 "fixed (disk space freed, other programs closed), run 'netjournal db scrub'"
@@ -268,6 +296,10 @@ class Store:
         found = target.scalar(select(profile.c.currency).where(profile.c.id == 1))
         return found or "EUR"
 
+
+#: The first SQLite whose FTS5 ``secure-delete`` :meth:`Store.secure_delete` uses.
+SECURE_DELETE_SQLITE = (3, 44)
+_SECURE_ON = "netjournal_secure_delete"  # connection.info: turned on in this transaction
 
 #: ``PRAGMA user_version`` of a SQLite journal whose deleted personal data may still be in its
 #: files (see :meth:`Store.mark_scrub`); 0 otherwise.

@@ -473,3 +473,60 @@ def test_completion_never_prompts_and_offers_names_with_a_remembered_key(
     finally:
         keyring.set_keyring(previous)
     assert "Hélène" in _complete(path, tmp_path, "Hél")
+
+
+# -- forgetting with FTS5 secure-delete ------------------------------------------------------
+
+FORGOTTEN = ("Juquillembert", "Uvombrevaux", "Vytremolhac")
+
+
+def search_index(path: Path, passphrase: str) -> tuple[bytes, dict[str, int]]:
+    """The raw pages of the search index (FTS5's data table) and its settings, read through
+    SQLCipher."""
+    key = cipher.derive(passphrase, cipher.salt_of(path))
+    connection = cipher.connect(path, key, timeout=5, display=str(path))
+    try:
+        blocks = connection.execute("SELECT block FROM search_fts_data").fetchall()
+        config = dict(connection.execute("SELECT k, v FROM search_fts_config").fetchall())
+    finally:
+        connection.close()
+    return b"".join(bytes(b[0]) for b in blocks), config
+
+
+def index_holds(raw: bytes) -> list[str]:
+    # Terms are stored folded, and each after the prefix it shares with the previous one.
+    return [word for word in FORGOTTEN if word.lower()[2:].encode() in raw]
+
+
+def _two_people(journal: Journal) -> None:
+    journal.log("Keeper Person", notes="stays in the journal")
+    journal.log(f"Aurèle {FORGOTTEN[0]}", notes=f"Signed the {FORGOTTEN[1]} with {FORGOTTEN[2]}")
+
+
+def test_forgetting_uses_fts5_secure_delete_on_sqlcipher(tmp_path: Path, no_keyring: None) -> None:
+    path = tmp_path / "journal.db"
+    with Journal.open(path, passphrase=PASS) as journal:
+        _two_people(journal)
+        assert index_holds(search_index(path, PASS)[0]) == list(FORGOTTEN)
+        result = journal.people.forget(FORGOTTEN[0])
+        assert result.erased
+        assert [h.person for h in journal.search("stays")] == ["Keeper Person"]
+    raw, config = search_index(path, PASS)
+    assert index_holds(raw) == []
+    assert config["version"] == 5  # the format secure-delete writes: it was used...
+    assert config.get("secure-delete", 0) == 0  # ...and turned off for everyday edits
+
+    # Without it (an ordinary delete, no merge), the same words stay in the index.
+    other = tmp_path / "other.db"
+    with Journal.open(other, passphrase=PASS) as journal:
+        _two_people(journal)
+        journal.people.delete(FORGOTTEN[0])
+    assert index_holds(search_index(other, PASS)[0]) == list(FORGOTTEN)
+
+    # Decrypted, the journal is searched by this Python's own SQLite, whatever its age.
+    Journal.decrypt(path, passphrase=PASS)
+    with Journal.open(path) as journal:
+        assert [h.person for h in journal.search("stays")] == ["Keeper Person"]
+        assert list(journal.search(FORGOTTEN[1])) == []
+        journal.log("Après Decrypt", notes="stays too")
+        assert len(journal.search("stays")) == 2

@@ -91,8 +91,7 @@ def encrypt(app: App, remember: bool) -> None:
     overwritten. Close other netjournal sessions first."""
     from netjournal import Journal
 
-    passphrase = app.new_passphrase()
-    path = Journal.encrypt(app.db, passphrase, remember=remember)
+    path = Journal.encrypt(app.db, app.new_passphrase, remember=remember)
     click.echo(f"{path} is now encrypted; the plain file was overwritten.")
 
 
@@ -118,15 +117,18 @@ def decrypt(app: App) -> None:
 def rekey(app: App, new_passphrase_file: str | None, remember: bool) -> None:
     """Change an encrypted journal's passphrase, in one step."""
     from netjournal import Journal
+    from netjournal.cipher import Passphrase
+    from netjournal.keys import read_passphrase_file
 
-    app.unlocked(lambda p: Journal.schema_status(app.db, passphrase=p))  # the old one first
-    new = app.new_passphrase(new_passphrase_file) if new_passphrase_file else None
-    if new is None:
-        from ..app import ask_passphrase
+    from ..app import ask_passphrase
 
+    def new() -> Passphrase:
+        if new_passphrase_file is not None:
+            return read_passphrase_file(new_passphrase_file)
         if not sys.stdin.isatty():
             raise click.UsageError("Give the new passphrase with --new-passphrase-file FILE.")
-        new = ask_passphrase("New passphrase", confirm=True)
+        return ask_passphrase("New passphrase", confirm=True)
+
     path = app.unlocked(lambda p: Journal.rekey(app.db, new, passphrase=p, remember=remember))
     click.echo(f"{path} has its new passphrase.")
 
