@@ -111,6 +111,9 @@ class Card:
     bom: bytes
     uid: str | None
     fields: Fields
+    #: its contact points as :func:`netjournal.fields.contact_values` validated them, each
+    #: key once: what a person made of the card gets
+    points: list[dict[str, Any]] = field(default_factory=list)
 
 
 def decode(data: bytes, href: str) -> tuple[str, str, bytes]:
@@ -161,36 +164,41 @@ def read_card(data: bytes, href: str, *, notes: bool) -> Card:
         ]
     except InvalidInput as exc:
         raise ImportFormatError(href, None, str(exc)) from exc
-    fields = fields_of(
-        scalars, [(c["kind"], c["value"], c["label"]) for c in contacts], notes=notes
-    )
-    return Card(href, text, encoding, bom, record.external_id, fields)
+    names = (*SCALARS, "notes") if notes else SCALARS
+    fields = Fields({n: clean(scalars.get(n), lines=n == "notes") for n in names})
+    points = []
+    for kind in KINDS:
+        found = fields.contacts.setdefault(kind, {})
+        for point in contacts:
+            if point["kind"] == kind and point["value_key"] not in found:
+                found[point["value_key"]] = (point["value"], point["label"])
+                points.append(point)
+    return Card(href, text, encoding, bom, record.external_id, fields, points)
 
 
 # -- writing a card ------------------------------------------------------------------------
 
 
 def _transient(fields: Fields, *, uid: str | None = None) -> Any:
-    """An unsaved :class:`~netjournal.models.Person` holding ``fields``, to render with the
-    vCard exporter."""
-    from ..models import ContactPoint, Person
+    """A stand-in for a :class:`~netjournal.models.Person` holding ``fields``, with what the
+    vCard exporter reads of one (plain attributes: no ORM instance to build per card)."""
+    from types import SimpleNamespace
 
     contacts = [
-        ContactPoint(kind=kind, value=value, label=label)
+        SimpleNamespace(kind=kind, value=value, label=label)
         for kind in KINDS
         for value, label in fields.contacts.get(kind, {}).values()
     ]
-    person = Person(
+    scalars = {name: fields.scalars.get(name) for name in (*SCALARS, "notes")}
+    return SimpleNamespace(
         id=0,
         created_at=dt.datetime(2000, 1, 1),
         external_id=uid,
         location=None,
         contacts=contacts,
         tags=[],
+        **scalars,
     )
-    for name, value in fields.scalars.items():
-        setattr(person, name, value)
-    return person
 
 
 def new_card(fields: Fields, uid: str, version: str) -> str:

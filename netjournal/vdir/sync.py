@@ -475,22 +475,37 @@ class VdirSync:
         }
 
     def _create_people(self, session: Session) -> list[tuple[int, tuple[Card, _Entry, str]]]:
-        from ..people import add_contact, build_person
+        """New cards as people: validated as ``people.add`` validates them (in memory), then
+        written with two bulk INSERTs, as the importers write theirs."""
+        from ..models import ContactPoint, Person
+        from ..people import build_person
         from ..validate import SHORT_MAX
 
+        if not self.plan.creations:
+            return []
         built = []
-        for card, entry, etag in self.plan.creations:
+        for card, entry, _etag in self.plan.creations:
             values = {k: v for k, v in card.fields.scalars.items() if k != "display_name" and v}
             uid = card.uid if card.uid and len(card.uid) <= SHORT_MAX else None
             name = card.fields.scalars["display_name"] or entry.href
-            person = build_person(name, source="vdir", external_id=uid, **values)
-            for kind in KINDS:
-                for value, label in card.fields.contacts.get(kind, {}).values():
-                    add_contact(person, kind, value, label)
-            built.append((person, (card, entry, etag)))
-        session.add_all([person for person, _ in built])
-        session.flush()
-        return [(person.id, item) for person, item in built]
+            built.append(build_person(name, source="vdir", external_id=uid, **values))
+        now = t.utcnow()
+        columns = [c.key for c in t.people.columns if c.key != "id"]
+        rows = [
+            {**{c: getattr(p, c) for c in columns}, "created_at": now, "updated_at": now}
+            for p in built
+        ]
+        ids = list(
+            session.scalars(insert(Person).returning(Person.id, sort_by_parameter_order=True), rows)
+        )
+        contacts = [
+            {"person_id": pid, **point}
+            for pid, (card, _entry, _etag) in zip(ids, self.plan.creations, strict=True)
+            for point in card.points
+        ]
+        if contacts:
+            session.execute(insert(ContactPoint), contacts)
+        return list(zip(ids, self.plan.creations, strict=True))
 
     def _update_people(self, session: Session) -> list[int]:
         from ..fields import add_contacts, contact_values, remove_contacts
