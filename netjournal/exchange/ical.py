@@ -46,6 +46,7 @@ from sqlalchemy import (
 from .. import tables as t
 from .._version import __version__
 from ..errors import InvalidInput
+from ..i18n import _
 from ..store import Store
 from ..tags import known_ids
 from ..validate import optional_date
@@ -78,10 +79,11 @@ def write_ical(
     from icalendar import Calendar, vDuration
 
     # A calendar looks ahead: "friday" is the next one.
-    start = optional_date(since, "since date", prefer="future")
-    end = optional_date(until, "until date", prefer="future")
+    start = optional_date(since, _("since date"), prefer="future")
+    end = optional_date(until, _("until date"), prefer="future")
     if start and end and end < start:
-        raise InvalidInput(f"The period ends ({end}) before it starts ({start}).")
+        message = _("The period ends ({end}) before it starts ({start}).")
+        raise InvalidInput(message.format(end=end, start=start))
     tag_ids = known_ids(connection, tags)
 
     calendar = Calendar()

@@ -27,6 +27,7 @@ from sqlalchemy import String, Table, Text
 
 from ..errors import InvalidInput
 from ..fields import PERSON_FIELDS, contact_values, person_values
+from ..i18n import _
 from ..text import region_code
 from ..validate import choice, currency, money, name, text
 from ..vocab import (
@@ -57,7 +58,8 @@ def check_row(table: Table, row: dict[str, Any], seen: Seen) -> None:
     for column, length, required in plan.texts:
         value = row.get(column)
         if value is not None and column not in handled:
-            row[column] = text(value, f"'{column}'", max_len=length, required=required)
+            what = _("'{column}'").format(column=column)
+            row[column] = text(value, what, max_len=length, required=required)
 
 
 @dataclass(frozen=True)
@@ -93,14 +95,14 @@ def _references(plan: _Plan, row: dict[str, Any], seen: Seen) -> None:
     for column, target in plan.references:
         value = row.get(column)
         if isinstance(value, int) and value not in seen.ids.get(target, ()):
-            raise InvalidInput(
-                f"'{column}' refers to {target} id {value}, which the file does not hold."
-            )
+            message = _("'{column}' refers to {target} id {value}, which the file does not hold.")
+            raise InvalidInput(message.format(column=column, target=target, value=value))
     own = row.get("id")
     if plan.has_id and isinstance(own, int):
         ids = seen.ids.setdefault(plan.table, set())
         if own in ids:
-            raise InvalidInput(f"The id {own} is used twice in {plan.table}.")
+            message = _("The id {id} is used twice in {table}.")
+            raise InvalidInput(message.format(id=own, table=plan.table))
         ids.add(own)
 
 
@@ -108,7 +110,8 @@ def _strict(value: Any, options: tuple[str, ...], what: str) -> str:
     """One of ``options``, written as the journal stores it."""
     chosen = choice(value, options, what)
     if chosen != value:
-        raise InvalidInput(f"The {what} '{value}' must be written '{chosen}'.")
+        message = _("The {what} '{value}' must be written '{chosen}'.")
+        raise InvalidInput(message.format(what=what, value=value, chosen=chosen))
     return chosen
 
 
@@ -116,7 +119,8 @@ def _currency(value: Any) -> str | None:
     """A currency as the journal stores it: three capitals (``"eur"`` is refused here)."""
     code = currency(value)
     if code is not None and code != value:
-        raise InvalidInput(f"Invalid currency '{value}': a JSON export writes it '{code}'.")
+        message = _("Invalid currency '{value}': a JSON export writes it '{code}'.")
+        raise InvalidInput(message.format(value=value, code=code))
     return code
 
 
@@ -125,27 +129,27 @@ def _not_negative(value: Decimal | None, what: str) -> Decimal | None:
 
 
 def _tags(row: dict[str, Any], seen: Seen) -> set[str]:
-    row["name"] = name(row.get("name"), "The tag name")
+    row["name"] = name(row.get("name"), _("The tag name"))
     return {"name"}
 
 
 def _profile_fields(row: dict[str, Any], seen: Seen) -> set[str]:
-    row["name"] = name(row.get("name"), "The field name")
+    row["name"] = name(row.get("name"), _("The field name"))
     return {"name"}
 
 
 def _profile(row: dict[str, Any], seen: Seen) -> set[str]:
     row["currency"] = _currency(row.get("currency"))
     if row.get("currency") is None:
-        raise InvalidInput("The profile needs a currency (a three-letter code such as EUR).")
-    row["hourly_rate"] = _not_negative(row.get("hourly_rate"), "The hourly rate")
+        raise InvalidInput(_("The profile needs a currency (a three-letter code such as EUR)."))
+    row["hourly_rate"] = _not_negative(row.get("hourly_rate"), _("The hourly rate"))
     region = row.get("phone_region")
     row["phone_region"] = region_code(str(region)) if region is not None else None
     return {"currency", "hourly_rate", "phone_region"}
 
 
 def _people(row: dict[str, Any], seen: Seen) -> set[str]:
-    row["display_name"] = name(row.get("display_name"), "The name")
+    row["display_name"] = name(row.get("display_name"), _("The name"))
     given = {k: row[k] for k in PERSON_FIELDS if k in row and row[k] is not None}
     clean = person_values(given)
     for key in given:
@@ -154,52 +158,52 @@ def _people(row: dict[str, Any], seen: Seen) -> set[str]:
 
 
 def _contacts(row: dict[str, Any], seen: Seen) -> set[str]:
-    kind = _strict(row.get("kind"), CONTACT_KINDS, "contact kind")
+    kind = _strict(row.get("kind"), CONTACT_KINDS, _("contact kind"))
     clean = contact_values(kind, row.get("value"), row.get("label"))
     row.update(kind=clean["kind"], value=clean["value"], label=clean["label"])
     return {"kind", "value", "label"}
 
 
 def _events(row: dict[str, Any], seen: Seen) -> set[str]:
-    row["name"] = name(row.get("name"), "The event name")
-    row["kind"] = _strict(row.get("kind"), EVENT_KINDS, "event kind")
+    row["name"] = name(row.get("name"), _("The event name"))
+    row["kind"] = _strict(row.get("kind"), EVENT_KINDS, _("event kind"))
     row["currency"] = _currency(row.get("currency"))
-    row["hours"] = _not_negative(row.get("hours"), "Hours spent")
-    row["cost"] = _not_negative(row.get("cost"), "The cost")
+    row["hours"] = _not_negative(row.get("hours"), _("Hours spent"))
+    row["cost"] = _not_negative(row.get("cost"), _("The cost"))
     start, end = row.get("start_date"), row.get("end_date")
     if start is not None and end is not None and end < start:
-        raise InvalidInput(f"The event ends ({end}) before it starts ({start}).")
+        message = _("The event ends ({end}) before it starts ({start}).")
+        raise InvalidInput(message.format(end=end, start=start))
     return {"name", "kind", "currency"}
 
 
 def _encounters(row: dict[str, Any], seen: Seen) -> set[str]:
-    row["kind"] = _strict(row.get("kind"), ENCOUNTER_KINDS, "encounter kind")
+    row["kind"] = _strict(row.get("kind"), ENCOUNTER_KINDS, _("encounter kind"))
     introducer = row.get("introduced_by_id")
     if introducer is not None and introducer == row.get("person_id"):
-        raise InvalidInput("Someone cannot introduce you to themselves.")
+        raise InvalidInput(_("Someone cannot introduce you to themselves."))
     if isinstance(row.get("id"), int) and isinstance(row.get("date"), dt.date):
         seen.encounter_dates[row["id"]] = row["date"]
     return {"kind"}
 
 
 def _leads(row: dict[str, Any], seen: Seen) -> set[str]:
-    row["kind"] = _strict(row.get("kind"), LEAD_KINDS, "lead kind")
-    row["status"] = _strict(row.get("status"), LEAD_STATUSES, "lead status")
+    row["kind"] = _strict(row.get("kind"), LEAD_KINDS, _("lead kind"))
+    row["status"] = _strict(row.get("status"), LEAD_STATUSES, _("lead status"))
     if isinstance(row.get("id"), int) and isinstance(row.get("encounter_id"), int):
         seen.lead_encounters[row["id"]] = row["encounter_id"]
     return {"kind", "status"}
 
 
 def _outcomes(row: dict[str, Any], seen: Seen) -> set[str]:
-    row["kind"] = _strict(row.get("kind"), OUTCOME_KINDS, "outcome kind")
+    row["kind"] = _strict(row.get("kind"), OUTCOME_KINDS, _("outcome kind"))
     row["currency"] = _currency(row.get("currency"))
     encounter = seen.lead_encounters.get(row.get("lead_id", -1))
     met = seen.encounter_dates.get(encounter) if encounter is not None else None
     when = row.get("date")
     if met is not None and when is not None and when < met:
-        raise InvalidInput(
-            f"The outcome ({when}) predates the encounter the lead came from ({met})."
-        )
+        message = _("The outcome ({when}) predates the encounter the lead came from ({met}).")
+        raise InvalidInput(message.format(when=when, met=met))
     return {"kind", "currency"}
 
 

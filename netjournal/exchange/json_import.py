@@ -18,6 +18,7 @@ from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from .. import schema
 from ..errors import ImportFormatError, InvalidInput
+from ..i18n import _
 from ..tables import utcnow
 from ..text import DEFAULT_PHONE_REGION, PHONE_REGION, fold
 from . import ImportStats
@@ -47,35 +48,44 @@ def read_document(fp: TextIO, source_name: str) -> dict[str, Any]:
     try:
         document = json.loads(_read_limited(fp, source_name))
     except json.JSONDecodeError as exc:
-        raise ImportFormatError(source_name, exc.lineno, f"not valid JSON: {exc.msg}") from None
+        reason = _("not valid JSON: {reason}").format(reason=exc.msg)
+        raise ImportFormatError(source_name, exc.lineno, reason) from None
     except RecursionError:
-        raise ImportFormatError(source_name, None, "not valid JSON: nested too deeply") from None
+        reason = _("not valid JSON: nested too deeply")
+        raise ImportFormatError(source_name, None, reason) from None
     except ValueError as exc:  # a number of more than 4,300 digits
-        reason = "a number has too many digits" if "digits" in str(exc) else str(exc)
-        raise ImportFormatError(source_name, None, f"not valid JSON: {reason}") from None
+        if "digits" in str(exc):
+            reason = _("not valid JSON: a number has too many digits")
+        else:
+            reason = _("not valid JSON: {reason}").format(reason=exc)
+        raise ImportFormatError(source_name, None, reason) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ImportFormatError(source_name, None, "not a netjournal JSON export")
+        raise ImportFormatError(source_name, None, _("not a netjournal JSON export"))
     version = document.get("format_version")
     if version != FORMAT_VERSION or isinstance(version, bool):
         raise ImportFormatError(
             source_name,
             None,
-            f"export format version {_short(version)} is not supported "
-            f"(this netjournal reads version {FORMAT_VERSION})",
+            _(
+                "export format version {version} is not supported "
+                "(this netjournal reads version {supported})"
+            ).format(version=_short(version), supported=FORMAT_VERSION),
         )
     revision = document.get("schema_revision")
     if not isinstance(revision, str) or revision not in schema.REVISIONS:
         raise ImportFormatError(
             source_name,
             None,
-            f"written by a newer netjournal (schema {_short(revision)}); "
-            "upgrade netjournal to read it",
+            _(
+                "written by a newer netjournal (schema {revision}); upgrade netjournal to read it"
+            ).format(revision=_short(revision)),
         )
     known = {"format", "format_version", "schema_revision", "profile", "profile_fields"}
     known |= {s.name for s in SECTIONS}
     unknown = sorted(set(document) - known)
     if unknown:
-        raise ImportFormatError(source_name, None, f"unknown section(s): {', '.join(unknown)}")
+        reason = _("unknown section(s): {sections}").format(sections=", ".join(unknown))
+        raise ImportFormatError(source_name, None, reason)
     return document
 
 
@@ -89,24 +99,27 @@ def _read_limited(fp: TextIO, source_name: str) -> str:
             if not chunks and chunk.lstrip()[:1] not in ("{", ""):
                 rest = fp.read(1)
                 if rest:  # small files keep the JSON decoder's own message
-                    raise ImportFormatError(source_name, None, "not a netjournal JSON export")
+                    reason = _("not a netjournal JSON export")
+                    raise ImportFormatError(source_name, None, reason)
                 chunks.append(chunk)
                 break
             chunks.append(chunk)
             total += len(chunk)
             if total > MAX_DOCUMENT_CHARS:
-                size = f"{MAX_DOCUMENT_CHARS // (1024 * 1024)} MB"
-                reason = f"the file is too large: a JSON export is read up to {size}"
+                size = _("{number} MB").format(number=MAX_DOCUMENT_CHARS // (1024 * 1024))
+                reason = _("the file is too large: a JSON export is read up to {size}").format(
+                    size=size
+                )
                 raise ImportFormatError(source_name, None, reason)
     except UnicodeDecodeError:
-        raise ImportFormatError(source_name, None, "not UTF-8 text") from None
+        raise ImportFormatError(source_name, None, _("not UTF-8 text")) from None
     return "".join(chunks)
 
 
 def _short(value: Any) -> str:
     """A value as a message quotes it: ``repr``, at most 40 characters."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**30:
-        return "(a number of over 30 digits)"
+        return _("(a number of over 30 digits)")
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -126,11 +139,12 @@ class _Reader:
         self, table: Table, record: Any, where: str, *, extra: Iterable[str] = (), **fixed: Any
     ) -> dict[str, Any]:
         if not isinstance(record, dict):
-            raise self.fail(where, "expected an object")
+            raise self.fail(where, _("expected an object"))
         columns = exported_columns(table, skip=next(iter(fixed), None))
         unknown = set(record) - {c.name for c in columns} - set(extra)
         if unknown:
-            raise self.fail(where, f"unknown field(s) {', '.join(sorted(unknown))}")
+            reason = _("unknown field(s) {fields}").format(fields=", ".join(sorted(unknown)))
+            raise self.fail(where, reason)
         row: dict[str, Any] = dict(fixed)
         try:
             for column in columns:
@@ -143,7 +157,7 @@ class _Reader:
                 elif isinstance(column.default, ScalarElementColumnDefault):
                     row[column.name] = column.default.arg  # a field newer than the export
                 else:
-                    raise ValueError(f"'{column.name}' is required")
+                    raise ValueError(_("'{column}' is required").format(column=column.name))
             check_row(table, row, self.seen)
             for name, derive in DERIVED.get(table.name, {}).items():
                 row[name] = derive(row)
@@ -154,11 +168,12 @@ class _Reader:
     def tags(self, record: dict[str, Any], where: str) -> list[int]:
         names = record.get("tags", [])
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise self.fail(where, "'tags' must be a list of tag names")
+            raise self.fail(where, _("'tags' must be a list of tag names"))
         try:
             return [self.tag_ids[fold(n)] for n in names]
         except KeyError as exc:
-            raise self.fail(where, f"tag {exc.args[0]!r} is not in the 'tags' section") from None
+            reason = _("tag {tag!r} is not in the 'tags' section").format(tag=exc.args[0])
+            raise self.fail(where, reason) from None
 
 
 def import_document(
@@ -168,10 +183,11 @@ def import_document(
     held = {name: n for name, n in count_rows(connection).items() if n}
     if held:
         summary = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in held.items())
-        raise InvalidInput(
-            f"The journal {display} is not empty ({summary}): a JSON export can only be "
+        message = _(
+            "The journal {journal} is not empty ({summary}): a JSON export can only be "
             "imported into an empty journal; use a new one (netjournal --db NEW.db init)."
         )
+        raise InvalidInput(message.format(journal=display, summary=summary))
     reader = _Reader(source_name)
     profile = document.get("profile")
     region = DEFAULT_PHONE_REGION
@@ -224,7 +240,7 @@ def _all_tables() -> Iterator[Table]:
 def _records(document: dict[str, Any], name: str, reader: _Reader) -> Iterator[tuple[str, Any]]:
     records = document.get(name, [])
     if not isinstance(records, list):
-        raise reader.fail(name, "expected a list")
+        raise reader.fail(name, _("expected a list"))
     for index, record in enumerate(records):
         label = f"{name}[{index}]"
         if isinstance(record, dict) and isinstance(record.get("id"), int):
@@ -254,7 +270,7 @@ def _import_section(
     for where, record in _records(document, section.name, reader):
         row = reader.row(section.table, record, where, extra=extra)
         if "id" not in row:
-            raise reader.fail(where, "'id' is required")
+            raise reader.fail(where, _("'{column}' is required").format(column="id"))
         rows.append(row)
         if section.name == "tags":
             reader.tag_ids[row["key"]] = row["id"]
@@ -265,7 +281,8 @@ def _import_section(
         for child in section.children:
             items = record.get(child.name, [])
             if not isinstance(items, list):
-                raise reader.fail(where, f"'{child.name}' must be a list")
+                reason = _("'{field}' must be a list").format(field=child.name)
+                raise reader.fail(where, reason)
             for index, item in enumerate(items):
                 children[child.name].append(
                     reader.row(
@@ -296,4 +313,5 @@ def _insert(
         connection.execute(insert(table), batch)
     except DBAPIError as exc:
         reason = str(getattr(exc, "orig", exc)).splitlines()[0]
-        raise reader.fail(what or table.name, f"refused by the journal: {reason}") from None
+        reason = _("refused by the journal: {reason}").format(reason=reason)
+        raise reader.fail(what or table.name, reason) from None

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Integer, String, Table, Text
 from sqlalchemy.sql.type_api import TypeEngine
 
+from ..i18n import _
 from ..models import (
     ContactPoint,
     Encounter,
@@ -131,31 +132,35 @@ def from_json(column: Column[Any], value: Any) -> Any:
     """The Python value for ``column`` from its JSON form; ``ValueError`` says what is wrong."""
     if value is None:
         if not column.nullable:
-            raise ValueError(f"'{column.name}' is required")
+            raise ValueError(_("'{column}' is required").format(column=column.name))
         return None
     kind: TypeEngine[Any] = column.type
     if isinstance(kind, Fixed):
         if not isinstance(value, str | int) or isinstance(value, bool):
-            raise ValueError(f"'{column.name}' must be an amount written as a string")
-        return money(value, f"'{column.name}'", allow_negative=True)
+            message = _("'{column}' must be an amount written as a string")
+            raise ValueError(message.format(column=column.name))
+        what = _("'{column}'").format(column=column.name)
+        return money(value, what, allow_negative=True)
     if isinstance(kind, Boolean):
         if not isinstance(value, bool):
-            raise ValueError(f"'{column.name}' must be true or false")
+            raise ValueError(_("'{column}' must be true or false").format(column=column.name))
         return value
     if isinstance(kind, Integer):
         if not isinstance(value, int) or isinstance(value, bool):
-            raise ValueError(f"'{column.name}' must be an integer")
+            raise ValueError(_("'{column}' must be an integer").format(column=column.name))
         bits = 63 if isinstance(kind, BigInteger) else 31  # INTEGER is 32 bits on PostgreSQL
         if not -(2**bits) <= value < 2**bits:
-            raise ValueError(f"'{column.name}' is out of range (at most {2**bits - 1:,})")
+            message = _("'{column}' is out of range (at most {limit})")
+            raise ValueError(message.format(column=column.name, limit=f"{2**bits - 1:,}"))
         return value
     if not isinstance(value, str):
-        raise ValueError(f"'{column.name}' must be a string")
+        raise ValueError(_("'{column}' must be a string").format(column=column.name))
     if isinstance(kind, DateTime):
         try:
             stamp = dt.datetime.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"'{column.name}' is not an ISO timestamp: {value!r}") from None
+            message = _("'{column}' is not an ISO timestamp: {value!r}")
+            raise ValueError(message.format(column=column.name, value=value)) from None
         if stamp.tzinfo is not None:
             stamp = stamp.astimezone(dt.UTC).replace(tzinfo=None)
         return stamp
@@ -163,12 +168,16 @@ def from_json(column: Column[Any], value: Any) -> Any:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"'{column.name}' is not an ISO date: {value!r}") from None
+            message = _("'{column}' is not an ISO date: {value!r}")
+            raise ValueError(message.format(column=column.name, value=value)) from None
     if isinstance(kind, String | Text):
         if "\x00" in value:
-            raise ValueError(f"'{column.name}' contains a NUL character")
+            message = _("'{column}' contains a NUL character")
+            raise ValueError(message.format(column=column.name))
         length = getattr(kind, "length", None)
         if length is not None and len(value) > length:
-            raise ValueError(f"'{column.name}' is longer than {length} characters")
+            message = _("'{column}' is longer than {length} characters")
+            raise ValueError(message.format(column=column.name, length=length))
         return value
-    raise ValueError(f"'{column.name}' has an unsupported type")  # pragma: no cover
+    message = _("'{column}' has an unsupported type")
+    raise ValueError(message.format(column=column.name))  # pragma: no cover

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput
+from ..i18n import _
 from ..models import Person
 from ..text import question_key
 from . import ExportStats
@@ -111,7 +112,8 @@ def to_vcard(person: Person, version: str = "3.0") -> Any:
 def write_vcards(session: Session, fp: TextIO, *, version: str = "3.0") -> ExportStats:
     """Write every person, in id order, as one vCard stream."""
     if version not in VERSIONS:
-        raise InvalidInput(f"Unknown vCard version '{version}': choose 3.0 or 4.0.")
+        message = _("Unknown vCard version '{version}': choose 3.0 or 4.0.")
+        raise InvalidInput(message.format(version=version))
     count = 0
     people = session.scalars(select(Person).order_by(Person.id).execution_options(yield_per=_CHUNK))
     for person in people:

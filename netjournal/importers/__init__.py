@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from netjournal.errors import InvalidInput
+from netjournal.i18n import _
 from netjournal.importers.records import ParseResult
 
 FORMATS = {
@@ -30,7 +31,8 @@ def parse_file(format: str, path: str | Path, **kw: Any) -> ParseResult:
         module, function = FORMATS[format]
     except KeyError:
         known = ", ".join(FORMATS)
-        raise InvalidInput(f"unknown import format {format!r} (known: {known})") from None
+        message = _("unknown import format {format!r} (known: {known})")
+        raise InvalidInput(message.format(format=format, known=known)) from None
     parser = getattr(import_module(module), function)
     result: ParseResult = parser(path, **kw)
     return result

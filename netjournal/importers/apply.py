@@ -22,6 +22,7 @@ from .. import tags as tagging
 from ..errors import ImportFormatError, NetjournalError
 from ..events import set_fields as set_event_fields
 from ..fields import PERSON_FIELDS
+from ..i18n import N_, _
 from ..models import ContactPoint, Encounter, Event, Person, Tag, person_tags
 from ..people import add_contact, build_person, set_fields
 from ..tables import utcnow
@@ -60,21 +61,35 @@ def _person_fields(record: PersonRecord) -> dict[str, str]:
     return {k: v for k, v in values.items() if isinstance(v, str) and v.strip()}
 
 
+#: The person columns as a refusal names them ("the organization is longer than...").
+_FIELD_NAMES = {
+    "given_name": N_("the given name"),
+    "family_name": N_("the family name"),
+    "organization": N_("the organization"),
+    "title": N_("the title"),
+    "field": N_("the field"),
+    "location": N_("the location"),
+    "notes": N_("the notes"),
+}
+
+
 def check_person(record: PersonRecord) -> None:
     """Refuse a record the journal could not store, before anything is written."""
     if not record.display_name or not record.display_name.strip():
-        raise NetjournalError("no name")
+        raise NetjournalError(_("no name"))
+    too_long = _("{what} is longer than {limit} characters")
     if len(record.display_name.strip()) > NAME_MAX:
-        raise NetjournalError(f"the name is longer than {NAME_MAX} characters")
+        raise NetjournalError(too_long.format(what=_("the name"), limit=NAME_MAX))
     for key, value in _person_fields(record).items():
         limit = PERSON_FIELDS[key]
         if limit is not None and len(value.strip()) > limit:
-            raise NetjournalError(f"the {key.replace('_', ' ')} is longer than {limit} characters")
+            what = _(_FIELD_NAMES.get(key, key.replace("_", " ")))
+            raise NetjournalError(too_long.format(what=what, limit=limit))
     if record.external_id and len(record.external_id) > SHORT_MAX:
-        raise NetjournalError("the external id is too long")
+        raise NetjournalError(_("the external id is too long"))
     for text in (record.display_name, *_person_fields(record).values()):
         if "\x00" in text:
-            raise NetjournalError("a field contains a NUL character")
+            raise NetjournalError(_("a field contains a NUL character"))
     clean_tags(record.tags)  # a category too long to be a tag is this record's fault
     for contact in record.contacts:
         # A value without "@" is no address at all (phones write names there): it is left

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from netjournal.errors import ImportFormatError
+from netjournal.i18n import _, ngettext
 from netjournal.importers.records import (
     ContactPointRecord,
     ParseResult,
@@ -56,19 +57,23 @@ def parse_google(path: str | Path, *, skip_invalid: bool = False) -> ParseResult
     has_name = {"Name", "Given Name", "First Name"} & set(header)
     if not has_name or not _SIGNATURE & set(header):
         raise ImportFormatError(
-            name, header_line, "not a Google Contacts export (its header is not recognised)"
+            name, header_line, _("not a Google Contacts export (its header is not recognised)")
         )
     result = ParseResult()
     for line, fields in rows[1:]:
         if len(fields) > len(header) and any(f.strip() for f in fields[len(header) :]):
-            reason = f"the record has {len(fields)} fields where the header has {len(header)}"
+            reason = ngettext(
+                "the record has {count} fields where the header has {header}",
+                "the record has {count} fields where the header has {header}",
+                len(fields),
+            ).format(count=len(fields), header=len(header))
         else:
             record = dict(zip(header, fields, strict=False))
             person = _person(record, line)
             if person is not None:
                 result.people.append(person)
                 continue
-            reason = "the record has no name, organization, e-mail or phone number"
+            reason = _("the record has no name, organization, e-mail or phone number")
         if not skip_invalid:
             raise ImportFormatError(name, line, reason)
         result.skipped.append(SkippedRecord(line, reason))
@@ -133,7 +138,7 @@ def _contacts(record: dict[str, str]) -> list[ContactPointRecord]:
             slots.setdefault((kind, int(match.group(2))), {})[part] = value or ""
     contacts: list[ContactPointRecord] = []
     for kind in ("email", "phone", "url"):
-        for (slot_kind, _), slot in sorted(slots.items()):
+        for (slot_kind, _index), slot in sorted(slots.items()):
             if slot_kind != kind:
                 continue
             label = slot.get("label", "").strip().removeprefix("* ").strip().lower()

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from netjournal.errors import ImportFormatError
+from netjournal.i18n import _, ngettext
 from netjournal.importers.records import EventRecord, ParseResult, SkippedRecord
 from netjournal.importers.textio import read_text, split_lines
 
@@ -115,14 +116,14 @@ def _structure(
         match = _BEGIN_END.match(text.strip())
         if match is None:
             if _VCARD.match(text.strip()):
-                raise ImportFormatError(name, number, "this is a vCard file: import it as vcard")
+                raise ImportFormatError(name, number, _("this is a vCard file: import it as vcard"))
             continue
         kind, comp = match.group(1).upper(), match.group(2).upper()
         if kind == "BEGIN":
             if comp == "VCARD":
-                raise ImportFormatError(name, number, "this is a vCard file: import it as vcard")
+                raise ImportFormatError(name, number, _("this is a vCard file: import it as vcard"))
             if len(stack) >= MAX_NESTING:
-                reason = f"components nested more than {MAX_NESTING} deep"
+                reason = _("components nested more than {depth} deep").format(depth=MAX_NESTING)
                 raise ImportFormatError(name, number, reason)
             node = _Component(comp, number, parent=stack[-1] if stack else None)
             (stack[-1].children if stack else roots).append(node)
@@ -130,11 +131,15 @@ def _structure(
         elif stack and stack[-1].name == comp:
             stack.pop().end = number
         else:
-            raise ImportFormatError(name, number, f"END:{comp} does not close an open component")
+            reason = _("END:{component} does not close an open component").format(component=comp)
+            raise ImportFormatError(name, number, reason)
     if not roots or not any(r.name in _CALENDAR_COMPONENTS for r in roots):
-        raise ImportFormatError(name, None, "not an iCalendar file (no BEGIN:VCALENDAR or VEVENT)")
+        reason = _("not an iCalendar file (no BEGIN:VCALENDAR or VEVENT)")
+        raise ImportFormatError(name, None, reason)
     if stack:
-        reason = f"{stack[0].name} begun here is never closed (no END:{stack[0].name})"
+        reason = _("{component} begun here is never closed (no END:{component})").format(
+            component=stack[0].name
+        )
         if not skip_invalid:
             raise ImportFormatError(name, stack[0].begin, reason)
         skipped.append(SkippedRecord(stack[0].begin, reason))
@@ -159,15 +164,16 @@ def _parse(
             return list(Component.from_ical("\n".join(lines) + "\n", multiple=True))
         except Exception as exc:  # icalendar raises ValueError, KeyError, TypeError...
             line = _locate(lines, str(exc))
-            reason = f"cannot be read: {exc}"
+            reason = _("cannot be read: {error}").format(error=exc)
             broken = _droppable(roots, line) if skip_invalid and line else None
             if broken is None or broken.end is None:
                 raise ImportFormatError(name, line, reason) from exc
-            skipped.append(SkippedRecord(broken.begin, f"{broken.name} left out, {reason}"))
+            note = _("{component} left out, {reason}").format(component=broken.name, reason=reason)
+            skipped.append(SkippedRecord(broken.begin, note))
             for i in range(broken.begin - 1, broken.end):
                 lines[i] = ""
             broken.name = "REMOVED"
-    raise ImportFormatError(name, None, "too many broken components")
+    raise ImportFormatError(name, None, _("too many broken components"))
 
 
 def _locate(lines: list[str], message: str) -> int | None:
@@ -273,7 +279,8 @@ class _Converter:
 
     def _raise_error(self, event: Any, line: int) -> None:
         errors = list(event.errors)
-        raise _BadEvent(f"the event cannot be read: {errors[0][1]}", self._error_line(errors))
+        reason = _("the event cannot be read: {error}").format(error=errors[0][1])
+        raise _BadEvent(reason, self._error_line(errors))
 
     def _error_line(self, errors: list[tuple[str | None, str]]) -> int | None:
         return _locate(self.lines, errors[0][1])
@@ -282,7 +289,7 @@ class _Converter:
         from netjournal.importers.recurrence import TooManyOccurrences, recent_occurrences
 
         if master.get("DTSTART") is None:
-            raise _BadEvent("the event has no DTSTART")
+            raise _BadEvent(_("the event has no DTSTART"))
         lines = {}
         for override in overrides:
             lines[_iso(_first(override, "RECURRENCE-ID"))] = self.lines_by_id.get(id(override))
@@ -291,10 +298,12 @@ class _Converter:
         try:
             occurrences, truncated = recent_occurrences(master, others, self.today, MAX_OCCURRENCES)
         except TooManyOccurrences as exc:
-            raise _BadEvent(f"the recurrence cannot be expanded: {exc}") from exc
+            reason = _("the recurrence cannot be expanded: {reason}").format(reason=exc)
+            raise _BadEvent(reason) from exc
         except Exception as exc:  # recurring_ical_events raises its own errors on bad rules
             reason = str(exc) or type(exc).__name__
-            raise _BadEvent(f"the recurrence cannot be expanded: {reason}") from exc
+            reason = _("the recurrence cannot be expanded: {reason}").format(reason=reason)
+            raise _BadEvent(reason) from exc
         kept: list[EventRecord] = []
         for occurrence in occurrences:
             if _cancelled(occurrence):
@@ -303,14 +312,18 @@ class _Converter:
             at = lines.get(_iso(_first(occurrence, "RECURRENCE-ID"))) or line
             kept.append(self._event(occurrence, at, _occurrence_id(uid, rid)))
         if truncated:
-            note = f"recurring event: only the {len(kept)} most recent past occurrences imported"
+            note = ngettext(
+                "recurring event: only the {count} most recent past occurrences imported",
+                "recurring event: only the {count} most recent past occurrences imported",
+                len(kept),
+            ).format(count=len(kept))
             self.result.skipped.append(SkippedRecord(line, note))
         self.result.events.extend(kept)
 
     def _event(self, event: Any, line: int, external_id: str | None) -> EventRecord:
         start = _first(event, "DTSTART")
         if start is None:
-            raise _BadEvent("the event has no DTSTART")
+            raise _BadEvent(_("the event has no DTSTART"))
         end = _first(event, "DTEND")
         duration = _first(event, "DURATION")
         if end is None and isinstance(duration, dt.timedelta):
@@ -333,7 +346,7 @@ class _Converter:
                 exclusive = isinstance(end, dt.date) and not isinstance(end, dt.datetime)
                 record.end_date = _local_date(end) - dt.timedelta(days=1 if exclusive else 0)
         if record.end_date is not None and record.end_date < record.start_date:
-            raise _BadEvent("the event ends before it starts")
+            raise _BadEvent(_("the event ends before it starts"))
         return record
 
     def _timed(self, record: EventRecord, start: dt.datetime, end: Any) -> None:
@@ -355,7 +368,7 @@ class _Converter:
             record.ends_at = end
             record.timezone = _iana_name(start, self.vtimezones)
         if end is not None and end < start:
-            raise _BadEvent("the event ends before it starts")
+            raise _BadEvent(_("the event ends before it starts"))
 
 
 def _first(component: Any, name: str) -> Any:

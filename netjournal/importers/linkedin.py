@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from netjournal.errors import ImportFormatError
+from netjournal.i18n import _, ngettext
 from netjournal.importers.records import (
     ContactPointRecord,
     ParseResult,
@@ -79,7 +80,9 @@ def parse_linkedin(path: str | Path, *, skip_invalid: bool = False) -> ParseResu
             result.skipped.append(SkippedRecord(line, exc.reason))
             continue
         if person is None:
-            result.skipped.append(SkippedRecord(line, "the row has no name, e-mail or profile URL"))
+            result.skipped.append(
+                SkippedRecord(line, _("the row has no name, e-mail or profile URL"))
+            )
         else:
             result.people.append(person)
     return result
@@ -95,7 +98,7 @@ def _layout(
     name: str, rows: list[tuple[int, list[str]]]
 ) -> tuple[tuple[str | None, ...], list[tuple[int, list[str]]]]:
     """Find the header (after any preamble) or recognise a header-less export."""
-    for index, (_, fields) in enumerate(rows[:_PREAMBLE_ROWS]):
+    for index, (_line, fields) in enumerate(rows[:_PREAMBLE_ROWS]):
         keys = tuple(_HEADERS.get(" ".join(f.lower().split())) for f in fields)
         if "first" in keys and "last" in keys:
             return keys, rows[index + 1 :]
@@ -109,8 +112,10 @@ def _layout(
     raise ImportFormatError(
         name,
         rows[0][0],
-        "not a LinkedIn connections export (no 'First Name' / 'Last Name' header, and the rows "
-        "do not look like connections)",
+        _(
+            "not a LinkedIn connections export (no 'First Name' / 'Last Name' header, and the "
+            "rows do not look like connections)"
+        ),
     )
 
 
@@ -134,7 +139,13 @@ def _unwrap(fields: list[str], width: int) -> list[str]:
 def _person(columns: tuple[str | None, ...], fields: list[str], line: int) -> PersonRecord | None:
     extra = fields[len(columns) :]
     if len(fields) < len(columns) or any(f.strip() for f in extra):
-        raise _BadRow(f"the row has {len(fields)} fields where the header has {len(columns)}")
+        raise _BadRow(
+            ngettext(
+                "the row has {count} fields where the header has {header}",
+                "the row has {count} fields where the header has {header}",
+                len(fields),
+            ).format(count=len(fields), header=len(columns))
+        )
     values = {key: fields[i].strip() for i, key in enumerate(columns) if key}
     first = _clean_name(values.get("first", ""))
     last = _clean_name(values.get("last", ""))
@@ -146,7 +157,8 @@ def _person(columns: tuple[str | None, ...], fields: list[str], line: int) -> Pe
     if values.get("connected"):
         connected = _parse_date(values["connected"])
         if connected is None:
-            raise _BadRow(f"'Connected On' is not a date: {values['connected']!r}")
+            message = _("'Connected On' is not a date: {value!r}")
+            raise _BadRow(message.format(value=values["connected"]))
     display = " ".join(p for p in (first, last) if p) or email or url
     if not display:
         return None

@@ -18,6 +18,7 @@ import datetime as dt
 from typing import Any
 
 # The ical importer's property readers (this module is only loaded from it).
+from netjournal.i18n import N_, _, language
 from netjournal.importers.ical import _first, _local_date
 
 #: The most occurrences one period of a rule may hold (``FREQ=YEARLY`` with every BYHOUR,
@@ -43,6 +44,30 @@ _UNITS = {
 _MONTHS = {"MONTHLY": 1, "YEARLY": 12}
 _ORDER = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY")
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+#: The refusal of a rule too dense for its period, one whole sentence per frequency.
+_TOO_DENSE = {
+    "YEARLY": N_(
+        "the recurrence can repeat {count} times per yearly period (at most {limit} are expanded)"
+    ),
+    "MONTHLY": N_(
+        "the recurrence can repeat {count} times per monthly period (at most {limit} are expanded)"
+    ),
+    "WEEKLY": N_(
+        "the recurrence can repeat {count} times per weekly period (at most {limit} are expanded)"
+    ),
+    "DAILY": N_(
+        "the recurrence can repeat {count} times per daily period (at most {limit} are expanded)"
+    ),
+    "HOURLY": N_(
+        "the recurrence can repeat {count} times per hourly period (at most {limit} are expanded)"
+    ),
+    "MINUTELY": N_(
+        "the recurrence can repeat {count} times per minutely period (at most {limit} are expanded)"
+    ),
+    "SECONDLY": N_(
+        "the recurrence can repeat {count} times per secondly period (at most {limit} are expanded)"
+    ),
+}
 
 
 class TooManyOccurrences(Exception):
@@ -85,10 +110,11 @@ def recent_occurrences(
         starts = _count(series, end, keep, budget)
         if starts is None:  # too dense for this window
             if fixed or not moved or span == 1:
-                raise TooManyOccurrences(
-                    f"the recurrence repeats more than {budget:,} times before today; "
+                message = _(
+                    "the recurrence repeats more than {count} times before today; "
                     "too many to expand"
                 )
+                raise TooManyOccurrences(message.format(count=_grouped(budget)))
             dense_span = span
             span = max(1, span // 8)
             continue
@@ -102,7 +128,7 @@ def recent_occurrences(
                 break
         span = min(wider, _MAX_SPAN)
     if found is None:
-        raise TooManyOccurrences("the recurrence is too dense to expand")
+        raise TooManyOccurrences(_("the recurrence is too dense to expand"))
     query, series, starts, moved = found
     end = _end(series, today)
     if moved:
@@ -193,9 +219,14 @@ def _check_density(rule: Any) -> None:
             per_period *= _size(rule, key)
     if per_period > MAX_PER_PERIOD:
         raise TooManyOccurrences(
-            f"the recurrence can repeat {per_period:,} times per {freq.lower()} period "
-            f"(at most {MAX_PER_PERIOD:,} are expanded)"
+            _(_TOO_DENSE[freq]).format(count=_grouped(per_period), limit=_grouped(MAX_PER_PERIOD))
         )
+
+
+def _grouped(number: int) -> str:
+    """``number`` with its thousands grouped as the reader's language writes them."""
+    text = f"{number:,}"
+    return text.replace(",", "\u202f") if language() == "fr" else text
 
 
 def _prepare(

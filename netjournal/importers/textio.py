@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from netjournal.errors import ImportFormatError
+from netjournal.i18n import N_, _
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     # UTF-32 first: its LE BOM starts with the UTF-16 LE one.
@@ -46,12 +47,13 @@ def read_bytes(
     *,
     limit: int | None = None,
     name: str | None = None,
-    what: str = "an import file",
+    what: str = N_("an import file"),
 ) -> bytes:
     """The bytes of ``source`` (a path, or a binary stream such as stdin), read in chunks and
     refused beyond ``limit`` bytes (default :data:`MAX_IMPORT_BYTES`), so that ``/dev/zero``
     or a runaway pipe cannot exhaust memory. Errors are :class:`ImportFormatError` naming the
-    file (``name``, by default the path's file name) and saying how much ``what`` may hold."""
+    file (``name``, by default the path's file name) and saying how much ``what`` may hold
+    (a phrase marked with ``N_``, translated when shown)."""
     limit = MAX_IMPORT_BYTES if limit is None else limit
     label = name or (Path(source).name if isinstance(source, str | os.PathLike) else "<stdin>")
     try:
@@ -61,7 +63,9 @@ def read_bytes(
         return _read_limited(source, limit, label, what)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise ImportFormatError(label, None, f"cannot read the file ({reason})") from exc
+        raise ImportFormatError(
+            label, None, _("cannot read the file ({reason})").format(reason=reason)
+        ) from exc
 
 
 def _read_limited(stream: BinaryIO, limit: int, label: str, what: str) -> bytes:
@@ -83,13 +87,17 @@ def _read_limited(stream: BinaryIO, limit: int, label: str, what: str) -> bytes:
 
 def too_large(label: str, limit: int, what: str, size: int | None = None) -> ImportFormatError:
     """The refusal of a file over ``limit`` bytes (its ``size`` when known)."""
-    told = f" ({_megabytes(size)})" if size is not None else ""
-    reason = f"the file is too large{told}: {what} is read up to {_megabytes(limit)}"
+    if size is None:
+        reason = _("the file is too large: {what} is read up to {limit}")
+    else:
+        reason = _("the file is too large ({size}): {what} is read up to {limit}")
+    reason = reason.format(what=_(what), limit=_megabytes(limit), size=_megabytes(size or 0))
     return ImportFormatError(label, None, reason)
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):,.1f} MB".replace(".0 MB", " MB")
+    number = f"{size / (1024 * 1024):,.1f}".removesuffix(".0")
+    return _("{number} MB").format(number=number)
 
 
 def read_text(path: str | Path, *, limit: int | None = None) -> str:
@@ -100,7 +108,7 @@ def read_text(path: str | Path, *, limit: int | None = None) -> str:
     text = decode_bytes(data, name=p.name)
     if "\x00" in text:  # valid UTF-8 can hold NUL, which no journal can store
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ImportFormatError(p.name, line, "a NUL character, which cannot be stored")
+        raise ImportFormatError(p.name, line, _("a NUL character, which cannot be stored"))
     return text
 
 
@@ -117,7 +125,11 @@ def decode_bytes(data: bytes, *, name: str = "<data>") -> str:
                 return data[len(bom) :].decode(encoding)
             except UnicodeDecodeError as exc:
                 raise ImportFormatError(
-                    name, None, f"the file starts with a {encoding} BOM but is not {encoding}"
+                    name,
+                    None,
+                    _("the file starts with a {encoding} BOM but is not {encoding}").format(
+                        encoding=encoding
+                    ),
                 ) from exc
     try:
         return data.decode("utf-8")
@@ -147,10 +159,12 @@ def _guess(data: bytes, name: str) -> str:
 
     best = from_bytes(data).best()
     if best is None:
-        raise ImportFormatError(name, None, "not a text file (its encoding cannot be recognised)")
+        raise ImportFormatError(
+            name, None, _("not a text file (its encoding cannot be recognised)")
+        )
     text = str(best)
     if "\x00" in text:
-        raise ImportFormatError(name, None, "not a text file (it contains binary data)")
+        raise ImportFormatError(name, None, _("not a text file (it contains binary data)"))
     return text
 
 
@@ -247,7 +261,9 @@ def read_csv_file(path: str | Path) -> list[tuple[int, list[str]]]:
     try:
         rows = list(csv_rows(text, sniff_delimiter(text)))
     except CsvSyntaxError as exc:
-        raise ImportFormatError(name, exc.line, f"broken CSV quoting ({exc.reason})") from exc
+        raise ImportFormatError(
+            name, exc.line, _("broken CSV quoting ({reason})").format(reason=exc.reason)
+        ) from exc
     if not rows:
-        raise ImportFormatError(name, None, "the file is empty")
+        raise ImportFormatError(name, None, _("the file is empty"))
     return rows

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from netjournal.errors import ImportFormatError
+from netjournal.i18n import _
 from netjournal.importers.records import (
     ContactPointRecord,
     ParseResult,
@@ -69,7 +70,7 @@ def parse_vcard_text(text: str, name: str, *, skip_invalid: bool = False) -> Par
     lines = split_lines(text)
     cards = _split_cards(lines)
     if not cards:
-        raise ImportFormatError(name, None, "no vCard found (no BEGIN:VCARD line)")
+        raise ImportFormatError(name, None, _("no vCard found (no BEGIN:VCARD line)"))
     result = ParseResult()
     for card in cards:
         try:
@@ -176,13 +177,14 @@ def _read_card(card: _Card) -> PersonRecord:
     from vobject.base import textLineToContentLine  # imported late: keeps the package light
 
     if not card.closed:
-        raise _BadCard("the card is never closed (no END:VCARD)")
+        raise _BadCard(_("the card is never closed (no END:VCARD)"))
     props: dict[str, list[Any]] = {}
     for text in card.lines[1:-1]:
         try:
             prop = textLineToContentLine(_decode_qp(text))
         except Exception as exc:  # vobject raises ParseError, VObjectError, ValueError...
-            raise _BadCard(f"a line of the card cannot be read: {text[:60]!r}") from exc
+            message = _("a line of the card cannot be read: {line!r}")
+            raise _BadCard(message.format(line=text[:60])) from exc
         props.setdefault(prop.name.upper(), []).append(prop)
     return _to_person(props, card.line)
 
@@ -218,7 +220,7 @@ def _to_person(props: dict[str, list[Any]], line: int) -> PersonRecord:
     built = " ".join(p for p in (given, _part(n_parts, 2), family) if p)
     display = first("FN") or built or organization or (emails[0] if emails else None)
     if not display:
-        raise _BadCard("the card has no name (FN or N), organization or e-mail")
+        raise _BadCard(_("the card has no name (FN or N), organization or e-mail"))
 
     notes = [_unescape(p.value).strip() for p in props.get("NOTE", [])]
     tags: list[str] = []
