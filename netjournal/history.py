@@ -111,6 +111,7 @@ TRACKED: tuple[str, ...] = (
     "lead_tags",
     "outcomes",
     "followups",
+    "vdir_cards",  # a person's link to a card of a synced vdir (migration 0012)
 )
 
 #: How long change sets are kept when the profile does not say.
@@ -450,6 +451,7 @@ def forget_person(connection: Connection, person_id: int) -> int:
     _links(connection, "lead_tags", leads, found)
     by_lead = {"lead_id": leads}
     _keys(connection, "outcomes", _current(connection, "outcomes", by_lead), by_lead, found)
+    _keys(connection, "vdir_cards", _current(connection, "vdir_cards", owned), owned, found)
     either = {"person_id": people, "encounter_id": encounters}
     _keys(connection, "followups", _current(connection, "followups", either), either, found)
     ids = sorted(found)

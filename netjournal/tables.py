@@ -332,7 +332,8 @@ profile_fields = Table(
 #: fingerprint of the journal side. ``href`` NULL: the card was deleted from the vdir and the
 #: person unlinked (no new card is written for them); ``person_id`` NULL: the person was
 #: deleted or forgotten, and the card is deleted at the next sync (a forgotten person's row
-#: keeps nothing but the file name). Not recorded by the history: it describes the files.
+#: keeps nothing but the file name). Recorded by the history: undoing a sync removes the links
+#: it made, undoing a deletion puts the person's link back.
 vdir_cards = Table(
     "vdir_cards",
     metadata,

@@ -235,6 +235,8 @@ def test_a_person_deleted_in_the_journal_loses_their_card(journal: Journal, vdir
 
 def test_forget_deletes_the_card_at_once_and_keeps_no_trace(journal: Journal, vdir: Path) -> None:
     journal.sync_vdir(vdir)
+    edit(vdir / "alan.vcf", "BDAY", "TITLE:Mathematician\r\nBDAY")
+    journal.sync_vdir(vdir)  # the history now holds the link's old values (its agreed fields)
     journal.people.forget("Alan")
     assert sorted(files(vdir)) == ["ada.vcf"]
     with journal.engine.connect() as conn:
@@ -337,3 +339,29 @@ def test_notes_go_only_when_asked(journal: Journal, tmp_path: Path) -> None:
     assert "Private remark" not in path.read_text()
     journal.sync_vdir(tmp_path, notes=True)
     assert "NOTE:Private remark" in path.read_text()
+
+
+def test_undoing_a_sync_removes_its_people_and_the_next_finds_them_again(
+    journal: Journal, vdir: Path
+) -> None:
+    journal.people.add("Grace Hopper")
+    journal.sync_vdir(vdir)
+    on_disk = files(vdir)
+    journal.undo()
+    assert [p.display_name for p in journal.people.list()] == ["Grace Hopper"]
+    assert files(vdir) == on_disk  # an undo changes the journal, never the folder
+    report = journal.sync_vdir(vdir)  # Grace's card is found again by its UID: no second one
+    assert sorted(i.name for i in report.journal_added) == ["Ada Lovelace", "Alan Turing"]
+    assert report.vdir_added == [] and files(vdir) == on_disk and report.clean
+
+
+def test_undoing_a_deletion_before_the_next_sync_keeps_the_card_linked(
+    journal: Journal, vdir: Path
+) -> None:
+    journal.sync_vdir(vdir)
+    journal.people.delete("Alan")
+    journal.undo()
+    report = journal.sync_vdir(vdir)
+    assert report.vdir_deleted == [] and report.vdir_added == [] and report.journal_added == []
+    journal.people.update("Alan", title="Mathematician")
+    assert [i.href for i in journal.sync_vdir(vdir).vdir_updated] == ["alan.vcf"]
