@@ -2,7 +2,9 @@
 
     python benchmarks/cli_latency.py [--runs 15] [--db /tmp/netjournal-bench.db]
 
-Times ``netjournal --help``, ``netjournal log ...``, ``netjournal people show ...`` and the
+Times ``netjournal --help``, ``netjournal log ...`` (with ISO dates, with ``yesterday``, and in
+French with ``-d hier --follow-up "vendredi prochain:..."``, which must not import the general
+date library), ``netjournal people show ...`` and the
 listings (``people``, ``event``, ``lead``, ``followup`` and ``outcome list``, and ``people
 list --sort strength``, which scores every tie), each a fresh
 process as a user runs them, beside ``python -c "import click"`` and
@@ -199,6 +201,19 @@ def main() -> None:
             who,
             "--date",
             "yesterday",
+            "--again",
+        ],
+        "netjournal log -d hier --follow-up 'vendredi prochain:...'": [
+            script,
+            *db,
+            "log",
+            who,
+            "-d",
+            "hier",
+            "--lead",
+            "fournisseur:Des cartons moins chers",
+            "--follow-up",
+            "vendredi prochain:Envoyer le devis",
             "--again",
         ],
         "netjournal people show ...": [script, *db, "people", "show", who],

@@ -12,9 +12,9 @@ The rules, counted from ``today`` (the encounter's date for a follow-up):
 - ``aujourd'hui``/``today`` (also ``ce soir``, ``tonight``...), ``hier``/``yesterday``
   (``hier soir``, ``last night``), ``avant-hier``, ``demain``/``tomorrow``, ``après-demain``.
 - ``il y a N jours|semaines|mois|ans``, ``N days|weeks|months|years ago``, ``dans N ...``,
-  ``in N ...`` (N in digits or a word up to twelve: ``trois``, ``a``); a month or a year
-  later keeps the day, or the month's last day when it has fewer (31 March - 1 month is
-  28 or 29 February).
+  ``in N ...`` (N in digits or a word up to twelve, or ``quinze``: ``trois``, ``a``); a
+  month or a year later keeps the day, or the month's last day when it has fewer (31 March -
+  1 month is 28 or 29 February).
 - ``WEEKDAY dernier``/``passé``, ``last WEEKDAY``: the latest such day *before* today, so on a
   Friday ``vendredi dernier`` is a week ago. ``WEEKDAY prochain``, ``next WEEKDAY``: the first
   such day *after* today, so on a Friday ``vendredi prochain`` is in a week, and on a Sunday
@@ -88,6 +88,7 @@ NUMBERS = {
     **dict.fromkeys(("dix", "ten"), 10),
     **dict.fromkeys(("onze", "eleven"), 11),
     **dict.fromkeys(("douze", "twelve"), 12),
+    **dict.fromkeys(("quinze", "fifteen"), 15),  # "dans quinze jours"
 }
 UNITS = {
     **dict.fromkeys(("jour", "jours", "j", "day", "days", "d"), "days"),

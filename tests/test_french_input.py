@@ -15,10 +15,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from netjournal import Journal
-from netjournal.batch import parse_batch, parse_lead
+from netjournal.batch import parse_batch, parse_followup, parse_lead
 from netjournal.errors import ImportFormatError, InvalidInput
 from netjournal.query import parse
-from netjournal.specs import LeadSpec
+from netjournal.specs import FollowUpSpec, LeadSpec
 from netjournal.vocab import TERMS, canonical, fold, label
 
 FRENCH_EVENING = """\
@@ -241,6 +241,15 @@ def test_french_keys_fill_what_english_ones_do() -> None:
     for fr, en in zip(french.encounters, english.encounters, strict=True):
         fr.followups = en.followups = []  # kept as typed: "vendredi prochain", "next friday"
         assert fr == en
+
+
+def test_a_follow_up_due_at_a_time_splits_after_the_time() -> None:
+    assert parse_followup("jeudi 14:30: Appeler") == FollowUpSpec("jeudi 14:30", "Appeler")
+    assert parse_followup("friday 2:30pm:Call") == FollowUpSpec("friday 2:30pm", "Call")
+    assert parse_followup("vendredi prochain:Envoyer le devis") == FollowUpSpec(
+        "vendredi prochain", "Envoyer le devis"
+    )
+    assert parse_followup("dans quinze jours: Relancer").due == "dans quinze jours"
 
 
 def test_leads_in_either_language() -> None:
