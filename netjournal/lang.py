@@ -2,8 +2,8 @@
 
 Input is read in English and French whatever the language (a journal is the same whichever
 language wrote it); only the examples an error suggests follow the user: French when what they
-typed looks French, or when ``$NETJOURNAL_LANG`` (then ``LC_ALL``, ``LC_MESSAGES``, ``LANG``)
-names French.
+typed looks French, or when the interface is French (``--lang``, else ``$NETJOURNAL_LANG``,
+then ``LC_ALL``, ``LC_MESSAGES``, ``LANG``).
 """
 
 from __future__ import annotations
@@ -40,5 +40,10 @@ def looks_french(text: str) -> bool:
 
 
 def of_input(text: str) -> str:
-    """The language to answer ``text`` in: French if it looks French, else the environment's."""
-    return "fr" if looks_french(text) else environment()
+    """The language to answer ``text`` in: French if it looks French, else the interface's
+    (``--lang``, then the environment: :func:`netjournal.i18n.language`)."""
+    if looks_french(text):
+        return "fr"
+    from .i18n import language
+
+    return language()
