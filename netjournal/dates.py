@@ -30,8 +30,9 @@ The rules, counted from ``today`` (the encounter's date for a follow-up):
 - ``début|mi|fin MOIS`` (``early|mid|late MONTH``): the 1st, the 15th, the last day of that
   month; the journal keeps one day, and these are the days it keeps.
 - A time after any of these (``jeudi 14h``, ``jeudi 14h30``, ``jeudi à 14 h``, ``thursday 2pm``,
-  ``friday at 9:30``) is checked and returned beside the day; it is not read as a day of the
-  month. Encounters and follow-ups keep the day only.
+  ``friday at 9:30``, ``jeudi midi``) is checked and returned beside the day; it is not read as
+  a day of the month. A part of the day (``mardi soir``, ``friday morning``) names the day.
+  Encounters and follow-ups keep the day only.
 """
 
 from __future__ import annotations
@@ -153,6 +154,10 @@ _TIME = re.compile(
     r"(?:^|\s)(?:(?:a|at|@|vers|around|des|from)\s+)?(?P<h>\d{1,2})"
     r"(?:\s*h\s*(?P<hm>\d{2})?|:(?P<cm>\d{2})(?:\s*(?P<ap1>am|pm))?|\s*(?P<ap2>am|pm))$"
 )
+_PART_OF_DAY = re.compile(
+    r"\s+(?:(?:au|le|in the|at)\s+)?(?P<w>matin|midi|apres midi|soir|soiree|morning|noon|"
+    r"afternoon|evening|night)$"
+)
 _AGO = re.compile(rf"^(?:il y a|ya)\s+(?P<n>\d{{1,4}}|{_W})\s+(?P<u>{_W})$")
 _AGO_EN = re.compile(rf"^(?P<n>\d{{1,4}}|{_W})\s+(?P<u>{_W})\s+ago$")
 _IN = re.compile(rf"^(?:dans|in|d'ici)\s+(?P<n>\d{{1,4}}|{_W})\s+(?P<u>{_W})$")
@@ -207,6 +212,11 @@ def read(text: str, *, today: dt.date, prefer: str = "past") -> Moment | None:
         if not rest:
             return Moment(today, at)
         folded = rest
+    part = _PART_OF_DAY.search(folded) if folded not in DAYS else None
+    if part is not None and part.start() > 0:  # "mardi soir", "jeudi midi"
+        if at is None and part["w"] in ("midi", "noon"):
+            at = dt.time(12)
+        folded = folded[: part.start()]
     day = _day(folded, today, prefer, text)
     return None if day is None else Moment(day, at)
 

@@ -60,6 +60,11 @@ FORMS = [
     ("jeudi 14h30", FRI, "2026-11-26"),
     ("jeudi à 14 h", FRI, "2026-11-26"),
     ("thursday 2pm", FRI, "2026-11-26"),
+    ("mardi soir", FRI, "2026-11-24"),
+    ("jeudi midi", FRI, "2026-11-26"),
+    ("lundi prochain au matin", FRI, "2026-11-30"),
+    ("friday morning", FRI, "2026-11-20"),
+    ("ce soir", FRI, "2026-11-27"),
     ("last friday", FRI, "2026-11-20"),
     ("next monday", FRI, "2026-11-30"),
     ("yesterday", FRI, "2026-11-26"),
@@ -93,6 +98,8 @@ def test_a_time_is_read_as_a_time() -> None:
     assert dates.read("jeudi 14h30", today=FRI) == (dt.date(2026, 11, 26), dt.time(14, 30))
     assert dates.read("jeudi à 14 h", today=FRI) == (dt.date(2026, 11, 26), dt.time(14))
     assert dates.read("thursday 2pm", today=FRI) == (dt.date(2026, 11, 26), dt.time(14))
+    assert dates.read("jeudi midi", today=FRI) == (dt.date(2026, 11, 26), dt.time(12))
+    assert dates.read("mardi soir", today=FRI) == (dt.date(2026, 11, 24), None)
     assert dates.read("friday at 9:30", today=FRI, prefer="future") == (
         dt.date(2026, 12, 4),
         dt.time(9, 30),
