@@ -217,7 +217,10 @@ def read(text: str, *, today: dt.date, prefer: str = "past") -> Moment | None:
         if at is None and part["w"] in ("midi", "noon"):
             at = dt.time(12)
         folded = folded[: part.start()]
-    day = _day(folded, today, prefer, text)
+    try:
+        day = _day(folded, today, prefer, text)
+    except OverflowError:  # "dans 9999 semaines" from the year 9990
+        raise InvalidInput(f"'{text}' is out of the calendar.") from None
     return None if day is None else Moment(day, at)
 
 

@@ -114,11 +114,12 @@ def test_a_time_is_read_as_a_time() -> None:
         ("13pm", "not a time"),
         ("vendredi 26 novembre 2026", "is a Thursday"),
         ("1/13/2026", "no month 13"),
+        ("dans 9999 semaines", "out of the calendar"),
     ],
 )
 def test_impossible_everyday_forms_are_refused(typed: str, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
-        parse_date(typed, relative_to=FRI)
+        parse_date(typed, relative_to=FRI if "9999" not in typed else dt.date(9990, 1, 1))
 
 
 def test_errors_suggest_in_the_users_language(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -214,10 +215,20 @@ def test_without_a_year_past_and_future_bracket_today(day: dt.date, today: dt.da
     assert past <= today <= future and (future - past).days <= 366
 
 
-@given(st.text(max_size=40))
-def test_any_text_reads_or_is_refused(text: str) -> None:
+_pieces = st.sampled_from(
+    [*dates.WEEKDAYS, *dates.MONTHS, *dates.UNITS, *dates.DAYS, "il y a", "dans", "ago", "in",
+     "dernier", "prochain", "début", "fin", "mi", "à", "14h", "2pm", "9:30", "1er", "/", "."]
+) | st.integers(0, 99999).map(str)  # fmt: skip
+
+
+@given(
+    st.text(max_size=40) | st.lists(_pieces, max_size=6).map(" ".join),
+    st.dates(),
+    st.sampled_from(["past", "future"]),
+)
+def test_any_text_reads_or_is_refused(text: str, today: dt.date, prefer: str) -> None:
     try:
-        got = dates.read(text, today=FRI)
+        got = dates.read(text, today=today, prefer=prefer)
     except InvalidInput as exc:
         assert str(exc).startswith("'")  # names what was typed
         return
