@@ -226,6 +226,11 @@ def test_french_mistakes_name_the_line(text: str, line: int, reason: str) -> Non
     assert caught.value.line == line and reason in str(caught.value)
 
 
+def test_a_bare_m_a_demarche_line_says_they_pitched() -> None:
+    (spec,) = parse_batch("personne: A\nM’a démarché\n").encounters
+    assert spec.pitched is True and spec.notes is None
+
+
 def test_free_notes_and_web_addresses_stay_notes() -> None:
     (spec,) = parse_batch(
         "personne: A\nRencontrée au bar, elle adore le jazz.\nhttps://emballix.example\n"
@@ -275,6 +280,18 @@ def test_every_word_reads_to_its_code_however_written(data: st.DataObject) -> No
         word = word.upper()
     word = word.replace(" ", data.draw(st.sampled_from([" ", "-", "_", "  "])))
     assert canonical(f" {word} ", vocabulary) == term.code
+
+
+@given(st.text(max_size=30), st.sampled_from(sorted(TERMS)))
+def test_any_word_is_a_code_or_refused(word: str, vocabulary: str) -> None:
+    try:
+        code = canonical(word, vocabulary)
+    except InvalidInput as exc:
+        assert "\n" not in str(exc) and ("Unknown" in str(exc) or "inconnu" in str(exc) or
+                                          "required" in str(exc))  # fmt: skip
+        return
+    assert code in {t.code for t in TERMS[vocabulary]}
+    assert fold(word) in {fold(w) for t in TERMS[vocabulary] for w in (t.code, t.fr, *t.aliases)}
 
 
 def test_each_word_names_one_code() -> None:
