@@ -205,6 +205,12 @@ def convert(
         try:
             with private_file(path, overwrite=True) as temp:
                 connection = connect(path, source, timeout=5, display=display, exclusive=True)
+                # The log goes into the old file and is deleted (its blocks kept for the
+                # overwrite below), so that no -wal of the old file is ever left beside the
+                # new one, whatever moment a kill stops this at.
+                connection.execute("PRAGMA journal_mode = DELETE")
+                for name in side:
+                    name.unlink(missing_ok=True)
                 version = connection.execute("PRAGMA user_version").fetchone()[0]
                 new_key_sql = target.raw if target is not None else ""
                 connection.execute(
@@ -223,12 +229,10 @@ def convert(
                     _rebuild_search_index(connection)
                     connection.execute("COMMIT")
                     connection.execute("DETACH DATABASE converted")
-            # Renamed while still locked; closing then empties and removes the old -wal.
+            # Renamed while still locked.
         finally:
             if connection is not None:
                 connection.close()
-        for name in side:  # left by a crash: never beside the new file
-            name.unlink(missing_ok=True)
         for fd in held:
             _overwrite(fd)
     finally:
