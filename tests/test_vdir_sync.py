@@ -365,3 +365,12 @@ def test_undoing_a_deletion_before_the_next_sync_keeps_the_card_linked(
     assert report.vdir_deleted == [] and report.vdir_added == [] and report.journal_added == []
     journal.people.update("Alan", title="Mathematician")
     assert [i.href for i in journal.sync_vdir(vdir).vdir_updated] == ["alan.vcf"]
+
+
+def test_progress_is_reported_while_cards_are_read(journal: Journal, tmp_path: Path) -> None:
+    for n in range(150):
+        (tmp_path / f"c{n}.vcf").write_text(card(n, f"Person N{n}", f"p{n}@x.test"))
+    calls: list[tuple[int, int]] = []
+    journal.sync_vdir(tmp_path, progress=lambda done, total: calls.append((done, total)))
+    assert calls[0] == (100, 150) and calls[-1] == (150, 150)
+    assert journal.people.count() == 150
