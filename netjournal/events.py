@@ -14,6 +14,7 @@ from . import listings, records, resolve
 from . import tables as t
 from . import tags as tagging
 from .errors import InvalidInput
+from .i18n import N_, _
 from .store import changed_attributes, edited
 from .text import fold
 from .validate import (
@@ -52,10 +53,19 @@ _TEXT_FIELDS: dict[str, int | None] = {
 
 #: What a blank value of a field every event has would mean: a refusal.
 _REQUIRED = {
-    "name": "An event needs a name.",
-    "start_date": "An event needs a start date.",
-    "date": "An event needs a start date.",
-    "kind": "An event needs a kind (one of: " + ", ".join(EVENT_KINDS) + ").",
+    "name": N_("An event needs a name."),
+    "start_date": N_("An event needs a start date."),
+    "date": N_("An event needs a start date."),
+    "kind": N_("An event needs a kind (one of: {kinds})."),
+}
+#: The free-text fields as a refusal names them ("Location is longer than...").
+_TEXT_NAMES = {
+    "location": N_("Location"),
+    "organizer": N_("Organizer"),
+    "series": N_("Series"),
+    "notes": N_("Notes"),
+    "external_id": N_("External_id"),
+    "timezone": N_("Timezone"),
 }
 
 
@@ -63,7 +73,7 @@ def _utc_naive(value: object, what: str) -> dt.datetime | None:
     if value is None:
         return None
     if not isinstance(value, dt.datetime):
-        raise InvalidInput(f"{what} must be a datetime.")
+        raise InvalidInput(_("{what} must be a datetime.").format(what=what))
     if value.tzinfo is not None:
         value = value.astimezone(dt.UTC).replace(tzinfo=None)
     return value
@@ -75,39 +85,39 @@ def set_fields(event: Event, values: dict[str, Any], default_currency: str) -> N
     mark = None
     for key, raw in values.items():
         if key == "name":
-            event.name = name(raw, "The event name")
+            event.name = name(raw, _("The event name"))
             event.name_key = fold(event.name)
         elif key in ("start_date", "date"):
-            start = optional_date(raw, "start date")
+            start = optional_date(raw, _("start date"))
             if start is None:
-                raise InvalidInput("An event needs a start date.")
+                raise InvalidInput(_("An event needs a start date."))
             event.start_date = start
         elif key == "end_date":
-            event.end_date = optional_date(raw, "end date")
+            event.end_date = optional_date(raw, _("end date"))
         elif key == "kind":
             event.kind = canonical(raw or "other", "event kind")
         elif key == "hours":
-            event.hours = money(raw, "Hours spent")
+            event.hours = money(raw, _("Hours spent"))
         elif key == "cost":
-            event.cost, mark = amount(raw, "The cost")
+            event.cost, mark = amount(raw, _("The cost"))
         elif key == "currency":
             event.currency = currency(raw)
         elif key in ("starts_at", "ends_at"):
             setattr(event, key, _utc_naive(raw, key))
         elif key in _TEXT_FIELDS:
-            setattr(event, key, text(raw, key.capitalize(), max_len=_TEXT_FIELDS[key]))
+            what = _(_TEXT_NAMES.get(key, key.capitalize()))
+            setattr(event, key, text(raw, what, max_len=_TEXT_FIELDS[key]))
             if key == "series":
                 event.series_key = fold(event.series) if event.series else None
         else:
-            raise InvalidInput(f"Unknown event field '{key}'.")
+            raise InvalidInput(_("Unknown event field '{key}'.").format(key=key))
     if mark is not None:
-        event.currency = amount_currency(mark, values.get("currency"), "The cost")
+        event.currency = amount_currency(mark, values.get("currency"), _("The cost"))
     if event.cost is not None and event.currency is None:
         event.currency = default_currency
     if event.end_date is not None and event.end_date < event.start_date:
-        raise InvalidInput(
-            f"The event ends ({event.end_date}) before it starts ({event.start_date})."
-        )
+        message = _("The event ends ({end}) before it starts ({start}).")
+        raise InvalidInput(message.format(end=event.end_date, start=event.start_date))
 
 
 @dataclass
@@ -143,7 +153,8 @@ def edition_for(session: Session, header: EventHeader, default_currency: str) ->
         return (exact or found)[0]
     if found:
         names = "; ".join(f"#{e.id} {e.name}" for e in found)
-        raise InvalidInput(f"'{header.name}' matches several events that day: {names}.")
+        message = _("'{name}' matches several events that day: {events}.")
+        raise InvalidInput(message.format(name=header.name, events=names))
     event = Event(kind="other")
     values = {
         k: getattr(header, k)
@@ -281,7 +292,7 @@ class Events:
             cleared = {k for k, v in fields.items() if blank(v)}
             for key in cleared:
                 if key in _REQUIRED:
-                    raise InvalidInput(_REQUIRED[key])
+                    raise InvalidInput(_(_REQUIRED[key]).format(kinds=", ".join(EVENT_KINDS)))
                 setattr(event, key, None)
                 if key == "series":
                     event.series_key = None

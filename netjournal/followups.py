@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 
 from . import listings, records, resolve
 from .errors import InvalidInput
+from .i18n import _
 from .store import changed_attributes, edited
 from .validate import optional_date, parse_date, text
 
@@ -47,12 +48,12 @@ class FollowUps:
             encounter_id = None
             if encounter is not None:
                 encounter_id = resolve.record(session, Encounter, encounter, "encounter").id
-            what = text(action, "What to do", required=True)
+            what = text(action, _("What to do"), required=True)
             assert what is not None
             followup = FollowUp(
                 person=who,
                 encounter_id=encounter_id,
-                due=parse_date(due, "due date", prefer="future"),
+                due=parse_date(due, _("due date"), prefer="future"),
                 action=what,
             )
             session.add(followup)
@@ -118,9 +119,9 @@ class FollowUps:
         with self._store.edit("followup.update") as session:
             followup = _get(session, followup_id)
             if due is not None:
-                followup.due = parse_date(due, "due date", prefer="future")
+                followup.due = parse_date(due, _("due date"), prefer="future")
             if action is not None:
-                what = text(action, "What to do", required=True)
+                what = text(action, _("What to do"), required=True)
                 assert what is not None
                 followup.action = what
             changed = changed_attributes(followup)
@@ -139,16 +140,13 @@ class FollowUps:
         with self._store.write("followup.done") as session:
             followup = _get(session, followup_id)
             if followup.done_on is not None:
-                raise InvalidInput(
-                    f"Follow-up #{followup.id} was already done on {followup.done_on}; "
-                    "reopen it first."
-                )
+                message = _("Follow-up #{id} was already done on {date}; reopen it first.")
+                raise InvalidInput(message.format(id=followup.id, date=followup.done_on))
             today = dt.date.today()
-            when = optional_date(on, "date") or today
+            when = optional_date(on, _("date")) or today
             if when > today:
-                raise InvalidInput(
-                    f"Follow-up #{followup.id} cannot be done on {when}: that is in the future."
-                )
+                message = _("Follow-up #{id} cannot be done on {date}: that is in the future.")
+                raise InvalidInput(message.format(id=followup.id, date=when))
             followup.done_on = when
             self._store.describe(
                 session, f"Did follow-up #{followup.id} on {followup.done_on}: {followup.action}"

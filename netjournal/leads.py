@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 
 from . import listings, records, resolve
 from . import tags as tagging
+from .i18n import _
 from .specs import LeadSpec
 from .store import changed_attributes, edited
 from .text import plural
@@ -176,17 +177,17 @@ class Leads:
                 new = canonical(status, "lead status")
                 if new != lead.status:
                     lead.status = new
-                    lead.status_changed_on = optional_date(on, "date") or dt.date.today()
+                    lead.status_changed_on = optional_date(on, _("date")) or dt.date.today()
             if kind is not None:
                 lead.kind = canonical(kind, "lead kind")
             if summary is not None:
-                new_summary = text(summary, "A lead's summary", required=True)
+                new_summary = text(summary, _("A lead's summary"), required=True)
                 assert new_summary is not None
                 lead.summary = new_summary
             if details is not None:
-                lead.details = text(details, "A lead's details")
+                lead.details = text(details, _("A lead's details"))
             if points_to is not None:
-                lead.points_to = text(points_to, "What the lead points to")
+                lead.points_to = text(points_to, _("What the lead points to"))
             changed = changed_attributes(lead)
             if tagging.retag(session, lead, add_tags, remove_tags):
                 changed.append("tags")

@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 
 from . import listings, records, resolve
 from .errors import InvalidInput
+from .i18n import _
 from .leads import get_lead
 from .store import changed_attributes, edited
 from .validate import amount as read_amount
@@ -67,14 +68,14 @@ class Outcomes:
 
         with self._store.write("outcome.add") as session:
             found = get_lead(session, lead)
-            when = optional_date(date, "outcome date") or dt.date.today()
-            amount, mark = read_amount(value, "The value", allow_negative=True)
-            given = amount_currency(mark, currency, "The value")
+            when = optional_date(date, _("outcome date")) or dt.date.today()
+            amount, mark = read_amount(value, _("The value"), allow_negative=True)
+            given = amount_currency(mark, currency, _("The value"))
             if refused and amount is not None:
-                raise InvalidInput("A refusal has no value; leave the value out.")
+                raise InvalidInput(_("A refusal has no value; leave the value out."))
             if refused and kind != "other":
-                raise InvalidInput("A refusal is an outcome of kind 'other'.")
-            description_text = text(description, "The outcome's description", required=True)
+                raise InvalidInput(_("A refusal is an outcome of kind 'other'."))
+            description_text = text(description, _("The outcome's description"), required=True)
             assert description_text is not None
             outcome = Outcome(
                 date=when,
@@ -170,17 +171,17 @@ class Outcomes:
         with self._store.edit("outcome.update") as session:
             outcome = _get(session, outcome_id)
             if description is not None:
-                new = text(description, "The outcome's description", required=True)
+                new = text(description, _("The outcome's description"), required=True)
                 assert new is not None
                 outcome.description = new
             mark = None
             if value is not _UNSET:
-                outcome.value, mark = read_amount(value, "The value", allow_negative=True)
+                outcome.value, mark = read_amount(value, _("The value"), allow_negative=True)
             if currency is not None or value is not _UNSET:
-                given = amount_currency(mark, currency, "The value") or outcome.currency
+                given = amount_currency(mark, currency, _("The value")) or outcome.currency
                 outcome.currency = _currency(session, self._store, outcome.value, given)
             if date is not None:
-                when = optional_date(date, "outcome date")
+                when = optional_date(date, _("outcome date"))
                 if when is not None:
                     lead = get_lead(session, outcome.lead_id)
                     _check_date(lead, when)
@@ -226,9 +227,8 @@ def _currency(
 def _check_date(lead: Lead, when: dt.date) -> None:
     encounter: Encounter = lead.encounter
     if when < encounter.date:
-        raise InvalidInput(
-            f"The outcome ({when}) predates the encounter the lead came from ({encounter.date})."
-        )
+        message = _("The outcome ({when}) predates the encounter the lead came from ({met}).")
+        raise InvalidInput(message.format(when=when, met=encounter.date))
 
 
 def _refuse_duplicate(lead: Lead, outcome: Outcome) -> None:
@@ -238,13 +238,18 @@ def _refuse_duplicate(lead: Lead, outcome: Outcome) -> None:
             outcome.currency,
             outcome.date,
         ):
+            message = _(
+                "Lead #{lead} already has this outcome ({amount} on {date}, outcome #{outcome}); "
+                "record it again explicitly to keep both."
+            )
             raise InvalidInput(
-                f"Lead #{lead.id} already has this outcome ({_amount(other)} on {other.date}, "
-                f"outcome #{other.id}); record it again explicitly to keep both."
+                message.format(
+                    lead=lead.id, amount=_amount(other), date=other.date, outcome=other.id
+                )
             )
 
 
 def _amount(outcome: Outcome) -> str:
     if outcome.value is None:
-        return "no value"
+        return _("no value")
     return f"{outcome.value} {outcome.currency or ''}".strip()

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Table, select
 
 from . import tables as t
 from .errors import NotFound
+from .i18n import _
 from .listings import Listing
 from .serialize import (
     ENCOUNTER_COLUMNS,
@@ -245,7 +246,7 @@ def person_record(
     p, e, f = t.people, t.encounters, t.followups
     found = people_records(connection, Listing((p.c.id == person_id,), (p.c.id,)))
     if not found:
-        raise NotFound(f"No person with id {person_id}.")
+        raise NotFound(_("No person with id {id}.").format(id=person_id))
     (person,) = found
     ref = {"id": person["id"], "name": person["name"]}
     followups = []

@@ -23,6 +23,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from . import tables
 from .db import FOLD_FUNCTION
 from .errors import AmbiguousName, InvalidInput, NotFound
+from .i18n import N_, _
 from .text import ELIDED, JOINERS, fold, like_escape
 
 if TYPE_CHECKING:
@@ -48,9 +49,45 @@ class Candidate:
     last_seen: dt.date | None
 
     def __str__(self) -> str:
-        parts = [p for p in (self.detail, self.last_seen and f"last met {self.last_seen}") if p]
+        met = self.last_seen and _("last met {date}").format(date=self.last_seen)
+        parts = [p for p in (self.detail, met) if p]
         extra = f" ({', '.join(parts)})" if parts else ""
         return f"#{self.id} {self.name}{extra}"
+
+
+#: The refusals that name a kind of record, one whole sentence per kind (``what``).
+_NOT_AN_ID = {
+    "person": N_("'{ref}' is not a person id."),
+    "event": N_("'{ref}' is not an event id."),
+    "encounter": N_("'{ref}' is not an encounter id."),
+    "lead": N_("'{ref}' is not a lead id."),
+    "outcome": N_("'{ref}' is not an outcome id."),
+    "follow-up": N_("'{ref}' is not a follow-up id."),
+}
+_NO_SUCH_ID = {
+    "person": N_("No person with id {id}."),
+    "event": N_("No event with id {id}."),
+    "encounter": N_("No encounter with id {id}."),
+    "lead": N_("No lead with id {id}."),
+    "outcome": N_("No outcome with id {id}."),
+    "follow-up": N_("No follow-up with id {id}."),
+}
+_NAME_REQUIRED = {
+    "person": N_("A person's name or id is required."),
+    "event": N_("An event's name or id is required."),
+}
+
+
+def _not_an_id(ref: object, what: str) -> str:
+    if what in _NOT_AN_ID:
+        return _(_NOT_AN_ID[what]).format(ref=ref)
+    return f"'{ref}' is not a{'n' if what[0] in 'aeiou' else ''} {what} id."
+
+
+def _no_such_id(row_id: int, what: str) -> str:
+    if what in _NO_SUCH_ID:
+        return _(_NO_SUCH_ID[what]).format(id=row_id)
+    return f"No {what} with id {row_id}."
 
 
 def as_id(ref: object) -> int | None:
@@ -81,9 +118,9 @@ def record_id(ref: object, what: str) -> int:
         if digits.isascii() and digits.isdigit():
             value = int(digits)
     if value is None:
-        raise InvalidInput(f"'{ref}' is not a{'n' if what[0] in 'aeiou' else ''} {what} id.")
+        raise InvalidInput(_not_an_id(ref, what))
     if not 1 <= value <= MAX_ID:
-        raise NotFound(f"No {what} with id {value}.")
+        raise NotFound(_no_such_id(value, what))
     return value
 
 
@@ -92,7 +129,7 @@ def record(session: Session, model: Any, ref: object, what: str, **options: Any)
     row_id = record_id(ref, what)
     found = session.get(model, row_id, **options)
     if found is None:
-        raise NotFound(f"No {what} with id {row_id}.")
+        raise NotFound(_no_such_id(row_id, what))
     return found
 
 
@@ -158,11 +195,13 @@ def _lookup(connection: Connection, table: Table, ref: object, what: str) -> int
     row_id = as_id(ref)
     if row_id is not None:
         if not 1 <= row_id <= MAX_ID:
-            raise NotFound(f"No {what} with id {row_id}.")
+            raise NotFound(_no_such_id(row_id, what))
         if connection.scalar(select(table.c.id).where(table.c.id == row_id)) is None:
-            raise NotFound(f"No {what} with id {row_id}.")
+            raise NotFound(_no_such_id(row_id, what))
         return row_id
     if not isinstance(ref, str) or not ref.strip():
+        if what in _NAME_REQUIRED:
+            raise InvalidInput(_(_NAME_REQUIRED[what]))
         raise InvalidInput(f"A{'n' if what[0] in 'aeiou' else ''} {what}'s name or id is required.")
     key = fold(ref)
     candidates = _candidates(table)
@@ -209,7 +248,7 @@ def person_id(
         raise _ambiguous_people(connection, str(ref), matches)
     if create_if_missing:
         return None
-    raise NotFound(f"No person matches '{str(ref).strip()}'.")
+    raise NotFound(_("No person matches '{ref}'.").format(ref=str(ref).strip()))
 
 
 def _ambiguous_people(connection: Connection, ref: str, people: list[Any]) -> AmbiguousName:
@@ -224,10 +263,8 @@ def _ambiguous_people(connection: Connection, ref: str, people: list[Any]) -> Am
     candidates = [Candidate(p.id, p.display_name, p.organization, last.get(p.id)) for p in shown]
     more = "" if len(people) <= CANDIDATES_SHOWN else ", ..."
     listed = "; ".join(str(c) for c in candidates)
-    return AmbiguousName(
-        f"'{ref.strip()}' matches several people: {listed}{more}. Use the id or a longer name.",
-        candidates,
-    )
+    message = _("'{ref}' matches several people: {candidates}. Use the id or a longer name.")
+    return AmbiguousName(message.format(ref=ref.strip(), candidates=listed + more), candidates)
 
 
 def _held_on(on: dt.date) -> Any:
@@ -251,38 +288,66 @@ def event_id(connection: Connection, ref: object, *, on: dt.date | None = None) 
     if len(matches) == 1:
         return int(matches[0].id)
     if not matches:
-        raise NotFound(f"No event matches '{str(ref).strip()}'.")
+        raise NotFound(_("No event matches '{ref}'.").format(ref=str(ref).strip()))
     key = fold(str(ref))
     exact = fold(matches[0].name) == key  # exact matches come alone (see _lookup)
-    that_day = ""
+    held: list[int] | None = None
     if on is not None:
         e = tables.events.c
         held = list(connection.scalars(select(e.id).where(_named(key, exact), _held_on(on))))
         if len(held) == 1:
             return int(held[0])
-        that_day = f", {'none' if not held else 'several'} held on {on.isoformat()}"
-    raise _ambiguous_events(str(ref), matches, exact, that_day)
+    raise _ambiguous_events(str(ref), matches, exact, on, held)
+
+
+#: An ambiguous event name, one whole sentence per case: (the name is exact, how many
+#: of its events were held on the day given: None when no day was given).
+_AMBIGUOUS_EVENTS = {
+    (True, None): N_(
+        "'{ref}' names several editions: {candidates}. "
+        "Give the date of the edition you mean, or its id."
+    ),
+    (True, "none"): N_(
+        "'{ref}' names several editions, none held on {day}: {candidates}. "
+        "Give the date of the edition you mean, or its id."
+    ),
+    (True, "several"): N_(
+        "'{ref}' names several editions, several held on {day}: {candidates}. "
+        "Give the date of the edition you mean, or its id."
+    ),
+    (False, None): N_(
+        "'{ref}' matches several events: {candidates}. "
+        "Use a longer name, the date of the edition, or the id."
+    ),
+    (False, "none"): N_(
+        "'{ref}' matches several events, none held on {day}: {candidates}. "
+        "Use a longer name, the date of the edition, or the id."
+    ),
+    (False, "several"): N_(
+        "'{ref}' matches several events, several held on {day}: {candidates}. "
+        "Use a longer name, the date of the edition, or the id."
+    ),
+}
 
 
 def _ambiguous_events(
-    ref: str, matches: list[Any], exact: bool, that_day: str = ""
+    ref: str,
+    matches: list[Any],
+    exact: bool,
+    on: dt.date | None = None,
+    held: list[int] | None = None,
 ) -> AmbiguousName:
+    """``held``: the events of that name held ``on`` the day given, when one was."""
     matches = sorted(matches, key=lambda e: e.start_date, reverse=True)
     candidates = [
         Candidate(e.id, e.name, e.start_date.isoformat(), None) for e in matches[:CANDIDATES_SHOWN]
     ]
     more = "" if len(matches) <= CANDIDATES_SHOWN else ", ..."
     listed = "; ".join(str(c) for c in candidates) + more
-    if exact:
-        message = (
-            f"'{ref.strip()}' names several editions{that_day}: {listed}. "
-            "Give the date of the edition you mean, or its id."
-        )
-    else:
-        message = (
-            f"'{ref.strip()}' matches several events{that_day}: {listed}. "
-            "Use a longer name, the date of the edition, or the id."
-        )
+    that_day = None if on is None or held is None else ("several" if held else "none")
+    message = _(_AMBIGUOUS_EVENTS[exact, that_day]).format(
+        ref=ref.strip(), candidates=listed, day=on.isoformat() if on else ""
+    )
     return AmbiguousName(message, candidates)
 
 
@@ -321,12 +386,11 @@ def edition_id(connection: Connection, ref: object, *, today: dt.date) -> int:
     if len(series) == 1:
         return _next_or_latest(connection, e.series_key == fold(series[0]), today)
     if not series:
-        raise NotFound(f"No event or series matches '{str(ref).strip()}'.")
+        raise NotFound(_("No event or series matches '{ref}'.").format(ref=str(ref).strip()))
     more = ", ..." if len(series) > CANDIDATES_SHOWN else ""
     listed = "; ".join(series[:CANDIDATES_SHOWN]) + more
-    raise AmbiguousName(
-        f"'{str(ref).strip()}' matches several series: {listed}. Use a longer name.", series
-    )
+    message = _("'{ref}' matches several series: {candidates}. Use a longer name.")
+    raise AmbiguousName(message.format(ref=str(ref).strip(), candidates=listed), series)
 
 
 def _next_or_latest(connection: Connection, same: Any, today: dt.date) -> int:
@@ -368,7 +432,7 @@ def _by_id(session: Session, model: Any, ref: object, what: str) -> Any:
         return None
     found = session.get(model, row_id) if 1 <= row_id <= MAX_ID else None
     if found is None:
-        raise NotFound(f"No {what} with id {row_id}.")
+        raise NotFound(_no_such_id(row_id, what))
     return found
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, exists, select
 
 from .errors import InvalidInput
+from .i18n import _
 from .tables import encounter_tags, event_tags, lead_tags, person_tags
 from .tables import tags as tag_table
 from .text import fold
@@ -58,7 +59,7 @@ def known_ids(connection: Connection, names: Iterable[str] | str | None) -> list
     found = {key: tag_id for key, tag_id in rows}
     for key, name in wanted.items():
         if key not in found:
-            raise InvalidInput(f"No tag '{name}' in this journal.")
+            raise InvalidInput(_("No tag '{name}' in this journal.").format(name=name))
     return [found[key] for key in wanted]
 
 
