@@ -374,3 +374,14 @@ def test_progress_is_reported_while_cards_are_read(journal: Journal, tmp_path: P
     journal.sync_vdir(tmp_path, progress=lambda done, total: calls.append((done, total)))
     assert calls[0] == (100, 150) and calls[-1] == (150, 150)
     assert journal.people.count() == 150
+
+
+def test_a_card_edited_after_its_person_was_deleted_comes_back_as_new(
+    journal: Journal, vdir: Path
+) -> None:
+    journal.sync_vdir(vdir)
+    journal.people.delete("Alan")
+    edit(vdir / "alan.vcf", "BDAY", "TITLE:Mathematician\r\nBDAY")
+    report = journal.sync_vdir(vdir)
+    assert report.vdir_deleted == [] and [i.href for i in report.journal_added] == ["alan.vcf"]
+    assert journal.people.get("Alan").title == "Mathematician"

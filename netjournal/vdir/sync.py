@@ -310,6 +310,18 @@ class VdirSync:
             self.report.refused.append(Refused(entry.href, reason))
             return None
 
+    def _edited_since(self, row: Any, entry: _Entry | None) -> bool:
+        """Whether the card of a person deleted from the journal changed in the vdir since
+        the last sync (a forgotten person's row keeps no hash: their card always goes)."""
+        if entry is None or row.etag is None:
+            return False
+        if (entry.mtime_ns, entry.size) == (row.mtime_ns, row.size):
+            return False
+        try:
+            return digest((self.folder / entry.href).read_bytes()) != row.etag
+        except OSError:
+            return False
+
     def make_plan(self, connection: Connection) -> None:
         vc = t.vdir_cards
         rows = list(connection.execute(select(vc).where(vc.c.vdir == self.key)))
@@ -327,7 +339,10 @@ class VdirSync:
             if row.href is not None:
                 hrefs.add(row.href)
             if person is None:
-                if row.href is not None:
+                if row.href is not None and self._edited_since(row, entries.get(row.href)):
+                    plan.drops.append(row.id)  # edited since: a new card, nothing lost
+                    hrefs.discard(row.href)
+                elif row.href is not None:
                     plan.deletions.append((row.id, row.href))
                     report.vdir_deleted.append(Item("(deleted from the journal)", row.href))
                 else:
