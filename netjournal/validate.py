@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 
 from . import dates, lang
 from .errors import InvalidInput
+from .i18n import N_, _
+from .i18n import language as ui_language
 
 NAME_MAX = 300
 SHORT_MAX = 500
@@ -36,27 +38,29 @@ def text(
     """
     if value is None:
         if required:
-            raise InvalidInput(f"{what} is required.")
+            raise InvalidInput(_("{what} is required.").format(what=what))
         return None
     if not isinstance(value, str):
-        raise InvalidInput(f"{what} must be text, not {type(value).__name__}.")
+        message = _("{what} must be text, not {type}.")
+        raise InvalidInput(message.format(what=what, type=type(value).__name__))
     if "\x00" in value:
-        raise InvalidInput(f"{what} contains a NUL character, which cannot be stored.")
+        message = _("{what} contains a NUL character, which cannot be stored.")
+        raise InvalidInput(message.format(what=what))
     if not value.isascii():
         try:
             value.encode("utf-8")
         except UnicodeEncodeError as exc:  # a lone surrogate: bytes that were not UTF-8
-            raise InvalidInput(
-                f"{what} is not valid text (character {exc.start + 1} is not UTF-8)."
-            ) from None
+            message = _("{what} is not valid text (character {position} is not UTF-8).")
+            raise InvalidInput(message.format(what=what, position=exc.start + 1)) from None
     if not value.strip():
         if required:
-            raise InvalidInput(f"{what} cannot be empty.")
+            raise InvalidInput(_("{what} cannot be empty.").format(what=what))
         return None
     if max_len is not None:
         value = value.strip()
         if len(value) > max_len:
-            raise InvalidInput(f"{what} is longer than {max_len} characters ({len(value)}).")
+            message = _("{what} is longer than {max_len} characters ({length}).")
+            raise InvalidInput(message.format(what=what, max_len=max_len, length=len(value)))
     return value
 
 
@@ -66,8 +70,9 @@ def blank(value: object) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-def name(value: object, what: str = "The name") -> str:
-    result = text(value, what, max_len=NAME_MAX, required=True)
+def name(value: object, what: str | None = None) -> str:
+    """A required name (``what`` names it in a refusal: "The name" by default)."""
+    result = text(value, what or _("The name"), max_len=NAME_MAX, required=True)
     assert result is not None
     return result
 
@@ -75,13 +80,20 @@ def name(value: object, what: str = "The name") -> str:
 def choice(value: object, options: tuple[str, ...], what: str) -> str:
     """One of ``options`` (case-insensitive); a typo gets a suggestion."""
     if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(f"{what} is required; choose from {', '.join(options)}.")
+        message = _("{what} is required; choose from {options}.")
+        raise InvalidInput(message.format(what=what, options=", ".join(options)))
     folded = value.strip().casefold().replace("_", " ").replace("-", " ")
     if folded in options:
         return folded
     close = difflib.get_close_matches(folded, options, n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    raise InvalidInput(f"Unknown {what} '{value}'{hint}; choose from {', '.join(options)}.")
+    if close:
+        message = _("Unknown {what} '{value}' (did you mean '{hint}'?); choose from {options}.")
+    else:
+        message = _("Unknown {what} '{value}'; choose from {options}.")
+    hint = close[0] if close else ""
+    raise InvalidInput(
+        message.format(what=what, value=value, hint=hint, options=", ".join(options))
+    )
 
 
 def parse_date(
@@ -103,27 +115,29 @@ def parse_date(
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(f"The {what} is missing.")
+        raise InvalidInput(_("The {what} is missing.").format(what=what))
     raw = value.strip()
     if _ISO_DATE.match(raw):
         try:
             return dt.date.fromisoformat(raw)
         except ValueError:
-            raise InvalidInput(f"Invalid {what} '{raw}': no such day.") from None
+            message = _("Invalid {what} '{raw}': no such day.")
+            raise InvalidInput(message.format(what=what, raw=raw)) from None
     base = relative_to or dt.date.today()
     try:
         everyday = dates.read(raw, today=base, prefer=prefer)
     except InvalidInput as exc:
-        raise InvalidInput(f"Invalid {what} {exc}") from None
+        raise InvalidInput(_("Invalid {what} {reason}").format(what=what, reason=exc)) from None
     if everyday is not None:
         return everyday.date
     signed = _SIGNED.search(raw)
     direction = _DIRECTION.search(raw)
     if signed and direction:  # dateparser lets the sign win: "+3 days ago" is in 3 days
-        raise InvalidInput(
-            f"Invalid {what} '{raw}': the sign and '{direction.group(0)}' both say which "
+        message = _(
+            "Invalid {what} '{raw}': the sign and '{word}' both say which "
             "way to count; write '3 days ago', 'in 3 days', '-3 days' or '+3 days'."
         )
+        raise InvalidInput(message.format(what=what, raw=raw, word=direction.group(0)))
     parsed = _dateparse(raw, prefer, base)
     if parsed is None:
         raise InvalidInput(_unreadable(raw, what))
@@ -145,7 +159,7 @@ def parse_date(
 def _unreadable(raw: str, what: str) -> str:
     """The error for a date nothing could read, with examples in the user's language and the
     everyday form a typo was closest to (``vendredi procain``: ``vendredi prochain``)."""
-    language = lang.of_input(raw)
+    language = "fr" if ui_language() == "fr" else lang.of_input(raw)
     hint = dates.closest(raw)
     if language == "fr":
         close = f" (vouliez-vous dire « {hint} » ?)" if hint else ""
@@ -181,7 +195,7 @@ def optional_date(
 
 #: Currency signs read with an amount; "$" and "¥" name several currencies, so they are refused.
 CURRENCY_SIGNS = {"€": "EUR", "£": "GBP"}
-_AMBIGUOUS_SIGNS = {"$": "USD, CAD, AUD...", "¥": "JPY or CNY"}
+_AMBIGUOUS_SIGNS = {"$": "USD, CAD, AUD...", "¥": N_("JPY or CNY")}
 #: What groups thousands besides "," and ".": spaces (plain, no-break, thin) and apostrophes.
 _GROUPING = " \u00a0\u202f\u2009'\u2019"
 _MINUS = "-\u2212"
@@ -213,7 +227,7 @@ def amount(
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, None
     if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
-        raise InvalidInput(f"{what} must be a number.")
+        raise InvalidInput(_("{what} must be a number.").format(what=what))
     mark = None
     if isinstance(value, str):
         number, mark = _read_amount(value.strip(), what)
@@ -221,22 +235,25 @@ def amount(
         try:
             number = Decimal(str(value))
         except InvalidOperation:  # pragma: no cover - str() of a number is a number
-            raise InvalidInput(f"{what} must be a number, not '{value}'.") from None
+            message = _("{what} must be a number, not '{value}'.")
+            raise InvalidInput(message.format(what=what, value=value)) from None
     if not number.is_finite():
-        raise InvalidInput(f"{what} must be a finite number, not '{value}'.")
+        message = _("{what} must be a finite number, not '{value}'.")
+        raise InvalidInput(message.format(what=what, value=value))
     if number < 0 and not allow_negative:
-        raise InvalidInput(f"{what} cannot be negative ({value}).")
+        raise InvalidInput(_("{what} cannot be negative ({value}).").format(what=what, value=value))
     if abs(number) >= MONEY_MAX:
-        raise InvalidInput(f"{what} is too large ({value}).")
+        raise InvalidInput(_("{what} is too large ({value}).").format(what=what, value=value))
     if number != number.quantize(Decimal("0.01")):
-        raise InvalidInput(f"{what} has more than two decimal places ({value}).")
+        message = _("{what} has more than two decimal places ({value}).")
+        raise InvalidInput(message.format(what=what, value=value))
     return number.quantize(Decimal("0.01")), mark
 
 
 def _read_amount(raw: str, what: str) -> tuple[Decimal, str | None]:
     """Text to a number and its currency mark, by the rule of :func:`amount`."""
     rest, mark, negative = raw, None, False
-    for _ in range(2):  # "-500 €", "€-500", "-€500", "500 € "...
+    for _attempt in range(2):  # "-500 €", "€-500", "-€500", "500 € "...
         if rest[:1] in _MINUS or rest[:1] == "+":
             negative, rest = rest[:1] in _MINUS, rest[1:].lstrip()
         found = _MARK.match(rest) if mark is None else None
@@ -245,13 +262,19 @@ def _read_amount(raw: str, what: str) -> tuple[Decimal, str | None]:
         sign = found.group(1) or found.group(4)
         rest = found.group(2) if found.group(1) else found.group(3)
         if sign in _AMBIGUOUS_SIGNS:
+            message = _(
+                "{what}: '{sign}' names several currencies ({currencies}); "
+                "write the code instead, as in '{example}'."
+            )
+            currencies = _(_AMBIGUOUS_SIGNS[sign])
+            example = f"{rest} USD"
             raise InvalidInput(
-                f"{what}: '{sign}' names several currencies ({_AMBIGUOUS_SIGNS[sign]}); "
-                f"write the code instead, as in '{rest} USD'."
+                message.format(what=what, sign=sign, currencies=currencies, example=example)
             )
         mark = CURRENCY_SIGNS.get(sign) or currency(sign)
     if not _SHAPE.match(rest):
-        raise InvalidInput(f"{what} must be a number, not '{raw}'.")
+        message = _("{what} must be a number, not '{value}'.")
+        raise InvalidInput(message.format(what=what, value=raw))
     digits = _number_text(rest, raw, what)
     return Decimal(("-" if negative else "") + digits), mark
 
@@ -264,29 +287,34 @@ def _number_text(text_: str, raw: str, what: str) -> str:
     if len(set(puncts)) == 2:
         decimal = puncts[-1]
         if puncts.count(decimal) > 1:
-            raise InvalidInput(f"{what}: '{raw}' is not a number (two decimal separators).")
+            message = _("{what}: '{raw}' is not a number (two decimal separators).")
+            raise InvalidInput(message.format(what=what, raw=raw))
     elif len(puncts) == 1:
-        head, _, tail = text_.partition(puncts[0])
+        head, _sep, tail = text_.partition(puncts[0])
         if len(tail) == 3 and not grouped_by_space and head.strip("0"):
             thousands = f"{int(head + tail):,}".replace(",", " ")
-            small = (
-                f"{Decimal(head + '.' + tail).normalize()}"
-                if tail.endswith("0")
-                else f"{head}.{tail} with more than two decimal places"
-            )
-            raise InvalidInput(
-                f"{what}: '{raw}' is ambiguous ({thousands}, or {small}?); "
-                f"write '{thousands}' for thousands."
-            )
+            if tail.endswith("0"):
+                small = f"{Decimal(head + '.' + tail).normalize()}"
+                message = _(
+                    "{what}: '{raw}' is ambiguous ({thousands}, or {small}?); "
+                    "write '{thousands}' for thousands."
+                )
+            else:
+                small = f"{head}.{tail}"
+                message = _(
+                    "{what}: '{raw}' is ambiguous ({thousands}, or {small} with more than two "
+                    "decimal places?); write '{thousands}' for thousands."
+                )
+            raise InvalidInput(message.format(what=what, raw=raw, thousands=thousands, small=small))
         decimal = puncts[0]
-    whole, _, fraction = text_.rpartition(decimal) if decimal else (text_, "", "")
+    whole, _sep, fraction = text_.rpartition(decimal) if decimal else (text_, "", "")
     if not fraction.isdigit() and decimal:
-        raise InvalidInput(f"{what} must be a number, not '{raw}'.")
+        message = _("{what} must be a number, not '{value}'.")
+        raise InvalidInput(message.format(what=what, value=raw))
     groups = re.split(r"[.,\s'\u2019]", whole)
     if len(groups) > 1 and (not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:])):
-        raise InvalidInput(
-            f"{what}: '{raw}' groups digits oddly; thousands go by three, as in 1 250 000."
-        )
+        message = _("{what}: '{raw}' groups digits oddly; thousands go by three, as in 1 250 000.")
+        raise InvalidInput(message.format(what=what, raw=raw))
     return ("".join(groups) or "0") + ("." + fraction if decimal else "")
 
 
@@ -296,7 +324,8 @@ def money(value: object, what: str, *, allow_negative: bool = False) -> Decimal 
     currency is known from elsewhere)."""
     number, mark = amount(value, what, allow_negative=allow_negative)
     if mark is not None:
-        raise InvalidInput(f"{what} is a plain number; leave out the currency ({value}).")
+        message = _("{what} is a plain number; leave out the currency ({value}).")
+        raise InvalidInput(message.format(what=what, value=value))
     return number
 
 
@@ -305,7 +334,8 @@ def amount_currency(mark: str | None, given: str | None, what: str) -> str | Non
     when both are there they must agree."""
     code = currency(given)
     if mark is not None and code is not None and mark != code:
-        raise InvalidInput(f"{what} is written in {mark} but the currency given is {code}.")
+        message = _("{what} is written in {mark} but the currency given is {code}.")
+        raise InvalidInput(message.format(what=what, mark=mark, code=code))
     return mark or code
 
 
@@ -313,11 +343,12 @@ def currency(value: object, default: str | None = None) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return default
     if not isinstance(value, str) or not _CURRENCY.match(value.strip().upper()):
-        raise InvalidInput(f"Invalid currency '{value}': use a three-letter code such as EUR.")
+        message = _("Invalid currency '{value}': use a three-letter code such as EUR.")
+        raise InvalidInput(message.format(value=value))
     return value.strip().upper()
 
 
-def email(value: str, what: str = "The e-mail") -> str:
+def email(value: str, what: str | None = None) -> str:
     """``value`` if it is an e-mail address by its syntax (checked by ``email-validator``,
     without looking the domain up): no white space or line break, one ``@``, a domain with a
     dot. The ``.test`` domain is allowed (for examples); other special-use ones (``.local``,
@@ -327,7 +358,9 @@ def email(value: str, what: str = "The e-mail") -> str:
     try:
         validate_email(value, check_deliverability=False, test_environment=True)
     except EmailNotValidError as exc:
-        raise InvalidInput(f"{what} {value!r} is not an e-mail address: {exc}") from None
+        message = _("{what} {value!r} is not an e-mail address: {reason}")
+        what = what or _("The e-mail")
+        raise InvalidInput(message.format(what=what, value=value, reason=exc)) from None
     return value
 
 
@@ -341,7 +374,7 @@ def tags(values: Iterable[str] | str | None) -> list[str]:
 
     seen: dict[str, str] = {}
     for raw in values:
-        tag = text(raw, "A tag", max_len=TAG_MAX)
+        tag = text(raw, _("A tag"), max_len=TAG_MAX)
         if tag is None:
             continue
         tag = tag.lstrip("#").strip()
