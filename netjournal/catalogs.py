@@ -166,13 +166,21 @@ def compiled(language: str, locale_dir: Path = LOCALE_DIR) -> bytes:
         creation_date=fixed,
         revision_date=fixed,
     )
+    plural_forms = None
     for kind in TEMPLATES:
         path = po_path(kind, language, locale_dir)
         if not path.exists():
             continue
-        for message in read(path):
+        catalog = read(path)
+        plural_forms = plural_forms or catalog.plural_forms
+        for message in catalog:
             if message.id and message.string and not message.fuzzy:
                 merged.add(message.id, message.string)
+    if plural_forms is not None:
+        # The .po files' rule (French: nplurals=2; plural=(n > 1)), not CLDR's default for the
+        # locale, which may count more forms than the translations have (then gettext falls
+        # back to English for them).
+        merged.mime_headers = [("Plural-Forms", plural_forms)]
     out = io.BytesIO()
     write_mo(out, merged)
     return out.getvalue()
