@@ -59,7 +59,9 @@ class App:
         except PassphraseNeeded:
             if given is not None or not sys.stdin.isatty():
                 raise
-        self._prompted = ask_passphrase("Passphrase of the journal")
+        from netjournal.i18n import _
+
+        self._prompted = ask_passphrase(_("Passphrase of the journal"))
         return call(self._prompted)
 
     def new_passphrase(self, file: str | None = None) -> Passphrase:
@@ -69,13 +71,15 @@ class App:
         file = file or self.passphrase_file
         if file is not None:
             return read_passphrase_file(file)
+        from netjournal.i18n import _
+
         if not sys.stdin.isatty():
             from netjournal.errors import InvalidInput
 
             raise InvalidInput(
-                "A new passphrase is typed on a terminal, or read with --passphrase-file FILE."
+                _("A new passphrase is typed on a terminal, or read with --passphrase-file FILE.")
             )
-        return ask_passphrase("New passphrase", confirm=True)
+        return ask_passphrase(_("New passphrase"), confirm=True)
 
     def close(self) -> None:
         if self._journal is not None:
@@ -88,8 +92,9 @@ def ask_passphrase(text: str, *, confirm: bool = False) -> Passphrase:
     import click
 
     from netjournal.cipher import Passphrase
+    from netjournal.i18n import _
 
     secret: str = click.prompt(
-        text, hide_input=True, confirmation_prompt="Repeat it" if confirm else False
+        text, hide_input=True, confirmation_prompt=_("Repeat it") if confirm else False
     )
     return Passphrase(secret, "prompt")

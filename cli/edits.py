@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from netjournal.i18n import _
+
 from .output import print_json, say
 
 if TYPE_CHECKING:
@@ -40,8 +42,10 @@ def report(
         return
     change = journal.last_change
     if change is None:
-        reason = f"{label} already has these values" if asked else f"no option given for {label}"
-        say(f"Nothing to change: {reason}.")
+        if asked:
+            say(_("Nothing to change: {label} already has these values.").format(label=label))
+        else:
+            say(_("Nothing to change: no option given for {label}.").format(label=label))
     else:
         sentence = (
             change.summary if change.summary.endswith((".", "!", "?")) else change.summary + "."

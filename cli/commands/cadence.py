@@ -4,30 +4,32 @@ from __future__ import annotations
 
 import click
 
+from netjournal.i18n import N_, _
+
 from ..app import App
 from ..output import emit, output_options, say
 
 CADENCE_COLUMNS = [
-    ("tag", "Tag"),
-    ("every", "Every (days)"),
-    ("at_most", "At most (days)"),
-    ("people", "People"),
+    ("tag", N_("Tag")),
+    ("every", N_("Every (days)")),
+    ("at_most", N_("At most (days)")),
+    ("people", N_("People")),
 ]
 
 CATCHUP_COLUMNS = [
-    ("person_id", "Id"),
-    ("person", "Person"),
-    ("days_late", "Days late"),
-    ("every", "Every"),
-    ("past_limit", "Past limit"),
-    ("last_touch", "Last touch"),
-    ("last_met", "Last met"),
-    ("last_event", "Where"),
-    ("talked_about", "Talked about"),
-    ("open_leads", "Open leads"),
-    ("lead_kinds", "Lead kinds"),
-    ("open_followups", "Follow-ups"),
-    ("next_question", "Ask next"),
+    ("person_id", N_("Id")),
+    ("person", N_("Person")),
+    ("days_late", N_("Days late")),
+    ("every", N_("Every")),
+    ("past_limit", N_("Past limit")),
+    ("last_touch", N_("Last touch")),
+    ("last_met", N_("Last met")),
+    ("last_event", N_("Where")),
+    ("talked_about", N_("Talked about")),
+    ("open_leads", N_("Open leads")),
+    ("lead_kinds", N_("Lead kinds")),
+    ("open_followups", N_("Follow-ups")),
+    ("next_question", N_("Ask next")),
 ]
 
 
@@ -52,18 +54,18 @@ def cadence(
     cadences = journal.cadences
     if tag is None:
         if every is not None or at_most is not None or clear:
-            raise click.UsageError("Which tag? netjournal cadence TAG --every 30d.")
+            raise click.UsageError(_("Which tag? netjournal cadence TAG --every 30d."))
         found = cadences.list()
-        emit(found, CADENCE_COLUMNS, fmt, empty="No tag has a cadence yet.")
+        emit(found, CADENCE_COLUMNS, fmt, empty=_("No tag has a cadence yet."))
         return
     if clear and (every is not None or at_most is not None):
-        raise click.UsageError("--clear takes no --every or --at-most.")
+        raise click.UsageError(_("--clear takes no --every or --at-most."))
     if clear:
         result = cadences.clear(tag)
     elif every is not None:
         result = cadences.set(tag, every=every, at_most=at_most)
     elif at_most is not None:
-        raise click.UsageError("--at-most needs --every too.")
+        raise click.UsageError(_("--at-most needs --every too."))
     else:
         result = cadences.get(tag)
         emit([result], CADENCE_COLUMNS, fmt)
@@ -72,7 +74,10 @@ def cadence(
         emit([result], CADENCE_COLUMNS, fmt)
         return
     change = journal.last_change
-    say(f"{change.summary}." if change else f"Nothing to change: {result}.")
+    if change:
+        say(f"{change.summary}.")
+    else:
+        say(_("Nothing to change: {cadence}.").format(cadence=result))
 
 
 @click.command()
@@ -94,6 +99,8 @@ def catchup(
         found,
         CATCHUP_COLUMNS,
         fmt,
-        empty="Nobody is due: set cadences with 'netjournal cadence TAG --every 30d' or "
-        "'people edit NAME --every 30d'.",
+        empty=_(
+            "Nobody is due: set cadences with 'netjournal cadence TAG --every 30d' or "
+            "'people edit NAME --every 30d'."
+        ),
     )

@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING
 
 import click
 
+from netjournal.i18n import N_, _, language, ngettext
+
 from ..app import App
-from ..output import heading, plural, print_json, print_table, say, show
+from ..output import heading, print_json, print_table, say, show
 
 if TYPE_CHECKING:
     from netjournal.demo import DemoSummary
@@ -51,68 +53,95 @@ def demo(ctx: click.Context, demo_db: str | None, as_json: bool) -> None:
 
 
 def _render(summary: DemoSummary) -> None:
+    """The summary for a person; column headers are marked ``N_``: the table translates them."""
     import dataclasses
 
     from netjournal.serialize import to_dict
+    from netjournal.vocab import label
 
     data = to_dict(dataclasses.replace(summary, fields=None))
     counts = data["counts"]
-    heading(f"Demo journal written to {summary.location}")
+    heading(_("Demo journal written to {location}").format(location=summary.location))
     profile = summary.profile
     say(
-        f"You are {profile.name} ({', '.join(profile.fields)}; your time: "
-        f"{profile.hourly_rate} {profile.currency}/hour)."
+        _("You are {name} ({fields}; your time: {rate} {currency}/hour).").format(
+            name=profile.name,
+            fields=", ".join(profile.fields),
+            rate=profile.hourly_rate,
+            currency=profile.currency,
+        )
     )
+    n = counts
     held = [
-        plural(counts["events"], "event"),
-        plural(counts["people"], "person", "people"),
-        plural(counts["encounters"], "encounter"),
-        plural(counts["questions"], "question"),
-        plural(counts["leads"], "lead"),
-        plural(counts["outcomes"], "outcome"),
+        ngettext("{count} event", "{count} events", n["events"]).format(count=n["events"]),
+        ngettext("{count} person", "{count} people", n["people"]).format(count=n["people"]),
+        ngettext("{count} encounter", "{count} encounters", n["encounters"]).format(
+            count=n["encounters"]
+        ),
+        ngettext("{count} question", "{count} questions", n["questions"]).format(
+            count=n["questions"]
+        ),
+        ngettext("{count} lead", "{count} leads", n["leads"]).format(count=n["leads"]),
+        ngettext("{count} outcome", "{count} outcomes", n["outcomes"]).format(count=n["outcomes"]),
     ]
-    say(f"It holds {', '.join(held)} and {plural(counts['followups'], 'follow-up')}.\n")
+    listed = ", ".join(held)
+    followups = ngettext("{count} follow-up", "{count} follow-ups", n["followups"]).format(
+        count=n["followups"]
+    )
+    say(_("It holds {counts} and {followups}.").format(counts=listed, followups=followups) + "\n")
+    for event in data["events"]:
+        event["kind"] = label(event["kind"], "event kind", language())
     print_table(
         data["events"],
         [
-            ("date", "Date"),
-            ("name", "Event"),
-            ("kind", "Kind"),
-            ("people", "People"),
-            ("leads", "Leads"),
-            ("hours", "Hours"),
-            ("cost", "Cost", "currency"),
+            ("date", N_("Date")),
+            ("name", N_("Event")),
+            ("kind", N_("Kind")),
+            ("people", N_("People")),
+            ("leads", N_("Leads")),
+            ("hours", N_("Hours")),
+            ("cost", N_("Cost"), "currency"),
         ],
-        title="Events",
+        title=_("Events"),
     )
     click.echo()
+    for lead in data["paid_off"]:
+        lead["kind"] = label(lead["kind"], "lead kind", language())
     print_table(
         data["paid_off"],
         [
-            ("id", "Lead"),
-            ("kind", "Kind"),
-            ("summary", "Summary"),
-            ("person", "From"),
-            ("event", "Met at"),
-            ("value", "Value", "currency"),
+            ("id", N_("Lead")),
+            ("kind", N_("Kind")),
+            ("summary", N_("Summary")),
+            ("person", N_("From")),
+            ("event", N_("Met at")),
+            ("value", N_("Value"), "currency"),
         ],
-        title="Leads that paid off",
+        title=_("Leads that paid off"),
     )
     click.echo()
     if data["due"]:
         print_table(
             data["due"],
-            [("id", "Id"), ("due", "Due"), ("person", "Person"), ("action", "What")],
-            title="Follow-ups due",
+            [
+                ("id", N_("Id")),
+                ("due", N_("Due")),
+                ("person", N_("Person")),
+                ("action", N_("What")),
+            ],
+            title=_("Follow-ups due"),
         )
     else:
-        click.echo("No follow-up is due.")
+        click.echo(_("No follow-up is due."))
     if summary.fields is not None:
         from netjournal.reports.render import blocks
 
         click.echo()
         show(blocks(summary.fields))
     click.echo(
-        f"\nExplore it: netjournal --db {summary.location} people list | event list | "
-        "lead list --status won | people show 'Hélène' | report payoff | report events"
+        "\n"
+        + _(
+            "Explore it: netjournal --db {location} people list | event list | "
+            "lead list --status won | people show 'Hélène' | report payoff | report events"
+        ).format(location=summary.location)
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from netjournal.i18n import _
+
 from ..app import App
 from ..output import is_terminal, output_options, print_csv, print_json, show
 
@@ -45,10 +47,10 @@ def duplicates(app: App, min_score: int, limit: int, fmt: str | None) -> None:
         print_csv(rows, CSV_COLUMNS)
         return
     if not pairs:
-        click.echo(f"No likely duplicates (score {min_score} or more).")
+        click.echo(_("No likely duplicates (score {score} or more).").format(score=min_score))
         return
     table = TextTable(
-        ("Score", "First", "Second", "Why"),
+        (_("Score"), _("First"), _("Second"), _("Why")),
         [
             (
                 str(p.score),
@@ -62,4 +64,4 @@ def duplicates(app: App, min_score: int, limit: int, fmt: str | None) -> None:
     )
     show([table])
     if is_terminal():
-        click.echo("Merge a pair with: netjournal people merge KEEP_ID OTHER_ID")
+        click.echo(_("Merge a pair with: netjournal people merge KEEP_ID OTHER_ID"))

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from netjournal.display import amount
+from netjournal.i18n import _, language, ngettext
 
 from ..app import App
 from ..complete import event_names, person_names
@@ -15,7 +16,6 @@ from ..output import (
     field_lines,
     heading,
     output_options,
-    plural,
     print_json,
     say,
 )
@@ -39,42 +39,90 @@ def show(app: App, encounter_id: str, fmt: str | None) -> None:
         print_json(data)
         return
     person, event = data["person"], data["event"]
-    heading(f"Encounter #{data['id']}: {person['name']} (#{person['id']})")
+    heading(
+        _("Encounter #{number}: {person} (#{person_id})").format(
+            number=data["id"], person=person["name"], person_id=person["id"]
+        )
+    )
+    yes, no = _("yes"), _("no")
     field_lines(
         [
-            ("Date", data["date"]),
-            ("Event", event and f"{event['name']} (#{event['id']}, {event['date']})"),
-            ("Introduced by", data["introduced_by"] and _ref(data["introduced_by"])),
-            ("Kind", "connected on LinkedIn" if data.get("kind") == "connection" else None),
-            ("They pitched to you", "yes" if data["pitched"] else None),
-            ("Outside your field", {True: "yes", False: "no"}.get(data["outside_field"])),
-            ("Tags", data["tags"]),
+            (_("Date"), data["date"]),
+            (
+                _("Event"),
+                event
+                and _("{event} (#{number}, {day})").format(
+                    event=event["name"], number=event["id"], day=event["date"]
+                ),
+            ),
+            (_("Introduced by"), data["introduced_by"] and _ref(data["introduced_by"])),
+            (
+                _("Kind"),
+                _("connected on LinkedIn") if data.get("kind") == "connection" else None,
+            ),
+            (_("They pitched to you"), yes if data["pitched"] else None),
+            (_("Outside your field"), {True: yes, False: no}.get(data["outside_field"])),
+            (_("Tags"), data["tags"]),
         ]
     )
     body(data, indent="  ")
     if data["followups"]:
-        say(f"  {plural(len(data['followups']), 'follow-up')}:")
+        count = len(data["followups"])
+        say("  " + ngettext("{count} follow-up:", "{count} follow-ups:", count).format(count=count))
         for fu in data["followups"]:
-            done = f" (done {fu['done_on']})" if fu["done_on"] else ""
-            say(f"    #{fu['id']} by {fu['due']}: {fu['action']}{done}")
+            if fu["done_on"]:
+                line = _("#{number} by {due}: {action} (done {day})").format(
+                    number=fu["id"], due=fu["due"], action=fu["action"], day=fu["done_on"]
+                )
+            else:
+                line = _("#{number} by {due}: {action}").format(
+                    number=fu["id"], due=fu["due"], action=fu["action"]
+                )
+            say("    " + line)
 
 
 def body(enc: dict[str, Any], *, indent: str) -> None:
     """What an encounter produced (``to_dict`` shape): questions, stakes, wishes, leads with
     their outcomes, notes. Shared with ``people show``."""
+    from netjournal.vocab import label
+
+    def word(code: str, vocabulary: str) -> str:
+        return label(code, vocabulary, language())
+
     for q in enc["questions"]:
-        learned = f" => {q['learned']}" if q["learned"] else ""
-        say(f"{indent}asked: {q['asked']}{learned}")
-    for label in ("stakes", "wishes"):
-        if enc[label]:
-            say(f"{indent}{label}: {enc[label]}")
+        if q["learned"]:
+            line = _("asked: {question} => {learned}").format(
+                question=q["asked"], learned=q["learned"]
+            )
+        else:
+            line = _("asked: {question}").format(question=q["asked"])
+        say(indent + line)
+    if enc["stakes"]:
+        say(indent + _("stakes: {text}").format(text=enc["stakes"]))
+    if enc["wishes"]:
+        say(indent + _("wishes: {text}").format(text=enc["wishes"]))
     for lead in enc["leads"]:
-        say(f"{indent}lead #{lead['id']} ({lead['kind']}, {lead['status']}): {lead['summary']}")
+        say(
+            indent
+            + _("lead #{number} ({kind}, {status}): {summary}").format(
+                number=lead["id"],
+                kind=word(lead["kind"], "lead kind"),
+                status=word(lead["status"], "lead status"),
+                summary=lead["summary"],
+            )
+        )
         for out in lead["outcomes"]:
             value = f" {amount(out['value'], out['currency'])}" if out["value"] is not None else ""
             say(
-                f"{indent}  outcome #{out['id']} {out['date']} {out['kind']}{value}: "
-                f"{out['description']}"
+                indent
+                + "  "
+                + _("outcome #{number} {day} {kind}{value}: {description}").format(
+                    number=out["id"],
+                    day=out["date"],
+                    kind=word(out["kind"], "outcome kind"),
+                    value=value,
+                    description=out["description"],
+                )
             )
     if enc["notes"]:
         for line in enc["notes"].splitlines():
@@ -144,9 +192,14 @@ def delete(app: App, encounter_id: str, fmt: str | None) -> None:
     and the event stay)."""
     journal = app.journal()
     deleted = journal.encounters.delete(encounter_id)
-    report(journal, deleted, fmt, label=_label(deleted), note="'netjournal undo' takes it back.")
+    report(journal, deleted, fmt, label=_label(deleted), note=_("'netjournal undo' takes it back."))
 
 
 def _label(enc: Any) -> str:
-    where = f" at {enc.event.name}" if enc.event is not None else ""
-    return f"encounter #{enc.id} ({enc.person.display_name}{where}, {enc.date})"
+    if enc.event is not None:
+        return _("encounter #{number} ({person} at {event}, {day})").format(
+            number=enc.id, person=enc.person.display_name, event=enc.event.name, day=enc.date
+        )
+    return _("encounter #{number} ({person}, {day})").format(
+        number=enc.id, person=enc.person.display_name, day=enc.date
+    )

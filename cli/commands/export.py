@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
+from netjournal.i18n import _, ngettext
+
 from ..app import App
 from ..output import output_options, print_json
 
@@ -16,6 +18,23 @@ if TYPE_CHECKING:
     from netjournal.exchange import ExportStats
 
 FORMATS = ("json", "vcard", "csv", "ical")
+
+
+def counted(name: str, count: int) -> str:
+    """``3 people``: how many records of a section (``people``, ``follow-ups``...) an export
+    or a restore holds, in the user's language (English keeps the section's name)."""
+    # English: the name of the section whatever the count
+    forms = {
+        "tags": ngettext("{count} tags", "{count} tags", count),
+        "people": ngettext("{count} people", "{count} people", count),
+        "events": ngettext("{count} events", "{count} events", count),
+        "encounters": ngettext("{count} encounters", "{count} encounters", count),
+        "leads": ngettext("{count} leads", "{count} leads", count),
+        "followups": ngettext("{count} followups", "{count} followups", count),
+        "follow-ups": ngettext("{count} follow-ups", "{count} follow-ups", count),
+        "catch-ups": ngettext("{count} catch-ups", "{count} catch-ups", count),
+    }
+    return forms[name].format(count=count) if name in forms else f"{count} {name}"
 
 
 @click.command()
@@ -86,7 +105,7 @@ def export(
     """
     fmt = fmt.lower()
     if fmt != "ical" and (todo or since or until or tags):
-        raise click.UsageError("--todo, --since, --until and --tag apply to ical only.")
+        raise click.UsageError(_("--todo, --since, --until and --tag apply to ical only."))
     journal = app.journal(create=False)
     calls: dict[str, Callable[[TextIO], ExportStats]] = {
         "json": journal.export_json,
@@ -98,15 +117,25 @@ def export(
     }
     stats = write(calls[fmt], output, overwrite=overwrite)
     if output is not None:
-        counts = ", ".join(f"{n} {name}" for name, n in stats.counts.items())
-        click.echo(f"Exported {counts or 'nothing'} to {output}", err=True)
+        counts = ", ".join(counted(name, n) for name, n in stats.counts.items())
+        if counts:
+            click.echo(
+                _("Exported {counts} to {file}").format(counts=counts, file=output), err=True
+            )
+        else:
+            click.echo(_("Exported nothing to {file}").format(file=output), err=True)
     if journal.encrypted:
-        where = output if output is not None else "this export"
-        click.echo(
-            f"Warning: the journal is encrypted, {where} is not: keep it safe, "
-            "and delete it when done.",
-            err=True,
-        )
+        if output is not None:
+            warning = _(
+                "Warning: the journal is encrypted, {file} is not: keep it safe, "
+                "and delete it when done."
+            ).format(file=output)
+        else:
+            warning = _(
+                "Warning: the journal is encrypted, this export is not: keep it safe, "
+                "and delete it when done."
+            )
+        click.echo(warning, err=True)
 
 
 def write(call: Callable[[TextIO], Any], output: str | None, *, overwrite: bool = False) -> Any:
@@ -141,4 +170,4 @@ def backup(app: App, file: str | None, overwrite: bool, fmt: str | None) -> None
     if fmt == "json":
         print_json({"backup": str(target)})
     else:
-        click.echo(f"Backup written to {target}")
+        click.echo(_("Backup written to {file}").format(file=target))

@@ -6,17 +6,19 @@ import datetime as dt
 
 import click
 
+from netjournal.i18n import N_, _
+
 from ..app import App
 from ..complete import person_names
 from ..edits import given, report
 from ..output import emit, output_options, print_json, say
 
 FOLLOWUP_COLUMNS = [
-    ("id", "Id"),
-    ("due", "Due"),
-    ("person", "Person"),
-    ("action", "What"),
-    ("done_on", "Done"),
+    ("id", N_("Id")),
+    ("due", N_("Due")),
+    ("person", N_("Person")),
+    ("action", N_("What")),
+    ("done_on", N_("Done")),
 ]
 
 
@@ -43,7 +45,11 @@ def add(
         print_json(to_dict(added))
     else:
         who = added.person.display_name
-        say(f"Added follow-up #{added.id}: {added.action} ({who}, due {added.due}).")
+        say(
+            _("Added follow-up #{number}: {action} ({person}, due {day}).").format(
+                number=added.id, action=added.action, person=who, day=added.due
+            )
+        )
 
 
 @followup.command("list")
@@ -63,12 +69,12 @@ def list_(
 ) -> None:
     """List open follow-ups by due date."""
     if due_only and due_by:
-        raise click.UsageError("Give --due or --by DATE, not both.")
+        raise click.UsageError(_("Give --due or --by DATE, not both."))
     found = app.journal().followups.records(
         due_by=dt.date.today() if due_only else due_by, include_done=include_done, person=person
     )
     columns = FOLLOWUP_COLUMNS if include_done else FOLLOWUP_COLUMNS[:-1]
-    emit(found, columns, fmt, empty="Nothing to follow up.")
+    emit(found, columns, fmt, empty=_("Nothing to follow up."))
 
 
 @followup.command("done")
@@ -85,7 +91,11 @@ def done(app: App, followup_id: str, on: str | None, fmt: str | None) -> None:
         print_json(to_dict(marked))
     else:
         who = marked.person.display_name
-        say(f"Done: #{marked.id} {marked.action} ({who}, {marked.done_on}).")
+        say(
+            _("Done: #{number} {action} ({person}, {day}).").format(
+                number=marked.id, action=marked.action, person=who, day=marked.done_on
+            )
+        )
 
 
 @followup.command("reopen")
@@ -100,7 +110,11 @@ def reopen(app: App, followup_id: str, fmt: str | None) -> None:
 
         print_json(to_dict(opened))
     else:
-        say(f"Reopened: #{opened.id} {opened.action} (due {opened.due}).")
+        say(
+            _("Reopened: #{number} {action} (due {day}).").format(
+                number=opened.id, action=opened.action, day=opened.due
+            )
+        )
 
 
 @followup.command("edit")
@@ -114,7 +128,13 @@ def edit(app: App, followup_id: str, due: str | None, action: str | None, fmt: s
     changes = given({"due": due, "action": action})
     journal = app.journal()
     updated = journal.followups.update(followup_id, **changes)
-    report(journal, updated, fmt, label=f"follow-up #{updated.id}", asked=bool(changes))
+    report(
+        journal,
+        updated,
+        fmt,
+        label=_("follow-up #{number}").format(number=updated.id),
+        asked=bool(changes),
+    )
 
 
 @followup.command("delete")
@@ -125,4 +145,4 @@ def delete(app: App, followup_id: str, fmt: str | None) -> None:
     """Delete follow-up ID."""
     journal = app.journal()
     gone = journal.followups.delete(followup_id)
-    report(journal, gone, fmt, label=f"follow-up #{gone.id}")
+    report(journal, gone, fmt, label=_("follow-up #{number}").format(number=gone.id))

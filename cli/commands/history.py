@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from netjournal.i18n import N_, _
+
 from ..app import App
 from ..output import emit, output_options, print_json, say
 
@@ -13,12 +15,12 @@ if TYPE_CHECKING:
     from netjournal.history import Change
 
 HISTORY_COLUMNS = [
-    ("id", "Change"),
-    ("at", "When (UTC)"),
-    ("kind", "Kind"),
-    ("rows", "Rows"),
-    ("summary", "What"),
-    ("undone_by", "Undone by"),
+    ("id", N_("Change")),
+    ("at", N_("When (UTC)")),
+    ("kind", N_("Kind")),
+    ("rows", N_("Rows")),
+    ("summary", N_("What")),
+    ("undone_by", N_("Undone by")),
 ]
 
 
@@ -43,7 +45,7 @@ def history(app: App, limit: int, fmt: str | None) -> None:
         [_row(c) for c in changes],
         HISTORY_COLUMNS,
         fmt,
-        empty="No change recorded yet (changes older than the history's limit are dropped).",
+        empty=_("No change recorded yet (changes older than the history's limit are dropped)."),
     )
 
 
@@ -61,4 +63,8 @@ def undo(app: App, number: int | None, fmt: str | None) -> None:
     if fmt == "json":
         print_json(_row(done))
         return
-    say(f"{done.summary} (this is change #{done.id}; 'netjournal undo' redoes it).")
+    say(
+        _("{summary} (this is change #{number}; 'netjournal undo' redoes it).").format(
+            summary=done.summary, number=done.id
+        )
+    )

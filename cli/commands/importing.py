@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from netjournal.i18n import _, ngettext
+
 from ..app import App
 from ..output import say
 
@@ -31,7 +33,7 @@ def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
     from rich.progress import Progress
 
     with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("Importing", total=None)
+        task = bar.add_task(_("Importing"), total=None)
 
         def update(done: int, total: int) -> None:
             if total >= 200:
@@ -93,31 +95,63 @@ def import_(
         }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    verb = "would import" if dry_run else "imported"
-    say(
-        f"{file.name}: {verb} {len(report.created)} new, {len(report.merged)} merged, "
-        f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped"
-        + (f", {report.encounters_created} connections logged" if report.encounters_created else "")
-    )
+    counts = {
+        "file": file.name,
+        "new": len(report.created),
+        "merged": len(report.merged),
+        "unchanged": len(report.unchanged),
+        "skipped": len(report.skipped),
+    }
     if dry_run:
-        for label, names in (("new", report.created), ("merge", report.merged)):
-            for name in names:
-                say(f"  {label}: {name}")
+        line = _(
+            "{file}: would import {new} new, {merged} merged, {unchanged} unchanged, "
+            "{skipped} skipped"
+        ).format(**counts)
+    else:
+        line = _(
+            "{file}: imported {new} new, {merged} merged, {unchanged} unchanged, {skipped} skipped"
+        ).format(**counts)
+    if report.encounters_created:
+        n = report.encounters_created
+        # English: "connections" whatever the count
+        line += ngettext(", {count} connections logged", ", {count} connections logged", n).format(
+            count=n
+        )
+    say(line)
+    if dry_run:
+        for name in report.created:
+            say("  " + _("new: {name}").format(name=name))
+        for name in report.merged:
+            say("  " + _("merge: {name}").format(name=name))
     for skipped in report.skipped:
-        where = f"line {skipped.line}" if skipped.line else "file"
-        say(f"  skipped ({where}): {skipped.reason}")
+        if skipped.line:
+            say(
+                "  "
+                + _("skipped (line {line}): {reason}").format(
+                    line=skipped.line, reason=skipped.reason
+                )
+            )
+        else:
+            say("  " + _("skipped (file): {reason}").format(reason=skipped.reason))
 
 
 def _import_json(journal: Journal, file: Path, *, dry_run: bool) -> None:
     from netjournal.errors import ImportFormatError, InvalidInput
 
     if dry_run:
-        raise InvalidInput("--dry-run is for contact and calendar files, not JSON restores.")
+        raise InvalidInput(_("--dry-run is for contact and calendar files, not JSON restores."))
     try:
         fp = file.open(encoding="utf-8")
     except OSError as exc:
-        raise ImportFormatError(file.name, None, f"cannot read the file ({exc.strerror})") from exc
+        raise ImportFormatError(
+            file.name, None, _("cannot read the file ({reason})").format(reason=exc.strerror)
+        ) from exc
     with fp:
         stats = journal.import_json(fp, source_name=file.name)
-    held = ", ".join(f"{n} {kind}" for kind, n in stats.counts.items() if n)
-    say(f"{file.name}: restored {held or 'an empty journal'}")
+    from .export import counted
+
+    held = ", ".join(counted(kind, n) for kind, n in stats.counts.items() if n)
+    if held:
+        say(_("{file}: restored {counts}").format(file=file.name, counts=held))
+    else:
+        say(_("{file}: restored an empty journal").format(file=file.name))

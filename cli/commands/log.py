@@ -8,16 +8,17 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from netjournal.errors import ImportFormatError, NetjournalError
+from netjournal.i18n import N_, _, ngettext
 
 from ..app import App
 from ..complete import event_names, person_names
-from ..output import plural, print_json, say
+from ..output import print_json, say
 
 if TYPE_CHECKING:
     from netjournal.encounters import BatchResult
     from netjournal.models import Encounter
 
-TEMPLATE = """\
+TEMPLATE = N_("""\
 # Your evening, one block per person. Lines starting with # are ignored.
 # Before the first 'person:' line, describe the event (an unknown event with a date is created):
 #   event: Lyon Tech Meetup
@@ -33,7 +34,7 @@ TEMPLATE = """\
 #   tags: packaging, lyon / they pitched: yes / intro: Marc Petit
 #   Any other line is a free note.
 {header}
-person: """
+person: """)
 
 #: Options that describe a single encounter (not allowed with --batch or --edit).
 SINGLE_OPTIONS = (
@@ -162,19 +163,21 @@ def log(
     """
     as_json = opts.pop("as_json")
     if opts["old_pitched"]:
-        click.echo("--pitched is now --they-pitched (they pitched to you)", err=True)
+        click.echo(_("--pitched is now --they-pitched (they pitched to you)"), err=True)
     if dry_run and batch_file is None and not edit:
-        raise click.UsageError("--dry-run works with --batch or --edit.")
+        raise click.UsageError(_("--dry-run works with --batch or --edit."))
     if batch_file is not None or edit:
         given = [name for name in SINGLE_OPTIONS if opts[name] not in (None, (), False)]
         if person is not None or given or (batch_file is not None and edit):
             raise click.UsageError(
-                "--batch and --edit take the whole evening from the file: "
-                "give no PERSON or per-person option with them (nor both at once)."
+                _(
+                    "--batch and --edit take the whole evening from the file: "
+                    "give no PERSON or per-person option with them (nor both at once)."
+                )
             )
         if batch_file is not None:
             if opts["event"] or opts["date"]:
-                raise click.UsageError("With --batch, put the event and date in the file.")
+                raise click.UsageError(_("With --batch, put the event and date in the file."))
             text, source = _read(batch_file), batch_file if batch_file != "-" else "<stdin>"
             batch = app.journal().encounters.batch(
                 text, source_name=source, dry_run=dry_run, again=again, any_date=any_date
@@ -191,7 +194,7 @@ def log(
             return
         logged = _records(batch)
     elif person is None:
-        raise click.UsageError("Give PERSON, --batch FILE or --edit.")
+        raise click.UsageError(_("Give PERSON, --batch FILE or --edit."))
     else:
         details = _details(opts)
         logged = [
@@ -210,18 +213,43 @@ def _report_dry_run(would: BatchResult, as_json: bool) -> None:
     new_ids = {p.id for p in would.new_people}
     for enc in would:
         who = enc.person
-        is_new = who.id in new_ids
-        where = f" at {enc.event.name}" if enc.event is not None else ""
-        parts = [
-            plural(len(enc.questions), "question"),
-            plural(len(enc.leads), "lead"),
-            plural(len(enc.followups), "follow-up"),
-        ]
-        person = f"{who.display_name} (new)" if is_new else f"{who.display_name} (#{who.id})"
-        say(f"Would log: {person}{where} on {enc.date} ({', '.join(parts)}).")
+        if who.id in new_ids:
+            person = _("{person} (new)").format(person=who.display_name)
+        else:
+            person = f"{who.display_name} (#{who.id})"
+        parts = _parts(len(enc.questions), len(enc.leads), len(enc.followups))
+        if enc.event is not None:
+            line = _("Would log: {person} at {event} on {day} ({counts}).").format(
+                person=person, event=enc.event.name, day=enc.date, counts=parts
+            )
+        else:
+            line = _("Would log: {person} on {day} ({counts}).").format(
+                person=person, day=enc.date, counts=parts
+            )
+        say(line)
     new = [p.display_name for p in would.new_people]
-    say(f"New people: {', '.join(new)}." if new else "No new people.")
-    say(f"Nothing was written (--dry-run): {plural(len(would), 'encounter')} checked.")
+    if new:
+        say(_("New people: {names}.").format(names=", ".join(new)))
+    else:
+        say(_("No new people."))
+    say(
+        ngettext(
+            "Nothing was written (--dry-run): {count} encounter checked.",
+            "Nothing was written (--dry-run): {count} encounters checked.",
+            len(would),
+        ).format(count=len(would))
+    )
+
+
+def _parts(questions: int, leads: int, followups: int) -> str:
+    """``1 question, 2 leads, 0 follow-ups``."""
+    return ", ".join(
+        [
+            ngettext("{count} question", "{count} questions", questions).format(count=questions),
+            ngettext("{count} lead", "{count} leads", leads).format(count=leads),
+            ngettext("{count} follow-up", "{count} follow-ups", followups).format(count=followups),
+        ]
+    )
 
 
 def _details(opts: dict[str, Any]) -> dict[str, Any]:
@@ -263,12 +291,14 @@ def _read(path: str) -> str:
 def _edit(
     app: App, event: str | None, date: str | None, *, dry_run: bool, again: bool, any_date: bool
 ) -> BatchResult | None:
-    header = "".join(
-        f"{key}: {value}\n" for key, value in (("event", event), ("date", date)) if value
-    )
-    text = click.edit(TEMPLATE.format(header=header), extension=".txt", require_save=True)
+    header = ""
+    if event:
+        header += _("event: {event}").format(event=event) + "\n"
+    if date:
+        header += _("date: {date}").format(date=date) + "\n"
+    text = click.edit(_(TEMPLATE).format(header=header), extension=".txt", require_save=True)
     if text is None:
-        click.echo("Nothing logged: the editor was closed without saving.", err=True)
+        click.echo(_("Nothing logged: the editor was closed without saving."), err=True)
         return None
     try:
         return app.journal().encounters.batch(
@@ -280,10 +310,10 @@ def _edit(
         fd, kept = tempfile.mkstemp(prefix="netjournal-evening-", suffix=".txt")
         with open(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
-        kept_note = (
-            f"(nothing was logged; your text is kept in {kept}: "
-            f"fix it, then run 'netjournal log --batch {kept}')"
-        )
+        kept_note = _(
+            "(nothing was logged; your text is kept in {file}: "
+            "fix it, then run 'netjournal log --batch {file}')"
+        ).format(file=kept)
         if isinstance(exc, ImportFormatError):
             raise ImportFormatError(exc.file, exc.line, f"{exc.reason} {kept_note}") from exc
         raise NetjournalError(f"{exc} {kept_note}") from exc
@@ -300,14 +330,19 @@ def _report(logged: list[dict[str, Any]], as_json: bool) -> None:
         print_json(logged)
         return
     for enc in logged:
-        where = f" at {enc['event']['name']}" if enc["event"] is not None else ""
-        parts = [
-            plural(len(enc["questions"]), "question"),
-            plural(len(enc["leads"]), "lead"),
-            plural(len(enc["followups"]), "follow-up"),
-        ]
         person = enc["person"]
+        parts = _parts(len(enc["questions"]), len(enc["leads"]), len(enc["followups"]))
+        if enc["event"] is not None:
+            line = _("Logged #{number}: {person} (#{person_id}) at {event} on {day} ({counts}).")
+        else:
+            line = _("Logged #{number}: {person} (#{person_id}) on {day} ({counts}).")
         say(
-            f"Logged #{enc['id']}: {person['name']} (#{person['id']}){where} "
-            f"on {enc['date']} ({', '.join(parts)})."
+            line.format(
+                number=enc["id"],
+                person=person["name"],
+                person_id=person["id"],
+                event=enc["event"]["name"] if enc["event"] is not None else "",
+                day=enc["date"],
+                counts=parts,
+            )
         )

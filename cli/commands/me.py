@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from netjournal.i18n import _, ngettext
+
 from ..app import App
 from ..output import field_lines, heading, output_options, print_json
 
@@ -64,15 +66,27 @@ def me(
 
         print_json(to_dict(profile))
         return
-    heading("Your profile")
+    heading(_("Your profile"))
     rate = f"{profile.hourly_rate} {profile.currency}" if profile.hourly_rate is not None else None
     field_lines(
         [
-            ("Name", profile.name),
-            ("Fields", profile.fields or "none yet (netjournal me --field ...)"),
-            ("Hourly rate", rate or "not set (netjournal me --hourly-rate N)"),
-            ("Currency", profile.currency),
-            ("History kept", f"{profile.history_days} days (netjournal history, undo)"),
-            ("Phone region", f"{profile.phone_region} (numbers written without +country code)"),
+            (_("Name"), profile.name),
+            (_("Fields"), profile.fields or _("none yet (netjournal me --field ...)")),
+            (_("Hourly rate"), rate or _("not set (netjournal me --hourly-rate N)")),
+            (_("Currency"), profile.currency),
+            (
+                _("History kept"),
+                ngettext(  # English: "days" whatever the count
+                    "{count} days (netjournal history, undo)",
+                    "{count} days (netjournal history, undo)",
+                    profile.history_days,
+                ).format(count=profile.history_days),
+            ),
+            (
+                _("Phone region"),
+                _("{region} (numbers written without +country code)").format(
+                    region=profile.phone_region
+                ),
+            ),
         ]
     )

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from netjournal.display import safe
+from netjournal.i18n import N_, _, ngettext
 
 from ..app import App
 from ..complete import person_names
@@ -16,7 +17,6 @@ from ..output import (
     field_lines,
     heading,
     output_options,
-    plural,
     print_json,
     say,
     stdin_is_terminal,
@@ -24,13 +24,13 @@ from ..output import (
 from .duplicates import duplicates
 
 PEOPLE_COLUMNS = [
-    ("id", "Id"),
-    ("name", "Name"),
-    ("organization", "Organization"),
-    ("title", "Title"),
-    ("field", "Field"),
-    ("tags", "Tags"),
-    ("strength", "Strength"),
+    ("id", N_("Id")),
+    ("name", N_("Name")),
+    ("organization", N_("Organization")),
+    ("title", N_("Title")),
+    ("field", N_("Field")),
+    ("tags", N_("Tags")),
+    ("strength", N_("Strength")),
 ]
 
 
@@ -67,7 +67,7 @@ def list_(
     found = app.journal().people.records(
         tag=tag, organization=org, field=field, limit=limit, sort=sort, today=today, strength=True
     )
-    emit(found, PEOPLE_COLUMNS, fmt, empty="Nobody yet: netjournal log NAME ...")
+    emit(found, PEOPLE_COLUMNS, fmt, empty=_("Nobody yet: netjournal log NAME ..."))
 
 
 @people.command("show")
@@ -86,31 +86,49 @@ def show(app: App, person: str, today: str | None, fmt: str | None) -> None:
     heading(f"{p['name']} (#{p['id']})")
     field_lines(
         [
-            ("Organization", p["organization"]),
-            ("Title", p["title"]),
-            ("Field", p["field"]),
-            ("Location", p["location"]),
-            *((c["kind"].capitalize(), c["value"]) for c in p["contacts"]),
-            ("Tags", p["tags"]),
-            ("Cadence", _cadence(p)),
-            ("Notes", p["notes"]),
-            ("Introduced you to", data["introduced"]),
+            (_("Organization"), p["organization"]),
+            (_("Title"), p["title"]),
+            (_("Field"), p["field"]),
+            (_("Location"), p["location"]),
+            *(
+                (_(CONTACT_KINDS.get(c["kind"], c["kind"].capitalize())), c["value"])
+                for c in p["contacts"]
+            ),
+            (_("Tags"), p["tags"]),
+            (_("Cadence"), _cadence(p)),
+            (_("Notes"), p["notes"]),
+            (_("Introduced you to"), data["introduced"]),
         ]
     )
     _tie(data["tie"])
-    say(f"\n{plural(len(data['encounters']), 'encounter')}:")
+    count = len(data["encounters"])
+    say("\n" + ngettext("{count} encounter:", "{count} encounters:", count).format(count=count))
     for enc in data["encounters"]:
         _encounter(enc)
     open_followups = [f for f in data["followups"] if f["done_on"] is None]
     if open_followups:
-        say("\nTo do:")
+        say("\n" + _("To do:"))
         for fu in open_followups:
-            say(f"  #{fu['id']} by {fu['due']}: {fu['action']}")
+            say(
+                "  "
+                + _("#{number} by {due}: {action}").format(
+                    number=fu["id"], due=fu["due"], action=fu["action"]
+                )
+            )
+
+
+#: How contact points are labelled (``email`` is shown as "Email").
+CONTACT_KINDS = {"email": N_("Email"), "phone": N_("Phone"), "url": N_("Url")}
 
 
 def _tie(tie: dict[str, Any]) -> None:
     """The score and why: each component's raw value and the points it gives."""
-    say(f"\nTie strength: {tie['score']:.1f} / 100 as of {tie['today']} (why this score):")
+    say(
+        "\n"
+        + _("Tie strength: {score} / 100 as of {day} (why this score):").format(
+            score=f"{tie['score']:.1f}", day=tie["today"]
+        )
+    )
     for part in tie["components"]:
         say(
             f"  {part['name']:<13} {part['raw']:>10g} -> {part['points']:5.2f} of "
@@ -130,10 +148,14 @@ def _cadence(person: dict[str, Any]) -> str | None:
 def _encounter(enc: dict[str, Any]) -> None:
     from .encounter import body
 
-    where = f" at {enc['event']['name']}" if enc["event"] else ""
-    via = f", introduced by {enc['introduced_by']['name']}" if enc["introduced_by"] else ""
-    pitched = " (they pitched to you)" if enc["pitched"] else ""
-    connected = " connected on LinkedIn" if enc.get("kind") == "connection" else ""
+    where = _(" at {event}").format(event=enc["event"]["name"]) if enc["event"] else ""
+    via = (
+        _(", introduced by {person}").format(person=enc["introduced_by"]["name"])
+        if enc["introduced_by"]
+        else ""
+    )
+    pitched = _(" (they pitched to you)") if enc["pitched"] else ""
+    connected = _(" connected on LinkedIn") if enc.get("kind") == "connection" else ""
     say(f"  #{enc['id']} {enc['date']}{connected}{where}{via}{pitched}")
     body(enc, indent="    ")
 
@@ -176,14 +198,20 @@ def _label(person: Any) -> str:
     return f"{person.display_name} (#{person.id})"
 
 
-#: MergePlan counts -> how a merge names them.
-_MOVED = (
-    ("encounters", "encounter"),
-    ("introductions", "introduction"),
-    ("followups", "follow-up"),
-    ("contacts", "contact point"),
-    ("tags", "tag"),
-)
+def _moved(plan: Any) -> list[str]:
+    """What a merge moves, counted: ``2 encounters``, ``1 tag``."""
+    counts = (
+        ("encounters", lambda n: ngettext("{count} encounter", "{count} encounters", n)),
+        ("introductions", lambda n: ngettext("{count} introduction", "{count} introductions", n)),
+        ("followups", lambda n: ngettext("{count} follow-up", "{count} follow-ups", n)),
+        ("contacts", lambda n: ngettext("{count} contact point", "{count} contact points", n)),
+        ("tags", lambda n: ngettext("{count} tag", "{count} tags", n)),
+    )
+    return [
+        form(getattr(plan, key)).format(count=getattr(plan, key))
+        for key, form in counts
+        if getattr(plan, key)
+    ]
 
 
 @people.command("merge")
@@ -198,16 +226,18 @@ def merge(app: App, keep: str, other: str, yes: bool, fmt: str | None) -> None:
     journal = app.journal()
     plan = journal.people.merge_plan(keep, other)
     kept_encounters = len(journal.people.show(plan.kept.id).encounters)
-    moved = [plural(getattr(plan, key), word) for key, word in _MOVED if getattr(plan, key)]
+    moved = _moved(plan)
     if fmt != "json":
         _merge_preview(plan, kept_encounters, moved)
     if not yes:
         if not stdin_is_terminal():
             raise click.ClickException(
-                "Merging needs a confirmation: run it in a terminal, or add --yes."
+                _("Merging needs a confirmation: run it in a terminal, or add --yes.")
             )
         click.confirm(
-            f"Merge {_label(plan.absorbed)} into {_label(plan.kept)}?",
+            _("Merge {other} into {kept}?").format(
+                other=_label(plan.absorbed), kept=_label(plan.kept)
+            ),
             default=False,
             abort=True,
             err=True,
@@ -218,21 +248,33 @@ def merge(app: App, keep: str, other: str, yes: bool, fmt: str | None) -> None:
 
         print_json({"kept": to_dict(kept), "absorbed": to_dict(plan.absorbed)})
         return
-    what = f": {', '.join(moved)} moved" if moved else " (nothing else to move)"
-    say(
-        f"Merged {_label(plan.absorbed)} into {_label(kept)}{what}. "
-        "'netjournal undo' takes it back."
-    )
+    if moved:
+        line = _("Merged {other} into {kept}: {moved} moved. 'netjournal undo' takes it back.")
+    else:
+        line = _(
+            "Merged {other} into {kept} (nothing else to move). 'netjournal undo' takes it back."
+        )
+    say(line.format(other=_label(plan.absorbed), kept=_label(kept), moved=", ".join(moved)))
 
 
 def _merge_preview(plan: Any, kept_encounters: int, moved: list[str]) -> None:
     for role, who, encounters in (
-        ("Keep", plan.kept, kept_encounters),
-        ("Absorb", plan.absorbed, plan.encounters),
+        (_("Keep"), plan.kept, kept_encounters),
+        (_("Absorb"), plan.absorbed, plan.encounters),
     ):
         org = f", {who.organization}" if who.organization else ""
-        say(f"{role}: {_label(who)}{org}, {plural(encounters, 'encounter')}")
-    say(f"Moves: {', '.join(moved) if moved else 'nothing but the name'}.")
+        met = ngettext("{count} encounter", "{count} encounters", encounters).format(
+            count=encounters
+        )
+        say(
+            _("{role}: {person}{organization}, {encounters}").format(
+                role=role, person=_label(who), organization=org, encounters=met
+            )
+        )
+    if moved:
+        say(_("Moves: {moved}.").format(moved=", ".join(moved)))
+    else:
+        say(_("Moves: nothing but the name."))
 
 
 @people.command("forget")
@@ -246,10 +288,15 @@ def forget(app: App, person: str, yes: bool, fmt: str | None) -> None:
     if not yes:
         detail = journal.people.show(person)
         who = detail.person
-        logged = plural(len(detail.encounters), "encounter")
+        count = len(detail.encounters)
         click.confirm(
-            f"Forget {safe(who.display_name)} (#{who.id}) and {logged} with everything logged "
-            "there? This cannot be undone",
+            ngettext(
+                "Forget {person} (#{number}) and {count} encounter with everything logged "
+                "there? This cannot be undone",
+                "Forget {person} (#{number}) and {count} encounters with everything logged "
+                "there? This cannot be undone",
+                count,
+            ).format(person=safe(who.display_name), number=who.id, count=count),
             abort=True,
             err=True,
         )
@@ -258,9 +305,12 @@ def forget(app: App, person: str, yes: bool, fmt: str | None) -> None:
     if fmt == "json":
         print_json(result.to_dict())
         return
-    say(f"Forgot {result.name}.")
+    say(_("Forgot {person}.").format(person=result.name))
     if result.pending:
-        click.echo(f"Not yet erased from the journal's files: {result.pending}.", err=True)
+        click.echo(
+            _("Not yet erased from the journal's files: {pending}.").format(pending=result.pending),
+            err=True,
+        )
 
 
 people.add_command(duplicates, "duplicates")

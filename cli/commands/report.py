@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from netjournal.i18n import _
 from netjournal.reports import REPORTS
 
 from ..app import App
@@ -71,7 +72,7 @@ def _emit(
         text = _shown(text, fmt)
     if output:
         path = save(text, output, overwrite=overwrite)
-        click.echo(f"Wrote the {name} report to {path}.", err=True)
+        click.echo(_("Wrote the {name} report to {file}.").format(name=name, file=path), err=True)
     else:
         click.echo(text, nl=not text.endswith("\n"))
 
@@ -142,9 +143,11 @@ def report(
       netjournal report introducers --format html --output doors.html
     """
     if name == "prep" and not event:
-        raise click.UsageError("prep needs an event: netjournal report prep EVENT.")
+        raise click.UsageError(_("prep needs an event: netjournal report prep EVENT."))
     if name != "prep" and event:
-        raise click.UsageError(f"The {name} report takes no argument besides its name.")
+        raise click.UsageError(
+            _("The {name} report takes no argument besides its name.").format(name=name)
+        )
     params: dict[str, Any] = {"since": since, "until": until, "limit": limit}
     params["include_connections"] = include_connections
     if credit_introducers:  # the library refuses it for another report

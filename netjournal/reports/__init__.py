@@ -18,23 +18,27 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInput
+from ..i18n import N_, _
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from .base import Report
 
-#: report name -> (module, one-line description).
+#: report name -> (module, one-line description, marked for the catalog: ``_(description)``).
 REPORTS: dict[str, tuple[str, str]] = {
-    "payoff": ("payoff", "Encounters that paid off, best first."),
-    "events": ("events", "Per event and series: people, leads, value, cost and ROI."),
-    "fields": ("fields", "Encounters inside vs outside your own fields."),
-    "questions": ("questions", "The questions you asked and what followed them."),
-    "leads": ("leads", "The lead funnel by kind: conversion and median days to outcome."),
-    "pitches": ("pitches", "When others pitched you: what you learned, useful suppliers."),
-    "followups": ("followups", "Follow-ups overdue and due soon, per person."),
-    "prep": ("prep", "Before going back to an event: who you met there, what worked."),
-    "introducers": ("introducers", "Who introduced whom, and the value credited along the chain."),
+    "payoff": ("payoff", N_("Encounters that paid off, best first.")),
+    "events": ("events", N_("Per event and series: people, leads, value, cost and ROI.")),
+    "fields": ("fields", N_("Encounters inside vs outside your own fields.")),
+    "questions": ("questions", N_("The questions you asked and what followed them.")),
+    "leads": ("leads", N_("The lead funnel by kind: conversion and median days to outcome.")),
+    "pitches": ("pitches", N_("When others pitched you: what you learned, useful suppliers.")),
+    "followups": ("followups", N_("Follow-ups overdue and due soon, per person.")),
+    "prep": ("prep", N_("Before going back to an event: who you met there, what worked.")),
+    "introducers": (
+        "introducers",
+        N_("Who introduced whom, and the value credited along the chain."),
+    ),
 }
 
 
@@ -61,10 +65,16 @@ def run(session: Session, name: str, **params: Any) -> Report:
     from .base import Context, Report, make_params
 
     if name not in REPORTS:
-        raise InvalidInput(f"Unknown report '{name}'; choose from {', '.join(REPORTS)}.")
+        raise InvalidInput(
+            _("Unknown report '{name}'; choose from {choices}.").format(
+                name=name, choices=", ".join(REPORTS)
+            )
+        )
     checked = make_params(**params)
     if checked.credit_introducers and name != "payoff":
-        raise InvalidInput(f"Crediting introducers is for the payoff report, not {name}.")
+        raise InvalidInput(
+            _("Crediting introducers is for the payoff report, not {name}.").format(name=name)
+        )
     module = importlib.import_module(f"{__name__}.{REPORTS[name][0]}")
     context = Context.load(session, checked)
     with gc_paused():

@@ -8,7 +8,7 @@ typed, frozen dataclasses. Amounts keep their currency: a total is a ``dict`` cu
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..errors import InvalidInput
+from ..i18n import _, ngettext, using
 from ..models import Encounter, Lead, Outcome, Profile, ProfileField
 from ..validate import choice, optional_date
 
@@ -42,13 +43,59 @@ MAX_LIMIT = 1_000_000_000
 CENT = Decimal("0.01")
 
 
-def col(label: str, *, percent: bool = False, table: bool = True, mark: str | None = None) -> Any:
-    """A row field with the label renderers show for it; ``percent`` for ratios shown as %.
+class Text(str):
+    """A sentence of a report: the English text as a ``str`` (what the API, JSON and CSV hold,
+    the same whatever the language), which :func:`shown` writes again in the user's language.
+
+    ``make`` writes the sentence in the current language (``_(...).format(...)``); it is called
+    once in English here, and again each time the sentence is shown."""
+
+    _make: Callable[[], str]
+
+    def __new__(cls, make: Callable[[], str]) -> Text:
+        with using("en"):
+            english = make()
+        text = super().__new__(cls, english)
+        text._make = make
+        return text
+
+    def shown(self) -> str:
+        """The sentence in the user's language."""
+        return self._make()
+
+
+def shown(text: str) -> str:
+    """``text`` as a person reads it: a :class:`Text` in the user's language, other text as
+    it is (stored names, codes)."""
+    return text.shown() if isinstance(text, Text) else text
+
+
+def col(
+    label: str,
+    *,
+    percent: bool = False,
+    table: bool = True,
+    mark: str | None = None,
+    words: Mapping[str, str] | str | None = None,
+) -> Any:
+    """A row field with the label renderers show for it (marked with ``N_``, translated where
+    shown); ``percent`` for ratios shown as %.
 
     ``table=False``: in JSON and CSV only, not a column of tables, Markdown and HTML.
     ``mark``: ``"full"`` or ``"short"``, how a figure of a provisional row is marked there
-    (the row has ``provisional`` and ``open_leads``)."""
-    return field(metadata={"label": label, "percent": percent, "table": table, "mark": mark})
+    (the row has ``provisional`` and ``open_leads``).
+    ``words``: the column holds codes (kept in English in JSON and CSV), shown in the user's
+    language: a dict code -> English label (marked with ``N_``), or the name of a vocabulary
+    of :mod:`netjournal.vocab` (``"lead kind"``)."""
+    return field(
+        metadata={
+            "label": label,
+            "percent": percent,
+            "table": table,
+            "mark": mark,
+            "words": words,
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -59,6 +106,24 @@ class Column:
     money: bool = False
     table: bool = True
     mark: str | None = None
+    words: Mapping[str, str] | str | None = None
+
+    @property
+    def title(self) -> str:
+        """The column's label in the user's language."""
+        return _(self.label)
+
+    def word(self, value: Any) -> Any:
+        """A code of this column as the user reads it (other values as they are)."""
+        if not isinstance(value, str) or self.words is None:
+            return value
+        if isinstance(self.words, str):
+            from ..i18n import language
+            from ..vocab import label
+
+            word = label(value, self.words, language())
+            return word if word != value else _(value)  # a row of totals ("all kinds")
+        return _(self.words[value]) if value in self.words else value
 
 
 def columns(row_type: type) -> list[Column]:
@@ -71,6 +136,7 @@ def columns(row_type: type) -> list[Column]:
             money=str(f.type) in ("Money", "Money | None"),
             table=f.metadata.get("table", True),
             mark=f.metadata.get("mark"),
+            words=f.metadata.get("words"),
         )
         for f in fields(row_type)
     ]
@@ -84,9 +150,20 @@ class OpenLeads:
     kinds: tuple[str, ...] = ()
 
     def __str__(self) -> str:
+        with using("en"):
+            return self.shown()
+
+    def shown(self) -> str:
+        """``2 open leads: customer, supplier``, in the user's language."""
         if not self.count:
             return ""
-        return f"{counted(self.count, 'open lead')}: {', '.join(self.kinds)}"
+        from ..i18n import language
+        from ..vocab import label
+
+        kinds = ", ".join(label(kind, "lead kind", language()) for kind in self.kinds)
+        return ngettext(
+            "{count} open lead: {kinds}", "{count} open leads: {kinds}", self.count
+        ).format(count=self.count, kinds=kinds)
 
 
 @dataclass(frozen=True)
@@ -109,13 +186,14 @@ class Params:
         return self.since is not None or self.until is not None
 
     def period(self) -> str:
-        """`` between A and B`` / `` since A`` / `` until B`` / ``""``, for sentences."""
+        """`` between A and B`` / `` since A`` / `` until B`` / ``""``, for sentences (in the
+        current language)."""
         if self.since and self.until:
-            return f" between {self.since} and {self.until}"
+            return _(" between {since} and {until}").format(since=self.since, until=self.until)
         if self.since:
-            return f" since {self.since}"
+            return _(" since {since}").format(since=self.since)
         if self.until:
-            return f" until {self.until}"
+            return _(" until {until}").format(until=self.until)
         return ""
 
 
@@ -130,7 +208,11 @@ def make_params(**raw: Any) -> Params:
     since = optional_date(raw.get("since"), "since date")
     until = optional_date(raw.get("until"), "until date")
     if since and until and until < since:
-        raise InvalidInput(f"The period ends ({until}) before it starts ({since}).")
+        raise InvalidInput(
+            _("The period ends ({until}) before it starts ({since}).").format(
+                until=until, since=since
+            )
+        )
     attribution = choice(raw.get("attribution") or "first", ATTRIBUTIONS, "attribution")
     soon = _whole(raw.get("soon", 7), "The number of days", minimum=0, maximum=MAX_SOON_DAYS)
     limit = raw.get("limit")
@@ -174,7 +256,8 @@ def _whole(value: Any, what: str, *, minimum: int, maximum: int) -> int | None:
 
 @dataclass(frozen=True)
 class Section:
-    """One table of a report: rows of a single dataclass type, and what to say when empty."""
+    """One table of a report: rows of a single dataclass type, and what to say when empty
+    (``title`` and ``empty``: English, a :class:`Text` shown in the user's language)."""
 
     name: str
     title: str
@@ -263,27 +346,37 @@ class Context:
     def nothing(
         self,
         rows: Sequence[Any],
-        headline: str,
+        headline: Callable[[], str],
         outside: Any,
-        left_out: tuple[str, str],
-        otherwise: str,
-    ) -> str:
+        left_out: Callable[[int], str],
+        otherwise: Callable[[], str],
+    ) -> Text:
         """What a section says when ``rows`` is empty: ``headline`` and the period, then how
         many rows the period left out, or else (``otherwise``) why there is nothing.
 
         ``outside`` counts the section's rows without the period (a SELECT of one COUNT); it
         runs only when the section is empty and a period is set, so every row it counts is
-        outside the period. ``left_out`` is (singular, plural) of what follows the number, as
-        in ("outcome credits an encounter", "outcomes credit encounters").
+        outside the period. ``left_out(count)`` is what follows the number, as in
+        ``ngettext("outcome credits an encounter", "outcomes credit encounters", count)``.
+        ``headline``, ``left_out`` and ``otherwise`` write in the current language.
         """
-        text = headline + self.params.period()
+        period = self.params.period
         if rows:
-            return text + "."
-        if self.params.dated:
-            count = int(self.db.scalar(outside) or 0)
-            if count:
-                return f"{text} ({count} {left_out[count != 1]} outside these dates)."
-        return f"{text}: {otherwise}."
+            return Text(
+                lambda: _("{headline}{period}.").format(headline=headline(), period=period())
+            )
+        count = int(self.db.scalar(outside) or 0) if self.params.dated else 0
+        if count:
+            return Text(
+                lambda: _("{headline}{period} ({count} {left_out} outside these dates).").format(
+                    headline=headline(), period=period(), count=count, left_out=left_out(count)
+                )
+            )
+        return Text(
+            lambda: _("{headline}{period}: {reason}.").format(
+                headline=headline(), period=period(), reason=otherwise()
+            )
+        )
 
     def days_between(self, later: Any, earlier: Any) -> ColumnElement[int]:
         """Whole days from ``earlier`` to ``later`` (two DATE expressions), on both backends."""
@@ -352,7 +445,8 @@ def share(part: int, whole: int) -> Decimal | None:
 
 
 def counted(count: int, word: str) -> str:
-    """``counted(2, "open lead")``: "2 open leads"."""
+    """``counted(2, "open lead")``: "2 open leads" (English only: for messages, use
+    ``ngettext``)."""
     return f"{count} {word if count == 1 else word + 's'}"
 
 
@@ -365,7 +459,7 @@ def rank_value(money: Mapping[str, Decimal], currency: str) -> tuple[Decimal, in
 class Built:
     """What a report module's ``build(context)`` returns; the registry adds the rest."""
 
-    title: str
+    title: str  # a Text, like the sections' titles and empty sentences and the notes
     sections: list[Section]
     notes: list[str] = field(default_factory=list)
     parameters: dict[str, Any] = field(default_factory=dict)

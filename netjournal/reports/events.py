@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import case, func, literal, select
 
+from ..i18n import N_, _, ngettext
 from ..models import Encounter, Event, Lead, Outcome
 from .base import (
     Built,
@@ -29,8 +30,8 @@ from .base import (
     Money,
     OpenLeads,
     Section,
+    Text,
     col,
-    counted,
     money_by_key,
     rank_value,
     ratio,
@@ -42,40 +43,40 @@ OPEN = ("open", "exploring")
 
 @dataclass(frozen=True)
 class EventRow:
-    event_id: int = col("Id")
-    event: str = col("Event")
-    date: dt.date = col("Date")
-    series: str | None = col("Series")
-    people: int = col("People met")
-    leads: int = col("Leads")
-    won: int = col("Won")
-    value: Money = col("Value")
-    hours: Decimal | None = col("Hours")
-    cost: Money = col("Cost")
-    value_per_hour: Money = col("Value/hour", mark="short")
-    value_per_cost: Money = col("Value/cost unit", mark="short")
-    roi: Decimal | None = col("ROI", percent=True, mark="full")
-    produced_nothing: bool = col("Nothing")
-    provisional: bool = col("Provisional", table=False)
-    open_leads: OpenLeads = col("Open leads", table=False)
+    event_id: int = col(N_("Id"))
+    event: str = col(N_("Event"))
+    date: dt.date = col(N_("Date"))
+    series: str | None = col(N_("Series"))
+    people: int = col(N_("People met"))
+    leads: int = col(N_("Leads"))
+    won: int = col(N_("Won"))
+    value: Money = col(N_("Value"))
+    hours: Decimal | None = col(N_("Hours"))
+    cost: Money = col(N_("Cost"))
+    value_per_hour: Money = col(N_("Value/hour"), mark="short")
+    value_per_cost: Money = col(N_("Value/cost unit"), mark="short")
+    roi: Decimal | None = col(N_("ROI"), percent=True, mark="full")
+    produced_nothing: bool = col(N_("Nothing"))
+    provisional: bool = col(N_("Provisional"), table=False)
+    open_leads: OpenLeads = col(N_("Open leads"), table=False)
 
 
 @dataclass(frozen=True)
 class SeriesRow:
-    series: str = col("Series")
-    editions: int = col("Editions")
-    people: int = col("People met")
-    leads: int = col("Leads")
-    won: int = col("Won")
-    value: Money = col("Value")
-    hours: Decimal | None = col("Hours")
-    cost: Money = col("Cost")
-    value_per_hour: Money = col("Value/hour", mark="short")
-    value_per_cost: Money = col("Value/cost unit", mark="short")
-    roi: Decimal | None = col("ROI", percent=True, mark="full")
-    produced_nothing: bool = col("Nothing")
-    provisional: bool = col("Provisional", table=False)
-    open_leads: OpenLeads = col("Open leads", table=False)
+    series: str = col(N_("Series"))
+    editions: int = col(N_("Editions"))
+    people: int = col(N_("People met"))
+    leads: int = col(N_("Leads"))
+    won: int = col(N_("Won"))
+    value: Money = col(N_("Value"))
+    hours: Decimal | None = col(N_("Hours"))
+    cost: Money = col(N_("Cost"))
+    value_per_hour: Money = col(N_("Value/hour"), mark="short")
+    value_per_cost: Money = col(N_("Value/cost unit"), mark="short")
+    roi: Decimal | None = col(N_("ROI"), percent=True, mark="full")
+    produced_nothing: bool = col(N_("Nothing"))
+    provisional: bool = col(N_("Provisional"), table=False)
+    open_leads: OpenLeads = col(N_("Open leads"), table=False)
 
 
 @dataclass(frozen=True)
@@ -267,32 +268,32 @@ def build(ctx: Context) -> Built:
     series_rows.sort(key=lambda r: r.series)
     series_rows.sort(key=best, reverse=True)
     return Built(
-        title="Events: what each one brought",
+        title=Text(lambda: _("Events: what each one brought")),
         sections=[
             Section(
                 "events",
-                "Per event",
+                Text(lambda: _("Per event")),
                 EventRow,
                 tuple(event_rows[: ctx.params.limit]),
                 ctx.nothing(
                     event_rows,
-                    "No event",
+                    lambda: _("No event"),
                     select(func.count(Event.id)),
-                    ("event starts", "events start"),
-                    "add events to see what they brought",
+                    lambda n: ngettext("event starts", "events start", n),
+                    lambda: _("add events to see what they brought"),
                 ),
             ),
             Section(
                 "series",
-                "Per series",
+                Text(lambda: _("Per series")),
                 SeriesRow,
                 tuple(series_rows),
                 ctx.nothing(
                     series_rows,
-                    "No event of a series",
+                    lambda: _("No event of a series"),
                     select(func.count(Event.id)).where(Event.series_key.is_not(None)),
-                    ("edition starts", "editions start"),
-                    "give events a series to compare their editions",
+                    lambda n: ngettext("edition starts", "editions start", n),
+                    lambda: _("give events a series to compare their editions"),
                 ),
             ),
         ],
@@ -304,22 +305,50 @@ def _notes(ctx: Context, events: list[EventRow], series: list[SeriesRow]) -> lis
     """What the figures mean, over every event of the period (before ``limit``)."""
     today = ctx.params.today
     held = [r for r in events if r.date <= today]
-    notes = []
+    notes: list[str] = []
     if held:
         idle = sum(1 for r in held if r.produced_nothing)
-        notes.append(f"{idle} of {len(held)} events produced no lead.")
-    if len(held) < len(events):
+        total = len(held)
         notes.append(
-            f"{counted(len(events) - len(held), 'event')} after {today} (today): no ratio or "
-            "ROI before it is held, and a series counts only the editions held by today."
+            Text(
+                lambda: ngettext(  # English: "events" whatever the count; French: by idle
+                    "{idle} of {total} events produced no lead.",
+                    "{idle} of {total} events produced no lead.",
+                    idle,
+                ).format(idle=idle, total=total)
+            )
+        )
+    if len(held) < len(events):
+        later = len(events) - len(held)
+        notes.append(
+            Text(
+                lambda: ngettext(
+                    "{count} event after {today} (today): no ratio or ROI before it is held, "
+                    "and a series counts only the editions held by today.",
+                    "{count} events after {today} (today): no ratio or ROI before it is held, "
+                    "and a series counts only the editions held by today.",
+                    later,
+                ).format(count=later, today=today)
+            )
         )
     if any(r.roi is None and (r.cost or (r.hours and ctx.hourly_rate)) for r in held):
-        notes.append("ROI is left empty where cost, time and value are in different currencies.")
+        notes.append(
+            Text(
+                lambda: _(
+                    "ROI is left empty where cost, time and value are in different currencies."
+                )
+            )
+        )
     if ctx.hourly_rate is None:
-        notes.append("No hourly rate in your profile: ROI counts the cost only.")
+        notes.append(Text(lambda: _("No hourly rate in your profile: ROI counts the cost only.")))
     if any(r.provisional for r in events) or any(r.provisional for r in series):
         notes.append(
-            "Provisional: an event or series with leads still open or exploring (listed beside "
-            "its ROI) may yet pay off; -100% is final only when no lead is left open."
+            Text(
+                lambda: _(
+                    "Provisional: an event or series with leads still open or exploring (listed "
+                    "beside its ROI) may yet pay off; -100% is final only when no lead is left "
+                    "open."
+                )
+            )
         )
     return notes

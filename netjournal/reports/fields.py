@@ -15,21 +15,24 @@ from typing import Any
 
 from sqlalchemy import case, func, literal, select, union_all
 
+from ..i18n import N_, _, ngettext
 from ..models import Encounter, Lead, Outcome, Person, ProfileField
-from .base import Built, Context, Money, Section, col, gain, money_by_key, share
+from .base import Built, Context, Money, Section, Text, col, gain, money_by_key, share
 
 GROUPS = ("inside", "outside", "unknown")
+#: How the groups are shown (the codes stay in JSON and CSV).
+GROUP_WORDS = {"inside": N_("inside"), "outside": N_("outside"), "unknown": N_("unknown")}
 
 
 @dataclass(frozen=True)
 class FieldRow:
-    group: str = col("Field")
-    encounters: int = col("Encounters")
-    with_lead: int = col("With a lead")
-    lead_share: Decimal | None = col("Lead share", percent=True)
-    paid_off: int = col("Paid off")
-    paid_share: Decimal | None = col("Paid-off share", percent=True)
-    value: Money = col("Value")
+    group: str = col(N_("Field"), words=GROUP_WORDS)
+    encounters: int = col(N_("Encounters"))
+    with_lead: int = col(N_("With a lead"))
+    lead_share: Decimal | None = col(N_("Lead share"), percent=True)
+    paid_off: int = col(N_("Paid off"))
+    paid_share: Decimal | None = col(N_("Paid-off share"), percent=True)
+    value: Money = col(N_("Value"))
 
 
 def by_field(ctx: Context, field_key: Any) -> Any:
@@ -150,33 +153,41 @@ def build(ctx: Context) -> Built:
     rows.sort(key=lambda r: GROUPS.index(r.group))
     if ctx.params.limit:
         rows = rows[: ctx.params.limit]
-    notes = []
+    notes: list[str] = []
     if not ctx.has_fields:
         notes.append(
-            "Your profile lists no fields, so encounters count as unknown unless marked "
-            "inside or outside when logged."
+            Text(
+                lambda: _(
+                    "Your profile lists no fields, so encounters count as unknown unless marked "
+                    "inside or outside when logged."
+                )
+            )
         )
     found = {r.group: r for r in rows}
     if "inside" in found and "outside" in found:
         inside, outside = found["inside"], found["outside"]
         notes.append(
-            f"A lead came from {_pct(outside.lead_share)} of encounters outside your fields "
-            f"and {_pct(inside.lead_share)} of those inside."
+            Text(
+                lambda: _(
+                    "A lead came from {outside} of encounters outside your fields "
+                    "and {inside} of those inside."
+                ).format(outside=_pct(outside.lead_share), inside=_pct(inside.lead_share))
+            )
         )
     return Built(
-        title="Inside vs outside your fields",
+        title=Text(lambda: _("Inside vs outside your fields")),
         sections=[
             Section(
                 "fields",
-                "Encounters by field",
+                Text(lambda: _("Encounters by field")),
                 FieldRow,
                 tuple(rows),
                 ctx.nothing(
                     rows,
-                    "No encounter",
+                    lambda: _("No encounter"),
                     select(func.count(Encounter.id)),
-                    ("encounter is", "encounters are"),
-                    "nothing to compare yet",
+                    lambda n: ngettext("encounter is", "encounters are", n),
+                    lambda: _("nothing to compare yet"),
                 ),
             )
         ],
@@ -185,4 +196,4 @@ def build(ctx: Context) -> Built:
 
 
 def _pct(value: Decimal | None) -> str:
-    return "n/a" if value is None else f"{value * 100:.1f}%"
+    return _("n/a") if value is None else f"{value * 100:.1f}%"

@@ -13,29 +13,33 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from ..i18n import N_, _, ngettext
 from ..models import Encounter, Event, FollowUp, Person
-from .base import Built, Context, Section, col, counted
+from .base import Built, Context, Section, Text, col
+
+#: How the states are shown (the codes stay in JSON and CSV).
+STATES = {"overdue": N_("overdue"), "due today": N_("due today"), "due soon": N_("due soon")}
 
 
 @dataclass(frozen=True)
 class FollowUpRow:
-    person: str = col("Person")
-    due: dt.date = col("Due")
-    state: str = col("State")
-    days_late: int = col("Days late")
-    action: str = col("Action")
-    encounter_id: int | None = col("Encounter")
-    met_on: dt.date | None = col("Met on")
-    event: str | None = col("Event")
-    followup_id: int = col("Id")
+    person: str = col(N_("Person"))
+    due: dt.date = col(N_("Due"))
+    state: str = col(N_("State"), words=STATES)
+    days_late: int = col(N_("Days late"))
+    action: str = col(N_("Action"))
+    encounter_id: int | None = col(N_("Encounter"))
+    met_on: dt.date | None = col(N_("Met on"))
+    event: str | None = col(N_("Event"))
+    followup_id: int = col(N_("Id"))
 
 
 @dataclass(frozen=True)
 class PersonRow:
-    person: str = col("Person")
-    overdue: int = col("Overdue")
-    due_soon: int = col("Due soon")
-    oldest_due: dt.date = col("Oldest due")
+    person: str = col(N_("Person"))
+    overdue: int = col(N_("Overdue"))
+    due_soon: int = col(N_("Due soon"))
+    oldest_due: dt.date = col(N_("Oldest due"))
 
 
 def build(ctx: Context) -> Built:
@@ -89,16 +93,16 @@ def build(ctx: Context) -> Built:
     ]
     empty = "" if rows else _nothing(ctx, horizon, where)
     return Built(
-        title=f"Follow-ups overdue or due by {horizon}",
+        title=Text(lambda: _("Follow-ups overdue or due by {day}").format(day=horizon)),
         sections=[
             Section(
                 "followups",
-                "Follow-ups",
+                Text(lambda: _("Follow-ups")),
                 FollowUpRow,
                 tuple(rows),
                 empty,
             ),
-            Section("people", "Per person", PersonRow, tuple(people), empty),
+            Section("people", Text(lambda: _("Per person")), PersonRow, tuple(people), empty),
         ],
         parameters={"soon": ctx.params.soon, "today": today},
     )
@@ -107,25 +111,53 @@ def build(ctx: Context) -> Built:
 def _nothing(ctx: Context, horizon: dt.date, where: list[ColumnElement[bool]]) -> str:
     """Why nothing is due: follow-ups from encounters outside the period, and follow-ups due
     after the horizon (those of the period), or none open at all."""
-    text = f"Nothing overdue or due by {horizon}"
-    if ctx.params.dated:
-        text += f" from encounters{ctx.params.period()}"
-    parts = []
+    outside = 0
     if ctx.params.dated:
         outside = ctx.db.scalar(select(func.count(FollowUp.id)).where(*where)) or 0
-        if outside:
-            verb = "comes" if outside == 1 else "come"
-            parts.append(
-                f"{counted(outside, 'follow-up')} {verb} from encounters outside these dates"
-            )
     later, first = ctx.db.execute(
         select(func.count(FollowUp.id), func.min(FollowUp.due))
         .outerjoin(Encounter, Encounter.id == FollowUp.encounter_id)
         .where(FollowUp.done_on.is_(None), FollowUp.due > horizon, *ctx.in_period(Encounter.date))
     ).one()
-    if later:
-        who = str(later) if parts else counted(later, "follow-up")
-        parts.append(f"{who} {'is' if later == 1 else 'are'} due later, the first on {first}")
-    if parts:
-        return f"{text} ({'; '.join(parts)})."
-    return f"{text}: no follow-up is open."
+
+    def sentence() -> str:
+        if ctx.params.dated:
+            text = _("Nothing overdue or due by {day} from encounters{period}").format(
+                day=horizon, period=ctx.params.period()
+            )
+        else:
+            text = _("Nothing overdue or due by {day}").format(day=horizon)
+        parts = []
+        if outside:
+            parts.append(
+                ngettext(
+                    "{count} follow-up comes from encounters outside these dates",
+                    "{count} follow-ups come from encounters outside these dates",
+                    outside,
+                ).format(count=outside)
+            )
+        if later and parts:
+            parts.append(
+                ngettext(
+                    "{count} is due later, the first on {day}",
+                    "{count} are due later, the first on {day}",
+                    later,
+                ).format(count=later, day=first)
+            )
+        elif later:
+            parts.append(
+                ngettext(
+                    "{count} follow-up is due later, the first on {day}",
+                    "{count} follow-ups are due later, the first on {day}",
+                    later,
+                ).format(count=later, day=first)
+            )
+        if len(parts) == 2:
+            return _("{text} ({reason}; {other}).").format(
+                text=text, reason=parts[0], other=parts[1]
+            )
+        if parts:
+            return _("{text} ({reason}).").format(text=text, reason=parts[0])
+        return _("{text}: no follow-up is open.").format(text=text)
+
+    return Text(sentence)

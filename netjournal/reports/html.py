@@ -11,8 +11,11 @@ import html
 import io
 from typing import Any
 
-from .base import Report
-from .render import _params_line, row_cell, shown
+from ..i18n import _, language, ngettext
+from ..vocab import label
+from .base import Report, shown
+from .render import _params_line, row_cell
+from .render import shown as table_columns
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:1200px;
@@ -36,14 +39,16 @@ _STATUS_COLOURS = {
 
 
 def to_html(report: Report) -> str:
+    """The page, in the user's language (its ``lang`` says which)."""
+    title = html.escape(shown(report.title))
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{html.escape(report.title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{html.escape(report.title)}</h1>",
+        f'<html lang="{language()}"><head><meta charset="utf-8">',
+        f"<title>{title}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{title}</h1>",
         f'<p class="meta">{html.escape(_params_line(report))}</p>',
     ]
-    parts += [f'<p class="note">{html.escape(n)}</p>' for n in report.notes]
+    parts += [f'<p class="note">{html.escape(shown(n))}</p>' for n in report.notes]
     for title, png in charts(report):
         parts.append(
             f'<figure><img alt="{html.escape(title)}" '
@@ -51,13 +56,13 @@ def to_html(report: Report) -> str:
             "</figure>"
         )
     for section in report.sections:
-        parts.append(f"<h2>{html.escape(section.title)}</h2>")
+        parts.append(f"<h2>{html.escape(shown(section.title))}</h2>")
         if not section.rows:
-            parts.append(f'<p class="empty">{html.escape(section.empty)}</p>')
+            parts.append(f'<p class="empty">{html.escape(shown(section.empty))}</p>')
             continue
-        cols = shown(section.row_type)
+        cols = table_columns(section.row_type)
         parts.append("<table><thead><tr>")
-        parts += [f"<th>{html.escape(c.label)}</th>" for c in cols]
+        parts += [f"<th>{html.escape(c.title)}</th>" for c in cols]
         parts.append("</tr></thead><tbody>")
         for row in section.rows:
             parts.append("<tr>")
@@ -114,8 +119,11 @@ def _value_per_event(report: Report, top: int = 15) -> list[tuple[str, str]]:
         # shown as typed: a '$' in a name would start matplotlib's mathtext
         labels = [f"{r.event} ({r.date})".replace("$", r"\$") for r in valued]
         axes.barh(labels, [float(r.value[code]) for r in valued], color="#3e7cb1")
-        axes.set_xlabel(f"Value ({code})")
-        result.append((f"Value per event, {code} (top {len(valued)})", _png(figure)))
+        axes.set_xlabel(_("Value ({currency})").format(currency=code))
+        caption = _("Value per event, {currency} (top {count})").format(
+            currency=code, count=len(valued)
+        )
+        result.append((caption, _png(figure)))
     return result
 
 
@@ -126,28 +134,42 @@ def _fields_chart(report: Report) -> tuple[str, str]:
     lead = [float(r.lead_share or 0) * 100 for r in rows]
     paid = [float(r.paid_share or 0) * 100 for r in rows]
     axes.bar(
-        [p - 0.2 for p in positions], lead, width=0.4, label="produced a lead", color="#3e7cb1"
+        [p - 0.2 for p in positions],
+        lead,
+        width=0.4,
+        label=_("produced a lead"),
+        color="#3e7cb1",
     )
-    axes.bar([p + 0.2 for p in positions], paid, width=0.4, label="paid off", color="#3ebd93")
-    axes.set_xticks(list(positions), [f"{r.group}\n({r.encounters} encounters)" for r in rows])
-    axes.set_ylabel("% of encounters")
+    axes.bar([p + 0.2 for p in positions], paid, width=0.4, label=_("paid off"), color="#3ebd93")
+    group = report.sections[0].row_type
+    column = next(c for c in table_columns(group) if c.name == "group")
+    ticks = [
+        # English: "encounters" whatever the count
+        ngettext(
+            "{group}\n({count} encounters)", "{group}\n({count} encounters)", r.encounters
+        ).format(group=column.word(r.group), count=r.encounters)
+        for r in rows
+    ]
+    axes.set_xticks(list(positions), ticks)
+    axes.set_ylabel(_("% of encounters"))
     axes.legend()
-    return ("Inside vs outside your fields", _png(figure))
+    return (_("Inside vs outside your fields"), _png(figure))
 
 
 def _funnel(report: Report) -> tuple[str, str]:
     rows = [r for r in report.rows if r.kind != "all kinds"]
     figure, axes = _figure(9, 1 + 0.4 * len(rows))
-    labels = [r.kind for r in rows]
+    labels = [label(r.kind, "lead kind", language()) for r in rows]
     left = [0.0] * len(rows)
     for status, colour in _STATUS_COLOURS.items():
         counts = [float(getattr(r, status)) for r in rows]
-        axes.barh(labels, counts, left=left, color=colour, label=status)
+        name = label(status, "lead status", language())
+        axes.barh(labels, counts, left=left, color=colour, label=name)
         left = [a + b for a, b in zip(left, counts, strict=True)]
     axes.invert_yaxis()
-    axes.set_xlabel("Leads")
+    axes.set_xlabel(_("Leads"))
     axes.legend(ncols=4, loc="lower right")
-    return ("Lead funnel by kind", _png(figure))
+    return (_("Lead funnel by kind"), _png(figure))
 
 
 def _introduction_graph(report: Report, top: int = 80) -> tuple[str, str]:
@@ -186,5 +208,8 @@ def _introduction_graph(report: Report, top: int = 80) -> tuple[str, str]:
         edge_color="#616e7c",
     )
     axes.set_axis_off()
-    shown_count = f" (top {len(rows)} by value)" if len(rows) == top else ""
-    return (f"Who introduced whom{shown_count}", _png(figure))
+    if len(rows) == top:
+        caption = _("Who introduced whom (top {count} by value)").format(count=len(rows))
+    else:
+        caption = _("Who introduced whom")
+    return (caption, _png(figure))

@@ -40,8 +40,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
+from ..i18n import N_, _
 from ..models import Encounter, Lead, Outcome, Person
 from .base import Built, Context, Money, Section, cents, col, equal_share, value_currencies
+from .base import Text as Sentence
 
 #: How many introducers up a chain are followed (and credited) at most.
 MAX_HOPS = 50
@@ -50,26 +52,26 @@ SEPARATOR = "\x1f"  # between names in one aggregated string
 
 @dataclass(frozen=True)
 class IntroducerRow:
-    person_id: int = col("Id", table=False)
-    introducer: str = col("Introducer")
-    introduced: tuple[str, ...] = col("Introduced")
-    people_reached: int = col("People reached")
-    leads: int = col("Leads")
-    outcomes: int = col("Outcomes")
-    value: Money = col("Credited value")
+    person_id: int = col(N_("Id"), table=False)
+    introducer: str = col(N_("Introducer"))
+    introduced: tuple[str, ...] = col(N_("Introduced"))
+    people_reached: int = col(N_("People reached"))
+    leads: int = col(N_("Leads"))
+    outcomes: int = col(N_("Outcomes"))
+    value: Money = col(N_("Credited value"))
 
 
 @dataclass(frozen=True)
 class IntroductionRow:
-    person_id: int = col("Id", table=False)
-    person: str = col("Person")
-    introducer_id: int = col("Introducer id", table=False)
-    introduced_by: str = col("Introduced by")
-    introduced_on: dt.date = col("Introduced on")
-    introducers: int = col("Introducers up the chain")
-    leads: int = col("Leads")
-    outcomes: int = col("Outcomes")
-    value: Money = col("Value")
+    person_id: int = col(N_("Id"), table=False)
+    person: str = col(N_("Person"))
+    introducer_id: int = col(N_("Introducer id"), table=False)
+    introduced_by: str = col(N_("Introduced by"))
+    introduced_on: dt.date = col(N_("Introduced on"))
+    introducers: int = col(N_("Introducers up the chain"))
+    leads: int = col(N_("Leads"))
+    outcomes: int = col(N_("Outcomes"))
+    value: Money = col(N_("Value"))
 
 
 def parents(ctx: Context) -> Any:
@@ -345,15 +347,21 @@ def introduction_rows(ctx: Context) -> list[IntroductionRow]:
     ]
 
 
-NOTE = (
-    "Chain credit: an outcome's value is split equally among the introducers up the chain of "
-    "the person it came from (A introduced B, B introduced C: C's outcomes credit B and A, half "
-    "each), exact in cents, the remaining cents going to those farthest up the chain first; a "
-    "person's introducer is the one named on their first encounter naming one; a chain stops "
-    f"after {MAX_HOPS} introducers and at a person already in it."
+NOTE = Sentence(
+    lambda: _(
+        "Chain credit: an outcome's value is split equally among the introducers up the chain "
+        "of the person it came from (A introduced B, B introduced C: C's outcomes credit B and "
+        "A, half each), exact in cents, the remaining cents going to those farthest up the "
+        "chain first; a person's introducer is the one named on their first encounter naming "
+        "one; a chain stops after {max_hops} introducers and at a person already in it."
+    ).format(max_hops=MAX_HOPS)
 )
 
-EMPTY = "Nobody introduced anyone: no encounter names who introduced you (log --intro-by NAME)"
+EMPTY = Sentence(
+    lambda: _(
+        "Nobody introduced anyone: no encounter names who introduced you (log --intro-by NAME)."
+    )
+)
 
 
 def introducers_section(ctx: Context) -> Section:
@@ -361,10 +369,10 @@ def introducers_section(ctx: Context) -> Section:
     rows = introducer_rows(ctx)
     return Section(
         "introducers",
-        "Who opened which doors",
+        Sentence(lambda: _("Who opened which doors")),
         IntroducerRow,
         tuple(rows),
-        EMPTY + ".",
+        EMPTY,
     )
 
 
@@ -372,15 +380,15 @@ def build(ctx: Context) -> Built:
     main = introducers_section(ctx)
     introductions = introduction_rows(ctx)
     return Built(
-        title="Who opened which doors (chain credit: equal shares)",
+        title=Sentence(lambda: _("Who opened which doors (chain credit: equal shares)")),
         sections=[
             main,
             Section(
                 "introductions",
-                "Introductions",
+                Sentence(lambda: _("Introductions")),
                 IntroductionRow,
                 tuple(introductions),
-                EMPTY + ".",
+                EMPTY,
             ),
         ],
         notes=[NOTE],

@@ -15,23 +15,24 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, literal, select
 
+from ..i18n import N_, _, ngettext
 from ..models import Encounter, Lead, Outcome
-from .base import Built, Context, Section, col, share
+from .base import Built, Context, Section, Text, col, share
 
-ALL = "all kinds"
+ALL = N_("all kinds")
 
 
 @dataclass(frozen=True)
 class LeadRow:
-    kind: str = col("Kind")
-    leads: int = col("Leads")
-    open: int = col("Open")
-    exploring: int = col("Exploring")
-    won: int = col("Won")
-    dropped: int = col("Dropped")
-    conversion: Decimal | None = col("Conversion", percent=True)
-    with_outcome: int = col("With outcome")
-    median_days_to_outcome: Decimal | None = col("Median days to outcome")
+    kind: str = col(N_("Kind"), words="lead kind")
+    leads: int = col(N_("Leads"))
+    open: int = col(N_("Open"))
+    exploring: int = col(N_("Exploring"))
+    won: int = col(N_("Won"))
+    dropped: int = col(N_("Dropped"))
+    conversion: Decimal | None = col(N_("Conversion"), percent=True)
+    with_outcome: int = col(N_("With outcome"))
+    median_days_to_outcome: Decimal | None = col(N_("Median days to outcome"))
 
 
 def _medians(ctx: Context, by_kind: bool) -> dict[str, tuple[int, Decimal]]:
@@ -104,35 +105,48 @@ def build(ctx: Context) -> Built:
             )
         )
     kinds = sorted(rows[: len(per_kind)], key=lambda r: (-r.leads, r.kind))
-    notes = []
+    notes: list[str] = []
     if rows:
         notes.append(
-            "Conversion = won / all leads of the kind; days run from the encounter the "
-            "lead was born in to its first outcome."
+            Text(
+                lambda: _(
+                    "Conversion = won / all leads of the kind; days run from the encounter the "
+                    "lead was born in to its first outcome."
+                )
+            )
         )
     limit = ctx.params.limit
     if limit and len(kinds) > limit:
-        # The limit keeps the kinds with the most leads; the all-kinds row still counts all.
+        count = len(kinds)
         notes.append(
-            f"Showing the {limit} of the {len(kinds)} kinds with the most leads; "
-            f"'{ALL}' counts them all."
+            Text(
+                lambda: ngettext(
+                    "Showing the {limit} of the {count} kinds with the most leads; "
+                    "'{all}' counts them all.",
+                    "Showing the {limit} of the {count} kinds with the most leads; "
+                    "'{all}' counts them all.",
+                    limit,
+                ).format(limit=limit, count=count, all=_(ALL))
+            )
         )
         kinds = kinds[:limit]
     rows = kinds + rows[len(per_kind) :]
     return Built(
-        title="Lead funnel",
+        title=Text(lambda: _("Lead funnel")),
         sections=[
             Section(
                 "leads",
-                "Leads by kind",
+                Text(lambda: _("Leads by kind")),
                 LeadRow,
                 tuple(rows),
                 ctx.nothing(
                     rows,
-                    "No lead was recorded",
+                    lambda: _("No lead was recorded"),
                     select(func.count(Lead.id)),
-                    ("lead was born in an encounter", "leads were born in encounters"),
-                    "no encounter has a lead yet",
+                    lambda n: ngettext(
+                        "lead was born in an encounter", "leads were born in encounters", n
+                    ),
+                    lambda: _("no encounter has a lead yet"),
                 ),
             )
         ],

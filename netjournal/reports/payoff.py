@@ -26,15 +26,16 @@ from typing import Any
 from sqlalchemy import BigInteger, and_, case, cast, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import aliased
 
+from ..i18n import N_, _, ngettext
 from ..models import Encounter, Event, Lead, Outcome, Person
 from .base import (
     Built,
     Context,
     Money,
     Section,
+    Text,
     cents,
     col,
-    counted,
     equal_share,
     gain,
     value_currencies,
@@ -43,14 +44,14 @@ from .base import (
 
 @dataclass(frozen=True)
 class PayoffRow:
-    encounter_id: int = col("Encounter")
-    person: str = col("Person")
-    event: str | None = col("Event")
-    date: dt.date = col("Date")
-    leads: tuple[str, ...] = col("Leads")
-    outcomes: int = col("Outcomes")
-    value: Money = col("Value")
-    days_to_first_outcome: int = col("Days to first outcome")
+    encounter_id: int = col(N_("Encounter"))
+    person: str = col(N_("Person"))
+    event: str | None = col(N_("Event"))
+    date: dt.date = col(N_("Date"))
+    leads: tuple[str, ...] = col(N_("Leads"))
+    outcomes: int = col(N_("Outcomes"))
+    value: Money = col(N_("Value"))
+    days_to_first_outcome: int = col(N_("Days to first outcome"))
 
 
 def credits(ctx: Context, paid: Any, *partition: Any) -> Any:
@@ -229,25 +230,35 @@ def build(ctx: Context) -> Built:
         extra.append(introducers_section(ctx))
         extra_notes.append(NOTE)
     return Built(
-        title=f"Encounters that paid off (attribution: {attribution})",
+        title=Text(
+            lambda: _("Encounters that paid off (attribution: {attribution})").format(
+                attribution=_(_NAMES[attribution])
+            )
+        ),
         sections=[
             Section(
                 "payoff",
-                "Encounters that paid off",
+                Text(lambda: _("Encounters that paid off")),
                 PayoffRow,
                 tuple(rows),
                 ctx.nothing(
                     rows,
-                    "No encounter paid off",
+                    lambda: _("No encounter paid off"),
                     select(func.count(Outcome.id)),
-                    ("outcome credits an encounter", "outcomes credit encounters"),
-                    "no outcome is recorded yet",
+                    lambda n: ngettext(
+                        "outcome credits an encounter", "outcomes credit encounters", n
+                    ),
+                    lambda: _("no outcome is recorded yet"),
                 ),
             ),
             *extra,
         ],
         notes=[
-            f"Attribution: {attribution} ({_EXPLAIN[attribution]}).",
+            Text(
+                lambda: _("Attribution: {attribution} ({explanation}).").format(
+                    attribution=_(_NAMES[attribution]), explanation=_(_EXPLAIN[attribution])
+                )
+            ),
             *_losses(ctx),
             *extra_notes,
         ],
@@ -267,16 +278,28 @@ def _losses(ctx: Context) -> list[str]:
     found = ctx.db.execute(stmt).all()
     if not found:
         return []
-    count = sum(int(n) for _, n, _ in found)
-    total = ", ".join(f"{Decimal(v or 0).quantize(Decimal('0.01'))} {c}" for c, _, v in found)
+    count = sum(int(n) for _c, n, _v in found)
+    total = ", ".join(f"{Decimal(v or 0).quantize(Decimal('0.01'))} {c}" for c, _n, v in found)
     return [
-        f"Losses: {counted(count, 'outcome')} with a negative value ({total}); a loss pays "
-        "nothing off and is subtracted from the value of the encounter it credits."
+        Text(
+            lambda: ngettext(
+                "Losses: {count} outcome with a negative value ({total}); a loss pays "
+                "nothing off and is subtracted from the value of the encounter it credits.",
+                "Losses: {count} outcomes with a negative value ({total}); a loss pays "
+                "nothing off and is subtracted from the value of the encounter it credits.",
+                count,
+            ).format(count=count, total=total)
+        )
     ]
 
 
+#: How each attribution is named in sentences (the option's value in English).
+_NAMES = {"first": N_("first"), "last": N_("last"), "linear": N_("linear")}
+
 _EXPLAIN = {
-    "first": "an outcome credits the first encounter with that person, up to the lead",
-    "last": "an outcome credits the encounter its lead was born in",
-    "linear": "an outcome is split equally over every encounter with that person up to the lead",
+    "first": N_("an outcome credits the first encounter with that person, up to the lead"),
+    "last": N_("an outcome credits the encounter its lead was born in"),
+    "linear": N_(
+        "an outcome is split equally over every encounter with that person up to the lead"
+    ),
 }

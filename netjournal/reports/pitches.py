@@ -13,21 +13,22 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, exists, func, or_, select
 
+from ..i18n import N_, _, ngettext
 from ..models import Encounter, Event, Lead, Outcome, Person, Question
-from .base import Built, Context, Section, col, gain
+from .base import Built, Context, Section, Text, col, gain
 
 
 @dataclass(frozen=True)
 class PitchRow:
-    encounter_id: int = col("Encounter")
-    date: dt.date = col("Date")
-    person: str = col("Seller")
-    organization: str | None = col("Organization")
-    event: str | None = col("Event")
-    learned: tuple[str, ...] = col("Learned")
-    stakes: str | None = col("Stakes")
-    notes: str | None = col("Notes")
-    useful_supplier: bool = col("Useful supplier")
+    encounter_id: int = col(N_("Encounter"))
+    date: dt.date = col(N_("Date"))
+    person: str = col(N_("Seller"))
+    organization: str | None = col(N_("Organization"))
+    event: str | None = col(N_("Event"))
+    learned: tuple[str, ...] = col(N_("Learned"))
+    stakes: str | None = col(N_("Stakes"))
+    notes: str | None = col(N_("Notes"))
+    useful_supplier: bool = col(N_("Useful supplier"))
 
 
 def build(ctx: Context) -> Built:
@@ -81,23 +82,34 @@ def build(ctx: Context) -> Built:
     if ctx.params.limit:
         rows = rows[: ctx.params.limit]
     count, became = session.execute(summary).one()
-    notes = []
+    notes: list[str] = []
     if count:
-        notes.append(f"{count} pitches; {became or 0} became a useful supplier.")
+        useful_count = int(became or 0)
+        notes.append(
+            Text(
+                lambda: ngettext(  # English: "pitches" whatever the count
+                    "{count} pitches; {useful} became a useful supplier.",
+                    "{count} pitches; {useful} became a useful supplier.",
+                    count,
+                ).format(count=count, useful=useful_count)
+            )
+        )
     return Built(
-        title="Pitches you received",
+        title=Text(lambda: _("Pitches you received")),
         sections=[
             Section(
                 "pitches",
-                "Pitches",
+                Text(lambda: _("Pitches")),
                 PitchRow,
                 tuple(rows),
                 ctx.nothing(
                     rows,
-                    "Nobody pitched you",
+                    lambda: _("Nobody pitched you"),
                     select(func.count(Encounter.id)).where(Encounter.pitched.is_(True)),
-                    ("encounter marked as pitched is", "encounters marked as pitched are"),
-                    "no encounter is marked as pitched",
+                    lambda n: ngettext(
+                        "encounter marked as pitched is", "encounters marked as pitched are", n
+                    ),
+                    lambda: _("no encounter is marked as pitched"),
                 ),
             )
         ],

@@ -20,36 +20,38 @@ from sqlalchemy import func, or_, select
 from .. import resolve
 from ..catchup import catchup
 from ..errors import InvalidInput
+from ..i18n import N_, _, language, ngettext
 from ..models import Encounter, Event, FollowUp, Lead, Person, Question
-from .base import Built, Context, Section, col
+from ..vocab import label
+from .base import Built, Context, Section, Text, col
 from .questions import QuestionRow, question_rows
 
 
 @dataclass(frozen=True)
 class PrepCatchUpRow:
-    person_id: int = col("Id")
-    person: str = col("Person")
-    late: str = col("Catch up")
-    last_touch: dt.date = col("Last touch")
-    every: int = col("Every (days)")
-    lateness: Decimal = col("Lateness", table=False)
-    next_question: str | None = col("Ask next")
+    person_id: int = col(N_("Id"))
+    person: str = col(N_("Person"))
+    late: str = col(N_("Catch up"))
+    last_touch: dt.date = col(N_("Last touch"))
+    every: int = col(N_("Every (days)"))
+    lateness: Decimal = col(N_("Lateness"), table=False)
+    next_question: str | None = col(N_("Ask next"))
 
 
 @dataclass(frozen=True)
 class PrepPersonRow:
-    person_id: int = col("Id")
-    person: str = col("Person")
-    organization: str | None = col("Organization")
-    times_met: int = col("Times met")
-    last_met: dt.date = col("Last met")
-    open_leads: tuple[str, ...] = col("Open leads")
-    followups: tuple[str, ...] = col("Open follow-ups")
+    person_id: int = col(N_("Id"))
+    person: str = col(N_("Person"))
+    organization: str | None = col(N_("Organization"))
+    times_met: int = col(N_("Times met"))
+    last_met: dt.date = col(N_("Last met"))
+    open_leads: tuple[str, ...] = col(N_("Open leads"))
+    followups: tuple[str, ...] = col(N_("Open follow-ups"))
 
 
 def build(ctx: Context) -> Built:
     if ctx.params.event is None or ctx.params.event == "":
-        raise InvalidInput("The prep report needs an event: prep EVENT.")
+        raise InvalidInput(_("The prep report needs an event: prep EVENT."))
     session = ctx.db
     edition = resolve.edition_id(session, ctx.params.event, today=ctx.params.today)
     target = ctx.session.get(Event, edition)
@@ -89,10 +91,10 @@ def build(ctx: Context) -> Built:
     )
     leads: dict[int, list[str]] = {}
     for pid, kind, summary, status in session.execute(leads_q):
-        leads.setdefault(pid, []).append(f"{kind}: {summary} ({status})")
+        leads.setdefault(pid, []).append(_open_lead(kind, summary, status))
     todo: dict[int, list[str]] = {}
     for pid, due, action in session.execute(followups_q):
-        todo.setdefault(pid, []).append(f"{due}: {action}")
+        todo.setdefault(pid, []).append(_todo(due, action))
     people = [
         PrepPersonRow(
             pid, who, org, int(n), last, tuple(leads.get(pid, ())), tuple(todo.get(pid, ()))
@@ -111,51 +113,82 @@ def build(ctx: Context) -> Built:
             currency=ctx.currency,
         )
     ]
-    scope = f"{target.name} ({target.start_date})"
-    if target.series:
-        scope += f" and the {editions} editions of the series {target.series}"
-    elif editions > 1:
-        scope += f" and its other editions ({editions} in all)"
+    name, start, series = target.name, target.start_date, target.series
+
+    def scope() -> str:
+        if series:
+            return ngettext(  # English: "editions" whatever the count
+                "{event} ({day}) and the {count} editions of the series {series}",
+                "{event} ({day}) and the {count} editions of the series {series}",
+                editions,
+            ).format(event=name, day=start, count=editions, series=series)
+        if editions > 1:
+            return _("{event} ({day}) and its other editions ({count} in all)").format(
+                event=name, day=start, count=editions
+            )
+        return _("{event} ({day})").format(event=name, day=start)
+
+    today = ctx.params.today
     return Built(
-        title=f"Preparing for {target.name}",
+        title=Text(lambda: _("Preparing for {event}").format(event=name)),
         sections=[
             Section(
                 "people",
-                "People met there before",
+                Text(lambda: _("People met there before")),
                 PrepPersonRow,
                 tuple(people),
                 ctx.nothing(
                     people,
-                    f"You met nobody at {scope}",
+                    lambda: _("You met nobody at {scope}").format(scope=scope()),
                     select(func.count(Encounter.id)).where(Encounter.event_id.in_(events)),
-                    ("encounter there is", "encounters there are"),
-                    "no encounter is logged there yet",
+                    lambda n: ngettext("encounter there is", "encounters there are", n),
+                    lambda: _("no encounter is logged there yet"),
                 ),
             ),
             Section(
                 "overdue",
-                "Due for a catch-up among them",
+                Text(lambda: _("Due for a catch-up among them")),
                 PrepCatchUpRow,
                 tuple(overdue),
-                f"Nobody met at {scope} is due for a catch-up on {ctx.params.today} (cadences: "
-                "netjournal cadence TAG --every 30d, people edit NAME --every 30d).",
+                Text(
+                    lambda: _(
+                        "Nobody met at {scope} is due for a catch-up on {day} (cadences: "
+                        "netjournal cadence TAG --every 30d, people edit NAME --every 30d)."
+                    ).format(scope=scope(), day=today)
+                ),
             ),
             Section(
                 "questions",
-                "Questions that worked best there",
+                Text(lambda: _("Questions that worked best there")),
                 QuestionRow,
                 tuple(questions),
                 ctx.nothing(
                     questions,
-                    f"No question was recorded at {scope}",
+                    lambda: _("No question was recorded at {scope}").format(scope=scope()),
                     select(func.count(Question.id))
                     .join(Encounter, Encounter.id == Question.encounter_id)
                     .where(Encounter.event_id.in_(events)),
-                    ("question asked there is", "questions asked there are"),
-                    "no encounter there has a question",
+                    lambda n: ngettext("question asked there is", "questions asked there are", n),
+                    lambda: _("no encounter there has a question"),
                 ),
             ),
         ],
-        notes=[f"Covers {scope}."],
+        notes=[Text(lambda: _("Covers {scope}.").format(scope=scope()))],
         parameters={"event": target.name, "event_id": target.id},
     )
+
+
+def _open_lead(kind: str, summary: str, status: str) -> Text:
+    """``customer: a summary (open)``, kind and status in the user's language."""
+    return Text(
+        lambda: _("{kind}: {summary} ({status})").format(
+            kind=label(kind, "lead kind", language()),
+            summary=summary,
+            status=label(status, "lead status", language()),
+        )
+    )
+
+
+def _todo(due: dt.date, action: str) -> Text:
+    """``2026-12-01: send the deck``."""
+    return Text(lambda: _("{day}: {action}").format(day=due, action=action))

@@ -15,18 +15,19 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
+from ..i18n import N_, _, ngettext
 from ..models import Encounter, Lead, Outcome, Question
-from .base import Built, Context, Money, Section, col, money_by_key, rank_value
+from .base import Built, Context, Money, Section, Text, col, money_by_key, rank_value
 
 
 @dataclass(frozen=True)
 class QuestionRow:
-    question: str = col("Question")
-    times_asked: int = col("Times asked")
-    encounters: int = col("Encounters")
-    leads: int = col("Leads")
-    won: int = col("Won")
-    value: Money = col("Value")
+    question: str = col(N_("Question"))
+    times_asked: int = col(N_("Times asked"))
+    encounters: int = col(N_("Encounters"))
+    leads: int = col(N_("Leads"))
+    won: int = col(N_("Won"))
+    value: Money = col(N_("Value"))
 
 
 def question_rows(ctx: Context, *where: ColumnElement[bool]) -> list[QuestionRow]:
@@ -103,24 +104,27 @@ def question_rows(ctx: Context, *where: ColumnElement[bool]) -> list[QuestionRow
 def build(ctx: Context) -> Built:
     rows = question_rows(ctx)
     return Built(
-        title="Questions and what followed them",
+        title=Text(lambda: _("Questions and what followed them")),
         sections=[
             Section(
                 "questions",
-                "Questions asked",
+                Text(lambda: _("Questions asked")),
                 QuestionRow,
                 tuple(rows),
                 ctx.nothing(
                     rows,
-                    "No question was recorded",
+                    lambda: _("No question was recorded"),
                     select(func.count(Question.id)),
-                    (
+                    lambda n: ngettext(
                         "question was asked in an encounter",
                         "questions were asked in encounters",
+                        n,
                     ),
-                    "no encounter has a question yet",
+                    lambda: _("no encounter has a question yet"),
                 ),
             )
         ],
-        notes=["Ranked by leads that followed, then leads won, then value."] if rows else [],
+        notes=[Text(lambda: _("Ranked by leads that followed, then leads won, then value."))]
+        if rows
+        else [],
     )
