@@ -8,10 +8,14 @@ live in ``conftest.py``.
 from __future__ import annotations
 
 import os
+import subprocess
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from sqlalchemy import Engine
 
     from netjournal import Journal
@@ -280,3 +284,58 @@ FRAGMENTS = [
     "${jndi:ldap://x}",
     "%s%n",
 ]
+
+
+# -- vdirs (netjournal sync vdir) -----------------------------------------------------------
+
+#: A vCard 3.0 with properties netjournal does not model (a birthday, an X- property, an
+#: Apple-style grouped address with its label, a folded photo): see :func:`vcard`.
+VCARD = (
+    "BEGIN:VCARD\r\n"
+    "VERSION:3.0\r\n"
+    "UID:card-{n}\r\n"
+    "FN:{name}\r\n"
+    "N:{family};{given};;;\r\n"
+    "EMAIL;TYPE=INTERNET:{email}\r\n"
+    "BDAY:1980-02-03\r\n"
+    "X-CUSTOM;X-PARAM=1:kept as it is\r\n"
+    "item1.ADR:;;1 Main Street;Lyon;;69001;France\r\n"
+    "item1.X-ABLabel:home\r\n"
+    "PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAMCAgICAgMCAgIDAwMDBAYEB\r\n"
+    " AQEBAkGBgUGBwkIBwcHBwgJCgsNDAsKCAkKCwoKDAsMDQ4NDAwPDg8OEA8PDxAQEA==\r\n"
+    "END:VCARD\r\n"
+)
+
+
+def vcard(n: int, name: str, email: str) -> str:
+    """One card of :data:`VCARD` (UID ``card-N``) for a vdir sync test."""
+    given, family = name.split(" ", 1)
+    return VCARD.format(n=n, name=name, given=given, family=family, email=email)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Change a card as another program would (a new file, so a new mtime)."""
+    data = path.read_bytes()
+    assert old.encode() in data
+    path.write_bytes(data.replace(old.encode(), new.encode(), 1))
+
+
+@contextmanager
+def read_only(path: Path) -> Iterator[None]:
+    """``path`` cannot be written, even by root (who ignores modes: the immutable attribute)."""
+    if os.geteuid() != 0:
+        mode = path.stat().st_mode
+        path.chmod(0o500 if path.is_dir() else 0o400)
+        try:
+            yield
+        finally:
+            path.chmod(mode)
+        return
+    if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
+        import pytest
+
+        pytest.skip("running as root where chattr +i is unavailable: cannot make it read-only")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], capture_output=True)

@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 from clirun import run
-from test_vdir_sync import card, edit, read_only
+from helpers import edit, read_only
+from helpers import vcard as card
 
 PROBE = """
 import sys

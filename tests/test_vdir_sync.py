@@ -6,39 +6,15 @@ Each test builds a real folder of ``.vcf`` files and a real journal, syncs, chan
 
 from __future__ import annotations
 
-import os
 import stat
-import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from helpers import snapshot
+from helpers import edit, read_only, snapshot
+from helpers import vcard as card
 
 from netjournal import Journal
 from netjournal.errors import InvalidInput
-
-CARD = (
-    "BEGIN:VCARD\r\n"
-    "VERSION:3.0\r\n"
-    "UID:card-{n}\r\n"
-    "FN:{name}\r\n"
-    "N:{family};{given};;;\r\n"
-    "EMAIL;TYPE=INTERNET:{email}\r\n"
-    "BDAY:1980-02-03\r\n"
-    "X-CUSTOM;X-PARAM=1:kept as it is\r\n"
-    "item1.ADR:;;1 Main Street;Lyon;;69001;France\r\n"
-    "item1.X-ABLabel:home\r\n"
-    "PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAMCAgICAgMCAgIDAwMDBAYEB\r\n"
-    " AQEBAkGBgUGBwkIBwcHBwgJCgsNDAsKCAkKCwoKDAsMDQ4NDAwPDg8OEA8PDxAQEA==\r\n"
-    "END:VCARD\r\n"
-)
-
-
-def card(n: int, name: str, email: str) -> str:
-    given, family = name.split(" ", 1)
-    return CARD.format(n=n, name=name, given=given, family=family, email=email)
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -47,32 +23,6 @@ def files(folder: Path) -> dict[str, bytes]:
 
 def stats(folder: Path) -> dict[str, tuple[int, int]]:
     return {p.name: (p.stat().st_mtime_ns, p.stat().st_ino) for p in folder.glob("*.vcf")}
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    """Change a card as another program would (a new file, so a new mtime)."""
-    data = path.read_bytes()
-    assert old.encode() in data
-    path.write_bytes(data.replace(old.encode(), new.encode(), 1))
-
-
-@contextmanager
-def read_only(path: Path) -> Iterator[None]:
-    """``path`` cannot be written, even by root (who ignores modes: the immutable attribute)."""
-    if os.geteuid() != 0:
-        mode = path.stat().st_mode
-        path.chmod(0o500 if path.is_dir() else 0o400)
-        try:
-            yield
-        finally:
-            path.chmod(mode)
-        return
-    if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
-        pytest.skip("running as root where chattr +i is unavailable: cannot make it read-only")
-    try:
-        yield
-    finally:
-        subprocess.run(["chattr", "-i", str(path)], capture_output=True)
 
 
 @pytest.fixture
