@@ -44,6 +44,7 @@ import unicodedata
 from typing import NamedTuple
 
 from .errors import InvalidInput
+from .i18n import N_, _
 
 
 class Moment(NamedTuple):
@@ -220,7 +221,7 @@ def read(text: str, *, today: dt.date, prefer: str = "past") -> Moment | None:
     try:
         day = _day(folded, today, prefer, text)
     except OverflowError:  # "dans 9999 semaines" from the year 9990
-        raise InvalidInput(f"'{text}' is out of the calendar.") from None
+        raise InvalidInput(_("'{text}' is out of the calendar.").format(text=text)) from None
     return None if day is None else Moment(day, at)
 
 
@@ -230,10 +231,12 @@ def _time(found: re.Match[str], raw: str) -> dt.time:
     half = found["ap1"] or found["ap2"]
     if half:
         if not 1 <= hour <= 12:
-            raise InvalidInput(f"'{raw}': {hour}{half} is not a time (1 to 12 with am/pm).")
+            message = _("'{raw}': {hour}{half} is not a time (1 to 12 with am/pm).")
+            raise InvalidInput(message.format(raw=raw, hour=hour, half=half))
         hour = hour % 12 + (12 if half == "pm" else 0)
     if hour > 23 or minute > 59:
-        raise InvalidInput(f"'{raw}': {found.group(0).strip()} is not a time of day.")
+        message = _("'{raw}': {time} is not a time of day.")
+        raise InvalidInput(message.format(raw=raw, time=found.group(0).strip()))
     return dt.time(hour, minute)
 
 
@@ -263,6 +266,23 @@ def _count(word: str) -> int | None:
     return int(word) if word.isdigit() else NUMBERS.get(word)
 
 
+#: A shift past the calendar's ends, one whole sentence per unit.
+_OUT_OF_CALENDAR = {
+    "months": N_("{count} months from {day} is out of the calendar."),
+    "years": N_("{count} years from {day} is out of the calendar."),
+}
+#: The days of the week as messages name them (``calendar.day_name`` follows the locale).
+_WEEKDAY_NAMES = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
+
+
 def shift(day: dt.date, count: int, unit: str) -> dt.date:
     """``day`` moved by ``count`` days, weeks, months or years; a month or a year keeps the
     day of the month, or takes the month's last day when it is shorter."""
@@ -274,7 +294,8 @@ def shift(day: dt.date, count: int, unit: str) -> dt.date:
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     if not dt.MINYEAR <= year <= dt.MAXYEAR:
-        raise InvalidInput(f"{count} {unit} from {day} is out of the calendar.")
+        message = _(_OUT_OF_CALENDAR.get(unit, "{count} {unit} from {day} is out of the calendar."))
+        raise InvalidInput(message.format(count=count, unit=unit, day=day))
     return _clamped(year, month + 1, day.day)
 
 
@@ -330,7 +351,9 @@ def _calendar_day(folded: str, today: dt.date, prefer: str, raw: str) -> dt.date
         month = int(month_word) if month_word.isdigit() else MONTHS[month_word]
         wd = found["wd"]
         if not 1 <= month <= 12:
-            raise InvalidInput(f"'{raw}': there is no month {month}.")
+            raise InvalidInput(
+                _("'{raw}': there is no month {month}.").format(raw=raw, month=month)
+            )
         year_text = (found["y"] or "").lstrip("'")
         day = int(found["d"])
         if not year_text:
@@ -340,8 +363,9 @@ def _calendar_day(folded: str, today: dt.date, prefer: str, raw: str) -> dt.date
         else:
             result = _make(int(year_text), month, day, raw)
         if wd is not None and result.weekday() != WEEKDAYS[wd]:
-            named = calendar.day_name[result.weekday()]
-            raise InvalidInput(f"'{raw}': {result.isoformat()} is a {named}.")
+            named = _(_WEEKDAY_NAMES[result.weekday()])
+            message = _("'{raw}': {date} is a {weekday}.")
+            raise InvalidInput(message.format(raw=raw, date=result.isoformat(), weekday=named))
         return result
     return None
 
@@ -350,7 +374,7 @@ def _make(year: int, month: int, day: int, raw: str) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise InvalidInput(f"'{raw}': no such day.") from None
+        raise InvalidInput(_("'{raw}': no such day.").format(raw=raw)) from None
 
 
 def _nearest_century(yy: int, month: int, day: int, today: dt.date, raw: str) -> dt.date:
@@ -359,7 +383,7 @@ def _nearest_century(yy: int, month: int, day: int, today: dt.date, raw: str) ->
     days = [_maybe(y, month, day) for y in years if dt.MINYEAR <= y <= dt.MAXYEAR]
     found = [d for d in days if d is not None]
     if not found:
-        raise InvalidInput(f"'{raw}': no such day.")
+        raise InvalidInput(_("'{raw}': no such day.").format(raw=raw))
     return min(found, key=lambda d: abs(d - today))
 
 
@@ -376,15 +400,17 @@ def _without_year(
     """``day``/``month`` in the year that puts it on or before ``today`` (``past``) or on or
     after it (``future``); 29 February goes to the nearest leap year that way."""
     if not clamp and not 1 <= day <= calendar.monthrange(2024, month)[1]:
-        raise InvalidInput(f"'{raw}': no such day.")
+        raise InvalidInput(_("'{raw}': no such day.").format(raw=raw))
     step = 1 if prefer == "future" else -1
     year = today.year
-    for _ in range(9):
+    for _year in range(9):
         candidate = _clamped(year, month, day) if clamp else _maybe(year, month, day)
         if candidate is not None and (candidate - today).days * step >= 0:
             return candidate
         year += step
-    raise InvalidInput(f"'{raw}': no such day.")  # pragma: no cover - a leap year is near
+    raise InvalidInput(
+        _("'{raw}': no such day.").format(raw=raw)
+    )  # pragma: no cover - a leap year is near
 
 
 #: What the errors suggest, in each language.
