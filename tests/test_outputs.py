@@ -288,7 +288,10 @@ def test_backup_and_db_current_print_json(journal_url: str, tmp_path: Path) -> N
         "current",
         "head",
         "up_to_date",
+        "encrypted",
+        "key_source",
     }
+    assert status["encrypted"] is False and status["key_source"] is None
     if journal_url.startswith("postgresql"):
         assert "pg_dump" in fails("--db", journal_url, "backup", "--json")
         return
