@@ -530,3 +530,65 @@ def test_forgetting_uses_fts5_secure_delete_on_sqlcipher(tmp_path: Path, no_keyr
         assert list(journal.search(FORGOTTEN[1])) == []
         journal.log("Après Decrypt", notes="stays too")
         assert len(journal.search("stays")) == 2
+
+
+# -- the hidden prompt, on a real terminal ---------------------------------------------------
+
+
+def _on_a_terminal(args: list[str], answers: list[tuple[str, str]], cwd: Path) -> tuple[int, str]:
+    """Run netjournal on a pseudo-terminal of its own (no other controlling terminal), type
+    each answer once its prompt shows; returns the exit status and all it printed."""
+    import select
+
+    leader, follower = os.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "netjournal.cli.main", *args],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        cwd=cwd,
+        start_new_session=True,
+        env={**os.environ, "XDG_DATA_HOME": str(cwd / "data")},
+    )
+    os.close(follower)
+    output = b""
+    pending = list(answers)
+    try:
+        while True:
+            ready, _, _ = select.select([leader], [], [], 120)
+            assert ready, f"no output for 120 s: {output!r}"
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed: the program ended
+                break
+            if not chunk:
+                break
+            output += chunk
+            if pending and pending[0][0].encode() in output.split(b"\n")[-1]:
+                os.write(leader, pending.pop(0)[1].encode() + b"\n")
+    finally:
+        os.close(leader)
+    return proc.wait(timeout=120), output.decode(errors="replace")
+
+
+def test_the_passphrase_is_asked_hidden_twice_when_set_once_to_open(
+    tmp_path: Path,
+) -> None:
+    path = str(tmp_path / "journal.db")
+    code, shown = _on_a_terminal(
+        ["--db", path, "init", "--encrypt"],
+        [("New passphrase", PASS), ("Repeat it", PASS)],
+        tmp_path,
+    )
+    assert code == 0, shown
+    assert "(encrypted)" in shown and PASS not in shown and "corde" not in shown
+    code, shown = _on_a_terminal(
+        ["--db", path, "log", "Hélène Dubois"], [("Passphrase of the journal", PASS)], tmp_path
+    )
+    assert code == 0, shown
+    assert "Logged" in shown and "corde" not in shown
+    code, shown = _on_a_terminal(
+        ["--db", path, "people", "list"], [("Passphrase of the journal", "pas la bonne")], tmp_path
+    )
+    assert code == 1 and "wrong passphrase, or not a netjournal journal" in shown
+    assert "pas la bonne" not in shown
