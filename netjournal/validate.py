@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
-from . import dates, lang
 from .errors import InvalidInput
 from .i18n import N_, _
 from .i18n import language as ui_language
@@ -123,6 +122,8 @@ def parse_date(
         except ValueError:
             message = _("Invalid {what} '{raw}': no such day.")
             raise InvalidInput(message.format(what=what, raw=raw)) from None
+    from . import dates  # some ms of regular expressions: not for ISO dates
+
     base = relative_to or dt.date.today()
     try:
         everyday = dates.read(raw, today=base, prefer=prefer)
@@ -159,6 +160,8 @@ def parse_date(
 def _unreadable(raw: str, what: str) -> str:
     """The error for a date nothing could read, with examples in the user's language and the
     everyday form a typo was closest to (``vendredi procain``: ``vendredi prochain``)."""
+    from . import dates, lang
+
     language = "fr" if ui_language() == "fr" else lang.of_input(raw)
     hint = dates.closest(raw)
     if language == "fr":
