@@ -11,7 +11,9 @@ exact text.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -21,13 +23,32 @@ from typing import Any, TypeVar
 
 import click
 
-from netjournal.display import Block, TextTable, amount, print_rich, safe, safe_json, to_text
+from netjournal.display import (
+    Block,
+    TextTable,
+    amount,
+    day,
+    print_rich,
+    safe,
+    safe_json,
+    to_text,
+)
+from netjournal.i18n import _, using
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+class Words(str):
+    """The third item of a :data:`Column` whose values are codes of a vocabulary of
+    :mod:`netjournal.vocab` (``Words("lead kind")``): tables show them in the user's language,
+    JSON and CSV keep the codes."""
+
+
 #: A column: (key path in the row dict such as ``"person.name"``, header), or with a third
 #: item, the key of the currency: the column is then an amount, shown as :func:`amount` does
-#: in tables (``1,250.00 EUR``), and as two CSV columns (value, currency).
+#: in tables (``1,250.00 EUR``), and as two CSV columns (value, currency); or a :class:`Words`:
+#: the column holds codes, shown in the user's language. Headers are marked with ``N_`` and
+#: translated where the table is drawn.
 Column = tuple[str, ...]
 
 
@@ -73,12 +94,20 @@ def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, dict):
         return str(value.get("name") or value.get("id") or "")
     if isinstance(value, list | tuple):
         return ", ".join(_text(v) for v in value)
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):  # a date, from to_dict()
+        with contextlib.suppress(ValueError):
+            return day(dt.date.fromisoformat(value))
+    if isinstance(value, dt.date):
+        return day(value)
     return str(value)
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def say(text: str = "") -> None:
@@ -105,9 +134,13 @@ def table_of(
     currency, numbers and amounts aligned right."""
     body = [[_cell_of(row, column) for column in columns] for row in rows]
     right = [
-        len(column) == 3 or _numeric(pick(row, column[0]) for row in rows) for column in columns
+        _is_amount(column) or _numeric(pick(row, column[0]) for row in rows) for column in columns
     ]
-    return TextTable([column[1] for column in columns], body, right, title)
+    return TextTable([_(column[1]) for column in columns], body, right, title)
+
+
+def _is_amount(column: Column) -> bool:
+    return len(column) == 3 and not isinstance(column[2], Words)
 
 
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
@@ -124,6 +157,13 @@ def _numeric(values: Iterable[Any]) -> bool:
 
 
 def _cell_of(row: dict[str, Any], column: Column) -> str:
+    if len(column) == 3 and isinstance(column[2], Words):
+        from netjournal.i18n import language
+        from netjournal.vocab import label
+
+        value = pick(row, column[0])
+        codes = value if isinstance(value, list | tuple) else [value]
+        return ", ".join(label(code, column[2], language()) for code in codes if code)
     if len(column) == 3:
         return amount(pick(row, column[0]), pick(row, column[2]))
     return _text(pick(row, column[0]))
@@ -142,13 +182,14 @@ def print_csv(rows: Iterable[dict[str, Any]], columns: Sequence[Column]) -> None
     keys = [
         key
         for column in columns
-        for key in ([column[0], column[2]] if len(column) == 3 else [column[0]])
+        for key in ([column[0], column[2]] if _is_amount(column) else [column[0]])
     ]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([key.replace(".", "_") for key in keys])
-    for row in rows:
-        writer.writerow([_text(pick(row, key)) for key in keys])
+    with using("en"):  # a machine format: the same whatever the user's language
+        for row in rows:
+            writer.writerow([_text(pick(row, key)) for key in keys])
     text = buffer.getvalue()
     click.echo(safe(text, lines=True) if is_terminal() else text, nl=False)
 
@@ -159,9 +200,10 @@ def emit(
     fmt: str | None,
     *,
     title: str | None = None,
-    empty: str = "Nothing to show.",
+    empty: str | None = None,
 ) -> None:
-    """Print a listing of library records in the chosen format."""
+    """Print a listing of library records in the chosen format (``empty``: what to say when
+    there is none, in the user's language)."""
     from netjournal.serialize import to_dict
 
     rows = [to_dict(r) for r in records]
@@ -170,7 +212,7 @@ def emit(
     elif fmt == "csv":
         print_csv(rows, columns)
     elif not rows:
-        click.echo(empty)
+        click.echo(empty if empty is not None else _("Nothing to show."))
     else:
         print_table(rows, columns, title=title)
 
@@ -186,8 +228,9 @@ def field_lines(pairs: Iterable[tuple[str, Any]]) -> None:
     for label, value in pairs:
         text = value if isinstance(value, str) else _text(value)
         if text:
-            shown = safe(text, lines=True).replace("\n", "\n" + " " * (len(label) + 4))
-            click.echo(f"  {label}: {shown}")
+            head = _("{label}: {value}").format(label=label, value="")
+            shown = safe(text, lines=True).replace("\n", "\n" + " " * (len(head) + 2))
+            click.echo("  " + _("{label}: {value}").format(label=label, value=shown))
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:

@@ -24,6 +24,7 @@ as lines (:func:`safe` with ``lines=True``). JSON output keeps the exact text (s
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -69,22 +70,72 @@ def safe_json(text: str) -> str:
     return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+#: The CLDR locale each interface language formats numbers, amounts and dates in.
+LOCALES = {"en": "en", "fr": "fr_FR"}
+
+
+def _locale() -> str:
+    from .i18n import language
+
+    return LOCALES.get(language(), "en")
+
+
 def amount(value: Any, currency: str | None = None) -> str:
-    """An amount as every table shows it: grouped thousands, two decimals, then the currency
-    (``amount(Decimal("1250.5"), "EUR")`` is ``"1,250.50 EUR"``); ``""`` for no amount."""
+    """An amount as every table shows it, in the interface's language (Babel, CLDR): grouped
+    thousands, two decimals, the currency where the locale puts it (``amount(Decimal("1250.5"),
+    "EUR")`` is ``"€1,250.50"`` in English, ``"1 250,50 €"`` in French); ``""`` for no
+    amount. Machine formats (JSON, CSV) do not come here."""
     if value is None or value == "":
         return ""
     try:
         number = Decimal(str(value))
     except InvalidOperation:
         return safe(str(value))
-    text = f"{number:,.2f}"
-    return f"{text} {safe(currency)}" if currency else text
+    from babel.numbers import format_currency, format_decimal
+
+    if not currency:
+        return format_decimal(number, format="#,##0.00", locale=_locale())
+    try:
+        return format_currency(number, safe(currency), locale=_locale())
+    except ValueError:  # not a currency code CLDR can place: after the figure
+        return f"{format_decimal(number, format='#,##0.00', locale=_locale())} {safe(currency)}"
 
 
 def money(amounts: Mapping[str, Any]) -> str:
-    """Amounts per currency (``{"EUR": 12, "CHF": 3}``): ``"12.00 EUR; 3.00 CHF"``."""
-    return "; ".join(amount(value, code) for code, value in amounts.items())
+    """Amounts per currency (``{"EUR": 12, "CHF": 3}``): ``"€12.00; CHF3.00"``."""
+    separator = "\u00a0; " if _locale().startswith("fr") else "; "
+    return separator.join(amount(value, code) for code, value in amounts.items())
+
+
+def number(value: Any, *, decimals: int | None = None) -> str:
+    """A number as text in the interface's language (``1.50``, ``1,50`` in French), with
+    ``decimals`` decimals, else as many as the value has."""
+    figure = Decimal(str(value))
+    if decimals is None:
+        exponent = figure.as_tuple().exponent
+        decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    if not _locale().startswith("fr"):
+        return f"{figure:.{decimals}f}"
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
+    return format_decimal(figure, format=pattern, locale=_locale())
+
+
+def percent(ratio: Any) -> str:
+    """A ratio as a percentage with one decimal: ``12.5%``, ``12,5 %`` in French."""
+    text = number(Decimal(str(ratio)) * 100, decimals=1)
+    return f"{text}\u202f%" if _locale().startswith("fr") else f"{text}%"
+
+
+def day(value: dt.date) -> str:
+    """A date as tables show it: ISO in English (``2026-11-30``: unambiguous, and what the
+    options take), CLDR's medium form in French (``30 nov. 2026``)."""
+    if not _locale().startswith("fr"):
+        return value.isoformat()
+    from babel.dates import format_date
+
+    return format_date(value, "medium", locale=_locale())
 
 
 @dataclass(frozen=True)

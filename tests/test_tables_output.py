@@ -8,6 +8,7 @@ rich's Console for the renderer itself; the pipe is a subprocess or Click's runn
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import json
 import os
@@ -92,11 +93,33 @@ def test_marked_spans_follow_the_escapes() -> None:
 
 
 def test_one_amount_format() -> None:
-    assert amount(Decimal("1250.5"), "EUR") == "1,250.50 EUR"
-    assert amount("1250.50", "EUR") == "1,250.50 EUR"
+    assert amount(Decimal("1250.5"), "EUR") == "€1,250.50"
+    assert amount("1250.50", "EUR") == "€1,250.50"
     assert amount("-500", None) == "-500.00"
     assert amount(None, "EUR") == ""
-    assert money({"EUR": Decimal("12"), "CHF": Decimal("1000")}) == "12.00 EUR; 1,000.00 CHF"
+    assert money({"EUR": Decimal("12"), "CHF": Decimal("1000")}) == "€12.00; CHF1,000.00"
+
+
+def test_amounts_numbers_and_dates_follow_the_language() -> None:
+    """CLDR's forms through Babel: French groups with a narrow no-break space, puts the
+    currency after a no-break space, writes dates "30 nov. 2026"; English keeps ISO dates."""
+    from netjournal.display import day, number, percent
+    from netjournal.i18n import using
+
+    with using("fr"):
+        assert amount(Decimal("1800.5"), "EUR") == "1\u202f800,50\u00a0€"
+        assert amount("-500", None) == "-500,00"
+        assert money({"EUR": Decimal("12"), "CHF": Decimal("3")}) == (
+            "12,00\u00a0€\u00a0; 3,00\u00a0CHF"
+        )
+        assert number(Decimal("2.50")) == "2,50"
+        assert percent(Decimal("0.125")) == "12,5\u202f%"
+        assert day(dt.date(2026, 11, 30)) == "30 nov. 2026"
+    with using("en"):
+        assert amount(Decimal("1800.5"), "USD") == "$1,800.50"
+        assert number(Decimal("2.50")) == "2.50"
+        assert percent(Decimal("0.125")) == "12.5%"
+        assert day(dt.date(2026, 11, 30)) == "2026-11-30"
 
 
 def test_columns_never_narrower_than_their_longest_word() -> None:
@@ -160,10 +183,10 @@ def test_reports_in_a_pipe_are_plain(season: Journal) -> None:
 
 def test_listings_and_reports_share_the_amount_format(season: Journal, journal_url: str) -> None:
     outcomes = ok("--db", journal_url, "outcome", "list")
-    assert "1,250.00 EUR" in outcomes and "1250.00" not in outcomes
-    assert "1,250.00 EUR" in ok("--db", journal_url, "report", "events")
+    assert "€1,250.00" in outcomes and "1250.00" not in outcomes
+    assert "€1,250.00" in ok("--db", journal_url, "report", "events")
     events = ok("--db", journal_url, "event", "list")
-    assert "450.00 EUR" in events  # the cost with its currency, as reports show it
+    assert "€450.00" in events  # the cost with its currency, as reports show it
     header = outcomes.splitlines()[0].split()
     assert header == ["Id", "Date", "Lead", "Kind", "Value", "What", "happened"]
     # CSV keeps the exact amount and its currency apart
@@ -314,12 +337,12 @@ def test_a_pipe_gets_plain_text_without_importing_rich(
 def test_plain_text_of_blocks_is_aligned() -> None:
     table = TextTable(
         ["Id", "Name", "Value"],
-        [["1", "Zoé", "1,250.00 EUR"], ["12", "A", ""]],
+        [["1", "Zoé", "€1,250.00"], ["12", "A", ""]],
         [True, False, True],
     )
     assert to_text(["Title", table]).splitlines() == [
         "Title",
-        "Id  Name         Value",
-        " 1  Zoé   1,250.00 EUR",
+        "Id  Name      Value",
+        " 1  Zoé   €1,250.00",
         "12  A",
     ]

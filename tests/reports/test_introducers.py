@@ -202,11 +202,11 @@ def test_cli_formats_and_the_graph(journal: Journal) -> None:
     ]
     assert [s["name"] for s in doc["sections"]] == ["introducers", "introductions"]
     markdown = ok("--db", url, "report", "introducers", "--format", "markdown")
-    assert "| Ann | Ben | 3 | 4 | 5 | 83.33 EUR; 2.34 USD |" in markdown
+    assert "| Ann | Ben | 3 | 4 | 5 | €83.33; $2.34 |" in markdown
     out = ok("--db", url, "report", "introducers", "--format", "csv", "--section", "introductions")
     assert out.splitlines()[0].startswith("person_id,person,introducer_id,introduced_by")
     table = ok("--db", url, "report", "introducers")
-    assert "Who opened which doors" in table and "83.33 EUR" in table
+    assert "Who opened which doors" in table and "€83.33" in table
     payoff = json.loads(
         ok("--db", url, "report", "payoff", "--credit-introducers", "--format", "json")
     )

@@ -66,9 +66,9 @@ def test_markdown_and_table(scenario: Scenario) -> None:
     report = scenario.journal.report("fields")
     md = render(report, "markdown")
     assert md.startswith("# Inside vs outside your fields")
-    assert "| outside | 4 | 2 | 50.0% | 2 | 50.0% | 110.01 EUR |" in md
+    assert "| outside | 4 | 2 | 50.0% | 2 | 50.0% | €110.01 |" in md
     table = render(report, "table", width=140)
-    assert "outside" in table and "110.01 EUR" in table
+    assert "outside" in table and "€110.01" in table
 
 
 def test_html_is_self_contained_with_charts(scenario: Scenario) -> None:
