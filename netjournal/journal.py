@@ -710,13 +710,20 @@ class Journal:
         with self.store.read() as session:
             return write_vcards(session, fp, version=version)
 
-    def export_csv(self, fp: TextIO, *, excel: bool = False) -> ExportStats:
+    def export_csv(
+        self, fp: TextIO, *, excel: bool = False, language: str | None = None
+    ) -> ExportStats:
         """Write one CSV row per encounter for spreadsheets; ``excel`` adds a UTF-8 BOM and
-        neutralises cells that a spreadsheet would run as formulas."""
+        neutralises cells that a spreadsheet would run as formulas, and for a French Excel
+        (``language``, by default the interface's) separates fields with ``;`` and writes
+        decimal commas."""
         from .exchange.spreadsheet import write_encounters_csv
+        from .i18n import language as current
 
         with self.store.read() as session:
-            return write_encounters_csv(session.connection(), fp, excel=excel)
+            return write_encounters_csv(
+                session.connection(), fp, excel=excel, language=language or current()
+            )
 
     def export_ical(
         self,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -155,6 +156,27 @@ def test_csv_has_one_row_per_encounter_with_its_aggregates(journal: Journal) -> 
     assert raw.startswith("\ufeff")
     assert rows[0]["person"] == '\'=HYPERLINK("x")' and rows[0]["notes"] == "'-1 is a note"
     assert rows[1]["outcomes USD"] == "-10.00"  # numbers are not text cells
+
+
+def test_csv_for_a_french_excel_has_semicolons_and_decimal_commas(journal: Journal) -> None:
+    """A French Excel splits on ``;`` and reads ``1235,00`` as a number: CLDR's French
+    parser (Babel) reads each figure back; text with commas and semicolons stays one cell."""
+    from babel.numbers import parse_decimal
+
+    encounter = seed(journal)
+    supplier = encounter.leads[0].id
+    journal.outcomes.add(supplier, "Boxes; big ones", value="1234.56", date="2026-12-01")
+    journal.outcomes.add(supplier, "More, smaller", value="0.44", date="2026-12-02")
+    out = io.StringIO(newline="")
+    journal.export_csv(out, excel=True, language="fr")
+    raw = out.getvalue().removeprefix("\ufeff")
+    assert raw.startswith("encounter id;date;person id;person")
+    rows = list(csv.DictReader(io.StringIO(raw, newline=""), delimiter=";"))
+    assert rows[0]["outcomes EUR"] == "1235,00" and rows[0]["date"] == "2026-11-20"
+    assert parse_decimal(rows[0]["outcomes EUR"], locale="fr_FR") == Decimal("1235.00")
+    english, _rows = csv_rows(journal, excel=True)
+    assert english.removeprefix("\ufeff").startswith("encounter id,date,")
+    assert "1235.00" in english
 
 
 def test_csv_of_an_empty_journal_has_the_header_only(journal: Journal) -> None:

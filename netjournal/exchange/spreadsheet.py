@@ -5,7 +5,10 @@ and outcome values are summed per currency in SQL, one column per currency ("out
 so the file can be totalled in a spreadsheet. Lists inside a cell are one item per line.
 Plain output is UTF-8 with CRLF line ends (RFC 4180); ``excel=True`` adds a byte-order mark
 (so Excel detects UTF-8) and prefixes with ``'`` any text cell that a spreadsheet would
-otherwise run as a formula (``=``, ``+``, ``-``, ``@``: CSV injection).
+otherwise run as a formula (``=``, ``+``, ``-``, ``@``: CSV injection). For a French Excel
+(``excel=True`` with ``language="fr"``) fields are separated by ``;`` and decimals written
+with a comma, as Excel expects under a French locale (it opens a comma-separated file as one
+column there); dates stay ISO, which it reads as dates.
 """
 
 from __future__ import annotations
@@ -180,11 +183,13 @@ def _query(connection: Connection) -> tuple[Any, list[str]]:
     return stmt, header
 
 
-def _cell(value: Any, excel: bool) -> Any:
+def _cell(value: Any, excel: bool, comma: bool = False) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, Decimal) and comma:
+        return str(value).replace(".", ",")
     if isinstance(value, Decimal | int):
         return str(value)
     if hasattr(value, "isoformat"):
@@ -194,16 +199,20 @@ def _cell(value: Any, excel: bool) -> Any:
     return value
 
 
-def write_encounters_csv(connection: Connection, fp: TextIO, *, excel: bool = False) -> ExportStats:
-    """Write one row per encounter, oldest first, to ``fp`` (open it with ``newline=""``)."""
+def write_encounters_csv(
+    connection: Connection, fp: TextIO, *, excel: bool = False, language: str = "en"
+) -> ExportStats:
+    """Write one row per encounter, oldest first, to ``fp`` (open it with ``newline=""``); for
+    Excel in ``language`` ``"fr"``, with ``;`` and decimal commas (see the module's docstring)."""
     stmt, header = _query(connection)
+    french = excel and language == "fr"
     if excel:
         fp.write("\ufeff")
-    writer = csv.writer(fp)
+    writer = csv.writer(fp, delimiter=";" if french else ",")
     writer.writerow(header)
     count = 0
     result = connection.execution_options(yield_per=1000).execute(stmt)
     for row in result:
-        writer.writerow([_cell(v, excel) for v in row])
+        writer.writerow([_cell(v, excel, french) for v in row])
         count += 1
     return ExportStats("csv", {"encounters": count})
