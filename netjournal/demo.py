@@ -4,6 +4,10 @@
 into; each ``NN-*.txt`` file is one evening in the after-event format (see
 :mod:`netjournal.batch`), logged in file-name order. The files install with the package as
 ``netjournal.demo_data``, so ``pip install . && netjournal demo`` works from anywhere.
+
+Under a French interface the season is French (``examples/demo/fr``): French people, events,
+questions and notes, typed with the batch format's French keys and dates, with the same
+figures as the English season, so that both tell the same story.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import distinct, func, select
 
 from .errors import InvalidInput
+from .i18n import _
 from .models import Encounter, Event, FollowUp, Lead, Outcome, Person
 
 if TYPE_CHECKING:
@@ -65,23 +70,35 @@ class DemoSummary:
     fields: Report | None = None  # inside vs outside your fields: the advice, measured
 
 
-def demo_data() -> Traversable:
-    """The folder of demo files shipped with the package."""
-    return resources.files("netjournal.demo_data")
+def demo_data(language: str = "en") -> Traversable:
+    """The folder of demo files shipped with the package, for ``language`` (``"en"`` or
+    ``"fr"``)."""
+    folder = resources.files("netjournal.demo_data")
+    return folder / "fr" if language == "fr" else folder
 
 
-def build_demo(journal: Journal, data: Path | Traversable | None = None) -> DemoSummary:
-    """Fill an empty ``journal`` with the demo season and summarise it.
+def build_demo(
+    journal: Journal, data: Path | Traversable | None = None, *, language: str | None = None
+) -> DemoSummary:
+    """Fill an empty ``journal`` with the demo season and summarise it: the season of
+    ``language`` (by default the interface's), or the one in the folder ``data``.
 
     Refuses a journal that already holds people or events, so it never mixes with real data."""
     counts = journal.counts()
     if counts["people"] or counts["events"]:
         raise InvalidInput(
-            f"{journal.location.display} already holds {counts['people']} people and "
-            f"{counts['events']} events: the demo only fills an empty journal "
-            "(give --db a new file)."
+            _(
+                "{journal} already holds {people} people and {events} events: the demo only "
+                "fills an empty journal (give --db a new file)."
+            ).format(
+                journal=journal.location.display, people=counts["people"], events=counts["events"]
+            )
         )
-    folder = data if data is not None else demo_data()
+    if data is None:
+        from .i18n import language as current
+
+        data = demo_data(language or current())
+    folder = data
     season = tomllib.loads((folder / "season.toml").read_text(encoding="utf-8"))
     profile = season.get("profile", {})
     journal.set_profile(
@@ -124,6 +141,7 @@ def build_demo(journal: Journal, data: Path | Traversable | None = None) -> Demo
 
 def _find(known: dict[str, int], key: str, what: str) -> int:
     if key not in known:
+        # the packaged demo files are wrong: a message for developers, left in English
         raise InvalidInput(f"season.toml names a {what} no evening logged: '{key}'.")
     return known[key]
 

@@ -7,7 +7,7 @@ import click
 from netjournal.i18n import N_, _
 
 from ..app import App
-from ..output import emit, output_options, say
+from ..output import Words, emit, output_options, say
 
 CADENCE_COLUMNS = [
     ("tag", N_("Tag")),
@@ -27,7 +27,7 @@ CATCHUP_COLUMNS = [
     ("last_event", N_("Where")),
     ("talked_about", N_("Talked about")),
     ("open_leads", N_("Open leads")),
-    ("lead_kinds", N_("Lead kinds")),
+    ("lead_kinds", N_("Lead kinds"), Words("lead kind")),
     ("open_followups", N_("Follow-ups")),
     ("next_question", N_("Ask next")),
 ]

@@ -7,6 +7,8 @@ import sys
 
 import click
 
+from netjournal.i18n import N_, _
+
 from ..app import App
 from ..output import output_options, print_json
 
@@ -31,8 +33,11 @@ def init(app: App, encrypt: bool, remember: bool) -> None:
     journal.check_writable()
     if remember:
         journal.remember_key()
-    state = " (encrypted)" if journal.encrypted else ""
-    click.echo(f"Journal ready at {journal.location.display}{state}")
+    if journal.encrypted:
+        ready = _("Journal ready at {location} (encrypted)")
+    else:
+        ready = _("Journal ready at {location}")
+    click.echo(ready.format(location=journal.location.display))
 
 
 @click.group()
@@ -50,8 +55,12 @@ def upgrade(app: App) -> None:
     backup = app.unlocked(lambda p: Journal.upgrade(app.db, passphrase=p))
     status = app.unlocked(lambda p: Journal.schema_status(app.db, passphrase=p))
     if backup is not None:
-        click.echo(f"Backup written to {backup}")
-    click.echo(f"{status.location} is at schema {status.current} (latest).")
+        click.echo(_("Backup written to {file}").format(file=backup))
+    click.echo(
+        _("{location} is at schema {revision} (latest).").format(
+            location=status.location, revision=status.current
+        )
+    )
 
 
 @db.command()
@@ -66,19 +75,24 @@ def current(app: App, fmt: str | None) -> None:
     if fmt == "json":
         print_json(status.to_dict())
         return
-    state = "latest" if status.up_to_date else f"this netjournal needs {status.head}"
-    click.echo(f"{status.location}: schema {status.current or 'none'} ({state})")
-    if status.encrypted:
-        click.echo(f"Encrypted; key from {KEY_SOURCES.get(status.key_source or '', '?')}.")
+    revision = status.current or _("none")
+    if status.up_to_date:
+        line = _("{location}: schema {revision} (latest)")
     else:
-        click.echo("Not encrypted.")
+        line = _("{location}: schema {revision} (this netjournal needs {head})")
+    click.echo(line.format(location=status.location, revision=revision, head=status.head))
+    if status.encrypted:
+        source = KEY_SOURCES.get(status.key_source or "")
+        click.echo(_("Encrypted; key from {source}.").format(source=_(source) if source else "?"))
+    else:
+        click.echo(_("Not encrypted."))
 
 
 KEY_SOURCES = {
-    "argument": "the caller",
-    "file": "the passphrase file",
-    "keyring": "the system keyring (remembered)",
-    "prompt": "the passphrase typed",
+    "argument": N_("the caller"),
+    "file": N_("the passphrase file"),
+    "keyring": N_("the system keyring (remembered)"),
+    "prompt": N_("the passphrase typed"),
 }
 
 
@@ -92,7 +106,7 @@ def encrypt(app: App, remember: bool) -> None:
     from netjournal import Journal
 
     path = Journal.encrypt(app.db, app.new_passphrase, remember=remember)
-    click.echo(f"{path} is now encrypted; the plain file was overwritten.")
+    click.echo(_("{file} is now encrypted; the plain file was overwritten.").format(file=path))
 
 
 @db.command()
@@ -103,7 +117,9 @@ def decrypt(app: App) -> None:
     from netjournal import Journal
 
     path = app.unlocked(lambda p: Journal.decrypt(app.db, passphrase=p))
-    click.echo(f"{path} is no longer encrypted: anyone who copies it can read it.")
+    click.echo(
+        _("{file} is no longer encrypted: anyone who copies it can read it.").format(file=path)
+    )
 
 
 @db.command()
@@ -126,11 +142,11 @@ def rekey(app: App, new_passphrase_file: str | None, remember: bool) -> None:
         if new_passphrase_file is not None:
             return read_passphrase_file(new_passphrase_file)
         if not sys.stdin.isatty():
-            raise click.UsageError("Give the new passphrase with --new-passphrase-file FILE.")
-        return ask_passphrase("New passphrase", confirm=True)
+            raise click.UsageError(_("Give the new passphrase with --new-passphrase-file FILE."))
+        return ask_passphrase(_("New passphrase"), confirm=True)
 
     path = app.unlocked(lambda p: Journal.rekey(app.db, new, passphrase=p, remember=remember))
-    click.echo(f"{path} has its new passphrase.")
+    click.echo(_("{file} has its new passphrase.").format(file=path))
 
 
 @db.command("remember-key")
@@ -140,7 +156,11 @@ def remember_key(app: App) -> None:
     (and shell completion can offer names)."""
     journal = app.journal(create=False)
     journal.remember_key()
-    click.echo(f"The key of {journal.location.display} is in the system keyring.")
+    click.echo(
+        _("The key of {location} is in the system keyring.").format(
+            location=journal.location.display
+        )
+    )
 
 
 @db.command("forget-key")
@@ -150,9 +170,9 @@ def forget_key(app: App) -> None:
     from netjournal import Journal
 
     if Journal.forget_key(app.db):
-        click.echo("The keyring no longer holds the journal's key.")
+        click.echo(_("The keyring no longer holds the journal's key."))
     else:
-        click.echo("The keyring held no key for this journal.")
+        click.echo(_("The keyring held no key for this journal."))
 
 
 @db.command()
@@ -162,5 +182,7 @@ def scrub(app: App) -> None:
     run again; use it when 'people forget' says it could not finish)."""
     pending = app.journal(create=False).scrub()
     if pending:
-        raise click.ClickException(f"Not every byte could be erased yet: {pending}.")
-    click.echo("The journal's files hold nothing that was forgotten or deleted.")
+        raise click.ClickException(
+            _("Not every byte could be erased yet: {pending}.").format(pending=pending)
+        )
+    click.echo(_("The journal's files hold nothing that was forgotten or deleted."))

@@ -7,30 +7,31 @@ from typing import Any
 import click
 
 from netjournal.display import amount
-from netjournal.vocab import EVENT_KINDS
+from netjournal.i18n import N_, _, language, ngettext
+from netjournal.vocab import EVENT_KINDS, label
 from netjournal.vocab import words as vocab
 
 from ..app import App
 from ..complete import event_names, words
 from ..edits import given, report
 from ..output import (
+    Words,
     emit,
     field_lines,
     heading,
     output_options,
-    plural,
     print_json,
     say,
 )
 
 EVENT_COLUMNS = [
-    ("id", "Id"),
-    ("start_date", "Date"),
-    ("name", "Event"),
-    ("kind", "Kind"),
-    ("location", "Where"),
-    ("hours", "Hours"),
-    ("cost", "Cost", "currency"),
+    ("id", N_("Id")),
+    ("start_date", N_("Date")),
+    ("name", N_("Event")),
+    ("kind", N_("Kind"), Words("event kind")),
+    ("location", N_("Where")),
+    ("hours", N_("Hours")),
+    ("cost", N_("Cost"), "currency"),
 ]
 
 
@@ -94,7 +95,11 @@ def add(
 
         print_json(to_dict(added))
     else:
-        say(f"Added event #{added.id} {added.name} ({added.start_date}).")
+        say(
+            _("Added event #{number} {event} ({day}).").format(
+                number=added.id, event=added.name, day=added.start_date
+            )
+        )
 
 
 @event.command("list")
@@ -118,7 +123,7 @@ def list_(
     events = app.journal().events.records(
         since=since, until=until, series=series, tag=tag, limit=limit
     )
-    emit(events, EVENT_COLUMNS, fmt, empty="No events yet: netjournal event add NAME --date ...")
+    emit(events, EVENT_COLUMNS, fmt, empty=_("No events yet: netjournal event add NAME --date ..."))
 
 
 @event.command("show")
@@ -136,27 +141,31 @@ def show(app: App, event_ref: str, fmt: str | None) -> None:
         return
     ev = data["event"]
     heading(f"{ev['name']} (#{ev['id']})")
-    when = ev["start_date"] + (f" to {ev['end_date']}" if ev["end_date"] else "")
+    when = ev["start_date"]
+    if ev["end_date"]:
+        when = _("{start} to {end}").format(start=ev["start_date"], end=ev["end_date"])
     cost = amount(ev["cost"], ev["currency"])
     field_lines(
         [
-            ("Date", when),
-            ("Kind", ev["kind"]),
-            ("Where", ev["location"]),
-            ("Organizer", ev["organizer"]),
-            ("Series", ev["series"]),
-            ("Hours", ev["hours"]),
-            ("Cost", cost),
-            ("Tags", ev["tags"]),
-            ("Notes", ev["notes"]),
+            (_("Date"), when),
+            (_("Kind"), ev["kind"] and label(ev["kind"], "event kind", language())),
+            (_("Where"), ev["location"]),
+            (_("Organizer"), ev["organizer"]),
+            (_("Series"), ev["series"]),
+            (_("Hours"), ev["hours"]),
+            (_("Cost"), cost),
+            (_("Tags"), ev["tags"]),
+            (_("Notes"), ev["notes"]),
         ]
     )
     encounters = data["encounters"]
-    say(f"\nMet {plural(len(encounters), 'person', 'people')}:")
+    met = len(encounters)
+    say("\n" + ngettext("Met {count} person:", "Met {count} people:", met).format(count=met))
     for enc in encounters:
+        questions, leads = len(enc["questions"]), len(enc["leads"])
         extra = [
-            plural(len(enc["questions"]), "question"),
-            plural(len(enc["leads"]), "lead"),
+            ngettext("{count} question", "{count} questions", questions).format(count=questions),
+            ngettext("{count} lead", "{count} leads", leads).format(count=leads),
         ]
         say(
             f"  {enc['date']}  {enc['person']['name']} (#{enc['person']['id']})  {', '.join(extra)}"
@@ -207,8 +216,9 @@ def delete(app: App, event_ref: str, fmt: str | None) -> None:
         deleted,
         fmt,
         label=_label(deleted),
-        note="Its encounters stay, no longer attached to an event. "
-        "'netjournal undo' takes it back.",
+        note=_(
+            "Its encounters stay, no longer attached to an event. 'netjournal undo' takes it back."
+        ),
     )
 
 

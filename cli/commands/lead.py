@@ -4,31 +4,32 @@ from __future__ import annotations
 
 import click
 
+from netjournal.i18n import N_, _, language
 from netjournal.vocab import OUTCOME_KINDS
 from netjournal.vocab import words as vocab
 
 from ..app import App
 from ..complete import event_names, person_names, words
 from ..edits import given, report
-from ..output import emit, output_options, print_json, say
+from ..output import Words, emit, output_options, print_json, say
 
 LEAD_COLUMNS = [
-    ("id", "Id"),
-    ("date", "Date"),
-    ("person", "Person"),
-    ("event", "Event"),
-    ("kind", "Kind"),
-    ("status", "Status"),
-    ("summary", "Summary"),
+    ("id", N_("Id")),
+    ("date", N_("Date")),
+    ("person", N_("Person")),
+    ("event", N_("Event")),
+    ("kind", N_("Kind"), Words("lead kind")),
+    ("status", N_("Status"), Words("lead status")),
+    ("summary", N_("Summary")),
 ]
 
 OUTCOME_COLUMNS = [
-    ("id", "Id"),
-    ("date", "Date"),
-    ("lead_id", "Lead"),
-    ("kind", "Kind"),
-    ("value", "Value", "currency"),
-    ("description", "What happened"),
+    ("id", N_("Id")),
+    ("date", N_("Date")),
+    ("lead_id", N_("Lead")),
+    ("kind", N_("Kind"), Words("outcome kind")),
+    ("value", N_("Value"), "currency"),
+    ("description", N_("What happened")),
 ]
 
 
@@ -77,7 +78,7 @@ def list_(
     leads = app.journal().leads.records(
         status=status, kind=kind, person=person, event=event, tag=tag, limit=limit
     )
-    emit(leads, LEAD_COLUMNS, fmt, empty="No leads match.")
+    emit(leads, LEAD_COLUMNS, fmt, empty=_("No leads match."))
 
 
 @lead.command("edit")
@@ -110,7 +111,13 @@ def edit(
     changes = given({"add_tags": add_tags, "remove_tags": remove_tags, **fields})
     journal = app.journal()
     updated = journal.leads.update(_lead_id(lead_id), **changes)
-    report(journal, updated, fmt, label=f"lead #{updated.id}", asked=bool(changes))
+    report(
+        journal,
+        updated,
+        fmt,
+        label=_("lead #{number}").format(number=updated.id),
+        asked=bool(changes),
+    )
 
 
 @lead.command("delete")
@@ -121,7 +128,7 @@ def delete(app: App, lead_id: str, fmt: str | None) -> None:
     """Delete a lead (by id) with its outcomes."""
     journal = app.journal()
     gone = journal.leads.delete(_lead_id(lead_id))
-    report(journal, gone, fmt, label=f"lead #{gone.id}")
+    report(journal, gone, fmt, label=_("lead #{number}").format(number=gone.id))
 
 
 def _lead_id(value: str) -> int:
@@ -130,7 +137,9 @@ def _lead_id(value: str) -> int:
     digits = value.strip().removeprefix("#")
     if not digits.isdigit():
         raise InvalidInput(
-            f"A lead is given by its id (see 'netjournal lead list'), not '{value}'."
+            _("A lead is given by its id (see 'netjournal lead list'), not '{value}'.").format(
+                value=value
+            )
         )
     return int(digits)
 
@@ -203,12 +212,25 @@ def add(
 
         print_json(to_dict(recorded))
     else:
-        amount = (
-            f" worth {recorded.value} {recorded.currency}" if recorded.value is not None else ""
-        )
+        from netjournal.vocab import label
+
+        kind = label(recorded.kind, "outcome kind", language())
+        if recorded.value is not None:
+            line = _(
+                "Recorded outcome #{number} of lead #{lead} worth {value} {currency} "
+                "({kind}, {day})."
+            )
+        else:
+            line = _("Recorded outcome #{number} of lead #{lead} ({kind}, {day}).")
         say(
-            f"Recorded outcome #{recorded.id} of lead #{recorded.lead_id}{amount} "
-            f"({recorded.kind}, {recorded.date})."
+            line.format(
+                number=recorded.id,
+                lead=recorded.lead_id,
+                value=recorded.value,
+                currency=recorded.currency,
+                kind=kind,
+                day=recorded.date,
+            )
         )
 
 
@@ -246,7 +268,7 @@ def list_outcomes(
         until=until,
         limit=limit,
     )
-    emit(found, OUTCOME_COLUMNS, fmt, empty="No outcomes match.")
+    emit(found, OUTCOME_COLUMNS, fmt, empty=_("No outcomes match."))
 
 
 @outcome.command("edit")
@@ -267,7 +289,13 @@ def edit_outcome(app: App, outcome_id: str, fmt: str | None, **fields: str | Non
     changes = given(fields)
     journal = app.journal()
     updated = journal.outcomes.update(outcome_id, **changes)
-    report(journal, updated, fmt, label=f"outcome #{updated.id}", asked=bool(changes))
+    report(
+        journal,
+        updated,
+        fmt,
+        label=_("outcome #{number}").format(number=updated.id),
+        asked=bool(changes),
+    )
 
 
 @outcome.command("delete")
@@ -278,4 +306,4 @@ def delete_outcome(app: App, outcome_id: str, fmt: str | None) -> None:
     """Delete outcome ID (its lead keeps its status)."""
     journal = app.journal()
     gone = journal.outcomes.delete(outcome_id)
-    report(journal, gone, fmt, label=f"outcome #{gone.id}")
+    report(journal, gone, fmt, label=_("outcome #{number}").format(number=gone.id))

@@ -129,11 +129,34 @@ def _tie(tie: dict[str, Any]) -> None:
             score=f"{tie['score']:.1f}", day=tie["today"]
         )
     )
-    for part in tie["components"]:
-        say(
-            f"  {part['name']:<13} {part['raw']:>10g} -> {part['points']:5.2f} of "
-            f"{part['weight'] * 100:.0f}  ({part['dimension']})"
+    names = [_(TIE_WORDS.get(part["name"], part["name"])) for part in tie["components"]]
+    width = max([13, *(len(name) for name in names)])
+    for name, part in zip(names, tie["components"], strict=True):
+        dimension = _(TIE_WORDS.get(part["dimension"], part["dimension"]))
+        line = _("{name} {raw} -> {points} of {weight}  ({dimension})").format(
+            name=f"{name:<{width}}",
+            raw=f"{part['raw']:>10g}",
+            points=f"{part['points']:5.2f}",
+            weight=f"{part['weight'] * 100:.0f}",
+            dimension=dimension,
         )
+        say("  " + line)
+
+
+#: The components of the tie strength and the dimensions they read (netjournal.ties), as shown.
+TIE_WORDS = {
+    "encounters": N_("encounters"),
+    "hours": N_("hours"),
+    "questions": N_("questions"),
+    "confiding": N_("confiding"),
+    "introductions": N_("introductions"),
+    "outcomes": N_("outcomes"),
+    "value": N_("value"),
+    "time together": N_("time together"),
+    "emotional intensity": N_("emotional intensity"),
+    "mutual confiding": N_("mutual confiding"),
+    "reciprocal services": N_("reciprocal services"),
+}
 
 
 def _cadence(person: dict[str, Any]) -> str | None:

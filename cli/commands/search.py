@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from netjournal.i18n import N_, _
 from netjournal.vocab import words as vocab
 
 from ..app import App
@@ -17,6 +18,15 @@ if TYPE_CHECKING:
     from netjournal.search import SearchResult
 
 KIND_CHOICES = ("person", "event", "encounter", "question", "lead", "outcome")
+#: How the kinds of hits are shown in the table (JSON and CSV keep the codes).
+KIND_WORDS = {
+    "person": N_("person"),
+    "event": N_("event"),
+    "encounter": N_("encounter"),
+    "question": N_("question"),
+    "lead": N_("lead"),
+    "outcome": N_("outcome"),
+}
 
 
 @click.command()
@@ -111,14 +121,14 @@ def _table(hits: SearchResult) -> None:
     from netjournal.display import Marked, TextTable
 
     if not hits:
-        click.echo("No matches.")
+        click.echo(_("No matches."))
         return
     lines: list[Block] = []
     if hits.widened:
-        lines.append("No hit has every word; showing those with most of them.")
+        lines.append(_("No hit has every word; showing those with most of them."))
     rows: list[list[Cell]] = [
         [
-            hit.kind,
+            _(KIND_WORDS.get(hit.kind, hit.kind)),
             str(hit.id),
             hit.date.isoformat() if hit.date else "",
             hit.person or "",
@@ -127,5 +137,5 @@ def _table(hits: SearchResult) -> None:
         ]
         for hit in hits
     ]
-    headers = ("Kind", "Id", "Date", "Person", "Event", "Match")
+    headers = (_("Kind"), _("Id"), _("Date"), _("Person"), _("Event"), _("Match"))
     show([*lines, TextTable(headers, rows, right=(False, True))])

@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING
 
 import click
 
+from netjournal.i18n import N_, _, ngettext
+
 from ..app import App
-from ..output import plural, print_json, say
+from ..output import print_json, say
 
 if TYPE_CHECKING:
     from netjournal.vdir import SyncReport
@@ -32,7 +34,7 @@ def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
     from rich.progress import Progress
 
     with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("Syncing", total=None)
+        task = bar.add_task(_("Syncing"), total=None)
 
         def update(done: int, total: int) -> None:
             if total >= 200:
@@ -99,39 +101,74 @@ def vdir(
     _print(report)
 
 
+#: The lines listing what a sync did, by section of the report.
+_SECTIONS = (
+    ("journal_added", N_("journal added: {name}")),
+    ("journal_updated", N_("journal updated: {name}")),
+    ("journal_unlinked", N_("journal unlinked: {name}")),
+    ("journal_deleted", N_("journal deleted: {name}")),
+    ("vdir_added", N_("vdir added: {name}")),
+    ("vdir_updated", N_("vdir updated: {name}")),
+    ("vdir_deleted", N_("vdir deleted: {name}")),
+)
+
+
 def _print(report: SyncReport) -> None:
     r = report
-    verb = "would change" if r.dry_run else "changed"
-    say(
-        f"{r.vdir}: {verb} in the journal {len(r.journal_added)} added, "
-        f"{len(r.journal_updated)} updated, {len(r.journal_unlinked)} unlinked, "
-        f"{len(r.journal_deleted)} deleted; in the vdir {len(r.vdir_added)} added, "
-        f"{len(r.vdir_updated)} updated, {len(r.vdir_deleted)} deleted"
-        + (f"; {plural(len(r.conflicts), 'conflict')}" if r.conflicts else "")
-        + (f"; {len(r.refused)} refused" if r.refused else "")
-        + (f"; {len(r.failed)} not written" if r.failed else "")
-    )
-    sections = (
-        ("journal added", r.journal_added),
-        ("journal updated", r.journal_updated),
-        ("journal unlinked", r.journal_unlinked),
-        ("journal deleted", r.journal_deleted),
-        ("vdir added", r.vdir_added),
-        ("vdir updated", r.vdir_updated),
-        ("vdir deleted", r.vdir_deleted),
-    )
-    for label, items in sections:
-        for item in items:
-            say(f"  {label}: {item.name}" + (f" ({item.href})" if item.href else ""))
+    counts = {
+        "vdir": r.vdir,
+        "journal_added": len(r.journal_added),
+        "journal_updated": len(r.journal_updated),
+        "journal_unlinked": len(r.journal_unlinked),
+        "journal_deleted": len(r.journal_deleted),
+        "vdir_added": len(r.vdir_added),
+        "vdir_updated": len(r.vdir_updated),
+        "vdir_deleted": len(r.vdir_deleted),
+    }
+    if r.dry_run:
+        line = _(
+            "{vdir}: would change in the journal {journal_added} added, {journal_updated} "
+            "updated, {journal_unlinked} unlinked, {journal_deleted} deleted; in the vdir "
+            "{vdir_added} added, {vdir_updated} updated, {vdir_deleted} deleted"
+        ).format(**counts)
+    else:
+        line = _(
+            "{vdir}: changed in the journal {journal_added} added, {journal_updated} "
+            "updated, {journal_unlinked} unlinked, {journal_deleted} deleted; in the vdir "
+            "{vdir_added} added, {vdir_updated} updated, {vdir_deleted} deleted"
+        ).format(**counts)
+    if r.conflicts:
+        n = len(r.conflicts)
+        line += ngettext("; {count} conflict", "; {count} conflicts", n).format(count=n)
+    if r.refused:
+        n = len(r.refused)
+        line += ngettext("; {count} refused", "; {count} refused", n).format(count=n)
+    if r.failed:
+        n = len(r.failed)
+        line += ngettext("; {count} not written", "; {count} not written", n).format(count=n)
+    say(line)
+    for key, form in _SECTIONS:
+        for item in getattr(r, key):
+            shown = _(form).format(name=item.name)
+            say("  " + shown + (f" ({item.href})" if item.href else ""))
     for conflict in r.conflicts:
         fields = ", ".join(
-            f"{name}: journal {mine!r}, vdir {theirs!r}"
+            _("{field}: journal {mine}, vdir {theirs}").format(
+                field=name, mine=repr(mine), theirs=repr(theirs)
+            )
             for name, (mine, theirs) in conflict.fields.items()
         )
-        say(f"  conflict: {conflict.name} ({conflict.href}): {fields}")
+        say(
+            "  "
+            + _("conflict: {name} ({file}): {fields}").format(
+                name=conflict.name, file=conflict.href, fields=fields
+            )
+        )
     if r.conflicts:
-        say("  (both versions kept; --prefer journal or --prefer vdir settles them)")
+        say("  " + _("(both versions kept; --prefer journal or --prefer vdir settles them)"))
     for refused in r.refused:
-        say(f"  refused: {refused.href}: {refused.reason}")
+        say("  " + _("refused: {file}: {reason}").format(file=refused.href, reason=refused.reason))
     for failed in r.failed:
-        say(f"  not written: {failed.href}: {failed.reason}")
+        say(
+            "  " + _("not written: {file}: {reason}").format(file=failed.href, reason=failed.reason)
+        )

@@ -22,7 +22,9 @@ from typing import Any
 
 from ..display import Block, Heading, TextTable, money, safe, to_rich, to_text
 from ..errors import InvalidInput
-from .base import Column, Report, Section, columns
+from ..i18n import _
+from .base import Column, OpenLeads, Report, Section, columns
+from .base import shown as sentence
 
 FORMATS = ("table", "markdown", "csv", "json", "html")
 JSON_FORMAT_VERSION = 1
@@ -45,7 +47,11 @@ def render(
         from .html import to_html
 
         return to_html(report)
-    raise InvalidInput(f"Unknown format '{fmt}'; choose from {', '.join(FORMATS)}.")
+    raise InvalidInput(
+        _("Unknown format '{format}'; choose from {choices}.").format(
+            format=fmt, choices=", ".join(FORMATS)
+        )
+    )
 
 
 def save(text: str, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
@@ -69,19 +75,24 @@ def money_text(amounts: Mapping[str, Decimal], *, grouped: bool = True) -> str:
 
 
 def cell(value: Any, column: Column, *, grouped: bool = True) -> str:
-    """One value as text for tables, Markdown and HTML."""
+    """One value as text for tables, Markdown and HTML (in the user's language), or for CSV
+    (``grouped=False``: English, as stored)."""
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, Decimal) and column.percent:
         return f"{value * 100:.1f}%"
     if isinstance(value, dict):
         return money_text(value, grouped=grouped)
     if isinstance(value, tuple | list):
-        return "; ".join(str(v) for v in value)
+        return "; ".join(sentence(v) if grouped else str(v) for v in value)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if grouped and isinstance(value, OpenLeads):
+        return value.shown()
+    if grouped and isinstance(value, str):
+        return sentence(value)
     return str(value)
 
 
@@ -89,12 +100,14 @@ def row_cell(row: Any, column: Column) -> str:
     """One cell of ``row`` for tables, Markdown and HTML, control characters escaped; a figure
     of a provisional row is marked as such (with its open leads where the column says
     ``mark="full"``)."""
-    text = cell(getattr(row, column.name), column)
+    text = cell(column.word(getattr(row, column.name)), column)
     if text and column.mark and getattr(row, "provisional", False):
         if column.mark == "full":
-            text = f"{text} (provisional: {row.open_leads})"
+            text = _("{value} (provisional: {open_leads})").format(
+                value=text, open_leads=row.open_leads.shown()
+            )
         else:
-            text = f"{text} (provisional)"
+            text = _("{value} (provisional)").format(value=text)
     return safe(text)
 
 
@@ -166,7 +179,9 @@ def _section(report: Report, name: str | None) -> Section:
     except KeyError:
         names = ", ".join(s.name for s in report.sections)
         raise InvalidInput(
-            f"The {report.name} report has no section '{name}'; use {names}."
+            _("The {report} report has no section '{name}'; use {names}.").format(
+                report=report.name, name=name, names=names
+            )
         ) from None
 
 
@@ -205,18 +220,18 @@ def to_csv(report: Report, section: str | None = None) -> str:
 
 
 def to_markdown(report: Report) -> str:
-    lines = [f"# {report.title}", "", _params_line(report), ""]
-    lines += [f"> {note}" for note in report.notes]
+    lines = [f"# {sentence(report.title)}", "", _params_line(report), ""]
+    lines += [f"> {sentence(note)}" for note in report.notes]
     if report.notes:
         lines.append("")
     for section in report.sections:
         if len(report.sections) > 1:
-            lines += [f"## {section.title}", ""]
+            lines += [f"## {sentence(section.title)}", ""]
         if not section.rows:
-            lines += [section.empty, ""]
+            lines += [sentence(section.empty), ""]
             continue
         cols = shown(section.row_type)
-        lines.append("| " + " | ".join(c.label for c in cols) + " |")
+        lines.append("| " + " | ".join(c.title for c in cols) + " |")
         lines.append("| " + " | ".join("---" for _ in cols) + " |")
         for row in section.rows:
             cells = [_md_escape(row_cell(row, c)) for c in cols]
@@ -232,7 +247,11 @@ def _md_escape(text: str) -> str:
 def _params_line(report: Report) -> str:
     shown = [f"{k}: {plain(v)}" for k, v in report.parameters.items() if v is not None]
     stamp = plain(report.generated_at)
-    return f"Generated {stamp}" + (f" ({', '.join(shown)})" if shown else "") + "."
+    if shown:
+        return _("Generated {stamp} ({parameters}).").format(
+            stamp=stamp, parameters=", ".join(shown)
+        )
+    return _("Generated {stamp}.").format(stamp=stamp)
 
 
 def to_table(report: Report, *, width: int | None = None) -> str:
@@ -253,12 +272,17 @@ def to_table(report: Report, *, width: int | None = None) -> str:
 def blocks(report: Report) -> list[Block]:
     """The report as the renderer's blocks: its title, parameters and notes, then each section
     as a :class:`~netjournal.display.TextTable` (or its empty message)."""
-    shown_blocks: list[Block] = [Heading(report.title), _params_line(report), *report.notes]
+    shown_blocks: list[Block] = [
+        Heading(sentence(report.title)),
+        _params_line(report),
+        *(sentence(note) for note in report.notes),
+    ]
     several = len(report.sections) > 1
     for section in report.sections:
         shown_blocks.append("")
         if not section.rows:
-            shown_blocks += [Heading(section.title), section.empty] if several else [section.empty]
+            empty = sentence(section.empty)
+            shown_blocks += [Heading(sentence(section.title)), empty] if several else [empty]
             continue
         cols = shown(section.row_type)
         first = section.rows[0]
@@ -270,10 +294,10 @@ def blocks(report: Report) -> list[Block]:
         ]
         shown_blocks.append(
             TextTable(
-                [c.label for c in cols],
+                [c.title for c in cols],
                 [[row_cell(row, c) for c in cols] for row in section.rows],
                 right,
-                title=section.title if several else None,
+                title=sentence(section.title) if several else None,
             )
         )
     return shown_blocks
