@@ -11,7 +11,9 @@ exact text.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -21,7 +23,16 @@ from typing import Any, TypeVar
 
 import click
 
-from netjournal.display import Block, TextTable, amount, print_rich, safe, safe_json, to_text
+from netjournal.display import (
+    Block,
+    TextTable,
+    amount,
+    day,
+    print_rich,
+    safe,
+    safe_json,
+    to_text,
+)
 from netjournal.i18n import _, using
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -88,7 +99,15 @@ def _text(value: Any) -> str:
         return str(value.get("name") or value.get("id") or "")
     if isinstance(value, list | tuple):
         return ", ".join(_text(v) for v in value)
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):  # a date, from to_dict()
+        with contextlib.suppress(ValueError):
+            return day(dt.date.fromisoformat(value))
+    if isinstance(value, dt.date):
+        return day(value)
     return str(value)
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def say(text: str = "") -> None:
