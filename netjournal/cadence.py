@@ -26,7 +26,8 @@ from sqlalchemy import func, select, update
 
 from . import tables as t
 from .errors import InvalidInput, NotFound
-from .text import fold
+from .i18n import _, ngettext
+from .text import fold, grouped
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -45,12 +46,14 @@ _DURATION = re.compile(
 )
 
 
-def duration(value: object, what: str = "The cadence") -> int | None:
+def duration(value: object, what: str | None = None) -> int | None:
     """A written duration in days: ``30``, ``"30d"``, ``"6w"``, ``"3m"`` (30-day months),
     ``"1y"`` (365 days); ``None`` for ``"none"`` or ``""`` (clear). Anything else, zero, or
     more than a century raises :class:`~netjournal.errors.InvalidInput` naming ``what``."""
+    what = what or _("The cadence")
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise InvalidInput(f"{what} must be a number of days or a duration like 30d, 6w, 3m.")
+        message = _("{what} must be a number of days or a duration like 30d, 6w, 3m.")
+        raise InvalidInput(message.format(what=what))
     if isinstance(value, int):
         days = value
     else:
@@ -59,30 +62,47 @@ def duration(value: object, what: str = "The cadence") -> int | None:
             return None
         match = _DURATION.fullmatch(written)
         if match is None:
-            raise InvalidInput(
-                f"{what} must be a number of days or a duration like 30d, 6w, 3m "
-                f"(months of 30 days), not '{written[:40]}'."
+            message = _(
+                "{what} must be a number of days or a duration like 30d, 6w, 3m "
+                "(months of 30 days), not '{written}'."
             )
+            raise InvalidInput(message.format(what=what, written=written[:40]))
         unit = (match["unit"] or "d")[0].lower()
         days = int(match["n"]) * UNITS[unit]
     if not 1 <= days <= MAX_DAYS:
-        raise InvalidInput(f"{what} must be from 1 day to {MAX_DAYS:,} days, not {days}.")
+        message = _("{what} must be from 1 day to {max} days, not {days}.")
+        raise InvalidInput(message.format(what=what, max=grouped(MAX_DAYS), days=days))
     return days
 
 
 def checked(every: int | None, at_most: int | None) -> tuple[int | None, int | None]:
     """The pair as it may be stored: a limit needs a rhythm and is no shorter than it."""
     if at_most is not None and every is None:
-        raise InvalidInput("An 'at most' limit needs a rhythm too: give every (--every) as well.")
+        message = _("An 'at most' limit needs a rhythm too: give every (--every) as well.")
+        raise InvalidInput(message)
     if at_most is not None and every is not None and at_most < every:
-        raise InvalidInput(
-            f"The 'at most' limit ({at_most} days) is shorter than the rhythm ({every} days)."
+        message = _(
+            "The 'at most' limit ({at_most} days) is shorter than the rhythm ({every} days)."
         )
+        raise InvalidInput(message.format(at_most=at_most, every=every))
     return every, at_most
 
 
 def describe(every: int | None, at_most: int | None) -> str:
-    """``every 30 days, at most 60`` (``no cadence`` when there is none)."""
+    """``every 30 days, at most 60`` (``no cadence`` when there is none), in the user's
+    language."""
+    if every is None:
+        return _("no cadence")
+    if at_most is None:
+        return ngettext("every {count} day", "every {count} days", every).format(count=every)
+    message = ngettext(
+        "every {count} day, at most {limit}", "every {count} days, at most {limit}", every
+    )
+    return message.format(count=every, limit=at_most)
+
+
+def _stored(every: int | None, at_most: int | None) -> str:
+    """:func:`describe` as the history stores it (in English, whatever the user's language)."""
     if every is None:
         return "no cadence"
     text = f"every {every} day{'s' if every != 1 else ''}"
@@ -124,10 +144,10 @@ class Cadences:
         """Give the people carrying ``tag`` a cadence: ``every`` (days, or ``"30d"``,
         ``"6w"``, ``"3m"``), and at most ``at_most`` (optional); replaces the tag's cadence.
         The tag must exist (tag someone first): a mistyped tag is refused, not created."""
-        days = duration(every, "The cadence (every)")
+        days = duration(every, _("The cadence (every)"))
         if days is None:
-            raise InvalidInput("A cadence needs a rhythm (every); use clear to remove one.")
-        limit = None if at_most is None else duration(at_most, "The 'at most' limit")
+            raise InvalidInput(_("A cadence needs a rhythm (every); use clear to remove one."))
+        limit = None if at_most is None else duration(at_most, _("The 'at most' limit"))
         return self._write(tag, *checked(days, limit))
 
     def clear(self, tag: str) -> TagCadence:
@@ -140,7 +160,7 @@ class Cadences:
             _update_tag(connection, tag_id, every, at_most)  # only when it differs
             (found,) = _tag_cadences(connection, t.tags.c.id == tag_id)
             self._store.describe(
-                connection, f"Cadence of tag {found.tag}: {describe(every, at_most)}"
+                connection, f"Cadence of tag {found.tag}: {_stored(every, at_most)}"
             )
             return found
 
@@ -161,13 +181,13 @@ def _update_tag(
 
 def _tag_id(connection: Connection, tag: str) -> int:
     if not isinstance(tag, str) or not tag.strip():
-        raise InvalidInput("Which tag? Give its name.")
+        raise InvalidInput(_("Which tag? Give its name."))
     found = connection.scalar(select(t.tags.c.id).where(t.tags.c.key == fold(tag.strip())))
     if found is None:
-        raise NotFound(
-            f"No tag '{tag.strip()[:100]}' in this journal (tag someone first: "
-            "people edit NAME --tag TAG)."
+        message = _(
+            "No tag '{tag}' in this journal (tag someone first: people edit NAME --tag TAG)."
         )
+        raise NotFound(message.format(tag=tag.strip()[:100]))
     return int(found)
 
 
@@ -189,9 +209,9 @@ def person_cadence(
     ``"none"`` clears it (clearing the rhythm clears the limit too)."""
     new_every, new_max = stored
     if every is not None:
-        new_every = duration(every, "The cadence (every)")
+        new_every = duration(every, _("The cadence (every)"))
         if new_every is None:
             new_max = None
     if at_most is not None:
-        new_max = duration(at_most, "The 'at most' limit")
+        new_max = duration(at_most, _("The 'at most' limit"))
     return checked(new_every, new_max)

@@ -55,6 +55,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from . import tables as t
+from .i18n import _, ngettext
 from .tags import known_ids
 
 #: How many of the best questions are considered when choosing one to ask a person.
@@ -108,9 +109,19 @@ class CatchUp:
         """``due today``, ``12 days late`` (with ``(past 60)`` beyond the limit), or ``due
         in 3 days`` (a list looking ahead)."""
         if self.days_late < 0:
-            return f"due in {-self.days_late} days"
-        text = "due today" if self.days_late == 0 else f"{self.days_late} days late"
-        return text + (f" (past {self.at_most})" if self.past_limit else "")
+            count = -self.days_late
+            return ngettext("due in {count} days", "due in {count} days", count).format(count=count)
+        if self.days_late == 0:
+            text = _("due today (past {limit})") if self.past_limit else _("due today")
+        elif self.past_limit:
+            text = ngettext(
+                "{count} days late (past {limit})",
+                "{count} days late (past {limit})",
+                self.days_late,
+            )
+        else:
+            text = ngettext("{count} days late", "{count} days late", self.days_late)
+        return text.format(count=self.days_late, limit=self.at_most)
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
@@ -337,7 +348,7 @@ class _Details:
             .where(*meetings)
             .subquery()
         )
-        for pid, date, event, notes, _ in c.execute(select(last).where(last.c.n == 1)):
+        for pid, date, event, notes, _rank in c.execute(select(last).where(last.c.n == 1)):
             self.meetings[pid] = (date, event, notes)
         asked = (
             select(
@@ -355,7 +366,7 @@ class _Details:
             .where(*meetings)
             .subquery()
         )
-        for pid, question, answer, _ in c.execute(select(asked).where(asked.c.n == 1)):
+        for pid, question, answer, _rank in c.execute(select(asked).where(asked.c.n == 1)):
             self.talks[pid] = (question, answer)
         open_leads = (
             select(e.c.person_id, le.c.kind, func.count())

@@ -28,6 +28,7 @@ from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from .errors import InvalidInput
+from .i18n import N_, _
 from .models import ContactPoint, Person
 from .text import contact_key, fold
 
@@ -35,6 +36,12 @@ ORG_BOOST = 10
 CONTACT_BOOST = {"email": 30, "phone": 25, "url": 25}
 EMAIL_USER_BOOST = 15
 MAX_CONTACT_BLOCK = 20
+#: Why a shared contact point makes two people look alike, one whole phrase per kind.
+_SAME_CONTACT = {
+    "email": N_("same e-mail ({value})"),
+    "phone": N_("same phone ({value})"),
+    "url": N_("same web address ({value})"),
+}
 ROW_CHUNK = 500  # rows of one cdist call: bounds its matrix to ROW_CHUNK x block size bytes
 #: E-mail user names shared by unrelated people (role addresses), never evidence.
 ROLE_MAILBOXES = frozenset(
@@ -87,11 +94,11 @@ def find_duplicates(
 ) -> list[DuplicatePair]:
     """The ``limit`` best-scoring pairs with a score of at least ``min_score``, best first."""
     if isinstance(min_score, bool) or not isinstance(min_score, int) or not 0 <= min_score <= 100:
-        raise InvalidInput(
-            f"The minimum score must be a whole number from 0 to 100, not {min_score!r}."
-        )
+        message = _("The minimum score must be a whole number from 0 to 100, not {value!r}.")
+        raise InvalidInput(message.format(value=min_score))
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise InvalidInput(f"The limit must be a positive whole number, not {limit!r}.")
+        message = _("The limit must be a positive whole number, not {value!r}.")
+        raise InvalidInput(message.format(value=limit))
     people = _load_people(session)
     evidence = _contact_evidence(session)
     name_cutoff = max(0, min_score - ORG_BOOST)
@@ -105,11 +112,14 @@ def find_duplicates(
         if similarity is None:
             similarity = fuzz.token_sort_ratio(a.name, b.name)
         similarity = name_similarity(a.name, b.name, similarity)
-        reasons = ["same name" if similarity == 100 else f"similar names ({similarity:.0f})"]
+        if similarity == 100:
+            reasons = [_("same name")]
+        else:
+            reasons = [_("similar names ({score})").format(score=f"{similarity:.0f}")]
         score = similarity
         if a.org and a.org == b.org:
             score += ORG_BOOST
-            reasons.append(f"same organization ({a.summary.organization})")
+            reasons.append(_("same organization ({name})").format(name=a.summary.organization))
         for boost, reason in evidence.get(pair, []):
             score += boost
             reasons.append(reason)
@@ -219,11 +229,11 @@ def _contact_evidence(session: Session) -> dict[tuple[int, int], list[tuple[int,
         )
         .order_by(ContactPoint.kind, ContactPoint.value_key, ContactPoint.person_id)
     )
-    for (kind, _), group in itertools.groupby(rows, key=lambda r: (r[0], r[1])):
+    for (kind, _key), group in itertools.groupby(rows, key=lambda r: (r[0], r[1])):
         members = list(group)
-        label = {"email": "e-mail", "phone": "phone", "url": "web address"}[kind]
+        reason = _(_SAME_CONTACT[kind]).format(value=members[0][2])
         for pair in _pairs(r[3] for r in members):
-            evidence[pair].append((CONTACT_BOOST[kind], f"same {label} ({members[0][2]})"))
+            evidence[pair].append((CONTACT_BOOST[kind], reason))
     for pair, reason in _shared_phones(session):
         evidence[pair].append((CONTACT_BOOST["phone"], reason))
     user = _email_user(session)
@@ -249,11 +259,12 @@ def _contact_evidence(session: Session) -> dict[tuple[int, int], list[tuple[int,
         if name in ROLE_MAILBOXES or len(name) < 3:
             continue
         addresses: dict[int, set[str]] = defaultdict(set)
-        for _, address, pid in user_rows:
+        for _user, address, pid in user_rows:
             addresses[pid].add(address)
         for pair in _pairs(addresses):
             if not addresses[pair[0]] & addresses[pair[1]]:  # a shared address counts already
-                evidence[pair].append((EMAIL_USER_BOOST, f"same e-mail user name ({name}@...)"))
+                reason = _("same e-mail user name ({name}@...)").format(name=name)
+                evidence[pair].append((EMAIL_USER_BOOST, reason))
     return evidence
 
 
@@ -278,7 +289,7 @@ def _shared_phones(session: Session) -> Iterable[tuple[tuple[int, int], str]]:
         if 2 <= len(members) <= MAX_CONTACT_BLOCK:
             shown = next(iter(members.values()))
             for pair in _pairs(members):
-                yield pair, f"same phone ({shown})"
+                yield pair, _("same phone ({value})").format(value=shown)
 
 
 def _email_user(session: Session) -> ColumnElement[Any]:

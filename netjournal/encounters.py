@@ -26,6 +26,7 @@ from .errors import (
     JournalUnavailable,
     NetjournalError,
 )
+from .i18n import N_, _
 from .specs import EncounterSpec, as_question
 from .store import changed_attributes, edited
 from .text import plural, question_key
@@ -57,12 +58,16 @@ class BatchResult(builtins.list["Encounter"]):
         self.new_people: builtins.list[Person] = builtins.list(new_people)
 
 
+#: An encounter's free-text fields as a refusal names them ("The stakes is longer than...").
+_TEXT_NAMES = {"notes": N_("The notes"), "stakes": N_("The stakes"), "wishes": N_("The wishes")}
+
+
 def spec_of(person: Any, details: dict[str, Any]) -> EncounterSpec:
     """The :class:`EncounterSpec` of a call like ``log(person, **details)``."""
     try:
         return EncounterSpec(person=person, **details)
     except TypeError as exc:
-        raise InvalidInput(f"Unknown encounter detail: {exc}.") from None
+        raise InvalidInput(_("Unknown encounter detail: {error}.").format(error=exc)) from None
 
 
 def encounters_by_id(connection: Connection, ids: Sequence[int]) -> list[Encounter]:
@@ -219,7 +224,7 @@ class Encounters:
         only the writes.
         """
         if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
-            raise InvalidInput("The chunk size must be a positive whole number.")
+            raise InvalidInput(_("The chunk size must be a positive whole number."))
         cache = Cache()
         total = 0
         iterator = iter(specs)
@@ -232,7 +237,7 @@ class Encounters:
                         raise  # already says where
                     except NetjournalError as exc:
                         where = spec.line if spec.line is not None else total + 1
-                        raise located(exc, f"line {where}") from exc
+                        raise located(exc, _("line {line}").format(line=where)) from exc
                     total += 1
                 self._store.describe(connection, f"Logged {len(batch)} encounters (bulk load)")
         return total
@@ -322,13 +327,13 @@ class Encounters:
             found: Encounter = resolve.record(session, Encounter, encounter_id, "encounter")
             changed: builtins.list[str] = []
             if date is not None:
-                found.date = parse_date(date, "date")
+                found.date = parse_date(date, _("date"))
                 _refuse_later_than_outcomes(found)
             if event is not None:
                 found.event = None if event == "" else resolve.event(session, event)
             for key, value in (("notes", notes), ("stakes", stakes), ("wishes", wishes)):
                 if value is not None:
-                    setattr(found, key, text(value, f"The {key}"))
+                    setattr(found, key, text(value, _(_TEXT_NAMES[key])))
             if pitched is not None:
                 found.pitched = bool(pitched)
             if outside_field is not None:
@@ -336,7 +341,7 @@ class Encounters:
             if introduced_by is not None:
                 intro = None if introduced_by == "" else resolve.person(session, introduced_by)
                 if intro is not None and intro.id == found.person_id:
-                    raise InvalidInput("Someone cannot introduce you to themselves.")
+                    raise InvalidInput(_("Someone cannot introduce you to themselves."))
                 found.introduced_by = intro
             if questions is not None and _replace_questions(found, questions):
                 changed.append("questions")
@@ -384,9 +389,9 @@ def _replace_questions(encounter: Encounter, items: Sequence[Any]) -> bool:
     wanted = []
     for item in items:
         question = as_question(item)
-        asked = text(question.asked, "A question", required=True)
+        asked = text(question.asked, _("A question"), required=True)
         assert asked is not None
-        wanted.append((asked, text(question.learned, "What you learned")))
+        wanted.append((asked, text(question.learned, _("What you learned"))))
     if wanted == [(q.asked, q.learned) for q in encounter.questions]:
         return False
     encounter.questions = [
@@ -411,7 +416,15 @@ def _refuse_later_than_outcomes(encounter: Encounter) -> None:
     for lead in encounter.leads:
         for outcome in lead.outcomes:
             if outcome.date < encounter.date:
+                message = _(
+                    "The encounter cannot be dated {date}: outcome #{outcome} "
+                    "of lead #{lead} is dated {outcome_date}, before it."
+                )
                 raise InvalidInput(
-                    f"The encounter cannot be dated {encounter.date}: outcome #{outcome.id} "
-                    f"of lead #{lead.id} is dated {outcome.date}, before it."
+                    message.format(
+                        date=encounter.date,
+                        outcome=outcome.id,
+                        lead=lead.id,
+                        outcome_date=outcome.date,
+                    )
                 )

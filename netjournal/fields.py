@@ -20,6 +20,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from . import tables as t
 from .errors import InvalidInput
+from .i18n import N_, _
 from .text import contact_key, fold
 from .validate import NAME_MAX, SHORT_MAX, choice, email, text
 from .vocab import CONTACT_KINDS
@@ -38,14 +39,36 @@ PERSON_FIELDS: dict[str, int | None] = {
 }
 
 
+#: The person columns as a refusal names them ("Organization is longer than...").
+_FIELD_NAMES = {
+    "given_name": N_("Given name"),
+    "family_name": N_("Family name"),
+    "organization": N_("Organization"),
+    "title": N_("Title"),
+    "field": N_("Field"),
+    "location": N_("Location"),
+    "notes": N_("Notes"),
+    "source": N_("Source"),
+    "external_id": N_("External id"),
+}
+#: A contact point's value as a refusal names it, and one the person does not have.
+_CONTACT_NAMES = {"email": N_("The email"), "phone": N_("The phone"), "url": N_("The url")}
+_NO_SUCH_CONTACT = {
+    "email": N_("This person has no email '{value}'."),
+    "phone": N_("This person has no phone '{value}'."),
+    "url": N_("This person has no url '{value}'."),
+}
+
+
 def person_values(values: dict[str, Any]) -> dict[str, str]:
     """The validated, non-empty person columns of ``values`` (``field_key`` added with
     ``field``); raises :class:`InvalidInput` on an unknown column or a bad value."""
     clean: dict[str, str] = {}
     for key, raw in values.items():
         if key not in PERSON_FIELDS:
-            raise InvalidInput(f"Unknown person field '{key}'.")
-        value = text(raw, key.replace("_", " ").capitalize(), max_len=PERSON_FIELDS[key])
+            raise InvalidInput(_("Unknown person field '{key}'.").format(key=key))
+        what = _(_FIELD_NAMES.get(key, key.replace("_", " ").capitalize()))
+        value = text(raw, what, max_len=PERSON_FIELDS[key])
         if value is None:
             continue
         clean[key] = value
@@ -61,8 +84,8 @@ def contact_values(
     (:func:`netjournal.text.contact_key`) and ``label``. An e-mail must be one by its syntax
     (:func:`netjournal.validate.email`) unless ``check`` is false (to name one to remove); a
     phone is kept as typed even when it cannot be read as a number."""
-    kind = choice(kind, CONTACT_KINDS, "contact kind")
-    clean = text(value, f"The {kind}", max_len=SHORT_MAX, required=True)
+    kind = choice(kind, CONTACT_KINDS, _("contact kind"))
+    clean = text(value, _(_CONTACT_NAMES[kind]), max_len=SHORT_MAX, required=True)
     assert clean is not None
     if kind == "email" and check:
         email(clean)
@@ -70,7 +93,7 @@ def contact_values(
         "kind": kind,
         "value": clean,
         "value_key": contact_key(kind, clean),
-        "label": text(label, "The label", max_len=100),
+        "label": text(label, _("The label"), max_len=100),
     }
 
 
@@ -150,7 +173,10 @@ def remove_contacts(
     for contact in contacts:
         ids = have.get((contact["kind"], contact_key(contact["kind"], contact["value"])))
         if not ids:
-            raise InvalidInput(f"This person has no {contact['kind']} '{contact['value']}'.")
+            message = _(
+                _NO_SUCH_CONTACT.get(contact["kind"], "This person has no {kind} '{value}'.")
+            )
+            raise InvalidInput(message.format(kind=contact["kind"], value=contact["value"]))
         doomed.extend(ids)
     if doomed:
         cp = t.contact_points

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .errors import InvalidInput, OutputError
+from .i18n import _
 
 #: errno values for which a filesystem has no hard links: the no-clobber rename falls back.
 _NO_LINKS = {errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOSYS, errno.EOPNOTSUPP}
@@ -62,7 +63,8 @@ def private_folder(path: str | os.PathLike[str]) -> None:
         except FileExistsError:
             continue  # made meanwhile by someone else: theirs, left as it is
         except OSError as exc:
-            raise OutputError(f"Cannot create the folder {folder}: {_reason(exc)}.") from exc
+            message = _("Cannot create the folder {folder}: {reason}.")
+            raise OutputError(message.format(folder=folder, reason=_reason(exc))) from exc
         os.chmod(folder, 0o700)  # the umask may have narrowed it; make it exact
 
 
@@ -79,7 +81,8 @@ def check_target(
     except FileNotFoundError:
         return Target(target)
     except OSError as exc:  # a parent that is a file, a folder you cannot enter, ...
-        raise InvalidInput(f"Cannot write {target}: {_reason(exc)}.") from exc
+        message = _("Cannot write {target}: {reason}.")
+        raise InvalidInput(message.format(target=target, reason=_reason(exc))) from exc
     if stat.S_ISLNK(info.st_mode):
         try:
             linked = target.stat()
@@ -87,26 +90,30 @@ def check_target(
             linked = None
         if streams and linked is not None and _is_stream(linked.st_mode):
             return Target(target, stream=True)
-        raise InvalidInput(
-            f"{target} is a symbolic link: netjournal writes no file through a link; "
+        message = _(
+            "{target} is a symbolic link: netjournal writes no file through a link; "
             "give the path of the file itself."
         )
+        raise InvalidInput(message.format(target=target))
     if stat.S_ISDIR(info.st_mode):
-        raise InvalidInput(f"{target} is a directory: give a file name.")
+        raise InvalidInput(_("{target} is a directory: give a file name.").format(target=target))
     if _is_stream(info.st_mode):
         if not streams:
-            raise InvalidInput(f"{target} is a device or a pipe: give the name of a file.")
+            message = _("{target} is a device or a pipe: give the name of a file.")
+            raise InvalidInput(message.format(target=target))
         return Target(target, stream=True)
     if not stat.S_ISREG(info.st_mode):
-        raise InvalidInput(f"{target} is not a regular file, a device or a pipe.")
+        message = _("{target} is not a regular file, a device or a pipe.")
+        raise InvalidInput(message.format(target=target))
     if not overwrite:
-        raise InvalidInput(
-            f"{target} already exists (replace it with --overwrite, or pick another name)."
-        )
+        message = _("{target} already exists (replace it with --overwrite, or pick another name).")
+        raise InvalidInput(message.format(target=target))
     if info.st_uid != os.geteuid():
-        raise InvalidInput(f"{target} belongs to another user: it was not replaced.")
+        message = _("{target} belongs to another user: it was not replaced.")
+        raise InvalidInput(message.format(target=target))
     if not os.access(target, os.W_OK):
-        raise InvalidInput(f"{target} is read-only: it was not replaced.")
+        message = _("{target} is read-only: it was not replaced.")
+        raise InvalidInput(message.format(target=target))
     return Target(target)
 
 
@@ -122,8 +129,11 @@ def private_file(path: str | os.PathLike[str], *, overwrite: bool = False) -> It
         yield temp
         _place(temp, target, overwrite=overwrite)
     except OSError as exc:
-        kept = "it was left as it was" if os.path.lexists(target) else "nothing was written"
-        raise OutputError(f"Cannot write {target}: {_reason(exc)}; {kept}.") from exc
+        if os.path.lexists(target):
+            message = _("Cannot write {target}: {reason}; it was left as it was.")
+        else:
+            message = _("Cannot write {target}: {reason}; nothing was written.")
+        raise OutputError(message.format(target=target, reason=_reason(exc))) from exc
     finally:
         temp.unlink(missing_ok=True)
 
@@ -169,7 +179,8 @@ def _temporary(target: Path) -> tuple[int, Path]:
     try:
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     except OSError as exc:
-        raise OutputError(f"Cannot write to {folder}: {_reason(exc)}.") from exc
+        message = _("Cannot write to {target}: {reason}.")
+        raise OutputError(message.format(target=folder, reason=_reason(exc))) from exc
     os.fchmod(fd, 0o600)  # mkstemp makes it 0600, a strange umask narrower; make it exact
     return fd, Path(name)
 
@@ -183,12 +194,14 @@ def _place(temp: Path, target: Path, *, overwrite: bool) -> None:
     try:
         os.link(temp, target, follow_symlinks=False)
     except FileExistsError as exc:
-        raise InvalidInput(f"{target} appeared meanwhile: it was not replaced.") from exc
+        message = _("{target} appeared meanwhile: it was not replaced.")
+        raise InvalidInput(message.format(target=target)) from exc
     except OSError as exc:
         if exc.errno not in _NO_LINKS:
             raise
         if os.path.lexists(target):
-            raise InvalidInput(f"{target} appeared meanwhile: it was not replaced.") from exc
+            message = _("{target} appeared meanwhile: it was not replaced.")
+            raise InvalidInput(message.format(target=target)) from exc
         os.replace(temp, target)
 
 
@@ -199,15 +212,18 @@ def _stream(target: Path) -> Iterator[TextIO]:
     try:
         fd = os.open(target, os.O_WRONLY | os.O_NOCTTY)
     except OSError as exc:
-        raise OutputError(f"Cannot write to {target}: {_reason(exc)}.") from exc
+        message = _("Cannot write to {target}: {reason}.")
+        raise OutputError(message.format(target=target, reason=_reason(exc))) from exc
     if not _is_stream(os.fstat(fd).st_mode):  # swapped for a file since the check
         os.close(fd)
-        raise InvalidInput(f"{target} changed while being opened: nothing written.")
+        message = _("{target} changed while being opened: nothing written.")
+        raise InvalidInput(message.format(target=target))
     try:
         with open(fd, "w", encoding="utf-8", newline="") as stream:
             yield stream
     except OSError as exc:
-        raise OutputError(f"Cannot write to {target}: {_reason(exc)}; the output is cut.") from exc
+        message = _("Cannot write to {target}: {reason}; the output is cut.")
+        raise OutputError(message.format(target=target, reason=_reason(exc))) from exc
 
 
 __all__ = [

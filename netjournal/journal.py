@@ -36,8 +36,9 @@ from . import db, schema
 from .errors import InvalidInput, JournalUnavailable
 from .exchange import ExportStats, ImportStats
 from .history import DEFAULT_DAYS, Change, days
+from .i18n import _
 from .store import Store
-from .text import DEFAULT_PHONE_REGION, fold, region_code
+from .text import DEFAULT_PHONE_REGION, fold, grouped, region_code
 from .validate import amount, amount_currency, text
 from .validate import currency as currency_code
 
@@ -242,10 +243,12 @@ class Journal:
             return schema.upgrade(engine, backup_of=location.path, key=location.key)
         except DBAPIError as exc:
             message = schema.describe_error(exc, location.display)
-            if message.startswith("Cannot reach") and exc.statement is not None:
+            if schema.unreachable(exc) and exc.statement is not None:
                 # The server answered: the migration itself failed, inside its transaction.
                 detail = str(getattr(exc, "orig", exc)).splitlines()[0]
-                message = f"Upgrading {location.display} failed and changed nothing: {detail}"
+                message = _("Upgrading {journal} failed and changed nothing: {reason}").format(
+                    journal=location.display, reason=detail
+                )
             raise JournalUnavailable(message) from exc
         finally:
             engine.dispose()
@@ -271,7 +274,8 @@ class Journal:
 
         path, key = self.location.path, self.location.key
         if path is None or key is None:
-            raise InvalidInput(f"{self.location.display} is not encrypted: it has no key.")
+            message = _("{journal} is not encrypted: it has no key.")
+            raise InvalidInput(message.format(journal=self.location.display))
         keys.remember(path, key)
 
     @staticmethod
@@ -320,7 +324,7 @@ class Journal:
         location = _unlocked(url_or_path, passphrase, create=False)
         path = _file_of(location)
         if location.key is None:
-            raise InvalidInput(f"{location.display} is not encrypted.")
+            raise InvalidInput(_("{journal} is not encrypted.").format(journal=location.display))
         cipher.convert(path, location.key, None, display=location.display)
         _keep_key(path, None)
         return path
@@ -341,9 +345,8 @@ class Journal:
         location = _unlocked(url_or_path, passphrase, create=False)
         path = _file_of(location)
         if location.key is None:
-            raise InvalidInput(
-                f"{location.display} is not encrypted: encrypt it with 'netjournal db encrypt'."
-            )
+            message = _("{journal} is not encrypted: encrypt it with 'netjournal db encrypt'.")
+            raise InvalidInput(message.format(journal=location.display))
         new_passphrase = _passphrase(new_passphrase)
         key = cipher.new_key(new_passphrase.secret, new_passphrase.source)
         cipher.convert(path, location.key, key, display=location.display)
@@ -467,17 +470,18 @@ class Journal:
             profile = session.get(Profile, 1) or Profile(id=1, currency="EUR")
             session.add(profile)
             if name is not None:
-                profile.name = text(name, "Your name", max_len=300)
+                profile.name = text(name, _("Your name"), max_len=300)
             mark = None
             if hourly_rate is not None:
-                profile.hourly_rate, mark = amount(hourly_rate, "The hourly rate")
-            amount_currency(mark, currency, "The hourly rate")  # they must agree
+                profile.hourly_rate, mark = amount(hourly_rate, _("The hourly rate"))
+            amount_currency(mark, currency, _("The hourly rate"))  # they must agree
             profile.currency = currency_code(currency, profile.currency) or "EUR"
             if mark is not None and mark != profile.currency:
-                raise InvalidInput(
-                    f"The hourly rate is written in {mark} but your currency is "
-                    f"{profile.currency}; give the currency {mark} too to change it."
+                message = _(
+                    "The hourly rate is written in {mark} but your currency is "
+                    "{currency}; give the currency {mark} too to change it."
                 )
+                raise InvalidInput(message.format(mark=mark, currency=profile.currency))
             if history_days is not None:
                 profile.history_days = days(history_days)
             if phone_region is not None:
@@ -487,7 +491,7 @@ class Journal:
             if fields is not None:
                 wanted: dict[str, str] = {}
                 for raw in fields:
-                    value = text(raw, "A field", max_len=200)
+                    value = text(raw, _("A field"), max_len=200)
                     if value:
                         wanted.setdefault(fold(value), value)
                 have = list(session.scalars(select(ProfileField).order_by(ProfileField.id)))
@@ -524,7 +528,8 @@ class Journal:
         self.store.forget_region()  # the undo may have put back another profile
         done = self.store.last_change
         if done is None:  # its rows were created and removed again within it: nothing to do
-            raise NotFound(f"Change #{target.id} ({target.summary}) left nothing to undo.")
+            message = _("Change #{id} ({summary}) left nothing to undo.")
+            raise NotFound(message.format(id=target.id, summary=target.summary))
         return done
 
     # -- encounters ----------------------------------------------------------------------
@@ -627,11 +632,12 @@ class Journal:
         from .catchup import MAX_LIMIT, catchup
         from .validate import optional_date
 
-        day = optional_date(today, "today's date") or dt.date.today()
+        day = optional_date(today, _("today's date")) or dt.date.today()
         if limit is not None and (
             isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT
         ):
-            raise InvalidInput(f"The limit must be a whole number from 1 to {MAX_LIMIT:,}.")
+            message = _("The limit must be a whole number from 1 to {max}.")
+            raise InvalidInput(message.format(max=grouped(MAX_LIMIT)))
         with self.store.connect() as connection:
             currency = self.store.currency(connection)
             return catchup(connection, day, limit=limit, tags=tags, currency=currency)
@@ -843,23 +849,31 @@ def _passphrase(given: str | Passphrase | Callable[[], Passphrase]) -> Passphras
 
 def _file_of(location: db.Location) -> Path:
     if location.backend != "sqlite":
-        raise InvalidInput(
-            f"{location.display}: encryption applies to SQLite journal files; a PostgreSQL "
+        message = _(
+            "{journal}: encryption applies to SQLite journal files; a PostgreSQL "
             "journal is protected by its server (disk encryption, TLS, roles)."
         )
+        raise InvalidInput(message.format(journal=location.display))
     if location.path is None:
-        raise InvalidInput("An in-memory journal has no file to encrypt.")
+        raise InvalidInput(_("An in-memory journal has no file to encrypt."))
     if not location.path.exists():
-        raise JournalUnavailable(f"No journal at {location.path}: run 'netjournal init'.")
+        message = _("No journal at {path}: run 'netjournal init'.")
+        raise JournalUnavailable(message.format(path=location.path))
     return location.path
 
 
 def _not_plain(display: str, state: str) -> str:
     if state == "encrypted":
-        return f"{display} is already encrypted (change its passphrase with 'netjournal db rekey')."
-    if state == "empty":
-        return f"{display} is empty: create an encrypted journal with 'netjournal init --encrypt'."
-    return f"{display} is not a netjournal journal (not a SQLite database)."
+        message = _(
+            "{journal} is already encrypted (change its passphrase with 'netjournal db rekey')."
+        )
+    elif state == "empty":
+        message = _(
+            "{journal} is empty: create an encrypted journal with 'netjournal init --encrypt'."
+        )
+    else:
+        message = _("{journal} is not a netjournal journal (not a SQLite database).")
+    return message.format(journal=display)
 
 
 def _keep_key(path: Path, key: CipherKey | None) -> None:

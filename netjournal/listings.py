@@ -22,6 +22,7 @@ from sqlalchemy.sql.selectable import Join
 
 from . import resolve
 from . import tables as t
+from .i18n import _
 from .text import fold
 from .validate import choice, optional_date
 from .vocab import canonical
@@ -86,7 +87,7 @@ def people(
         where.append(resolve.organization_matches(p.c.organization, organization))
     if field:
         where.append(p.c.field_key == fold(field))
-    if choice(sort, PEOPLE_SORTS, "sort") == "strength":
+    if choice(sort, PEOPLE_SORTS, _("sort")) == "strength":
         from .ties import as_of, strength_table
 
         ties = strength_table(as_of(today))
@@ -107,8 +108,8 @@ def events(
     """Events newest first, optionally within dates, of one series or with a tag."""
     e = t.events
     where: list[ColumnElement[bool]] = []
-    start = optional_date(since, "since date")
-    end = optional_date(until, "until date")
+    start = optional_date(since, _("since date"))
+    end = optional_date(until, _("until date"))
     if start:
         where.append(e.c.start_date >= start)
     if end:
@@ -132,8 +133,8 @@ def encounters(
     """Encounters newest first, optionally of one person, at one event, within dates."""
     e = t.encounters
     where: list[ColumnElement[bool]] = []
-    start = optional_date(since, "since date")
-    end = optional_date(until, "until date")
+    start = optional_date(since, _("since date"))
+    end = optional_date(until, _("until date"))
     if start:
         where.append(e.c.date >= start)
     if end:
@@ -189,7 +190,7 @@ def followups(
     where: list[ColumnElement[bool]] = []
     if not include_done:
         where.append(f.c.done_on.is_(None))
-    last = optional_date(due_by, "due date", prefer="future")
+    last = optional_date(due_by, _("due date"), prefer="future")
     if last is not None:
         where.append(f.c.due <= last)
     if person is not None:
@@ -215,8 +216,8 @@ def outcomes(
         where.append(o.c.lead_id == resolve.record_id(lead, "lead"))
     if kind:
         where.append(o.c.kind == canonical(kind, "outcome kind"))
-    start = optional_date(since, "since date")
-    end = optional_date(until, "until date")
+    start = optional_date(since, _("since date"))
+    end = optional_date(until, _("until date"))
     if start:
         where.append(o.c.date >= start)
     if end:

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from .errors import JournalUnavailable, SchemaOutOfDate, SchemaTooNew
+from .i18n import _
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -66,40 +67,65 @@ def ensure(engine: Engine, *, display: str, create: bool = True) -> str:
                 return revision
             if revision is None:
                 if _user_tables(connection):
-                    raise JournalUnavailable(
-                        f"{display} holds tables that are not a netjournal journal."
-                    )
+                    message = _("{journal} holds tables that are not a netjournal journal.")
+                    raise JournalUnavailable(message.format(journal=display))
                 if not create:
-                    raise JournalUnavailable(f"{display} is empty: run 'netjournal init'.")
+                    message = _("{journal} is empty: run 'netjournal init'.")
+                    raise JournalUnavailable(message.format(journal=display))
         if revision is None:
             upgrade(engine)
             return HEAD
     except (DatabaseError, sqlite3.DatabaseError) as exc:
         raise JournalUnavailable(describe_error(exc, display)) from exc
     if revision in REVISIONS:
-        raise SchemaOutOfDate(
-            f"The journal {display} uses schema {revision}, this netjournal needs {HEAD}: "
-            f"run 'netjournal db upgrade' (a backup is written first)."
+        message = _(
+            "The journal {journal} uses schema {revision}, this netjournal needs {head}: "
+            "run 'netjournal db upgrade' (a backup is written first)."
         )
-    raise SchemaTooNew(
-        f"The journal {display} was written by a newer netjournal (schema {revision}); "
+        raise SchemaOutOfDate(message.format(journal=display, revision=revision, head=HEAD))
+    message = _(
+        "The journal {journal} was written by a newer netjournal (schema {revision}); "
         "upgrade netjournal to use it."
     )
+    raise SchemaTooNew(message.format(journal=display, revision=revision))
 
 
 def describe_error(exc: Exception, display: str) -> str:
-    message = str(getattr(exc, "orig", exc)).splitlines()[0]
+    """What a database error means for the user, in one sentence naming the journal."""
+    message = _detail(exc)
     if "not a database" in message or "malformed" in message:
-        return f"{display} is not a netjournal journal (not a SQLite database)."
-    if "readonly" in message or "read-only" in message:
-        return f"{display} is read-only: netjournal cannot write to it."
-    if "disk is full" in message or "No space left" in message:
-        return f"The disk holding {display} is full: nothing was written."
-    if "unable to open" in message:
-        return f"Cannot open {display}: check that its folder exists and is writable."
-    if isinstance(exc, OperationalError):
-        return f"Cannot reach the journal {display}: {message}"
-    return f"Cannot use the journal {display}: {message}"
+        wording = _("{journal} is not a netjournal journal (not a SQLite database).")
+    elif "readonly" in message or "read-only" in message:
+        wording = _("{journal} is read-only: netjournal cannot write to it.")
+    elif "disk is full" in message or "No space left" in message:
+        wording = _("The disk holding {journal} is full: nothing was written.")
+    elif "unable to open" in message:
+        wording = _("Cannot open {journal}: check that its folder exists and is writable.")
+    elif unreachable(exc):
+        wording = _("Cannot reach the journal {journal}: {reason}")
+    else:
+        wording = _("Cannot use the journal {journal}: {reason}")
+    return wording.format(journal=display, reason=message)
+
+
+def unreachable(exc: Exception) -> bool:
+    """Whether :func:`describe_error` says the journal cannot be reached (an operational
+    error that is none of the plainer cases: a server down, a refused login...)."""
+    message = _detail(exc)
+    plainer = (
+        "not a database",
+        "malformed",
+        "readonly",
+        "read-only",
+        "disk is full",
+        "No space left",
+        "unable to open",
+    )
+    return isinstance(exc, OperationalError) and not any(p in message for p in plainer)
+
+
+def _detail(exc: Exception) -> str:
+    return str(getattr(exc, "orig", exc)).splitlines()[0]
 
 
 def upgrade(
@@ -115,9 +141,8 @@ def upgrade(
     if revision == HEAD:
         return None
     if revision is not None and revision not in REVISIONS:
-        raise SchemaTooNew(
-            f"The journal uses schema {revision}, newer than this netjournal ({HEAD})."
-        )
+        message = _("The journal uses schema {revision}, newer than this netjournal ({head}).")
+        raise SchemaTooNew(message.format(revision=revision, head=HEAD))
     if backup_of is not None and revision is not None:
         backup = backup_of.with_name(
             f"{backup_of.name}.{revision}-{dt.datetime.now():%Y%m%d-%H%M%S}.bak"

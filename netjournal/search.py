@@ -26,6 +26,7 @@ from .db import RANK_TABLE
 from .errors import InvalidInput
 from .filters import KINDS as KINDS  # the kinds of hit, part of this module's API
 from .filters import Filters, build_filters, where
+from .i18n import _
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -306,7 +307,8 @@ def snippet(
 
 def _limit(limit: object) -> int:
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput(f"The limit must be a whole number from 1 to {MAX_LIMIT}.")
+        message = _("The limit must be a whole number from 1 to {max}.")
+        raise InvalidInput(message.format(max=MAX_LIMIT))
     return limit
 
 

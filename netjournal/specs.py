@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import InvalidInput
+from .i18n import _
 
 
 @dataclass
@@ -90,7 +91,8 @@ def as_question(item: object) -> QuestionSpec:
         return QuestionSpec(*item)
     if isinstance(item, dict):
         return QuestionSpec(**item)
-    raise InvalidInput(f"A question must be text or (asked, learned), not {item!r}.")
+    message = _("A question must be text or (asked, learned), not {item!r}.")
+    raise InvalidInput(message.format(item=item))
 
 
 def as_lead(item: object) -> LeadSpec:
@@ -102,8 +104,10 @@ def as_lead(item: object) -> LeadSpec:
         try:
             return LeadSpec(**item)
         except TypeError as exc:
-            raise InvalidInput(f"Invalid lead {item!r}: {exc}.") from None
-    raise InvalidInput(f"A lead must be (kind, summary) or a LeadSpec, not {item!r}.")
+            message = _("Invalid lead {item!r}: {error}.")
+            raise InvalidInput(message.format(item=item, error=exc)) from None
+    message = _("A lead must be (kind, summary) or a LeadSpec, not {item!r}.")
+    raise InvalidInput(message.format(item=item))
 
 
 def as_followup(item: object) -> FollowUpSpec:
@@ -113,4 +117,5 @@ def as_followup(item: object) -> FollowUpSpec:
         return FollowUpSpec(due=item[0], action=item[1])
     if isinstance(item, dict):
         return FollowUpSpec(**item)
-    raise InvalidInput(f"A follow-up must be (due, action), not {item!r}.")
+    message = _("A follow-up must be (due, action), not {item!r}.")
+    raise InvalidInput(message.format(item=item))

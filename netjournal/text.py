@@ -102,13 +102,22 @@ def region_code(value: str) -> str:
     import phonenumbers
 
     from .errors import InvalidInput
+    from .i18n import _
 
     code = value.strip().upper()
     if code not in phonenumbers.SUPPORTED_REGIONS:
-        raise InvalidInput(
-            f"'{value.strip()}' is not a country code for phone numbers (FR, BE, CH, GB...)."
-        )
+        message = _("'{value}' is not a country code for phone numbers (FR, BE, CH, GB...).")
+        raise InvalidInput(message.format(value=value.strip()))
     return code
+
+
+def grouped(number: int) -> str:
+    """``number`` with its thousands grouped as the user's language writes them
+    (``36,500``; in French ``36 500``, with a narrow no-break space)."""
+    from .i18n import language
+
+    written = f"{number:,}"
+    return written.replace(",", "\u202f") if language() == "fr" else written
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:

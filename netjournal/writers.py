@@ -26,6 +26,7 @@ from .errors import (
     NetjournalError,
 )
 from .fields import add_contacts, contact_values, fill_in, person_values
+from .i18n import _
 from .specs import EncounterSpec, LeadSpec, as_followup, as_lead, as_question
 from .tags import tag_ids
 from .text import fold, question_key
@@ -93,12 +94,12 @@ def _id_of(ref: Any) -> Any:
 
 def lead_values(spec: LeadSpec, on: dt.date) -> dict[str, Any]:
     """The validated columns of a new lead born on ``on``."""
-    summary = text(spec.summary, "A lead's summary", required=True)
+    summary = text(spec.summary, _("A lead's summary"), required=True)
     return {
         "kind": canonical(spec.kind, "lead kind"),
         "summary": summary,
-        "details": text(spec.details, "A lead's details"),
-        "points_to": text(spec.points_to, "What the lead points to"),
+        "details": text(spec.details, _("A lead's details")),
+        "points_to": text(spec.points_to, _("What the lead points to")),
         "status": canonical(spec.status or "open", "lead status"),
         "status_changed_on": on,
     }
@@ -110,7 +111,7 @@ def log_one(connection: Connection, spec: EncounterSpec, cache: Cache) -> int:
     Everything is validated before anything is written, in the order a reader of the spec
     would check it; the caller's transaction makes a batch all or nothing."""
     event = None
-    dated = optional_date(spec.date, "date")
+    dated = optional_date(spec.date, _("date"))
     if spec.event is not None and spec.event != "":
         event = cache.event(connection, spec.event, dated)
     when = dated or (event.start_date if event else None) or dt.date.today()
@@ -121,7 +122,7 @@ def log_one(connection: Connection, spec: EncounterSpec, cache: Cache) -> int:
     new_name = None
     if person_id is None:
         if not isinstance(spec.person, str):
-            raise InvalidInput("A new person needs a name.")
+            raise InvalidInput(_("A new person needs a name."))
         new_name = name(spec.person)
         given["source"] = spec.source
     fields = person_values(given)
@@ -138,30 +139,30 @@ def log_one(connection: Connection, spec: EncounterSpec, cache: Cache) -> int:
         if not themselves:
             introducer = known or resolve.person_id(connection, _id_of(ref))
         if themselves or introducer == person_id:
-            raise InvalidInput("Someone cannot introduce you to themselves.")
+            raise InvalidInput(_("Someone cannot introduce you to themselves."))
     encounter_tags = clean_tags(spec.tags)
     encounter = {
         "event_id": event.id if event else None,
         "date": when,
-        "notes": text(spec.notes, "The notes"),
-        "stakes": text(spec.stakes, "The stakes"),
-        "wishes": text(spec.wishes, "The wishes"),
+        "notes": text(spec.notes, _("The notes")),
+        "stakes": text(spec.stakes, _("The stakes")),
+        "wishes": text(spec.wishes, _("The wishes")),
         "pitched": bool(spec.pitched),
         "introduced_by_id": introducer,
         "outside_field": spec.outside_field,
-        "source": text(spec.source, "The source", max_len=50),
+        "source": text(spec.source, _("The source"), max_len=50),
     }
     questions = []
     for position, asked_item in enumerate(spec.questions):
         question = as_question(asked_item)
-        asked = text(question.asked, "A question", required=True)
+        asked = text(question.asked, _("A question"), required=True)
         assert asked is not None
         questions.append(
             {
                 "position": position,
                 "asked": asked,
                 "asked_key": question_key(asked),
-                "learned": text(question.learned, "What you learned"),
+                "learned": text(question.learned, _("What you learned")),
             }
         )
     leads = []
@@ -171,9 +172,9 @@ def log_one(connection: Connection, spec: EncounterSpec, cache: Cache) -> int:
     followups = []
     for followup_item in spec.followups:
         followup = as_followup(followup_item)
-        action = text(followup.action, "A follow-up", required=True)
+        action = text(followup.action, _("A follow-up"), required=True)
         # "friday", "demain", "in 3 days": counted from the encounter, not from today.
-        due = parse_date(followup.due, "due date", prefer="future", relative_to=when)
+        due = parse_date(followup.due, _("due date"), prefer="future", relative_to=when)
         followups.append({"due": due, "action": action})
 
     if person_id is not None and not spec.again:
@@ -228,11 +229,27 @@ def refuse_far_date(event: _Event, on: dt.date) -> None:
     end = event.end_date or event.start_date
     if event.start_date - margin <= on <= end + margin:
         return
-    held = f"from {event.start_date} to {end}" if end != event.start_date else f"on {end}"
+    if end != event.start_date:
+        message = _(
+            "The encounter is dated {date}, but {event} (#{id}) was held "
+            "from {start} to {end}: more than {margin} days apart. Check the date, or log it "
+            "explicitly at any date."
+        )
+    else:
+        message = _(
+            "The encounter is dated {date}, but {event} (#{id}) was held "
+            "on {end}: more than {margin} days apart. Check the date, or log it "
+            "explicitly at any date."
+        )
     raise InvalidInput(
-        f"The encounter is dated {on.isoformat()}, but {event.name} (#{event.id}) was held "
-        f"{held}: more than {DATE_MARGIN_DAYS} days apart. Check the date, or log it "
-        "explicitly at any date."
+        message.format(
+            date=on.isoformat(),
+            event=event.name,
+            id=event.id,
+            start=event.start_date,
+            end=end,
+            margin=DATE_MARGIN_DAYS,
+        )
     )
 
 
@@ -253,10 +270,20 @@ def refuse_duplicate(
     ).first()
     if found is None:
         return
-    where = f" at {found.name}" if found.name is not None else ""
+    if found.name is not None:
+        message = _(
+            "{person} was already logged at {event} on {date} "
+            "(encounter #{id}); log it again explicitly to keep both."
+        )
+    else:
+        message = _(
+            "{person} was already logged on {date} "
+            "(encounter #{id}); log it again explicitly to keep both."
+        )
     raise InvalidInput(
-        f"{found.display_name} was already logged{where} on {on.isoformat()} "
-        f"(encounter #{found.id}); log it again explicitly to keep both."
+        message.format(
+            person=found.display_name, event=found.name, date=on.isoformat(), id=found.id
+        )
     )
 
 
@@ -281,8 +308,10 @@ def log_specs(
             if source_name is not None:
                 raise ImportFormatError(source_name, spec.line, str(exc)) from exc
             if isinstance(exc, AmbiguousName):
-                raise AmbiguousName(f"line {spec.line}: {exc}", exc.candidates) from exc
+                where = _("line {line}").format(line=spec.line)
+                raise AmbiguousName(f"{where}: {exc}", exc.candidates) from exc
             if isinstance(exc, ImportFormatError):
                 raise
-            raise type(exc)(f"line {spec.line}: {exc}") from exc
+            where = _("line {line}").format(line=spec.line)
+            raise type(exc)(f"{where}: {exc}") from exc
     return logged
