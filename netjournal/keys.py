@@ -4,6 +4,11 @@ system keyring when the user asked netjournal to remember it (``--remember``).
 The keyring holds the key derived for that one file (see :mod:`netjournal.cipher`), not the
 passphrase: it opens the journal without the derivation's cost, and reveals nothing a user
 may have reused elsewhere. Its entry is named after the journal's absolute path.
+
+The keyring is asked only for the journals whose key the user asked netjournal to remember,
+listed (paths only, nothing secret) in ``remembered-keys`` in netjournal's user data folder:
+loading the keyring package and finding its backend takes longer than opening the journal,
+and a prompt or a shell completion must not wait for it in vain.
 """
 
 from __future__ import annotations
@@ -49,9 +54,32 @@ def _keyring() -> object | None:
     return keyring
 
 
+def _marks() -> Path:
+    import platformdirs
+
+    return platformdirs.user_data_path("netjournal", appauthor=False) / "remembered-keys"
+
+
+def _marked() -> list[str]:
+    try:
+        return _marks().read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def _mark(path: Path, remembered: bool) -> None:
+    from .files import write_text
+
+    others = [line for line in _marked() if line and line != str(path)]
+    lines = [*others, str(path)] if remembered else others
+    write_text("".join(f"{line}\n" for line in lines), _marks(), overwrite=True)
+
+
 def remembered(path: Path) -> CipherKey | None:
     """The key remembered for the journal at ``path``, or ``None`` (none remembered, no
     keyring installed or reachable)."""
+    if str(path) not in _marked():
+        return None
     keyring = _keyring()
     if keyring is None:
         return None
@@ -77,23 +105,27 @@ def remember(path: Path, key: CipherKey) -> None:
             f"The system keyring refused to keep the key ({type(exc).__name__}); "
             "nothing was remembered."
         ) from None
+    _mark(path, True)
 
 
 def forget(path: Path) -> bool:
     """Remove the key remembered for the journal at ``path``; ``False`` if there was none."""
+    if str(path) not in _marked():
+        return False
     keyring = _keyring()
-    if keyring is None:
-        return False
-    from keyring.errors import PasswordDeleteError
+    if keyring is not None:
+        from keyring.errors import PasswordDeleteError
 
-    try:
-        keyring.delete_password(SERVICE, str(path))  # type: ignore[attr-defined]
-    except PasswordDeleteError:
-        return False
-    except Exception as exc:
-        raise JournalUnavailable(
-            f"The system keyring could not be reached ({type(exc).__name__})."
-        ) from None
+        try:
+            keyring.delete_password(SERVICE, str(path))  # type: ignore[attr-defined]
+        except PasswordDeleteError:
+            pass  # removed from the keyring by other means: the mark goes all the same
+        except Exception as exc:
+            raise JournalUnavailable(
+                f"The system keyring could not be reached ({type(exc).__name__}); the key "
+                "stays remembered."
+            ) from None
+    _mark(path, False)
     return True
 
 

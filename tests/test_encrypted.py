@@ -433,7 +433,7 @@ def _complete(journal: Path, data: Path, typed: str) -> str:
     try:
         proc = subprocess.run(
             [sys.executable, "-m", "netjournal.cli.main"],
-            cwd=data,
+            cwd=data.parent,
             env={
                 **os.environ,
                 "_NETJOURNAL_COMPLETE": "bash_complete",
@@ -456,15 +456,17 @@ def _complete(journal: Path, data: Path, typed: str) -> str:
 
 
 def test_completion_never_prompts_and_offers_names_with_a_remembered_key(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    data = tmp_path / "data"
+    monkeypatch.setenv("XDG_DATA_HOME", str(data))  # where the completion looks too
     path = tmp_path / "journal.db"
     with Journal.open(path, passphrase=PASS) as journal:
         journal.log("Hélène Dubois")
-    offered = _complete(path, tmp_path, "Hél")
+    offered = _complete(path, data, "Hél")
     assert offered.strip() == "" and "assphrase" not in offered  # no key: nothing, no prompt
     backend = PlaintextKeyring()
-    backend.file_path = str(tmp_path / "python_keyring" / "keyring_pass.cfg")
+    backend.file_path = str(data / "python_keyring" / "keyring_pass.cfg")
     previous = keyring.get_keyring()
     keyring.set_keyring(backend)
     try:
@@ -472,7 +474,7 @@ def test_completion_never_prompts_and_offers_names_with_a_remembered_key(
             journal.remember_key()
     finally:
         keyring.set_keyring(previous)
-    assert "Hélène" in _complete(path, tmp_path, "Hél")
+    assert "Hélène" in _complete(path, data, "Hél")
 
 
 # -- forgetting with FTS5 secure-delete ------------------------------------------------------
