@@ -335,3 +335,18 @@ def test_a_card_edited_after_its_person_was_deleted_comes_back_as_new(
     report = journal.sync_vdir(vdir)
     assert report.vdir_deleted == [] and [i.href for i in report.journal_added] == ["alan.vcf"]
     assert journal.people.get("Alan").title == "Mathematician"
+
+
+def test_a_deleted_card_put_back_relinks_its_person(journal: Journal, vdir: Path) -> None:
+    journal.sync_vdir(vdir)
+    kept = (vdir / "ada.vcf").read_bytes()
+    (vdir / "ada.vcf").unlink()
+    journal.sync_vdir(vdir)
+    (vdir / "ada-restored.vcf").write_bytes(kept)  # the same card (UID card-1) comes back
+    report = journal.sync_vdir(vdir)
+    assert report.journal_added == [] and report.clean and journal.people.count() == 2
+    journal.people.update("Ada", title="Countess")
+    assert [i.href for i in journal.sync_vdir(vdir).vdir_updated] == ["ada-restored.vcf"]
+    with journal.engine.connect() as conn:
+        hrefs = conn.exec_driver_sql("SELECT href FROM vdir_cards ORDER BY href").scalars()
+        assert list(hrefs) == ["ada-restored.vcf", "alan.vcf"]

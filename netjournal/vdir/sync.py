@@ -330,6 +330,7 @@ class VdirSync:
         total, done = len(rows) + len(entries), 0
         plan, report = self.plan, self.report
         linked: set[int] = set()
+        unlinked: dict[int, int] = {}  # person id -> row id
         hrefs: set[str] = set()
         for row in rows:
             done += 1
@@ -348,9 +349,10 @@ class VdirSync:
                 else:
                     plan.drops.append(row.id)
                 continue
+            if row.href is None:  # unlinked: its card was deleted from the vdir
+                unlinked[person.id] = row.id
+                continue
             linked.add(person.id)
-            if row.href is None:
-                continue  # unlinked: its card was deleted from the vdir
             entry = entries.get(row.href)
             name = person.columns["display_name"]
             if entry is None:
@@ -375,7 +377,7 @@ class VdirSync:
             base = json.loads(row.base) if row.base else None
             self._bring_in_step(person, card, entry, etag, base, row.id)
         new = [e for href, e in sorted(entries.items()) if href not in hrefs]
-        self._new_cards(new, people, linked, done, total)
+        self._new_cards(new, people, linked, unlinked, done, total)
 
     def _bring_in_step(
         self,
@@ -385,13 +387,15 @@ class VdirSync:
         etag: str,
         base: dict[str, Any] | None,
         row_id: int | None,
-    ) -> None:
+    ) -> bool:
+        """Plan the merge of a person and their card; ``False`` when it is a conflict
+        (reported, and nothing planned)."""
         mine = person.fields(self.notes)
         merged, conflicts = _merge(base, mine, card.fields, self.prefer)
         name = person.columns["display_name"]
         if conflicts:
             self.report.conflicts.append(Conflict(name, card.href, conflicts))
-            return
+            return False
         agreed = merged.agreed()
         journal, vdir = agreed != mine.agreed(), agreed != card.fields.agreed()
         self.plan.updates.append(_Update(person, card, merged, entry, etag, row_id, journal, vdir))
@@ -399,15 +403,20 @@ class VdirSync:
             self.report.journal_updated.append(Item(name, card.href))
         if vdir:
             self.report.vdir_updated.append(Item(name, card.href))
+        return True
 
     def _new_cards(
         self,
         entries: list[_Entry],
         people: dict[int, _Person],
         linked: set[int],
+        unlinked: dict[int, int],
         done: int,
         total: int,
     ) -> None:
+        """Link new cards to people not linked yet (by UID, then by a unique e-mail; a person
+        unlinked by a deleted card only by UID: the card is back), or make people of them;
+        people still not linked get a card."""
         from ..exchange.vcard import person_uid
 
         free = {pid: p for pid, p in people.items() if pid not in linked}
@@ -415,6 +424,8 @@ class VdirSync:
         by_email: dict[str, list[int]] = {}
         for pid, person in free.items():
             by_uid[person_uid(_uid_holder(person))] = pid
+            if pid in unlinked:
+                continue
             for kind, _value, key, _label in person.contacts:
                 if kind == "email":
                     by_email.setdefault(key, []).append(pid)
@@ -434,13 +445,17 @@ class VdirSync:
                         match = found[0]
                         break
             if match is not None and match in free:
-                self._bring_in_step(free.pop(match), card, entry, etag, None, None)
+                planned = self._bring_in_step(free.pop(match), card, entry, etag, None, None)
+                if planned and match in unlinked:  # relinked: its "unlinked" row goes
+                    self.plan.drops.append(unlinked[match])
             else:
                 self.plan.creations.append((card, entry, etag))
                 self.report.journal_added.append(
                     Item(card.fields.scalars["display_name"] or entry.href, entry.href)
                 )
-        for person in free.values():
+        for pid, person in free.items():
+            if pid in unlinked:
+                continue  # its card was deleted from the vdir: no new one
             self.plan.new_cards.append(person)
             self.report.vdir_added.append(Item(person.columns["display_name"]))
         if self.progress is not None:
