@@ -68,7 +68,9 @@ HEADER_KEYS = {
     "hours": "hours",
     "cost": "cost",
     "currency": "currency",
-    # French
+}
+#: The same in French (accents optional, as in every key).
+HEADER_KEYS_FR = {
     "événement": "name",
     "évènement": "name",
     "fin": "end_date",
@@ -90,6 +92,8 @@ PERSON_KEYS = {
     "met": False,
     "new person": True,
     "new": True,
+}
+PERSON_KEYS_FR = {
     "personne": False,
     "qui": False,
     "nouvelle personne": True,
@@ -148,7 +152,8 @@ BLOCK_KEYS = {
     "notes": "notes",
     "date": "date",
     "event": "event",
-    # French
+}
+BLOCK_KEYS_FR = {
     "société": "organization",
     "entreprise": "organization",
     "boîte": "organization",
@@ -201,10 +206,13 @@ def fold_key(key: str) -> str:
 
 
 #: Each folded key and how it is written, for suggestions (``societe`` -> ``société``).
+_FRENCH = (*HEADER_KEYS_FR, *PERSON_KEYS_FR, *BLOCK_KEYS_FR)
 _SPELLED = {fold_key(k): k for k in (*HEADER_KEYS, *PERSON_KEYS, *BLOCK_KEYS, "follow-up")}
-_HEADER = {fold_key(k): v for k, v in HEADER_KEYS.items()}
-_PERSON = {fold_key(k): v for k, v in PERSON_KEYS.items()}
-_BLOCK = {fold_key(k): v for k, v in BLOCK_KEYS.items()}
+_SPELLED |= {fold_key(k): k for k in _FRENCH if fold_key(k) not in _SPELLED}
+_FRENCH_KEYS = {fold_key(k) for k in _FRENCH} - {fold_key(k) for k in BLOCK_KEYS}
+_HEADER = {fold_key(k): v for k, v in (HEADER_KEYS | HEADER_KEYS_FR).items()}
+_PERSON = {fold_key(k): v for k, v in (PERSON_KEYS | PERSON_KEYS_FR).items()}
+_BLOCK = {fold_key(k): v for k, v in (BLOCK_KEYS | BLOCK_KEYS_FR).items()}
 _BARE_PITCHED = ("pitched", "they pitched", "m a demarche", "m a demarchee")
 
 
@@ -299,12 +307,13 @@ def parse_flag(value: str, what: str) -> bool:
 # -- parsing ---------------------------------------------------------------------------
 
 
-def _split_key(line: str) -> tuple[str, str] | None:
+def _split_key(line: str, *, french: bool = False) -> tuple[str, str] | None:
     """``(folded key, value)`` when the line starts with a known key; ``None`` for a free note.
 
     A line that starts like a key (one to three words and a colon, not a web address) but
     names none is refused with the nearest key, so ``société: Datakoo`` or a typo is never
-    silently turned into a note."""
+    silently turned into a note; the refusal is in French when ``french`` (the file has used
+    French keys), when the nearest key is French, or when the key looks French."""
     match = _KEY_LINE.match(line)
     if match is None:
         bare = fold_key(line)
@@ -316,11 +325,19 @@ def _split_key(line: str) -> tuple[str, str] | None:
         return None
     from rapidfuzz import fuzz, process
 
-    close = process.extractOne(key, list(_SPELLED), scorer=fuzz.ratio, score_cutoff=60)
+    from .lang import of_input
+
+    typed = match.group(1).strip()
+    close = process.extractOne(key, list(_SPELLED), scorer=fuzz.ratio, score_cutoff=70)
+    if french or (close and close[0] in _FRENCH_KEYS) or of_input(typed) == "fr":
+        hint = f" (vouliez-vous dire « {_SPELLED[close[0]]} » ?)" if close else ""
+        raise InvalidInput(
+            f"Clé inconnue « {typed} »{hint} : commencez la ligne par « note: » pour la "
+            "garder comme note."
+        )
     hint = f" (did you mean '{_SPELLED[close[0]]}'?)" if close else ""
     raise InvalidInput(
-        f"Unknown key '{match.group(1).strip()}'{hint}; start the line with 'note:' "
-        "to keep it as a note."
+        f"Unknown key '{typed}'{hint}; start the line with 'note:' to keep it as a note."
     )
 
 
@@ -332,6 +349,7 @@ class _Parser:
         self.specs: list[EncounterSpec] = []
         self.seen: dict[str, int] = {}
         self.notes: list[str] = []
+        self.french = False  # whether the file has used French keys, for its refusals
 
     def header_value(self, key: str, value: str, line: int) -> None:
         attr = _HEADER[key]
@@ -439,7 +457,9 @@ class _Parser:
         stripped = raw.strip()
         if not stripped or stripped.startswith("#"):
             return
-        split = _split_key(stripped)
+        split = _split_key(stripped, french=self.french)
+        if split is not None and split[0] in _FRENCH_KEYS:
+            self.french = True
         if not self.specs:
             if split is not None and split[0] in _PERSON:
                 self.start(*split, line)

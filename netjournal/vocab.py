@@ -125,6 +125,8 @@ def canonical(value: object, vocabulary: str) -> str:
     from rapidfuzz import fuzz, process
 
     typed = value.strip()
+    if not typed.isprintable():  # a line break or a control character: shown escaped
+        typed = repr(typed)[1:-1]
     match = process.extractOne(
         fold(typed), list(_INDEX[vocabulary]), scorer=fuzz.ratio, score_cutoff=60
     )

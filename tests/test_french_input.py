@@ -210,14 +210,16 @@ def test_the_library_reads_french_words(journal: Journal) -> None:
 @pytest.mark.parametrize(
     ("text", "line", "reason"),
     [
-        ("personne: A\nsociete: Datakoo\nsocite: X\n", 3, "did you mean 'société'"),
-        ("personne: A\nsurnom: Jo\n", 2, "start the line with 'note:'"),
+        ("personne: A\nsociete: Datakoo\nsocite: X\n", 3, "Clé inconnue « socite » (vouliez"),
+        ("personne: A\nsocite: X\n", 2, "vouliez-vous dire « société » ?"),
+        ("personne: A\nsurnom: Jo\n", 2, "pour la garder comme note"),
+        ("person: A\nnickname: Jo\n", 2, "start the line with 'note:'"),
         ("événement: E\ntype: fête\npersonne: A\n", 2, "Type d'événement inconnu « fête »"),
         ("event: E\nkind: party\nperson: A\n", 2, "Unknown event kind 'party'"),
         ("personne: A\npiste: fournisseu: x\n", 2, "vouliez-vous dire « fournisseur »"),
         ("personne: A\nrelance: vendredi procain: x\n", 2, "« vendredi prochain »"),
-        ("personne: A\nNB: rappeler\n", 2, "Unknown key 'NB'"),
-        ("personne: A\nlieu de naissance: Lyon\n", 2, "Unknown key 'lieu de naissance'"),
+        ("person: A\nNB: call back\n", 2, "Unknown key 'NB'"),
+        ("personne: A\nlieu de naissance: Lyon\n", 2, "Clé inconnue « lieu de naissance »"),
     ],
 )
 def test_french_mistakes_name_the_line(text: str, line: int, reason: str) -> None:
