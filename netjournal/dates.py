@@ -205,6 +205,7 @@ def read(text: str, *, today: dt.date, prefer: str = "past") -> Moment | None:
     folded = fold(text)
     if not folded or len(folded) > 60:
         return None
+    text = " ".join(text.split())  # as errors show it: on one line
     at: dt.time | None = None
     timed = _TIME.search(folded)
     if timed is not None:

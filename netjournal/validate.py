@@ -162,6 +162,7 @@ def _unreadable(raw: str, what: str) -> str:
     everyday form a typo was closest to (``vendredi procain``: ``vendredi prochain``)."""
     from . import dates, lang
 
+    raw = " ".join(raw.split())  # one line, whatever was typed
     language = "fr" if ui_language() == "fr" else lang.of_input(raw)
     hint = dates.closest(raw)
     if language == "fr":
