@@ -41,6 +41,8 @@ def localize(command: click.Command) -> click.Command:
         for name, english in _english(thing).items():
             if english:
                 setattr(thing, name, _(_clean(english)))
+        if isinstance(thing, click.Command) and hasattr(thing, "_help_option"):
+            thing._help_option = None  # Click keeps --help's own help: made again, translated
     return command
 
 
