@@ -153,6 +153,17 @@ def test_a_french_evening_is_the_english_one(journal_url: str, tmp_path: Path) -
     assert found("imprimeur -villeurbanne") == set()
 
 
+def test_the_french_example_file_logs(journal_url: str) -> None:
+    example = Path(__file__).resolve().parents[1] / "examples" / "apres-evenement.txt"
+    out = ok("--db", journal_url, "log", "--batch", str(example))
+    assert "3" in out
+    leads = json.loads(ok("--db", journal_url, "lead", "list", "--json"))
+    assert sorted(lead["kind"] for lead in leads) == ["advice", "partner", "supplier"]
+    followups = json.loads(ok("--db", journal_url, "followup", "list", "--json"))
+    thursday = next(f for f in followups if f["action"].startswith("L'appeler"))
+    assert dt.date.fromisoformat(thursday["due"]).weekday() == 3  # "jeudi 14h30"
+
+
 def test_french_options_on_the_command_line(journal_url: str) -> None:
     db = ["--db", journal_url]
     ok(*db, "event", "add", "Webinaire SEO", "--date", "hier", "--kind", "webinaire")
