@@ -305,3 +305,44 @@ def test_editing_a_card_keeps_every_unknown_line(
     back = read_card(edited.encode("utf-8"), "x.vcf", notes=False).fields
     for key in ("display_name", "organization", "title", "email"):
         assert back.agreed()[key] == wanted.agreed()[key]
+
+
+# -- the three-way merge ------------------------------------------------------------------------
+
+_value = st.sampled_from([None, "a", "b", "c"])
+_keys = st.frozensets(st.sampled_from(["x@a.test", "y@a.test", "z@a.test"]))
+
+
+def _side(title: str | None, emails: frozenset[str]) -> Fields:
+    return fields_of(
+        {"display_name": "Ada", "title": title}, [("email", e, None) for e in emails], notes=False
+    )
+
+
+@settings(max_examples=examples(200))
+@given(
+    base=st.tuples(_value, _keys), mine=st.tuples(_value, _keys), theirs=st.tuples(_value, _keys)
+)
+def test_the_merge_takes_each_sides_changes_and_never_invents(
+    base: tuple[str | None, frozenset[str]],
+    mine: tuple[str | None, frozenset[str]],
+    theirs: tuple[str | None, frozenset[str]],
+) -> None:
+    from netjournal.vdir.plan import merge
+
+    agreed = _side(*base).agreed()
+    merged, conflicts = merge(agreed, _side(*mine), _side(*theirs), None)
+    title, emails = merged.scalars["title"], set(merged.contacts["email"])
+    if mine[0] == base[0]:
+        assert title == theirs[0] and not conflicts  # only the vdir changed it
+    elif theirs[0] == base[0] or mine[0] == theirs[0]:
+        assert title == mine[0] and not conflicts
+    else:
+        assert conflicts == {"title": (mine[0], theirs[0])}
+        for side in ("journal", "vdir"):
+            resolved, left = merge(agreed, _side(*mine), _side(*theirs), side)
+            wanted = mine[0] if side == "journal" else theirs[0]
+            assert not left and resolved.scalars["title"] == wanted
+    assert emails <= mine[1] | theirs[1]  # nothing invented
+    assert (mine[1] - base[1]) | (theirs[1] - base[1]) <= emails  # additions kept
+    assert not emails & ((base[1] - mine[1]) | (base[1] - theirs[1]))  # removals applied
