@@ -14,6 +14,7 @@ from sqlalchemy.engine import URL
 from .db import Location
 from .errors import InvalidInput, JournalUnavailable
 from .files import private_file
+from .i18n import _
 
 if TYPE_CHECKING:
     from .cipher import CipherKey
@@ -36,7 +37,8 @@ def sqlite_backup(source: Path, target: Path, key: CipherKey | None = None) -> P
         finally:
             src.close()
     except (OSError, sqlite3.Error) as exc:
-        raise JournalUnavailable(f"Cannot write the backup {target}: {exc}") from exc
+        message = _("Cannot write the backup {target}: {reason}")
+        raise JournalUnavailable(message.format(target=target, reason=exc)) from exc
     return target
 
 
@@ -52,7 +54,8 @@ def _cipher_backup(source: Path, target: Path, key: CipherKey) -> Path:
         finally:
             dst.close()
     except cipher.driver().Error as exc:
-        raise JournalUnavailable(f"Cannot write the backup {target}: {exc}") from exc
+        message = _("Cannot write the backup {target}: {reason}")
+        raise JournalUnavailable(message.format(target=target, reason=exc)) from exc
     finally:
         src.close()
     return target
@@ -92,16 +95,17 @@ def backup_journal(
     never a half-written file; an existing ``target`` is replaced only with ``overwrite``.
     """
     if location.backend == "postgresql":
-        raise InvalidInput(
+        message = _(
             "netjournal backup copies SQLite journals; back up this PostgreSQL journal with "
-            f"pg_dump: {pg_dump_command(location.url)}"
+            "pg_dump: {command}"
         )
+        raise InvalidInput(message.format(command=pg_dump_command(location.url)))
     source = location.path
     if source is None:
-        raise InvalidInput("An in-memory journal has no file to back up.")
+        raise InvalidInput(_("An in-memory journal has no file to back up."))
     final = default_backup_path(source) if target is None else Path(target).expanduser()
     if final.is_file() and final.resolve() == source.resolve():
-        raise InvalidInput("The backup cannot overwrite the journal itself.")
+        raise InvalidInput(_("The backup cannot overwrite the journal itself."))
     return complete_backup(source, final, overwrite=overwrite, key=location.key)
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from .errors import JournalUnavailable, OutputError
+from .i18n import _
 from .text import fold
 
 if TYPE_CHECKING:
@@ -72,7 +73,8 @@ def resolve(url_or_path: str | os.PathLike[str] | None = None) -> Location:
     try:
         url = parse_url(text)
     except (ArgumentError, ValueError) as exc:
-        raise JournalUnavailable(f"Not a database URL or file path: {mask_url(text)}") from exc
+        message = _("Not a database URL or file path: {text}")
+        raise JournalUnavailable(message.format(text=mask_url(text))) from exc
     backend = url.get_backend_name()
     if backend == "sqlite":
         if url.database in (None, "", ":memory:"):
@@ -83,9 +85,8 @@ def resolve(url_or_path: str | os.PathLike[str] | None = None) -> Location:
         if url.drivername == "postgresql":
             url = url.set(drivername="postgresql+psycopg")
         return Location(url, None)
-    raise JournalUnavailable(
-        f"Unsupported database {backend!r}: use a SQLite file or a postgresql:// URL."
-    )
+    message = _("Unsupported database {backend!r}: use a SQLite file or a postgresql:// URL.")
+    raise JournalUnavailable(message.format(backend=backend))
 
 
 def parse_url(text: str) -> URL:
@@ -137,7 +138,8 @@ def prepare_file(path: Path) -> None:
     """Create the journal's folder (0700, missing parents too) and an empty file (0600) if
     they do not exist yet."""
     if path.is_dir():
-        raise JournalUnavailable(f"{path} is a directory, not a journal file.")
+        message = _("{path} is a directory, not a journal file.")
+        raise JournalUnavailable(message.format(path=path))
     from .files import private_folder
 
     try:
@@ -151,7 +153,8 @@ def prepare_file(path: Path) -> None:
     except FileExistsError:
         return
     except OSError as exc:
-        raise JournalUnavailable(f"Cannot create the journal {path}: {exc.strerror}.") from exc
+        message = _("Cannot create the journal {path}: {reason}.")
+        raise JournalUnavailable(message.format(path=path, reason=exc.strerror)) from exc
     os.fchmod(fd, 0o600)  # the umask may have narrowed it, never widened; make it exact
     os.close(fd)
 
@@ -163,13 +166,15 @@ def make_engine(location: Location, *, create: bool = True) -> Engine:
     try:
         return create_engine(location.url, pool_pre_ping=True)
     except NoSuchModuleError as exc:  # postgresql+nodriver://
+        message = _(
+            "Unknown PostgreSQL driver '{driver}' in {journal}: use postgresql:// (psycopg)."
+        )
         raise JournalUnavailable(
-            f"Unknown PostgreSQL driver '{location.url.drivername}' in {location.display}: "
-            "use postgresql:// (psycopg)."
+            message.format(driver=location.url.drivername, journal=location.display)
         ) from exc
     except ModuleNotFoundError as exc:
         raise JournalUnavailable(
-            "PostgreSQL support needs psycopg: pip install 'netjournal[postgres]'."
+            _("PostgreSQL support needs psycopg: pip install 'netjournal[postgres]'.")
         ) from exc
 
 
@@ -178,9 +183,11 @@ def _sqlite_engine(location: Location, *, create: bool) -> Engine:
         if create:
             prepare_file(location.path)
         elif not location.path.exists():
-            raise JournalUnavailable(f"No journal at {location.path}: run 'netjournal init'.")
+            message = _("No journal at {path}: run 'netjournal init'.")
+            raise JournalUnavailable(message.format(path=location.path))
         elif location.path.is_dir():
-            raise JournalUnavailable(f"{location.path} is a directory, not a journal file.")
+            message = _("{path} is a directory, not a journal file.")
+            raise JournalUnavailable(message.format(path=location.path))
     if location.key is not None and location.path is not None:
         engine = _sqlcipher_engine(location, location.path, location.key)
     else:

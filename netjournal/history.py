@@ -40,6 +40,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import tables as t
 from .errors import InvalidInput, NotFound, UndoConflict
+from .i18n import N_, _
 
 #: Key of ``Connection.info`` holding the change set open on that connection.
 OPEN = "netjournal_change"
@@ -134,13 +135,14 @@ class Change:
 def days(value: object) -> int:
     """A validated number of days to keep the history for (1 to 36,500)."""
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise InvalidInput(f"The history's length must be a number of days, not {value!r}.")
+        message = _("The history's length must be a number of days, not {value!r}.")
+        raise InvalidInput(message.format(value=value))
     text_value = str(value).strip()
     if not text_value.isdigit() or not 1 <= int(text_value) <= 36_500:
-        raise InvalidInput(
-            f"The history's length must be a whole number of days from 1 to 36500, not "
-            f"'{text_value[:40]}'."
+        message = _(
+            "The history's length must be a whole number of days from 1 to 36500, not '{value}'."
         )
+        raise InvalidInput(message.format(value=text_value[:40]))
     return int(text_value)
 
 
@@ -148,7 +150,7 @@ def change(connection: Connection, change_id: int) -> Change:
     """One change set by its number."""
     found = [c for c in changes(connection, limit=1, before=change_id + 1) if c.id == change_id]
     if not found:
-        raise NotFound(f"No change #{change_id} in the history.")
+        raise NotFound(_("No change #{id} in the history.").format(id=change_id))
     return found[0]
 
 
@@ -219,10 +221,11 @@ def undo(connection: Connection, change_id: int | None = None) -> Change:
     try:
         _put_back(connection, effects)
     except IntegrityError as exc:
-        raise UndoConflict(
-            f"Cannot undo change #{target.id} ({target.summary}): it refers to records that "
+        message = _(
+            "Cannot undo change #{id} ({summary}): it refers to records that "
             "are no longer in the journal (forgotten, or deleted outside netjournal)."
-        ) from exc
+        )
+        raise UndoConflict(message.format(id=target.id, summary=target.summary)) from exc
     _refuse_collateral(connection, target, mine)
     return target
 
@@ -234,15 +237,17 @@ def _target(connection: Connection, change_id: int | None, mine: int) -> Change:
         stmt = stmt.where(c.c.id != mine).order_by(c.c.id.desc()).limit(1)
     else:
         if isinstance(change_id, bool) or not isinstance(change_id, int):
-            raise InvalidInput(f"A change is given by its number, not '{change_id}'.")
+            message = _("A change is given by its number, not '{value}'.")
+            raise InvalidInput(message.format(value=change_id))
         if not 0 < change_id < 2**63:
-            raise NotFound(f"No change #{change_id} in the history.")
+            raise NotFound(_("No change #{id} in the history.").format(id=change_id))
         stmt = stmt.where(c.c.id == change_id, c.c.id != mine)
     row = connection.execute(stmt).first()
     if row is None:
         if change_id is None:
-            raise NotFound("Nothing to undo: the history is empty.")
-        raise NotFound(f"No change #{change_id} in the history (see 'netjournal history').")
+            raise NotFound(_("Nothing to undo: the history is empty."))
+        message = _("No change #{id} in the history (see 'netjournal history').")
+        raise NotFound(message.format(id=change_id))
     return Change(row.id, row.at, row.kind, row.summary, 0, row.undoes)
 
 
@@ -284,20 +289,50 @@ def _refuse_later(connection: Connection, target: Change) -> None:
         return
     undone_by = connection.scalar(select(t.changes.c.undoes).where(t.changes.c.id == found[0]))
     if undone_by == target.id:
-        raise UndoConflict(
-            f"Change #{target.id} ({target.summary}) was already undone by change #{found[0]};"
-            f" undo #{found[0]} to redo it."
+        message = _(
+            "Change #{id} ({summary}) was already undone by change #{undo}; "
+            "undo #{undo} to redo it."
         )
+        raise UndoConflict(message.format(id=target.id, summary=target.summary, undo=found[0]))
+    message = _(
+        "Cannot undo change #{id} ({summary}): the later change "
+        "{later} touched the same records ({record}). Undo that one first."
+    )
     raise UndoConflict(
-        f"Cannot undo change #{target.id} ({target.summary}): the later change "
-        f"{_describe(connection, found[0])} touched the same records "
-        f"({_record(found[1], found[2])}). Undo that one first."
+        message.format(
+            id=target.id,
+            summary=target.summary,
+            later=_describe(connection, found[0]),
+            record=_record(found[1], found[2]),
+        )
     )
 
 
+#: A record of each table as a refusal names it ("person #3").
+_RECORD_NAMES = {
+    "people": N_("person"),
+    "tags": N_("tag"),
+    "contact_points": N_("contact point"),
+    "events": N_("event"),
+    "encounters": N_("encounter"),
+    "questions": N_("question"),
+    "leads": N_("lead"),
+    "outcomes": N_("outcome"),
+    "followups": N_("followup"),
+    "profile": N_("profile"),
+    "profile_fields": N_("profile field"),
+    "person_tags": N_("person tag"),
+    "event_tags": N_("event tag"),
+    "encounter_tags": N_("encounter tag"),
+    "lead_tags": N_("lead tag"),
+}
+
+
 def _record(table: str, key: str) -> str:
-    singular = {"people": "person", "tags": "tag", "encounter_tags": "encounter tag"}
-    name = singular.get(table, table.rstrip("s").replace("_", " "))
+    if table in _RECORD_NAMES:
+        name = _(_RECORD_NAMES[table])
+    else:
+        name = table.rstrip("s").replace("_", " ")
     return f"{name} #{key}" if "," not in key else f"{name} {key}"
 
 
@@ -412,10 +447,24 @@ def _refuse_collateral(connection: Connection, target: Change, mine: int) -> Non
             r.c.table_name == table, r.c.row_key == key, r.c.change_id != mine
         )
     )
-    later = _describe(connection, author) if author else "written outside netjournal"
+    if author:
+        message = _(
+            "Cannot undo change #{id} ({summary}): {record}, "
+            "from the later change {later}, depends on it. Undo that one first."
+        )
+    else:
+        message = _(
+            "Cannot undo change #{id} ({summary}): {record}, "
+            "from the later change written outside netjournal, depends on it. "
+            "Undo that one first."
+        )
     raise UndoConflict(
-        f"Cannot undo change #{target.id} ({target.summary}): {_record(table, key)}, "
-        f"from the later change {later}, depends on it. Undo that one first."
+        message.format(
+            id=target.id,
+            summary=target.summary,
+            record=_record(table, key),
+            later=_describe(connection, author) if author else "",
+        )
     )
 
 

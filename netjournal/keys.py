@@ -21,6 +21,7 @@ from . import cipher
 from .cipher import CipherKey, Passphrase, PassphraseNeeded, stored_key
 from .db import Location
 from .errors import InvalidInput, JournalUnavailable
+from .i18n import _
 
 SERVICE = "netjournal"
 MAX_FILE_BYTES = 4096
@@ -33,16 +34,19 @@ def read_passphrase_file(file: str | os.PathLike[str]) -> Passphrase:
         with path.open("rb") as stream:
             data = stream.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise InvalidInput(f"Cannot read the passphrase file {path}: {exc.strerror}.") from None
+        message = _("Cannot read the passphrase file {path}: {reason}.")
+        raise InvalidInput(message.format(path=path, reason=exc.strerror)) from None
     if len(data) > MAX_FILE_BYTES:
-        raise InvalidInput(f"The passphrase file {path} is longer than a passphrase.")
+        message = _("The passphrase file {path} is longer than a passphrase.")
+        raise InvalidInput(message.format(path=path))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise InvalidInput(f"The passphrase file {path} is not UTF-8 text.") from None
+        message = _("The passphrase file {path} is not UTF-8 text.")
+        raise InvalidInput(message.format(path=path)) from None
     first = text.splitlines()[0] if text else ""
     if not first:
-        raise InvalidInput(f"The passphrase file {path} is empty.")
+        raise InvalidInput(_("The passphrase file {path} is empty.").format(path=path))
     return Passphrase(first, "file")
 
 
@@ -95,16 +99,16 @@ def remember(path: Path, key: CipherKey) -> None:
     keyring = _keyring()
     if keyring is None:
         raise JournalUnavailable(
-            "Remembering the passphrase needs the keyring package: "
-            "pip install 'netjournal[encrypted]'."
+            _(
+                "Remembering the passphrase needs the keyring package: "
+                "pip install 'netjournal[encrypted]'."
+            )
         )
     try:
         keyring.set_password(SERVICE, str(path), key.raw)  # type: ignore[attr-defined]
     except Exception as exc:
-        raise JournalUnavailable(
-            f"The system keyring refused to keep the key ({type(exc).__name__}); "
-            "nothing was remembered."
-        ) from None
+        message = _("The system keyring refused to keep the key ({error}); nothing was remembered.")
+        raise JournalUnavailable(message.format(error=type(exc).__name__)) from None
     _mark(path, True)
 
 
@@ -121,10 +125,10 @@ def forget(path: Path) -> bool:
         except PasswordDeleteError:
             pass  # removed from the keyring by other means: the mark goes all the same
         except Exception as exc:
-            raise JournalUnavailable(
-                f"The system keyring could not be reached ({type(exc).__name__}); the key "
-                "stays remembered."
-            ) from None
+            message = _(
+                "The system keyring could not be reached ({error}); the key stays remembered."
+            )
+            raise JournalUnavailable(message.format(error=type(exc).__name__)) from None
     _mark(path, False)
     return True
 
@@ -142,22 +146,26 @@ def unlock(location: Location, passphrase: str | Passphrase | None, *, create: b
     if location.backend != "sqlite":
         if passphrase is not None:
             raise InvalidInput(
-                "Encryption applies to SQLite journal files; a PostgreSQL journal is protected "
-                "by its server (disk encryption, TLS, roles), so no passphrase is used."
+                _(
+                    "Encryption applies to SQLite journal files; a PostgreSQL journal is "
+                    "protected by its server (disk encryption, TLS, roles), so no passphrase "
+                    "is used."
+                )
             )
         return location
     path = location.path
     if path is None:
         if passphrase is not None:
-            raise InvalidInput("An in-memory journal has no file to encrypt.")
+            raise InvalidInput(_("An in-memory journal has no file to encrypt."))
         return location
     state = cipher.file_state(path)
     if state == "plain":
         if passphrase is not None:
-            raise JournalUnavailable(
-                f"{location.display} is not encrypted: open it without a passphrase "
+            message = _(
+                "{journal} is not encrypted: open it without a passphrase "
                 "(or encrypt it with 'netjournal db encrypt')."
             )
+            raise JournalUnavailable(message.format(journal=location.display))
         return location
     if state in ("missing", "empty"):
         if passphrase is None:
@@ -172,9 +180,10 @@ def unlock(location: Location, passphrase: str | Passphrase | None, *, create: b
     else:
         remembered_key = remembered(path)
         if remembered_key is None:
-            raise PassphraseNeeded(
-                f"{location.display} is encrypted: give its passphrase (--passphrase-file FILE, "
+            message = _(
+                "{journal} is encrypted: give its passphrase (--passphrase-file FILE, "
                 "a terminal prompt, or remember it in the keyring with --remember)."
             )
+            raise PassphraseNeeded(message.format(journal=location.display))
         key = remembered_key
     return replace(location, key=key)

@@ -24,6 +24,7 @@ from .fields import (
     person_values,
     remove_contacts,
 )
+from .i18n import _
 from .store import changed_attributes, edited
 from .tables import utcnow
 from .text import contact_key, fold
@@ -334,7 +335,7 @@ class People:
                 rename(person, display_name)
             for key, value in fields.items():
                 if key not in PERSON_FIELDS:
-                    raise InvalidInput(f"Unknown person field '{key}'.")
+                    raise InvalidInput(_("Unknown person field '{key}'.").format(key=key))
                 if blank(value):
                     setattr(person, key, None)
                     if key == "field":
@@ -367,7 +368,7 @@ class People:
             if add_contacts(connection, person.id, added) or removed:
                 changed.append("contacts")
                 session.expire(person, ["contacts"])
-                _ = person.contacts  # loaded again: usable after the session closes
+                _contacts = person.contacts  # loaded again: usable after the session closes
             if changed:
                 subject = f"{person.display_name} (#{person.id})"
                 self._store.describe(session, edited(subject, changed))
@@ -451,7 +452,7 @@ def _pair(session: Session, keep: object, other: object) -> tuple[Person, Person
     gone = resolve.person(session, other)
     assert kept is not None and gone is not None
     if kept.id == gone.id:
-        raise InvalidInput("Cannot merge a person with themselves.")
+        raise InvalidInput(_("Cannot merge a person with themselves."))
     return kept, gone
 
 

@@ -29,6 +29,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from . import db, history, schema
 from .cipher import driver_errors
 from .errors import InvalidInput, JournalUnavailable, NetjournalError
+from .i18n import N_, _
 from .text import DEFAULT_PHONE_REGION, PHONE_REGION
 
 if TYPE_CHECKING:
@@ -161,15 +162,16 @@ class Store:
         try:
             yield
         except IntegrityError as exc:
-            raise InvalidInput(f"Refused by the journal: {first_line(exc)}") from exc
+            message = _("Refused by the journal: {reason}")
+            raise InvalidInput(message.format(reason=first_line(exc))) from exc
         except DBAPIError as exc:
             raise self.database_error(exc) from exc
         except UnicodeEncodeError as exc:  # a lone surrogate: bytes that were not UTF-8
             bad = exc.object[exc.start : exc.end] if isinstance(exc.object, str) else ""
-            raise InvalidInput(
-                f"Text holding bytes that are not UTF-8 ({ascii(bad)}) cannot be stored "
-                "or looked up."
-            ) from exc
+            message = _(
+                "Text holding bytes that are not UTF-8 ({bytes}) cannot be stored or looked up."
+            )
+            raise InvalidInput(message.format(bytes=ascii(bad))) from exc
         except ValueError as exc:  # a type refusing a value at flush time
             if isinstance(exc, NetjournalError):
                 raise
@@ -225,7 +227,7 @@ class Store:
         ``secure_delete``). Safe to repeat. Returns ``None`` once done, or why it could not be
         done yet (another program reading the journal, a full disk, PostgreSQL)."""
         if self.backend != "sqlite":
-            return POSTGRES_SCRUB
+            return _(POSTGRES_SCRUB)
         failures: tuple[type[Exception], ...] = (DBAPIError, *driver_errors())
         try:
             with self.engine.connect() as connection:
@@ -236,7 +238,7 @@ class Store:
                     if not merged:  # a merge costs a rewrite of the whole index
                         driver.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
                     if not _checkpoint(driver):
-                        return (
+                        return _(
                             "another program is reading the journal, and what was deleted "
                             "stays in its files until that program closes it; close it, then "
                             "run 'netjournal db scrub'"
@@ -246,10 +248,11 @@ class Store:
                 finally:
                     driver.execute(f"PRAGMA busy_timeout = {db.BUSY_TIMEOUT_S * 1000}")
         except failures as exc:
-            return (
-                f"cleaning the journal's files failed ({first_line(exc)}); once that is "
+            message = _(
+                "cleaning the journal's files failed ({reason}); once that is "
                 "fixed (disk space freed, other programs closed), run 'netjournal db scrub'"
             )
+            return message.format(reason=first_line(exc))
         return None
 
     def finish_scrub(self) -> None:
@@ -308,7 +311,7 @@ SCRUB_PENDING = 1
 #: How long a scrub waits for readers to close the journal before saying it could not finish.
 SCRUB_WAIT_S = 2
 
-POSTGRES_SCRUB = (
+POSTGRES_SCRUB = N_(
     "PostgreSQL keeps deleted rows in its table files and its write-ahead log until VACUUM "
     "and checkpoints recycle them; run VACUUM FULL on the journal's database to erase them"
 )
