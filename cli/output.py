@@ -28,6 +28,7 @@ from netjournal.display import (
     TextTable,
     amount,
     day,
+    number,
     print_rich,
     safe,
     safe_json,
@@ -132,11 +133,27 @@ def table_of(
 ) -> TextTable:
     """Row dicts as a :class:`~netjournal.display.TextTable`: amounts formatted and with their
     currency, numbers and amounts aligned right."""
-    body = [[_cell_of(row, column) for column in columns] for row in rows]
+    numeric = [_numeric(pick(row, column[0]) for row in rows) for column in columns]
+    body = [
+        [
+            _number_cell(pick(row, column[0]))
+            if figures and not _is_amount(column)
+            else _cell_of(row, column)
+            for column, figures in zip(columns, numeric, strict=True)
+        ]
+        for row in rows
+    ]
     right = [
-        _is_amount(column) or _numeric(pick(row, column[0]) for row in rows) for column in columns
+        _is_amount(column) or figures for column, figures in zip(columns, numeric, strict=True)
     ]
     return TextTable([_(column[1]) for column in columns], body, right, title)
+
+
+def _number_cell(value: Any) -> str:
+    """A cell of a column of numbers (hours, tie strength): ``2.50`` is ``2,50`` in French."""
+    if value is None or value == "" or isinstance(value, int | bool):
+        return _text(value)
+    return number(value)
 
 
 def _is_amount(column: Column) -> bool:
