@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .errors import ImportFormatError, InvalidInput
+from .i18n import N_, _
+from .i18n import language as ui_language
 from .specs import (
     EncounterSpec,
     FollowUpSpec,
@@ -46,6 +48,7 @@ from .specs import (
 from .validate import amount, amount_currency, currency, email, money, parse_date
 from .validate import tags as clean_tags
 from .vocab import canonical, lookup
+from .vocab import label as vocab_label
 
 ANSWER = "=>"
 _KEY_LINE = re.compile(r"^([^\W\d_][\w '\u2019-]{0,23}?)\s*:(.*)$")
@@ -250,7 +253,8 @@ def parse_question(value: str) -> QuestionSpec:
     asked, sep, learned = value.partition(ANSWER)
     asked = asked.strip()
     if not asked:
-        raise InvalidInput(f"A question is missing before '{ANSWER}': write 'Q {ANSWER} answer'.")
+        message = _("A question is missing before '{answer}': write 'Q {answer} answer'.")
+        raise InvalidInput(message.format(answer=ANSWER))
     return QuestionSpec(asked, learned.strip() or None if sep else None)
 
 
@@ -265,13 +269,15 @@ def parse_lead(value: str) -> LeadSpec:
         if kind is not None:
             summary = rest.strip()
             if not summary:
-                raise InvalidInput(f"The {kind} lead needs a summary after '{head.strip()}:'.")
+                message = _("The {kind} lead needs a summary after '{head}:'.")
+                shown = vocab_label(kind, "lead kind", ui_language())
+                raise InvalidInput(message.format(kind=shown, head=head.strip()))
             return LeadSpec(kind=kind, summary=summary)
         if len(head.split()) == 1 and head.strip().isalpha():
             canonical(head, "lead kind")  # raises, with the nearest kind
     summary = value.strip()
     if not summary:
-        raise InvalidInput("A lead needs a summary: 'supplier: Cheaper boxes'.")
+        raise InvalidInput(_("A lead needs a summary: 'supplier: Cheaper boxes'."))
     return LeadSpec(kind="other", summary=summary)
 
 
@@ -284,12 +290,13 @@ def parse_followup(value: str) -> FollowUpSpec:
     timed = _TIMED_DUE.match(value)  # "jeudi 14:30: Appeler" splits after the time
     due, sep, action = (timed[1], ":", timed[2]) if timed else value.partition(":")
     if not sep or not due.strip() or not action.strip():
-        raise InvalidInput(
-            f"A follow-up needs a date and what to do, such as 'friday: Send the deck', "
-            f"not '{value.strip()}'."
+        message = _(
+            "A follow-up needs a date and what to do, such as 'friday: Send the deck', "
+            "not '{value}'."
         )
+        raise InvalidInput(message.format(value=value.strip()))
     typed = due.strip()
-    checked = parse_date(typed, "follow-up date", prefer="future")
+    checked = parse_date(typed, _("follow-up date"), prefer="future")
     # An ISO date is the same day whenever it is read; anything else ("friday", "demain",
     # "12/10/26") is kept as typed and counted from the encounter's date when it is logged.
     return FollowUpSpec(checked if checked.isoformat() == typed else typed, action.strip())
@@ -301,7 +308,8 @@ def parse_flag(value: str, what: str) -> bool:
         return True
     if word in _NO:
         return False
-    raise InvalidInput(f"{what} takes yes or no, not '{value.strip()}'.")
+    message = _("{what} takes yes or no, not '{value}'.")
+    raise InvalidInput(message.format(what=what, value=value.strip()))
 
 
 # -- parsing ---------------------------------------------------------------------------
@@ -329,7 +337,12 @@ def _split_key(line: str, *, french: bool = False) -> tuple[str, str] | None:
 
     typed = match.group(1).strip()
     close = process.extractOne(key, list(_SPELLED), scorer=fuzz.ratio, score_cutoff=70)
-    if french or (close and close[0] in _FRENCH_KEYS) or of_input(typed) == "fr":
+    if (
+        french
+        or ui_language() == "fr"
+        or (close and close[0] in _FRENCH_KEYS)
+        or of_input(typed) == "fr"
+    ):
         hint = f" (vouliez-vous dire « {_SPELLED[close[0]]} » ?)" if close else ""
         raise InvalidInput(
             f"Clé inconnue « {typed} »{hint} : commencez la ligne par « note: » pour la "
@@ -354,33 +367,35 @@ class _Parser:
     def header_value(self, key: str, value: str, line: int) -> None:
         attr = _HEADER[key]
         if attr in self.header_line:
-            raise InvalidInput(
-                f"'{_SPELLED.get(key, key)}' is already given on line {self.header_line[attr]}."
-            )
+            message = _("'{key}' is already given on line {line}.")
+            shown = _SPELLED.get(key, key)
+            raise InvalidInput(message.format(key=shown, line=self.header_line[attr]))
         self.header_line[attr] = line
         if not value:
-            raise InvalidInput(f"'{_SPELLED.get(key, key)}:' needs a value.")
+            message = _("'{key}:' needs a value.")
+            raise InvalidInput(message.format(key=_SPELLED.get(key, key)))
         if self.header is None:
             if attr != "name":
-                raise InvalidInput(
-                    f"The event header starts with 'event: NAME' before "
-                    f"'{_SPELLED.get(key, key)}:' (or start with 'person: NAME')."
+                message = _(
+                    "The event header starts with 'event: NAME' before "
+                    "'{key}:' (or start with 'person: NAME')."
                 )
+                raise InvalidInput(message.format(key=_SPELLED.get(key, key)))
             self.header = EventHeader(name=value, line=line)
             return
         converters: dict[str, Callable[[str], object]] = {
-            "date": lambda v: parse_date(v, "event date"),
-            "end_date": lambda v: parse_date(v, "end date"),
+            "date": lambda v: parse_date(v, _("event date")),
+            "end_date": lambda v: parse_date(v, _("end date")),
             "kind": lambda v: canonical(v, "event kind"),
-            "hours": lambda v: money(v, "Hours spent"),
+            "hours": lambda v: money(v, _("Hours spent")),
             "currency": lambda v: currency(v),
         }
         if attr == "cost":  # "cost: 40 €" gives the currency too
-            self.header.cost, mark = amount(value, "The cost")
-            self.header.currency = amount_currency(mark, self.header.currency, "The cost")
+            self.header.cost, mark = amount(value, _("The cost"))
+            self.header.currency = amount_currency(mark, self.header.currency, _("The cost"))
             return
         if attr == "currency" and self.header.currency is not None:  # from "cost: 40 €"
-            self.header.currency = amount_currency(self.header.currency, value, "The cost")
+            self.header.currency = amount_currency(self.header.currency, value, _("The cost"))
             return
         convert = converters.get(attr)
         setattr(self.header, attr, convert(value) if convert else value)
@@ -388,7 +403,8 @@ class _Parser:
     def start(self, key: str, value: str, line: int) -> None:
         self.finish()
         if not value:
-            raise InvalidInput(f"'{_SPELLED.get(key, key)}:' needs the person's name.")
+            message = _("'{key}:' needs the person's name.")
+            raise InvalidInput(message.format(key=_SPELLED.get(key, key)))
         self.specs.append(
             EncounterSpec(
                 person=value,
@@ -420,24 +436,23 @@ class _Parser:
             spec.again = parse_flag(value, "'again'")
             return
         if not value:
-            raise InvalidInput(f"'{_SPELLED.get(key, key)}:' needs a value.")
+            message = _("'{key}:' needs a value.")
+            raise InvalidInput(message.format(key=_SPELLED.get(key, key)))
         if attr in _SINGLE or attr in ("date", "event"):
             if attr in self.seen:
-                raise InvalidInput(
-                    f"'{_SPELLED.get(key, key)}' is already given on line {self.seen[attr]}."
-                )
+                message = _("'{key}' is already given on line {line}.")
+                raise InvalidInput(message.format(key=_SPELLED.get(key, key), line=self.seen[attr]))
             self.seen[attr] = line
             if attr == "email":
                 email(value)  # refused on its own line rather than the block's
-            setattr(spec, attr, parse_date(value, "date") if attr == "date" else value)
+            setattr(spec, attr, parse_date(value, _("date")) if attr == "date" else value)
         elif attr == "questions":
             spec.questions = [*spec.questions, parse_question(value)]
         elif attr == "learned":
             last = spec.questions[-1] if spec.questions else None
             if not isinstance(last, QuestionSpec) or last.learned is not None:
-                raise InvalidInput(
-                    f"'{_SPELLED.get(key, key)}:' follows a question ('asked: ...') it answers."
-                )
+                message = _("'{key}:' follows a question ('asked: ...') it answers.")
+                raise InvalidInput(message.format(key=_SPELLED.get(key, key)))
             last.learned = value
         elif attr == "leads":
             spec.leads = [*spec.leads, parse_lead(value)]
@@ -453,7 +468,7 @@ class _Parser:
 
     def feed(self, raw: str, line: int) -> None:
         if "\x00" in raw:
-            raise InvalidInput("The line contains a NUL character.")
+            raise InvalidInput(_("The line contains a NUL character."))
         stripped = raw.strip()
         if not stripped or stripped.startswith("#"):
             return
@@ -467,8 +482,11 @@ class _Parser:
                 self.header_value(*split, line)
             else:
                 raise InvalidInput(
-                    "Start each person with 'person: NAME' or 'personne: NOM' (lines before it "
-                    "describe the event: 'event:'/'événement:', 'date:', 'where:'/'lieu:'...)."
+                    _(
+                        "Start each person with 'person: NAME' or 'personne: NOM' (lines before "
+                        "it describe the event: 'event:'/'événement:', 'date:', "
+                        "'where:'/'lieu:'...)."
+                    )
                 )
         elif split is None:
             self.notes.append(stripped)
@@ -477,7 +495,8 @@ class _Parser:
         elif split[0] in _BLOCK:
             self.block_value(*split, line)
         else:
-            raise InvalidInput(f"'{split[0]}:' belongs to the event header, before any person.")
+            message = _("'{key}:' belongs to the event header, before any person.")
+            raise InvalidInput(message.format(key=split[0]))
 
 
 #: The largest evening's file read (4 MB: some 20,000 encounters); beyond it the file is
@@ -492,18 +511,19 @@ def read_batch(source: str | os.PathLike[str] | BinaryIO, *, name: str | None = 
     from .importers.textio import read_bytes
 
     label = name or (Path(source).name if isinstance(source, str | os.PathLike) else "<stdin>")
-    data = read_bytes(source, limit=MAX_BATCH_BYTES, name=label, what="an evening's file")
+    data = read_bytes(source, limit=MAX_BATCH_BYTES, name=label, what=N_("an evening's file"))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise ImportFormatError(label, line, f"not UTF-8 text (byte {exc.start})") from None
+        reason = _("not UTF-8 text (byte {byte})").format(byte=exc.start)
+        raise ImportFormatError(label, line, reason) from None
 
 
 def parse_batch(text: str, *, source_name: str = "<stdin>") -> Batch:
     """Read an evening's file; any mistake raises :class:`ImportFormatError` ``FILE:LINE``."""
     if not isinstance(text, str):
-        raise InvalidInput(f"{source_name}: the batch must be text.")
+        raise InvalidInput(_("{source}: the batch must be text.").format(source=source_name))
     parser = _Parser(source_name)
     number = 0
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -518,7 +538,7 @@ def parse_batch(text: str, *, source_name: str = "<stdin>") -> Batch:
         raise ImportFormatError(
             source_name,
             number or None,
-            "no encounter found: start each person with 'person: NAME'.",
+            _("no encounter found: start each person with 'person: NAME'."),
         )
     return Batch(parser.header, parser.specs, source_name)
 
@@ -529,7 +549,8 @@ def parse_batch(text: str, *, source_name: str = "<stdin>") -> Batch:
 def _one_line(value: object, what: str) -> str:
     text = str(value)
     if text != text.strip() or not text or len(text.splitlines()) != 1 or text.startswith("#"):
-        raise InvalidInput(f"{what} cannot be written on one line: {text!r}.")
+        message = _("{what} cannot be written on one line: {text!r}.")
+        raise InvalidInput(message.format(what=what, text=text))
     return text
 
 
@@ -538,7 +559,7 @@ def _lines(value: str, what: str) -> list[str]:
 
 
 def _date(value: dt.date | str) -> str:
-    return value.isoformat() if isinstance(value, dt.date) else _one_line(value, "A date")
+    return value.isoformat() if isinstance(value, dt.date) else _one_line(value, _("A date"))
 
 
 def render_batch(batch: Batch) -> str:
@@ -549,7 +570,8 @@ def render_batch(batch: Batch) -> str:
     out: list[str] = []
     header = batch.event
     if header is not None:
-        out.append(f"event: {_one_line(header.name, 'The event name')}")
+        name = _one_line(header.name, _("The event name"))
+        out.append(f"event: {name}")
         for key, attr in (
             ("date", "date"),
             ("end", "end_date"),
@@ -574,7 +596,8 @@ def render_batch(batch: Batch) -> str:
 
 def _render_spec(spec: EncounterSpec) -> list[str]:
     key = "new person" if spec.new_person else "person"
-    out = [f"{key}: {_one_line(spec.person, 'A name')}"]
+    person = _one_line(spec.person, _("A name"))
+    out = [f"{key}: {person}"]
     for attr, label in (
         ("event", "event"),
         ("organization", "org"),
@@ -592,10 +615,11 @@ def _render_spec(spec: EncounterSpec) -> list[str]:
         out.append(f"date: {_date(spec.date)}")
     for question in spec.questions:
         q = as_question(question)
-        asked = _one_line(q.asked, "A question")
+        asked = _one_line(q.asked, _("A question"))
         if ANSWER in asked:
-            raise InvalidInput(f"A question cannot contain '{ANSWER}': {asked!r}.")
-        learned = f" {ANSWER} {_one_line(q.learned, 'What you learned')}" if q.learned else ""
+            message = _("A question cannot contain '{answer}': {asked!r}.")
+            raise InvalidInput(message.format(answer=ANSWER, asked=asked))
+        learned = f" {ANSWER} {_one_line(q.learned, _('What you learned'))}" if q.learned else ""
         out.append(f"asked: {asked}{learned}")
     for attr in ("stakes", "wishes"):
         value = getattr(spec, attr)
@@ -603,17 +627,18 @@ def _render_spec(spec: EncounterSpec) -> list[str]:
             out.extend(f"{attr}: {part}" for part in _lines(value, attr))
     for lead_item in spec.leads:
         lead = as_lead(lead_item)
-        out.append(f"lead: {lead.kind}: {_one_line(lead.summary, 'A lead summary')}")
+        summary = _one_line(lead.summary, _("A lead summary"))
+        out.append(f"lead: {lead.kind}: {summary}")
     for followup in spec.followups:
         fu = as_followup(followup)
         due = _date(fu.due)
         if ":" in due:
-            raise InvalidInput(f"A follow-up date cannot contain ':': {due!r}.")
+            raise InvalidInput(_("A follow-up date cannot contain ':': {due!r}.").format(due=due))
         out.append(f"follow-up: {due}: {_one_line(fu.action, 'A follow-up')}")
     if spec.tags:
         for tag in spec.tags:
             if "," in tag:
-                raise InvalidInput(f"A tag cannot contain a comma: {tag!r}.")
+                raise InvalidInput(_("A tag cannot contain a comma: {tag!r}.").format(tag=tag))
         out.append(f"tags: {', '.join(_one_line(t, 'A tag') for t in spec.tags)}")
     if spec.pitched:
         out.append("they pitched: yes")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import text
 
 from . import resolve
+from .i18n import _
 from .text import fold as key_fold
 from .validate import choice, optional_date
 from .validate import tags as clean_tags
@@ -76,7 +77,7 @@ def _kinds(kinds: Iterable[str] | str | None) -> list[str]:
     for raw in kinds:
         value = raw.strip().casefold() if isinstance(raw, str) else raw
         value = _PLURALS.get(value, value)
-        chosen.append(choice(value, KINDS, "kind"))
+        chosen.append(choice(value, KINDS, _("kind")))
     return list(dict.fromkeys(chosen))
 
 
@@ -106,8 +107,8 @@ def build_filters(
     if person is not None and person != "":
         params["person_id"] = resolve.person_id(connection, person)
         conditions.append("d.person_id = :person_id")
-    start = optional_date(since, "since date")
-    end = optional_date(until, "until date")
+    start = optional_date(since, _("since date"))
+    end = optional_date(until, _("until date"))
     if start is not None:
         params["since"] = start
         conditions.append("d.date >= :since")

@@ -37,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from .i18n import _
 from .vocab import (
     CONTACT_KINDS,
     ENCOUNTER_KINDS,
@@ -88,7 +89,8 @@ class Fixed(TypeDecorator[Decimal]):
             return None
         scaled = Decimal(value) * self.factor
         if scaled != scaled.to_integral_value():
-            raise ValueError(f"{value} has more than {self.scale} decimal places")
+            message = _("{value} has more than {scale} decimal places")
+            raise ValueError(message.format(value=value, scale=self.scale))
         return int(scaled)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:

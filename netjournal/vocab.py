@@ -116,9 +116,13 @@ def canonical(value: object, vocabulary: str) -> str:
     (``"fournisseur"`` -> ``"supplier"``). Anything else raises :class:`InvalidInput` with the
     nearest word (in the language it was typed in) and the choices."""
     from . import lang
+    from .i18n import _
+    from .i18n import language as ui_language
 
     if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(f"The {vocabulary} is required; choose from {choices(vocabulary)}.")
+        message = _("The {vocabulary} is required; choose from {choices}.")
+        listed = choices(vocabulary, ui_language())
+        raise InvalidInput(message.format(vocabulary=_(vocabulary), choices=listed))
     code = lookup(value, vocabulary)
     if code is not None:
         return code
@@ -133,6 +137,8 @@ def canonical(value: object, vocabulary: str) -> str:
     language = lang.of_input(typed)
     if match is not None:
         language = "fr" if _is_french(match[0], vocabulary) else language
+    if ui_language() == "fr":
+        language = "fr"
     if language == "fr":
         hint = f" (vouliez-vous dire « {_spelled(match[0], vocabulary)} » ?)" if match else ""
         raise InvalidInput(
