@@ -22,7 +22,7 @@ from typing import Any
 
 from ..display import Block, Heading, TextTable, money, safe, to_rich, to_text
 from ..errors import InvalidInput
-from ..i18n import _
+from ..i18n import N_, _
 from .base import Column, OpenLeads, Report, Section, columns
 from .base import shown as sentence
 
@@ -244,8 +244,38 @@ def _md_escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+#: How pages name a report's parameters (JSON keeps the keys; English shows them as they are).
+PARAMETERS = {
+    "since": N_("since"),
+    "until": N_("until"),
+    "attribution": N_("attribution"),
+    "include_connections": N_("include_connections"),
+    "credit_introducers": N_("credit_introducers"),
+    "soon": N_("soon"),
+    "today": N_("today"),
+    "event": N_("event"),
+    "event_id": N_("event_id"),
+    "chain_credit": N_("chain_credit"),
+    "max_hops": N_("max_hops"),
+}
+#: Parameter values pages show in words (the others, dates, numbers and names, as they are).
+WORDS = {"first": N_("first"), "last": N_("last"), "linear": N_("linear"), "equal": N_("equal")}
+
+
+def _parameter(value: Any) -> str:
+    if isinstance(value, bool):
+        return _("True") if value else _("False")
+    if isinstance(value, str) and value in WORDS:
+        return _(WORDS[value])
+    return str(plain(value))
+
+
 def _params_line(report: Report) -> str:
-    shown = [f"{k}: {plain(v)}" for k, v in report.parameters.items() if v is not None]
+    shown = [
+        _("{name}: {value}").format(name=_(PARAMETERS.get(k, k)), value=_parameter(v))
+        for k, v in report.parameters.items()
+        if v is not None
+    ]
     stamp = plain(report.generated_at)
     if shown:
         return _("Generated {stamp} ({parameters}).").format(
