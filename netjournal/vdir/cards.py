@@ -22,6 +22,7 @@ from typing import Any
 
 from ..errors import ImportFormatError, InvalidInput
 from ..fields import contact_values, person_values
+from ..i18n import _, ngettext
 from ..text import contact_key
 from ..validate import SHORT_MAX
 
@@ -142,10 +143,12 @@ def read_card(data: bytes, href: str, *, notes: bool) -> Card:
 
     text, encoding, bom = decode(data, href)
     if "\x00" in text:
-        raise ImportFormatError(href, None, "a NUL character, which cannot be stored")
+        raise ImportFormatError(href, None, _("a NUL character, which cannot be stored"))
     parsed = parse_vcard_text(text, href)
     if len(parsed.people) != 1:
-        raise ImportFormatError(href, None, f"holds {len(parsed.people)} cards, not one")
+        count = len(parsed.people)
+        reason = ngettext("holds {count} cards, not one", "holds {count} cards, not one", count)
+        raise ImportFormatError(href, None, reason.format(count=count))
     record = parsed.people[0]
     scalars = {
         "display_name": record.display_name,
@@ -333,6 +336,11 @@ def _contacts(lines: list[str], kind: str, wanted: Fields, rendered: list[str]) 
     return out[:where] + added + out[where:]
 
 
+def _invalid(card: Card, exc: Exception) -> str:
+    message = _("{card}: the card written would not be valid ({reason}).")
+    return message.format(card=card.href, reason=exc)
+
+
 def check(text: str, card: Card, *, notes: bool) -> None:
     """Refuse an edited card text (raises :class:`InvalidInput`) that the vCard importer
     cannot read back as one card, or that vobject cannot read when it could read the card
@@ -342,7 +350,7 @@ def check(text: str, card: Card, *, notes: bool) -> None:
     try:
         read_card(text.encode("utf-8"), card.href, notes=notes)
     except InvalidInput as exc:
-        raise InvalidInput(f"{card.href}: the card written would not be valid ({exc}).") from exc
+        raise InvalidInput(_invalid(card, exc)) from exc
     try:
         vobject.readOne(text)
     except Exception as exc:  # vobject raises ParseError, ValueError...
@@ -350,4 +358,4 @@ def check(text: str, card: Card, *, notes: bool) -> None:
             vobject.readOne(card.text)
         except Exception:
             return  # vobject could not read it before either: not this edit's doing
-        raise InvalidInput(f"{card.href}: the card written would not be valid ({exc}).") from exc
+        raise InvalidInput(_invalid(card, exc)) from exc

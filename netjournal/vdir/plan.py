@@ -18,6 +18,7 @@ from sqlalchemy import Connection, select
 
 from .. import tables as t
 from ..errors import ImportFormatError, NetjournalError
+from ..i18n import _
 from .cards import KINDS, SCALARS, Card, Fields, digest, fields_of, fingerprint, read_card
 from .report import Conflict, Item, Refused, SyncReport
 
@@ -99,7 +100,7 @@ def scan(folder: Path, report: SyncReport) -> dict[str, Entry]:
             if name.startswith(".") or not name.lower().endswith(".vcf"):
                 continue
             if entry.is_symlink():
-                report.refused.append(Refused(name, "a symbolic link, not a card file"))
+                report.refused.append(Refused(name, _("a symbolic link, not a card file")))
                 continue
             if not entry.is_file():
                 continue

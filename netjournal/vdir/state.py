@@ -18,6 +18,7 @@ from sqlalchemy import Connection, delete, select, update
 
 from .. import tables as t
 from ..errors import InvalidInput
+from ..i18n import _
 
 #: The lock file in the vdir (a hidden file: vdir tools read only ``*.vcf``).
 LOCK_NAME = ".netjournal-sync.lock"
@@ -32,15 +33,15 @@ def locked(folder: Path) -> Iterator[None]:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise InvalidInput(f"Cannot sync {folder}: cannot write its lock file ({reason}).") from exc
+        message = _("Cannot sync {folder}: cannot write its lock file ({reason}).")
+        raise InvalidInput(message.format(folder=folder, reason=reason)) from exc
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
             if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
-                raise InvalidInput(
-                    f"Another sync of {folder} is running; try again when it has finished."
-                ) from exc
+                message = _("Another sync of {folder} is running; try again when it has finished.")
+                raise InvalidInput(message.format(folder=folder)) from exc
             raise
         yield
     finally:

@@ -32,6 +32,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from .. import tables as t
 from ..errors import InvalidInput, NetjournalError
+from ..i18n import _
 from .cards import KINDS, Card, Fields, check, digest, edit_card, new_card
 from .plan import Entry, PersonState, Planner, Progress, load_people, uid_holder
 from .report import Item, Refused, SyncReport
@@ -275,9 +276,11 @@ class VdirSync(Planner):
 
 def check_options(version: str, prefer: str | None) -> None:
     if version not in VERSIONS:
-        raise InvalidInput(f"Unknown vCard version '{version}': choose 3.0 or 4.0.")
+        message = _("Unknown vCard version '{version}': choose 3.0 or 4.0.")
+        raise InvalidInput(message.format(version=version))
     if prefer is not None and prefer not in PREFERENCES:
-        raise InvalidInput(f"--prefer takes 'journal' or 'vdir', not '{prefer}'.")
+        message = _("--prefer takes 'journal' or 'vdir', not '{prefer}'.")
+        raise InvalidInput(message.format(prefer=prefer))
 
 
 def run(
@@ -297,7 +300,8 @@ def run(
     check_options(version, prefer)
     folder = Path(path).expanduser()
     if not folder.is_dir():
-        raise InvalidInput(f"{folder} is not a folder: give the vdir (a folder of .vcf files).")
+        message = _("{folder} is not a folder: give the vdir (a folder of .vcf files).")
+        raise InvalidInput(message.format(folder=folder))
     folder = folder.resolve()
     sync = VdirSync(
         folder, version=version, prefer=prefer, prune=prune, notes=notes, progress=progress
