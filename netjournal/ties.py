@@ -182,9 +182,10 @@ class TieStrength:
 
 def as_of(today: dt.date | str | None) -> dt.date:
     """The day ties are computed for: ``today`` as any date netjournal reads, else today."""
+    from .i18n import _
     from .validate import optional_date
 
-    return optional_date(today, "today's date") or dt.date.today()
+    return optional_date(today, _("today's date")) or dt.date.today()
 
 
 def normalised(name: str, raw: float) -> float:

@@ -46,10 +46,11 @@ from sqlalchemy import (
 from .. import tables as t
 from .._version import __version__
 from ..errors import InvalidInput
-from ..i18n import _
+from ..i18n import _, language
 from ..store import Store
 from ..tags import known_ids
 from ..validate import optional_date
+from ..vocab import label
 from . import ExportStats
 
 #: When a follow-up's reminder fires: 9 hours after the start of its (all-day) due date.
@@ -251,7 +252,7 @@ def _reminder(
 def _followup(row: Any, todo: bool) -> Any:
     # (a change set is dated when it begins, a hair before the rows it writes)
     changed = max(row.created_at, row.changed_at or row.created_at)
-    summary = f"Follow up: {row.action} ({row.person})"
+    summary = _("Follow up: {action} ({person})").format(action=row.action, person=row.person)
     description = _followup_description(row)
     return _reminder(
         "followup", row.id, row.created_at, changed, row.due, summary, description, todo
@@ -261,13 +262,18 @@ def _followup(row: Any, todo: bool) -> Any:
 def _followup_description(row: Any) -> str:
     lines = [row.person + (f", {row.organization}" if row.organization else "")]
     if row.met_on is not None:
-        where = ""
-        if row.event:
-            where = f" at {row.event}" + (f" ({row.event_location})" if row.event_location else "")
-        lines.append(f"Met on {row.met_on.isoformat()}{where}.")
+        if row.event and row.event_location:
+            met = _("Met on {date} at {event} ({location}).")
+        elif row.event:
+            met = _("Met on {date} at {event}.")
+        else:
+            met = _("Met on {date}.")
+        lines.append(
+            met.format(date=row.met_on.isoformat(), event=row.event, location=row.event_location)
+        )
         if row.encounter_notes:
             lines.append(row.encounter_notes)
-    lines.append(f"Done? netjournal followup done {row.id}")
+    lines.append(_("Done? netjournal followup done {id}").format(id=row.id))
     return "\n".join(lines)
 
 
@@ -312,26 +318,34 @@ def _catchup(
     # the UID is the person's: the reminder moves with each touch, the calendar updates it
     touched = dt.datetime.combine(c.last_touch, dt.time())
     changed = max(created_at, updated_at, touched)
-    summary = f"Catch up with {c.person}: {c.late}"
+    summary = _("Catch up with {person}: {late}").format(person=c.person, late=c.late)
     description = _catchup_description(c)
     return _reminder("catchup", c.person_id, created_at, changed, day, summary, description, todo)
 
 
 def _catchup_description(c: Any) -> str:
     lines = [c.person + (f", {c.organization}" if c.organization else "")]
-    limit = f", at most {c.at_most}" if c.at_most else ""
-    lines.append(f"Every {c.every} days{limit} ({c.cadence_from}); last touch {c.last_touch}.")
+    if c.at_most:
+        rhythm = _("Every {every} days, at most {limit} ({source}); last touch {date}.")
+    else:
+        rhythm = _("Every {every} days ({source}); last touch {date}.")
+    if c.cadence_from == "person":
+        source = _("person")
+    else:
+        source = _("tag {name}").format(name=c.cadence_from.removeprefix("tag "))
+    lines.append(rhythm.format(every=c.every, limit=c.at_most, source=source, date=c.last_touch))
     if c.last_met is not None:
-        where = f" at {c.last_event}" if c.last_event else ""
-        lines.append(f"Last met on {c.last_met}{where}.")
+        met = _("Last met on {date} at {event}.") if c.last_event else _("Last met on {date}.")
+        lines.append(met.format(date=c.last_met, event=c.last_event))
     if c.talked_about:
-        lines.append(f"Talked about: {c.talked_about}")
+        lines.append(_("Talked about: {text}").format(text=c.talked_about))
     if c.open_leads:
-        lines.append(f"Open leads: {c.open_leads} ({', '.join(c.lead_kinds)})")
-    lines.extend(f"To do by {todo}" for todo in c.open_followups)
+        kinds = ", ".join(label(k, "lead kind", language()) for k in c.lead_kinds)
+        lines.append(_("Open leads: {count} ({kinds})").format(count=c.open_leads, kinds=kinds))
+    lines.extend(_("To do by {todo}").format(todo=todo) for todo in c.open_followups)
     if c.next_question:
-        lines.append(f"Ask: {c.next_question}")
-    lines.append("Who else is due? netjournal catchup")
+        lines.append(_("Ask: {question}").format(question=c.next_question))
+    lines.append(_("Who else is due? netjournal catchup"))
     return "\n".join(lines)
 
 
@@ -353,9 +367,9 @@ def _event(row: Any) -> Any:
         component.add("dtend", (row.end_date or row.start_date) + dt.timedelta(days=1))
     if row.location:
         component.add("location", row.location)
-    details = [f"Kind: {row.kind}"]
+    details = [_("Kind: {kind}").format(kind=label(row.kind, "event kind", language()))]
     if row.organizer:
-        details.append(f"Organizer: {row.organizer}")
+        details.append(_("Organizer: {name}").format(name=row.organizer))
     if row.notes:
         details.append(row.notes)
     component.add("description", "\n".join(details))
