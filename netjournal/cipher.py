@@ -170,8 +170,8 @@ def connect(
             raise JournalUnavailable(
                 f"Another program has {display} open: close it, then try again "
                 "(the journal was left as it was)."
-            ) from None
-        raise JournalUnavailable(f"Cannot open {display}: {exc}") from None
+            ) from exc
+        raise JournalUnavailable(f"Cannot open {display}: {exc}") from exc
     except BaseException:
         connection.close()
         raise

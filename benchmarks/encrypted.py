@@ -1,0 +1,103 @@
+"""What encryption costs a user: ``log``, ``search`` and ``people show`` on an encrypted journal
+of 100,000 encounters beside the same commands on the same journal in clear.
+
+    python benchmarks/encrypted.py [--runs 15] [--db /tmp/netjournal-bench.db]
+
+The plain journal is the one of ``cli_latency.py`` (built there, or here when missing); a copy
+of it is encrypted once (``Journal.encrypt``) beside it. Each command runs as a fresh process,
+the plain and encrypted runs interleaved so that machine noise hits both alike, with the
+passphrase from ``--passphrase-file`` (the key derived in each process, as a user running
+commands one by one pays it) and, separately, with the key remembered in the keyring (no
+derivation). Prints a Markdown table of medians and the ratio to the plain command; the issue's
+target is 1.3x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from _timing import sample
+from _where import in_temp, journal_location, shown
+from cli_latency import ENCOUNTERS, build, person_name
+
+from netjournal import Journal, cipher
+
+PASSPHRASE = "benchmark passphrase, not a secret"
+
+
+def encrypted_copy(plain: str) -> Path:
+    """The encrypted copy of ``plain`` beside it, made once."""
+    target = Path(plain).with_name(Path(plain).stem + "-encrypted.db")
+    if cipher.file_state(target) != "encrypted":
+        for stale in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+            stale.unlink(missing_ok=True)
+        with Journal.open(plain) as journal:
+            journal.backup(target)
+        Journal.encrypt(target, PASSPHRASE)
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--db", help="the plain journal (default: cli_latency.py's)")
+    parser.add_argument(
+        "--keyring",
+        action="store_true",
+        help="also time the encrypted journal opened with its key remembered in the keyring",
+    )
+    args = parser.parse_args()
+    where, origin = journal_location(args.db, in_temp("netjournal-bench.db"))
+    print(f"journal: {shown(where, origin)}")
+    build(where)
+    locked = encrypted_copy(where)
+    print(f"encrypted copy: {locked}")
+    folder = Path(tempfile.mkdtemp(prefix="netjournal-bench-"))
+    secret = folder / "passphrase.txt"
+    secret.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    secret.chmod(0o600)
+    script = shutil.which("netjournal", path=str(Path(sys.executable).parent)) or "netjournal"
+    who = person_name(42)
+    actions = {
+        "log": ["log", who, "--date", "2024-05-06", "--note", "benchmark", "--again"],
+        "search": ["search", "boxes"],
+        "people show": ["people", "show", who],
+    }
+    ways = {
+        "plain": ["--db", where],
+        "encrypted, --passphrase-file": ["--db", str(locked), "--passphrase-file", str(secret)],
+    }
+    if args.keyring:
+        with Journal.open(locked, passphrase=PASSPHRASE) as journal:
+            journal.remember_key()
+        ways["encrypted, key in the keyring"] = ["--db", str(locked)]
+    commands = {
+        f"{action} ({way})": [script, *options, *argv]
+        for action, argv in actions.items()
+        for way, options in ways.items()
+    }
+    try:
+        samples = sample(commands, args.runs)
+    finally:
+        if args.keyring:
+            Journal.forget_key(locked)
+        shutil.rmtree(folder)
+    median = {name: statistics.median(values) for name, values in samples.items()}
+    print(f"\n{args.runs} runs each, {ENCOUNTERS:,} encounters, Python {sys.version.split()[0]}\n")
+    print("| command | median (ms) | min (ms) | ratio to plain |")
+    print("|---|---:|---:|---:|")
+    for name, values in samples.items():
+        plain = median[f"{name.split(' (')[0]} (plain)"]
+        print(
+            f"| `netjournal {name}` | {median[name] * 1000:.0f} | {min(values) * 1000:.0f} "
+            f"| {median[name] / plain:.2f}x |"
+        )
+
+
+if __name__ == "__main__":
+    main()
