@@ -284,7 +284,7 @@ class Journal:
         held none. The journal then asks for its passphrase again."""
         from . import keys
 
-        return keys.forget(_file_of(db.resolve(url_or_path)))
+        return keys.forget(_file_of(db.resolve(url_or_path), existing=False))
 
     @staticmethod
     def encrypt(
@@ -847,7 +847,7 @@ def _passphrase(given: str | Passphrase | Callable[[], Passphrase]) -> Passphras
     return given if isinstance(given, Passphrase) else given()
 
 
-def _file_of(location: db.Location) -> Path:
+def _file_of(location: db.Location, *, existing: bool = True) -> Path:
     if location.backend != "sqlite":
         message = _(
             "{journal}: encryption applies to SQLite journal files; a PostgreSQL "
@@ -856,7 +856,7 @@ def _file_of(location: db.Location) -> Path:
         raise InvalidInput(message.format(journal=location.display))
     if location.path is None:
         raise InvalidInput(_("An in-memory journal has no file to encrypt."))
-    if not location.path.exists():
+    if existing and not location.path.exists():
         message = _("No journal at {path}: run 'netjournal init'.")
         raise JournalUnavailable(message.format(path=location.path))
     return location.path

@@ -425,6 +425,10 @@ def test_remember_then_forget_the_key(tmp_path: Path, file_keyring: PlaintextKey
     Journal.rekey(path, "encore", passphrase="nouvelle", remember=True)
     with Journal.open(path) as journal:
         assert journal.key_source == "keyring"
+    path.unlink()  # a journal deleted: its key can still be forgotten
+    assert Journal.forget_key(path) is True
+    assert PASS not in Path(file_keyring.file_path).read_text()
+    assert Journal.forget_key(path) is False
 
 
 def _complete(journal: Path, data: Path, typed: str) -> str:
