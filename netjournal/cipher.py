@@ -24,6 +24,7 @@ from types import ModuleType
 from typing import Any, Literal
 
 from .errors import InvalidInput, JournalUnavailable
+from .i18n import _
 
 EXTRA = "pip install 'netjournal[encrypted]'"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -55,9 +56,9 @@ class Passphrase:
 
     def __post_init__(self) -> None:
         if not self.secret:
-            raise InvalidInput("The passphrase is empty.")
+            raise InvalidInput(_("The passphrase is empty."))
         if "\x00" in self.secret:
-            raise InvalidInput("The passphrase holds a NUL character.")
+            raise InvalidInput(_("The passphrase holds a NUL character."))
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,8 @@ def driver() -> ModuleType:
     try:
         from sqlcipher3 import dbapi2
     except ImportError as exc:
-        raise JournalUnavailable(f"Encrypted journals need SQLCipher: {EXTRA}.") from exc
+        message = _("Encrypted journals need SQLCipher: {command}.")
+        raise JournalUnavailable(message.format(command=EXTRA)) from exc
     return dbapi2
 
 
@@ -165,13 +167,16 @@ def connect(
     except dbapi2.DatabaseError as exc:
         connection.close()
         if "not a database" in str(exc):
-            raise WrongPassphrase(f"{display}: {WRONG}.") from None
+            message = _("{journal}: wrong passphrase, or not a netjournal journal.")
+            raise WrongPassphrase(message.format(journal=display)) from None
         if exclusive and "locked" in str(exc):
-            raise JournalUnavailable(
-                f"Another program has {display} open: close it, then try again "
+            message = _(
+                "Another program has {journal} open: close it, then try again "
                 "(the journal was left as it was)."
-            ) from exc
-        raise JournalUnavailable(f"Cannot open {display}: {exc}") from exc
+            )
+            raise JournalUnavailable(message.format(journal=display)) from exc
+        message = _("Cannot open {journal}: {reason}")
+        raise JournalUnavailable(message.format(journal=display, reason=exc)) from exc
     except BaseException:
         connection.close()
         raise
@@ -271,7 +276,7 @@ def _rebuild_search_index(connection: Any) -> None:
     )
     values = _INSERT_TRIGGER.search(trigger)
     if values is None or not table.startswith("CREATE VIRTUAL TABLE search_fts "):
-        raise JournalUnavailable("The journal's search index is not one netjournal wrote.")
+        raise JournalUnavailable(_("The journal's search index is not one netjournal wrote."))
     connection.execute("DROP TABLE converted.search_fts")
     connection.execute(table.replace("search_fts", "converted.search_fts", 1))
     columns = values.group(1).replace("new.", "")
