@@ -38,7 +38,7 @@ from ..models import (
     lead_tags,
     person_tags,
 )
-from ..text import contact_key, fold, question_key
+from ..text import contact_key, fold, grouped, question_key
 from ..validate import money
 
 FORMAT = "netjournal"
@@ -151,7 +151,7 @@ def from_json(column: Column[Any], value: Any) -> Any:
         bits = 63 if isinstance(kind, BigInteger) else 31  # INTEGER is 32 bits on PostgreSQL
         if not -(2**bits) <= value < 2**bits:
             message = _("'{column}' is out of range (at most {limit})")
-            raise ValueError(message.format(column=column.name, limit=f"{2**bits - 1:,}"))
+            raise ValueError(message.format(column=column.name, limit=grouped(2**bits - 1)))
         return value
     if not isinstance(value, str):
         raise ValueError(_("'{column}' must be a string").format(column=column.name))

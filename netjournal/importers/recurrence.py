@@ -18,8 +18,9 @@ import datetime as dt
 from typing import Any
 
 # The ical importer's property readers (this module is only loaded from it).
-from netjournal.i18n import N_, _, language
+from netjournal.i18n import N_, _
 from netjournal.importers.ical import _first, _local_date
+from netjournal.text import grouped
 
 #: The most occurrences one period of a rule may hold (``FREQ=YEARLY`` with every BYHOUR,
 #: BYMINUTE and BYSECOND would hold 31 million).
@@ -114,7 +115,7 @@ def recent_occurrences(
                     "the recurrence repeats more than {count} times before today; "
                     "too many to expand"
                 )
-                raise TooManyOccurrences(message.format(count=_grouped(budget)))
+                raise TooManyOccurrences(message.format(count=grouped(budget)))
             dense_span = span
             span = max(1, span // 8)
             continue
@@ -219,14 +220,8 @@ def _check_density(rule: Any) -> None:
             per_period *= _size(rule, key)
     if per_period > MAX_PER_PERIOD:
         raise TooManyOccurrences(
-            _(_TOO_DENSE[freq]).format(count=_grouped(per_period), limit=_grouped(MAX_PER_PERIOD))
+            _(_TOO_DENSE[freq]).format(count=grouped(per_period), limit=grouped(MAX_PER_PERIOD))
         )
-
-
-def _grouped(number: int) -> str:
-    """``number`` with its thousands grouped as the reader's language writes them."""
-    text = f"{number:,}"
-    return text.replace(",", "\u202f") if language() == "fr" else text
 
 
 def _prepare(

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from netjournal.errors import ImportFormatError
-from netjournal.i18n import N_, _
+from netjournal.i18n import N_, _, language
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     # UTF-32 first: its LE BOM starts with the UTF-16 LE one.
@@ -97,6 +97,8 @@ def too_large(label: str, limit: int, what: str, size: int | None = None) -> Imp
 
 def _megabytes(size: int) -> str:
     number = f"{size / (1024 * 1024):,.1f}".removesuffix(".0")
+    if language() == "fr":  # 1,234.5 is written 1 234,5
+        number = number.replace(",", "\u202f").replace(".", ",")
     return _("{number} MB").format(number=number)
 
 
