@@ -38,6 +38,9 @@ KeySource = Literal["argument", "file", "keyring", "prompt"]
 
 WRONG = "wrong passphrase, or not a netjournal journal"
 
+#: How long a conversion waits for another program's write to end before refusing.
+CONVERT_WAIT_S = 2
+
 
 class PassphraseNeeded(JournalUnavailable):
     """An encrypted journal was opened without a passphrase and none was remembered."""
@@ -209,7 +212,9 @@ def convert(
         connection = None
         try:
             with private_file(path, overwrite=True) as temp:
-                connection = connect(path, source, timeout=5, display=display, exclusive=True)
+                connection = connect(
+                    path, source, timeout=CONVERT_WAIT_S, display=display, exclusive=True
+                )
                 # The log goes into the old file and is deleted (its blocks kept for the
                 # overwrite below), so that no -wal of the old file is ever left beside the
                 # new one, whatever moment a kill stops this at.
