@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import cipher
-from .cipher import CipherKey, Passphrase, PassphraseNeeded, stored_key
+from .cipher import CipherKey, Passphrase, PassphraseNeeded, WrongPassphrase, stored_key
 from .db import Location
 from .errors import InvalidInput, JournalUnavailable
 from .i18n import _
@@ -185,5 +185,14 @@ def unlock(location: Location, passphrase: str | Passphrase | None, *, create: b
                 "a terminal prompt, or remember it in the keyring with --remember)."
             )
             raise PassphraseNeeded(message.format(journal=location.display))
+        try:  # a raw key: checked in milliseconds, so a stale one says what to do
+            cipher.connect(path, remembered_key, timeout=5, display=location.display).close()
+        except WrongPassphrase:
+            message = _(
+                "{journal}: the key remembered in the keyring no longer opens it (was its "
+                "passphrase changed elsewhere?): run 'netjournal db forget-key', then give "
+                "the passphrase."
+            )
+            raise WrongPassphrase(message.format(journal=location.display)) from None
         key = remembered_key
     return replace(location, key=key)

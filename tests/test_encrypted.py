@@ -425,10 +425,22 @@ def test_remember_then_forget_the_key(tmp_path: Path, file_keyring: PlaintextKey
     Journal.rekey(path, "encore", passphrase="nouvelle", remember=True)
     with Journal.open(path) as journal:
         assert journal.key_source == "keyring"
+    # Its passphrase changed by a copy of netjournal that did not update this keyring entry:
+    key = cipher.new_key("changée ailleurs")
+    cipher.convert(path, cipher.stored_key(keys_entry(file_keyring, path)), key, display="x")
+    line = fails("--db", str(path), "people", "list")
+    assert "the key remembered in the keyring no longer opens it" in line
+    assert "db forget-key" in line
     path.unlink()  # a journal deleted: its key can still be forgotten
     assert Journal.forget_key(path) is True
     assert PASS not in Path(file_keyring.file_path).read_text()
     assert Journal.forget_key(path) is False
+
+
+def keys_entry(backend: PlaintextKeyring, path: Path) -> str:
+    raw = backend.get_password("netjournal", str(path))
+    assert raw is not None
+    return raw
 
 
 def _complete(journal: Path, data: Path, typed: str) -> str:
