@@ -63,6 +63,10 @@ class Text(str):
         """The sentence in the user's language."""
         return self._make()
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Copied or pickled, the sentence is its English text (a function does not pickle).
+        return (str, (str(self),))
+
 
 def shown(text: str) -> str:
     """``text`` as a person reads it: a :class:`Text` in the user's language, other text as
