@@ -231,7 +231,7 @@ class Planner:
                     hrefs.discard(row.href)
                 elif row.href is not None:
                     plan.deletions.append((row.id, row.href))
-                    report.vdir_deleted.append(Item("(deleted from the journal)", row.href))
+                    report.vdir_deleted.append(Item(_("(deleted from the journal)"), row.href))
                 else:
                     plan.drops.append(row.id)
                 continue
