@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 from clirun import fails, ok, run
+from helpers import examples
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netjournal import Journal, cipher, schema
 from netjournal.cipher import PassphraseNeeded, WrongPassphrase
@@ -202,6 +205,10 @@ def test_decrypt_and_rekey_round_trip(tmp_path: Path, no_keyring: None) -> None:
     Journal.rekey(path, "nouvelle phrase", passphrase=PASS)
     with pytest.raises(WrongPassphrase):
         Journal.open(path, passphrase=PASS)
+    shell = cipher.driver().connect(str(path))  # as the sqlcipher shell opens it
+    shell.execute("PRAGMA key = 'nouvelle phrase'")
+    assert shell.execute("SELECT count(*) FROM people").fetchone() == (5,)
+    shell.close()
     Journal.decrypt(path, passphrase="nouvelle phrase")
     assert cipher.file_state(path) == "plain"
     plain = sqlite3.connect(path)  # any SQLite reads it now
@@ -610,3 +617,34 @@ def test_the_passphrase_is_asked_hidden_twice_when_set_once_to_open(
     )
     assert code == 1 and "wrong passphrase, or not a netjournal journal" in shown
     assert "pas la bonne" not in shown
+
+
+# -- any passphrase ------------------------------------------------------------------------
+
+
+@given(
+    passphrase=st.text(
+        st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+        min_size=1,
+        max_size=40,
+    )
+)
+@settings(max_examples=examples(12), deadline=None)
+def test_any_passphrase_opens_what_sqlcipher_itself_keys_with_it(passphrase: str) -> None:
+    """The key netjournal derives is SQLCipher's own: a file keyed by SQLCipher with the
+    passphrase (quotes, backslashes, any script) opens with netjournal's key, so a journal
+    and the ``sqlcipher`` shell agree on every passphrase (``Journal.open`` keys its
+    connections with exactly this key)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        theirs = Path(folder) / "theirs.db"
+        dbapi2 = cipher.driver()
+        made = dbapi2.connect(str(theirs))
+        made.execute("PRAGMA key = '" + passphrase.replace("'", "''") + "'")
+        made.execute("CREATE TABLE t(x)")
+        made.commit()
+        made.close()
+        assert cipher.file_state(theirs) == "encrypted"
+        key = cipher.derive(passphrase, cipher.salt_of(theirs))
+        cipher.connect(theirs, key, timeout=5, display="theirs").close()
