@@ -14,6 +14,7 @@ The passphrase and the derived key never reach a log, an error message or a ``re
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import os
 import re
@@ -221,6 +222,7 @@ def convert(
                 connection.execute("PRAGMA journal_mode = DELETE")
                 for name in side:
                     name.unlink(missing_ok=True)
+                _remove_unfinished(path, temp)
                 version = connection.execute("PRAGMA user_version").fetchone()[0]
                 new_key_sql = target.raw if target is not None else ""
                 connection.execute(
@@ -289,6 +291,23 @@ def _rebuild_search_index(connection: Any) -> None:
         "INSERT INTO converted.search_fts(rowid, head, body, context) "
         f"SELECT id, {columns} FROM converted.search_docs"
     )
+
+
+def _remove_unfinished(path: Path, current: Path) -> None:
+    """Remove what a conversion killed before its end left beside the journal: its
+    temporary file (``.NAME.*.part``, a partial copy, in clear after a ``decrypt``) and that
+    file's rollback journal, overwritten first. Called under the journal's exclusive lock,
+    so no other conversion is writing one."""
+    for stale in path.parent.glob(glob.escape(f".{path.name}.") + "*.part*"):
+        if stale.name.startswith(current.name) or not stale.is_file() or stale.is_symlink():
+            continue
+        with contextlib.suppress(OSError):
+            fd = os.open(stale, os.O_RDWR)
+            try:
+                _overwrite(fd)
+            finally:
+                os.close(fd)
+            stale.unlink()
 
 
 def _overwrite(fd: int) -> None:

@@ -191,6 +191,17 @@ def test_encrypt_overwrites_the_plain_file_and_its_log(tmp_path: Path, no_keyrin
     assert files_of(path) == [path]
     assert cipher.file_state(path) == "encrypted"
     assert oct(path.stat().st_mode & 0o777) == "0o600"
+    # What a decrypt killed before its end left (a partial copy in clear) goes with the next
+    # conversion; a file of another name stays.
+    stale = tmp_path / ".journal.db.k1ll3d.part"
+    stale.write_bytes(b"SQLite format 3\x00 Ombrecastel")
+    Path(f"{stale}-journal").write_bytes(b"Ombrecastel")
+    kept = tmp_path / ".journal.db-notes.txt"
+    kept.write_text("mine")
+    Journal.rekey(path, "autre", passphrase=PASS)
+    assert not stale.exists() and not Path(f"{stale}-journal").exists()
+    assert kept.read_text() == "mine"
+    Journal.rekey(path, PASS, passphrase="autre")
     with Journal.open(path, passphrase=PASS) as journal:
         assert journal.people.get("Opaline Vermorel").display_name == "Opaline Vermorel"
         assert journal.counts()["people"] == 6
