@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..errors import InvalidInput
-from ..i18n import _, ngettext, using
+from ..i18n import N_, _, ngettext, using
 from ..models import Encounter, Lead, Outcome, Profile, ProfileField
 from ..validate import choice, optional_date
 
@@ -207,7 +207,9 @@ def make_params(**raw: Any) -> Params:
     unknown = sorted(set(raw) - known)
     if unknown:
         raise InvalidInput(
-            f"Unknown report parameter {', '.join(unknown)}; use {', '.join(sorted(known))}."
+            _("Unknown report parameter {names}; use {known}.").format(
+                names=", ".join(unknown), known=", ".join(sorted(known))
+            )
         )
     since = optional_date(raw.get("since"), "since date")
     until = optional_date(raw.get("until"), "until date")
@@ -218,7 +220,7 @@ def make_params(**raw: Any) -> Params:
             )
         )
     attribution = choice(raw.get("attribution") or "first", ATTRIBUTIONS, "attribution")
-    soon = _whole(raw.get("soon", 7), "The number of days", minimum=0, maximum=MAX_SOON_DAYS)
+    soon = _whole(raw.get("soon", 7), N_("The number of days"), minimum=0, maximum=MAX_SOON_DAYS)
     limit = raw.get("limit")
     today = optional_date(raw.get("today"), "today's date") or dt.date.today()
     return Params(
@@ -228,33 +230,44 @@ def make_params(**raw: Any) -> Params:
         soon=soon if soon is not None else 7,
         event=raw.get("event"),
         today=today,
-        limit=_whole(limit, "The limit", minimum=1, maximum=MAX_LIMIT),
+        limit=_whole(limit, N_("The limit"), minimum=1, maximum=MAX_LIMIT),
         include_connections=_flag(raw.get("include_connections", False), "include_connections"),
         credit_introducers=_flag(raw.get("credit_introducers", False), "credit_introducers"),
     )
 
 
 def _flag(value: Any, what: str) -> bool:
+    """``what``: the parameter's name (``include_connections``), as the caller wrote it."""
     if not isinstance(value, bool):
-        raise InvalidInput(f"{what} must be true or false.")
+        raise InvalidInput(_("{what} must be true or false.").format(what=what))
     return value
 
 
 def _whole(value: Any, what: str, *, minimum: int, maximum: int) -> int | None:
+    """``what``: the number's name, marked with ``N_`` (``The limit``)."""
     if value is None:
         return None
+    name = _(what)
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise InvalidInput(f"{what} must be a whole number.")
+        raise InvalidInput(_("{what} must be a whole number.").format(what=name))
     if isinstance(value, str) and len(value.strip()) > len(str(maximum)) + 1:
-        raise InvalidInput(f"{what} must be at most {maximum:,}.")
+        raise InvalidInput(
+            _("{what} must be at most {maximum}.").format(what=name, maximum=f"{maximum:,}")
+        )
     try:
         number = int(value)
     except ValueError:
-        raise InvalidInput(f"{what} must be a whole number, not '{value}'.") from None
+        raise InvalidInput(
+            _("{what} must be a whole number, not '{value}'.").format(what=name, value=value)
+        ) from None
     if number < minimum:
-        raise InvalidInput(f"{what} must be at least {minimum}.")
+        raise InvalidInput(
+            _("{what} must be at least {minimum}.").format(what=name, minimum=minimum)
+        )
     if number > maximum:
-        raise InvalidInput(f"{what} must be at most {maximum:,}.")
+        raise InvalidInput(
+            _("{what} must be at most {maximum}.").format(what=name, maximum=f"{maximum:,}")
+        )
     return number
 
 
