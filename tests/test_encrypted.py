@@ -159,6 +159,40 @@ def test_the_same_scan_finds_every_string_in_a_plain_journal(tmp_path: Path) -> 
     assert found([backup], strings) == strings
 
 
+def test_every_report_reads_the_same_on_the_encrypted_journal(
+    tmp_path: Path, no_keyring: None
+) -> None:
+    from netjournal.reports import REPORTS
+    from netjournal.reports.render import to_json
+
+    def all_reports(journal: Journal) -> dict[str, object]:
+        found = {}
+        for name in REPORTS:
+            kwargs = {"event": "Salon Confidentiel"} if name == "prep" else {}
+            found[name] = json.loads(to_json(journal.report(name, **kwargs)))
+            found[name].pop("generated_at", None)
+        return found
+
+    path = tmp_path / "journal.db"
+    with Journal.open(path, passphrase=PASS) as journal:
+        fill(journal, season()[:12])
+        first = journal.encounters.list()[0]
+        journal.log(
+            first.person.display_name,
+            event="Salon Confidentiel",
+            leads=[("supplier", "Cartons moins chers")],
+            again=True,
+        )
+        lead = journal.leads.list()[0]
+        journal.outcomes.add(lead.id, "Fournisseur changé", value="4800", kind="savings")
+        encrypted = all_reports(journal)
+    Journal.decrypt(path, passphrase=PASS)
+    with Journal.open(path) as journal:
+        assert all_reports(journal) == encrypted
+    filled = [name for name, doc in encrypted.items() if doc["rows"]]  # type: ignore[index]
+    assert {"payoff", "events", "leads", "prep"} <= set(filled), filled
+
+
 # -- converting ----------------------------------------------------------------------------
 
 KILLED_WRITER = """
