@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from netjournal import Journal, schema
+from netjournal import Journal, cipher, schema
 from netjournal.errors import JournalUnavailable, SchemaOutOfDate
 from netjournal.specs import EncounterSpec
 
@@ -570,3 +570,145 @@ def test_a_machine_too_busy_to_land_kills_skips_and_a_defect_still_fails(
 
     with pytest.raises(AssertionError, match="a partial write"):
         kill_campaign("quick", QUICK, lambda run: [str(tmp_path)], defect, seed=0)
+
+
+# -- an encrypted journal (SQLCipher, issue 17) ----------------------------------------------
+# A killed batch log leaves all or nothing and pages whose every HMAC checks; a killed
+# ``db encrypt`` or ``db rekey`` leaves the old journal or the new one, whole, never a mix.
+
+ENCRYPTED_PASS = "phrase de passe «longue»"
+ENCRYPTED_NEW = "une toute autre phrase"
+
+
+def _encrypted_secret(folder: Path, secret: str = ENCRYPTED_PASS, name: str = "pass.txt") -> Path:
+    file = folder / name
+    file.write_text(secret + "\n", encoding="utf-8")
+    file.chmod(0o600)
+    return file
+
+
+def _cipher_checks(path: Path, passphrase: str) -> tuple[str, str]:
+    """SQLite's integrity check and SQLCipher's (every page's HMAC) of an encrypted file."""
+    key = cipher.derive(passphrase, cipher.salt_of(path))
+    connection = cipher.connect(path, key, timeout=60, display=str(path))
+    try:
+        integrity = connection.execute("PRAGMA integrity_check").fetchone()[0]
+        pages = connection.execute("PRAGMA cipher_integrity_check").fetchall()
+    finally:
+        connection.close()
+    return str(integrity), "ok" if not pages else "; ".join(str(p[0]) for p in pages)
+
+
+LOG_MANY_ENCRYPTED = """
+    import sys
+    from netjournal import Journal
+    from netjournal.keys import read_passphrase_file
+    from netjournal.specs import EncounterSpec
+    with Journal.open(sys.argv[1], passphrase=read_passphrase_file(sys.argv[2])) as journal:
+        specs = [
+            EncounterSpec(person=f"Batch person {i}", notes="batch " * 20,
+                          questions=[("q?", "a")], leads=[("advice", f"lead {i}")], tags=["b"],
+                          again=True)
+            for i in range(400)
+        ]
+        print("START", flush=True)
+        journal.encounters.log_many(specs)
+"""
+
+
+def test_killing_a_batch_log_on_an_encrypted_journal_leaves_all_or_nothing(
+    tmp_path: Path,
+) -> None:
+    pytest.importorskip("sqlcipher3")
+    path = tmp_path / "journal.db"
+    secret = _encrypted_secret(tmp_path)
+    Journal.open(path, passphrase=ENCRYPTED_PASS).close()
+    before: list[int] = []
+
+    def prepare(run: int) -> list[str]:
+        with Journal.open(path, passphrase=ENCRYPTED_PASS) as journal:
+            before[:] = [journal.counts()["encounters"]]
+        return [str(path), str(secret)]
+
+    def check(run: int) -> None:
+        assert _cipher_checks(path, ENCRYPTED_PASS) == ("ok", "ok")
+        with Journal.open(path, passphrase=ENCRYPTED_PASS) as journal:
+            added = journal.counts()["encounters"] - before[0]
+            assert added in (0, 400), added
+            journal.log("After the crash", notes="the next write succeeds", again=True)
+
+    kill_campaign("encrypted log_many", LOG_MANY_ENCRYPTED, prepare, check, seed=1701)
+
+
+CONVERT_ENCRYPTION = """
+    import sys
+    from netjournal import Journal
+    from netjournal.keys import read_passphrase_file
+    path, old, new = sys.argv[1], sys.argv[2], sys.argv[3]
+    print("START", flush=True)
+    if old == "-":
+        Journal.encrypt(path, read_passphrase_file(new))
+    else:
+        Journal.rekey(path, read_passphrase_file(new), passphrase=read_passphrase_file(old))
+"""
+
+
+def _plain_template(tmp_path: Path) -> tuple[Path, int]:
+    """A plain journal of some size, and its number of people."""
+    from netjournal.specs import EncounterSpec
+
+    template = tmp_path / "template" / "journal.db"
+    with Journal.open(template) as journal:
+        journal.encounters.log_many(
+            [EncounterSpec(person=f"Person {i}", notes="words " * 40) for i in range(600)]
+        )
+        people = journal.counts()["people"]
+    return template, people
+
+
+@pytest.mark.parametrize("conversion", ["encrypt", "rekey"])
+def test_killing_a_conversion_leaves_the_old_journal_or_the_new_one(
+    tmp_path: Path, conversion: str
+) -> None:
+    pytest.importorskip("sqlcipher3")
+    template, people = _plain_template(tmp_path)
+    path = tmp_path / "run" / "journal.db"
+    path.parent.mkdir()
+    old_secret = _encrypted_secret(tmp_path, ENCRYPTED_PASS, "old.txt")
+    new_secret = _encrypted_secret(tmp_path, ENCRYPTED_NEW, "new.txt")
+    outcomes: list[str] = []
+
+    def prepare(run: int) -> list[str]:
+        for stale in path.parent.iterdir():
+            stale.unlink()
+        shutil.copy(template, path)
+        if conversion == "rekey":
+            Journal.encrypt(path, ENCRYPTED_PASS)
+            return [str(path), str(old_secret), str(new_secret)]
+        return [str(path), "-", str(new_secret)]
+
+    def check(run: int) -> None:
+        state = cipher.file_state(path)
+        side = [p.name for p in path.parent.iterdir() if p.name.startswith("journal.db-")]
+        if conversion == "encrypt" and state == "plain":
+            outcome, passphrase = "old", None
+        elif state == "encrypted":
+            try:
+                Journal.open(path, passphrase=ENCRYPTED_NEW, create=False).close()
+                outcome, passphrase = "new", ENCRYPTED_NEW
+            except cipher.WrongPassphrase:
+                assert conversion == "rekey"
+                outcome, passphrase = "old", ENCRYPTED_PASS
+        else:
+            pytest.fail(f"run {run}: the journal is {state}")
+        if outcome == "new":
+            assert side == [], side  # no log of the old file beside the new one
+        if passphrase is not None:
+            assert _cipher_checks(path, passphrase) == ("ok", "ok")
+        with Journal.open(path, passphrase=passphrase, create=False) as journal:
+            assert journal.counts()["people"] == people
+            journal.log("After the crash", again=True)
+        outcomes.append(outcome)
+
+    kill_campaign(f"{conversion} killed", CONVERT_ENCRYPTION, prepare, check, seed=1702)
+    print(f"crash figures: {conversion}: outcomes {sorted(set(outcomes))}")

@@ -1,0 +1,88 @@
+"""An encrypted journal under concurrent writers (issue 17, item 4): 8 processes x 250 logs give
+exactly 2,000 encounters, and every page's HMAC checks. Its crash tests (SIGKILL during a batch
+log, ``db encrypt`` and ``db rekey``) are in tests/test_crash_safety.py, with the kill
+machinery."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from netjournal import Journal, cipher
+
+pytest.importorskip("sqlcipher3")
+pytestmark = pytest.mark.slow
+
+PASS = "phrase de passe «longue»"
+NEW = "une toute autre phrase"
+
+
+def secret_file(folder: Path, secret: str = PASS, name: str = "pass.txt") -> Path:
+    file = folder / name
+    file.write_text(secret + "\n", encoding="utf-8")
+    file.chmod(0o600)
+    return file
+
+
+def checks(path: Path, passphrase: str) -> tuple[str, str]:
+    """SQLite's integrity check and SQLCipher's (every page's HMAC) of an encrypted file."""
+    key = cipher.derive(passphrase, cipher.salt_of(path))
+    connection = cipher.connect(path, key, timeout=60, display=str(path))
+    try:
+        integrity = connection.execute("PRAGMA integrity_check").fetchone()[0]
+        pages = connection.execute("PRAGMA cipher_integrity_check").fetchall()
+    finally:
+        connection.close()
+    return str(integrity), "ok" if not pages else "; ".join(str(p[0]) for p in pages)
+
+
+WORKER = textwrap.dedent(
+    """
+    import sys
+    from netjournal import Journal
+    from netjournal.keys import read_passphrase_file
+
+    url, secret, worker, count = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    with Journal.open(url, passphrase=read_passphrase_file(secret)) as journal:
+        for i in range(count):
+            journal.log(
+                f"Worker {worker} person {i % 25}",
+                notes=f"encounter {i}",
+                tags=["concurrency", f"w{worker}"],
+                leads=[("advice", f"lead {worker}-{i}")] if i % 10 == 0 else [],
+                again=True,
+            )
+    """
+)
+
+
+def test_eight_processes_log_2000_encounters_into_an_encrypted_journal(tmp_path: Path) -> None:
+    path = tmp_path / "journal.db"
+    secret = secret_file(tmp_path)
+    Journal.open(path, passphrase=PASS).close()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, str(path), str(secret), str(w), "250"],
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for w in range(8)
+    ]
+    failures = []
+    for proc in procs:
+        _, err = proc.communicate(timeout=600)
+        if proc.returncode != 0:
+            failures.append(err.strip().splitlines()[-1] if err.strip() else proc.returncode)
+    assert failures == []
+    with Journal.open(path, passphrase=PASS) as journal:
+        counts = journal.counts()
+    assert counts["encounters"] == 2000
+    assert counts["people"] == 8 * 25
+    assert counts["leads"] == 200
+    assert checks(path, PASS) == ("ok", "ok")
