@@ -634,12 +634,14 @@ def _render_spec(spec: EncounterSpec) -> list[str]:
         due = _date(fu.due)
         if ":" in due:
             raise InvalidInput(_("A follow-up date cannot contain ':': {due!r}.").format(due=due))
-        out.append(f"follow-up: {due}: {_one_line(fu.action, 'A follow-up')}")
+        action = _one_line(fu.action, _("A follow-up"))
+        out.append(f"follow-up: {due}: {action}")
     if spec.tags:
         for tag in spec.tags:
             if "," in tag:
                 raise InvalidInput(_("A tag cannot contain a comma: {tag!r}.").format(tag=tag))
-        out.append(f"tags: {', '.join(_one_line(t, 'A tag') for t in spec.tags)}")
+        tags = ", ".join(_one_line(t, _("A tag")) for t in spec.tags)
+        out.append(f"tags: {tags}")
     if spec.pitched:
         out.append("they pitched: yes")
     if spec.outside_field is not None:
@@ -647,5 +649,5 @@ def _render_spec(spec: EncounterSpec) -> list[str]:
     if spec.again:
         out.append("again: yes")
     if spec.notes is not None:
-        out.extend(f"note: {part}" for part in _lines(spec.notes, "A note"))
+        out.extend(f"note: {part}" for part in _lines(spec.notes, _("A note")))
     return out
