@@ -186,6 +186,30 @@ def compiled(language: str, locale_dir: Path = LOCALE_DIR) -> bytes:
     return out.getvalue()
 
 
+def clashes(language: str, locale_dir: Path = LOCALE_DIR) -> list[str]:
+    """The strings two catalogs translate differently: compiled into one ``.mo``, only one
+    translation can win, so the other place would read wrong ("Title" as a job title in one
+    table, a book's title in another)."""
+    seen: dict[Any, tuple[str, Any]] = {}
+    found = []
+    for kind in TEMPLATES:
+        path = po_path(kind, language, locale_dir)
+        if not path.exists():
+            continue
+        for message in read(path):
+            if not (message.id and message.string) or message.fuzzy:
+                continue
+            key = message.id if isinstance(message.id, str) else tuple(message.id)
+            string = message.string if isinstance(message.string, str) else tuple(message.string)
+            if key in seen and seen[key][1] != string:
+                found.append(
+                    f"{path.name}: {_short(message.id)}: translated {string!r} here and "
+                    f"{seen[key][1]!r} in {seen[key][0]}.po (one .mo holds one translation)"
+                )
+            seen.setdefault(key, (kind, string))
+    return found
+
+
 def compile_catalogs(locale_dir: Path = LOCALE_DIR) -> None:
     """Compile each language's ``.po`` files into its ``netjournal.mo``."""
     for language in LANGUAGES:
@@ -219,6 +243,7 @@ def problems(
                     found.append(f"{where}: not translated")
                 else:
                     found.extend(f"{where}: {issue}" for issue in _check(have.id, have.string))
+        found.extend(clashes(language, locale_dir))
         mo = mo_path(language, locale_dir)
         if not mo.exists() or mo.read_bytes() != compiled(language, locale_dir):
             found.append(f"{mo}: stale (run compile)")

@@ -34,7 +34,8 @@ def test_the_installed_catalog_is_the_compiled_one() -> None:
 
 def test_the_check_finds_what_is_missing_or_badly_typeset(tmp_path: Path) -> None:
     """The check can fail: an untranslated string, a field lost, a plain space before a colon,
-    a straight apostrophe, and a .mo that no longer matches are each reported."""
+    a straight apostrophe, a text two catalogs translate differently, and a .mo that no
+    longer matches are each reported."""
     folder = tmp_path / "fr" / "LC_MESSAGES"
     folder.mkdir(parents=True)
     for kind in catalogs.TEMPLATES:
@@ -43,7 +44,8 @@ def test_the_check_finds_what_is_missing_or_badly_typeset(tmp_path: Path) -> Non
             'msgid "Unknown person {name}."\nmsgstr "Personne inconnue."\n\n'
             'msgid "Error: {message}"\nmsgstr "Erreur : {message}"\n\n'
             'msgid "It\'s done."\nmsgstr "C\'est fait."\n\n'
-            'msgid "Not yet."\nmsgstr ""\n',
+            'msgid "Not yet."\nmsgstr ""\n\n'
+            f'msgid "Title"\nmsgstr "Titre {kind}"\n',  # one .mo: one translation per text
             encoding="utf-8",
         )
     (folder / "netjournal.mo").write_bytes(b"stale")
@@ -53,6 +55,7 @@ def test_the_check_finds_what_is_missing_or_badly_typeset(tmp_path: Path) -> Non
     assert "straight apostrophe" in found
     assert "'Not yet.': not translated" in found
     assert "stale" in found
+    assert "'Title': translated" in found
 
 
 def test_messages_follow_the_language_asked() -> None:
