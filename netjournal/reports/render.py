@@ -20,7 +20,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..display import Block, Heading, TextTable, money, safe, to_rich, to_text
+from ..display import (
+    Block,
+    Heading,
+    TextTable,
+    day,
+    money,
+    number,
+    percent,
+    safe,
+    to_rich,
+    to_text,
+)
 from ..errors import InvalidInput
 from ..i18n import N_, _
 from .base import Column, OpenLeads, Report, Section, columns
@@ -82,13 +93,15 @@ def cell(value: Any, column: Column, *, grouped: bool = True) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, Decimal) and column.percent:
-        return f"{value * 100:.1f}%"
+        return percent(value) if grouped else f"{value * 100:.1f}%"
     if isinstance(value, dict):
         return money_text(value, grouped=grouped)
     if isinstance(value, tuple | list):
         return "; ".join(sentence(v) if grouped else str(v) for v in value)
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return day(value) if grouped else value.isoformat()
+    if isinstance(value, Decimal | float) and grouped:
+        return number(value)
     if grouped and isinstance(value, OpenLeads):
         return value.shown()
     if grouped and isinstance(value, str):
