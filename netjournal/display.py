@@ -128,6 +128,18 @@ def percent(ratio: Any) -> str:
     return f"{text}\u202f%" if _locale().startswith("fr") else f"{text}%"
 
 
+def moment(value: dt.datetime) -> str:
+    """A moment (when a report was made) as pages show it: ISO 8601 in English
+    (``2026-11-30T20:11:00Z``), ``30 nov. 2026 à 20:11 UTC`` in French."""
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC)
+    if not _locale().startswith("fr"):
+        stamp = value.replace(tzinfo=None).isoformat()
+        return stamp + "Z" if value.tzinfo is not None else stamp
+    zone = "\u00a0UTC" if value.tzinfo is not None else ""
+    return f"{day(value.date())} à {value:%H:%M}{zone}"
+
+
 def day(value: dt.date) -> str:
     """A date as tables show it: ISO in English (``2026-11-30``: unambiguous, and what the
     options take), CLDR's medium form in French (``30 nov. 2026``)."""

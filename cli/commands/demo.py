@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from netjournal.display import amount
 from netjournal.i18n import N_, _, language, ngettext
 
 from ..app import App
@@ -64,11 +65,10 @@ def _render(summary: DemoSummary) -> None:
     heading(_("Demo journal written to {location}").format(location=summary.location))
     profile = summary.profile
     say(
-        _("You are {name} ({fields}; your time: {rate} {currency}/hour).").format(
+        _("You are {name} ({fields}; your time: {rate}/hour).").format(
             name=profile.name,
             fields=", ".join(profile.fields),
-            rate=profile.hourly_rate,
-            currency=profile.currency,
+            rate=amount(profile.hourly_rate, profile.currency),
         )
     )
     n = counts

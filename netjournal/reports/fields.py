@@ -196,4 +196,6 @@ def build(ctx: Context) -> Built:
 
 
 def _pct(value: Decimal | None) -> str:
-    return _("n/a") if value is None else f"{value * 100:.1f}%"
+    from ..display import percent
+
+    return _("n/a") if value is None else percent(value)

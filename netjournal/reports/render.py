@@ -25,6 +25,7 @@ from ..display import (
     Heading,
     TextTable,
     day,
+    moment,
     money,
     number,
     percent,
@@ -289,7 +290,7 @@ def _params_line(report: Report) -> str:
         for k, v in report.parameters.items()
         if v is not None
     ]
-    stamp = plain(report.generated_at)
+    stamp = moment(report.generated_at)
     if shown:
         return _("Generated {stamp} ({parameters}).").format(
             stamp=stamp, parameters=", ".join(shown)
