@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .errors import ImportFormatError, InvalidInput
-from .i18n import N_, _
+from .i18n import N_, _, in_language
 from .i18n import language as ui_language
 from .specs import (
     EncounterSpec,
@@ -337,21 +337,20 @@ def _split_key(line: str, *, french: bool = False) -> tuple[str, str] | None:
 
     typed = match.group(1).strip()
     close = process.extractOne(key, list(_SPELLED), scorer=fuzz.ratio, score_cutoff=70)
-    if (
+    french = (
         french
         or ui_language() == "fr"
-        or (close and close[0] in _FRENCH_KEYS)
+        or (close is not None and close[0] in _FRENCH_KEYS)
         or of_input(typed) == "fr"
-    ):
-        hint = f" (vouliez-vous dire « {_SPELLED[close[0]]} » ?)" if close else ""
-        raise InvalidInput(
-            f"Clé inconnue « {typed} »{hint} : commencez la ligne par « note: » pour la "
-            "garder comme note."
-        )
-    hint = f" (did you mean '{_SPELLED[close[0]]}'?)" if close else ""
-    raise InvalidInput(
-        f"Unknown key '{typed}'{hint}; start the line with 'note:' to keep it as a note."
     )
+    language = "fr" if french else "en"
+    hint = (
+        in_language(language, N_(" (did you mean '{word}'?)")).format(word=_SPELLED[close[0]])
+        if close
+        else ""
+    )
+    message = N_("Unknown key '{key}'{hint}; start the line with 'note:' to keep it as a note.")
+    raise InvalidInput(in_language(language, message).format(key=typed, hint=hint))
 
 
 class _Parser:

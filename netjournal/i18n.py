@@ -73,6 +73,12 @@ def _(message: str) -> str:
     return translations(language()).gettext(message)
 
 
+def in_language(code: str, message: str) -> str:
+    """``message`` in ``code`` whatever the interface's language: for the refusals that answer
+    in the language the user typed in (a French key mistyped in an English session)."""
+    return translations(code if code in ("en", "fr") else "en").gettext(message)
+
+
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The form of ``singular``/``plural`` that ``count`` takes, in the user's language."""
     return translations(language()).ngettext(singular, plural, count)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from .errors import InvalidInput
-from .i18n import N_, _
+from .i18n import N_, _, in_language
 from .i18n import language as ui_language
 
 NAME_MAX = 300
@@ -165,11 +165,12 @@ def _unreadable(raw: str, what: str) -> str:
     raw = " ".join(raw.split())  # one line, whatever was typed
     language = "fr" if ui_language() == "fr" else lang.of_input(raw)
     hint = dates.closest(raw)
-    if language == "fr":
-        close = f" (vouliez-vous dire « {hint} » ?)" if hint else ""
-        return f"Date illisible ({what}) « {raw} »{close} : écrivez {dates.EXAMPLES['fr']}."
-    close = f" (did you mean '{hint}'?)" if hint else ""
-    return f"Invalid {what} '{raw}'{close}: use {dates.EXAMPLES['en']}."
+    language = "fr" if language == "fr" else "en"
+    close = in_language(language, N_(" (did you mean '{word}'?)")).format(word=hint) if hint else ""
+    message = in_language(language, N_("Invalid {what} '{date}'{hint}: use {examples}."))
+    return message.format(
+        what=in_language(language, what), date=raw, hint=close, examples=dates.EXAMPLES[language]
+    )
 
 
 def _dateparse(raw: str, prefer: str, base: dt.date) -> dt.date | None:

@@ -58,21 +58,13 @@ TERMS: dict[str, tuple[Term, ...]] = {
         Term("dropped", "abandonnée", ("abandonne", "abandonnee", "perdue", "perdu", "lost")),
     ),
     "outcome kind": (
-        Term("revenue", "chiffre d'affaires", ("ca", "vente", "ventes", "revenu", "revenus")),
+        Term("revenue", "chiffre d’affaires", ("ca", "vente", "ventes", "revenu", "revenus")),
         Term("savings", "économies", ("economie", "saving")),
         Term("hire", "embauche", ("recrutement", "recrue")),
         Term("funding", "financement", ("levee de fonds", "investissement")),
         Term("idea applied", "idée appliquée", ("idee mise en pratique", "idee")),
         Term("other", "autre"),
     ),
-}
-
-#: What each vocabulary is called in French, for messages.
-FRENCH_NAMES = {
-    "event kind": "type d'événement",
-    "lead kind": "type de piste",
-    "lead status": "statut de piste",
-    "outcome kind": "type de résultat",
 }
 
 EVENT_KINDS = tuple(t.code for t in TERMS["event kind"])
@@ -116,7 +108,7 @@ def canonical(value: object, vocabulary: str) -> str:
     (``"fournisseur"`` -> ``"supplier"``). Anything else raises :class:`InvalidInput` with the
     nearest word (in the language it was typed in) and the choices."""
     from . import lang
-    from .i18n import _
+    from .i18n import N_, _, in_language
     from .i18n import language as ui_language
 
     if not isinstance(value, str) or not value.strip():
@@ -139,14 +131,18 @@ def canonical(value: object, vocabulary: str) -> str:
         language = "fr" if _is_french(match[0], vocabulary) else language
     if ui_language() == "fr":
         language = "fr"
-    if language == "fr":
-        hint = f" (vouliez-vous dire « {_spelled(match[0], vocabulary)} » ?)" if match else ""
-        raise InvalidInput(
-            f"{FRENCH_NAMES[vocabulary].capitalize()} inconnu « {typed} »{hint} ; "
-            f"choisissez parmi {choices(vocabulary, 'fr')}."
+    language = "fr" if language == "fr" else "en"
+    spelled = _spelled(match[0], vocabulary) if match else ""
+    hint = in_language(language, N_(" (did you mean '{word}'?)")).format(word=spelled)
+    message = N_("Unknown {vocabulary} '{typed}'{hint}; choose from {choices}.")
+    raise InvalidInput(
+        in_language(language, message).format(
+            vocabulary=in_language(language, vocabulary),
+            typed=typed,
+            hint=hint if match else "",
+            choices=choices(vocabulary, language),
         )
-    hint = f" (did you mean '{_spelled(match[0], vocabulary)}'?)" if match else ""
-    raise InvalidInput(f"Unknown {vocabulary} '{typed}'{hint}; choose from {choices(vocabulary)}.")
+    )
 
 
 def _is_french(folded: str, vocabulary: str) -> bool:

@@ -127,7 +127,7 @@ def test_errors_suggest_in_the_users_language(monkeypatch: pytest.MonkeyPatch) -
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(InvalidInput) as french:
         parse_date("vendredi procain", relative_to=FRI)
-    assert "« vendredi prochain »" in str(french.value)
+    assert "«\u00a0vendredi prochain\u00a0»" in str(french.value)
     assert "vendredi dernier ou lundi prochain" in str(french.value)
     with pytest.raises(InvalidInput) as english:
         parse_date("yesterdy", relative_to=FRI)

@@ -198,7 +198,7 @@ def test_french_options_on_the_command_line(journal_url: str) -> None:
     assert {h["kind"] for h in hits} == {"lead", "outcome"}
     # an unknown kind is refused with the nearest one, in the language it was typed in
     err = fails(*db, "log", "Zoé", "--lead", "fournisseu:Des cartons")
-    assert "« fournisseur »" in err and "fournisseur, client" in err
+    assert "«\u00a0fournisseur\u00a0»" in err and "fournisseur, client" in err
     assert "did you mean 'supplier'" in fails(*db, "lead", "list", "--kind", "suplier")
     assert len(json.loads(ok(*db, "lead", "list", "--json"))) == 1  # nothing else written
 
@@ -221,16 +221,16 @@ def test_the_library_reads_french_words(journal: Journal) -> None:
 @pytest.mark.parametrize(
     ("text", "line", "reason"),
     [
-        ("personne: A\nsociete: Datakoo\nsocite: X\n", 3, "Clé inconnue « socite » (vouliez"),
-        ("personne: A\nsocite: X\n", 2, "vouliez-vous dire « société » ?"),
+        ("personne: A\nsociete: Datakoo\nsocite: X\n", 3, "Clé inconnue «\u00a0socite\u00a0» (vouliez"),
+        ("personne: A\nsocite: X\n", 2, "vouliez-vous dire «\u00a0société\u00a0»\u00a0?"),
         ("personne: A\nsurnom: Jo\n", 2, "pour la garder comme note"),
         ("person: A\nnickname: Jo\n", 2, "start the line with 'note:'"),
-        ("événement: E\ntype: fête\npersonne: A\n", 2, "Type d'événement inconnu « fête »"),
+        ("événement: E\ntype: fête\npersonne: A\n", 2, "le type d’événement\u00a0: «\u00a0fête\u00a0»"),
         ("event: E\nkind: party\nperson: A\n", 2, "Unknown event kind 'party'"),
-        ("personne: A\npiste: fournisseu: x\n", 2, "vouliez-vous dire « fournisseur »"),
-        ("personne: A\nrelance: vendredi procain: x\n", 2, "« vendredi prochain »"),
+        ("personne: A\npiste: fournisseu: x\n", 2, "vouliez-vous dire «\u00a0fournisseur\u00a0»"),
+        ("personne: A\nrelance: vendredi procain: x\n", 2, "«\u00a0vendredi prochain\u00a0»"),
         ("person: A\nNB: call back\n", 2, "Unknown key 'NB'"),
-        ("personne: A\nlieu de naissance: Lyon\n", 2, "Clé inconnue « lieu de naissance »"),
+        ("personne: A\nlieu de naissance: Lyon\n", 2, "Clé inconnue «\u00a0lieu de naissance\u00a0»"),
     ],
 )
 def test_french_mistakes_name_the_line(text: str, line: int, reason: str) -> None:
@@ -322,7 +322,7 @@ def test_labels_for_showing_codes_later() -> None:
 
 
 def test_unknown_words_are_refused_in_the_language_typed() -> None:
-    with pytest.raises(InvalidInput, match=r"Type d'événement inconnu « salom » \(vouliez-vous"):
+    with pytest.raises(InvalidInput, match="le type d’événement\u00a0: «\u00a0salom\u00a0» \\(vouliez-vous"):
         canonical("salom", "event kind")
     with pytest.raises(InvalidInput, match=r"'conferance' \(did you mean 'conference'\?\)"):
         canonical("conferance", "event kind")
