@@ -21,6 +21,8 @@ from netjournal.query import parse
 from netjournal.specs import FollowUpSpec, LeadSpec
 from netjournal.vocab import TERMS, canonical, fold, label
 
+NB = "\u00a0"  # the no-break space French puts inside « » and before : ; ? !
+
 FRENCH_EVENING = """\
 événement: Salon Emballage Lyon
 date: vendredi dernier
@@ -221,16 +223,20 @@ def test_the_library_reads_french_words(journal: Journal) -> None:
 @pytest.mark.parametrize(
     ("text", "line", "reason"),
     [
-        ("personne: A\nsociete: Datakoo\nsocite: X\n", 3, "Clé inconnue «\u00a0socite\u00a0» (vouliez"),
+        (
+            "personne: A\nsociete: Datakoo\nsocite: X\n",
+            3,
+            f"Clé inconnue «{NB}socite{NB}» (vouliez",
+        ),
         ("personne: A\nsocite: X\n", 2, "vouliez-vous dire «\u00a0société\u00a0»\u00a0?"),
         ("personne: A\nsurnom: Jo\n", 2, "pour la garder comme note"),
         ("person: A\nnickname: Jo\n", 2, "start the line with 'note:'"),
-        ("événement: E\ntype: fête\npersonne: A\n", 2, "le type d’événement\u00a0: «\u00a0fête\u00a0»"),
+        ("événement: E\ntype: fête\npersonne: A\n", 2, f"le type d’événement{NB}: «{NB}fête{NB}»"),
         ("event: E\nkind: party\nperson: A\n", 2, "Unknown event kind 'party'"),
         ("personne: A\npiste: fournisseu: x\n", 2, "vouliez-vous dire «\u00a0fournisseur\u00a0»"),
         ("personne: A\nrelance: vendredi procain: x\n", 2, "«\u00a0vendredi prochain\u00a0»"),
         ("person: A\nNB: call back\n", 2, "Unknown key 'NB'"),
-        ("personne: A\nlieu de naissance: Lyon\n", 2, "Clé inconnue «\u00a0lieu de naissance\u00a0»"),
+        ("personne: A\nlieu de naissance: Lyon\n", 2, f"Clé inconnue «{NB}lieu de naissance{NB}»"),
     ],
 )
 def test_french_mistakes_name_the_line(text: str, line: int, reason: str) -> None:
@@ -322,7 +328,9 @@ def test_labels_for_showing_codes_later() -> None:
 
 
 def test_unknown_words_are_refused_in_the_language_typed() -> None:
-    with pytest.raises(InvalidInput, match="le type d’événement\u00a0: «\u00a0salom\u00a0» \\(vouliez-vous"):
+    with pytest.raises(
+        InvalidInput, match=f"le type d’événement{NB}: «{NB}salom{NB}» \\(vouliez-vous"
+    ):
         canonical("salom", "event kind")
     with pytest.raises(InvalidInput, match=r"'conferance' \(did you mean 'conference'\?\)"):
         canonical("conferance", "event kind")
