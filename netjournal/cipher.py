@@ -14,6 +14,7 @@ The passphrase and the derived key never reach a log, an error message or a ``re
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import glob
 import hashlib
 import os
@@ -35,7 +36,7 @@ KDF_ROUNDS = 256_000  # SQLCipher 4's default
 _RAW = re.compile(r"x'[0-9a-f]{96}'")
 
 #: Where the key of an open journal came from (``netjournal db current`` says it).
-KeySource = Literal["argument", "file", "keyring", "prompt"]
+KeySource = Literal["argument", "file", "session", "keyring", "prompt"]
 
 WRONG = "wrong passphrase, or not a netjournal journal"
 
@@ -71,6 +72,7 @@ class CipherKey:
 
     raw: str = field(repr=False)  # x'<64 hex key><32 hex salt>'
     source: KeySource = "argument"
+    expires: dt.datetime | None = None  # a session unlock's key: when it ends (UTC)
 
     @property
     def pragma(self) -> str:

@@ -82,7 +82,8 @@ class SchemaStatus:
     current: str | None
     head: str
     encrypted: bool = False
-    key_source: str | None = None  # argument, file, keyring or prompt
+    key_source: str | None = None  # argument, file, session, keyring or prompt
+    key_expires: dt.datetime | None = None  # when a session unlock's key ends (UTC)
 
     @property
     def up_to_date(self) -> bool:
@@ -97,6 +98,7 @@ class SchemaStatus:
             "up_to_date": self.up_to_date,
             "encrypted": self.encrypted,
             "key_source": self.key_source,
+            "key_expires": _iso(self.key_expires),
         }
 
 
@@ -226,6 +228,7 @@ class Journal:
             schema.HEAD,
             encrypted=key is not None,
             key_source=key.source if key is not None else None,
+            key_expires=key.expires if key is not None else None,
         )
 
     @staticmethod
@@ -263,9 +266,56 @@ class Journal:
     @property
     def key_source(self) -> str | None:
         """Where the key that opened this journal came from: ``"argument"``, ``"file"``,
-        ``"keyring"`` or ``"prompt"``; ``None`` for a plain journal."""
+        ``"session"`` (:meth:`unlock_session`), ``"keyring"`` or ``"prompt"``; ``None`` for a
+        plain journal."""
         key = self.location.key
         return key.source if key is not None else None
+
+    @property
+    def key_expires(self) -> dt.datetime | None:
+        """When the session unlock that opened this journal ends (UTC); ``None`` for a key
+        from anywhere else."""
+        key = self.location.key
+        return key.expires if key is not None else None
+
+    @staticmethod
+    def unlock_session(
+        url_or_path: str | os.PathLike[str] | None = None,
+        *,
+        passphrase: str | Passphrase | None = None,
+        minutes: int = 15,
+    ) -> dt.datetime:
+        """Derive an encrypted journal's key once and keep it for ``minutes`` (at most 12
+        hours) in the user's runtime folder (``$XDG_RUNTIME_DIR``, in memory), so that the
+        opens that follow need no passphrase and skip the derivation; like sudo's timestamp,
+        using it does not extend it. Refused, before the passphrase is used, where there is no
+        private runtime folder (the key would go to disk). Returns when it ends (UTC); see
+        :mod:`netjournal.session_keys`."""
+        from . import session_keys
+
+        session_keys.checked(minutes)
+        session_keys.folder()
+        location = _unlocked(url_or_path, passphrase, create=False)
+        path = _file_of(location)
+        if location.key is None:
+            message = _("{journal} is not encrypted: it has no key.")
+            raise InvalidInput(message.format(journal=location.display))
+        return session_keys.keep(path, location.key, minutes)
+
+    @staticmethod
+    def lock_session(url_or_path: str | os.PathLike[str] | None = None) -> bool:
+        """End the session unlock of a journal (:meth:`unlock_session`): it asks for its
+        passphrase again. ``False`` if it was not unlocked."""
+        from . import session_keys
+
+        return session_keys.remove(_file_of(db.resolve(url_or_path), existing=False))
+
+    @staticmethod
+    def lock_all_sessions() -> int:
+        """End the session unlock of every journal of this user; returns how many ended."""
+        from . import session_keys
+
+        return session_keys.remove_all()
 
     def remember_key(self) -> None:
         """Keep this encrypted journal's key in the system keyring, so that it opens without
@@ -280,11 +330,14 @@ class Journal:
 
     @staticmethod
     def forget_key(url_or_path: str | os.PathLike[str] | None = None) -> bool:
-        """Remove the key the system keyring remembers for this journal; ``False`` if it
-        held none. The journal then asks for its passphrase again."""
-        from . import keys
+        """Remove the key the system keyring remembers for this journal (and end its session
+        unlock); ``False`` if the keyring held none. The journal then asks for its passphrase
+        again."""
+        from . import keys, session_keys
 
-        return keys.forget(_file_of(db.resolve(url_or_path), existing=False))
+        path = _file_of(db.resolve(url_or_path), existing=False)
+        session_keys.remove(path)
+        return keys.forget(path)
 
     @staticmethod
     def encrypt(
@@ -839,6 +892,10 @@ def _unlocked(
     return location
 
 
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat().replace("+00:00", "Z") if moment is not None else None
+
+
 def _passphrase(given: str | Passphrase | Callable[[], Passphrase]) -> Passphrase:
     from .cipher import Passphrase
 
@@ -878,9 +935,11 @@ def _not_plain(display: str, state: str) -> str:
 
 def _keep_key(path: Path, key: CipherKey | None) -> None:
     """Remember ``key`` for ``path`` in the keyring, or forget what it held for the file's
-    previous key (now useless) when ``key`` is ``None``."""
-    from . import keys
+    previous key (now useless) when ``key`` is ``None``; a session unlock of the previous key
+    ends either way."""
+    from . import keys, session_keys
 
+    session_keys.remove(path)
     if key is not None:
         keys.remember(path, key)
         return

@@ -1,5 +1,6 @@
-"""Where an encrypted journal's key comes from besides the caller: a passphrase file, or the
-system keyring when the user asked netjournal to remember it (``--remember``).
+"""Where an encrypted journal's key comes from besides the caller: a passphrase file, the
+session unlock (``netjournal db unlock``, see :mod:`netjournal.session_keys`), or the system
+keyring when the user asked netjournal to remember it (``--remember``).
 
 The keyring holds the key derived for that one file (see :mod:`netjournal.cipher`), not the
 passphrase: it opens the journal without the derivation's cost, and reveals nothing a user
@@ -17,7 +18,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from . import cipher
+from . import cipher, session_keys
 from .cipher import CipherKey, Passphrase, PassphraseNeeded, WrongPassphrase, stored_key
 from .db import Location
 from .errors import InvalidInput, JournalUnavailable
@@ -135,7 +136,8 @@ def forget(path: Path) -> bool:
 
 def unlock(location: Location, passphrase: str | Passphrase | None, *, create: bool) -> Location:
     """``location`` with the key that opens it: from ``passphrase`` (a ``str`` counts as given
-    by the caller), else the keyring for an encrypted file. A plain journal needs no key; a
+    by the caller), else the session unlock (:mod:`netjournal.session_keys`), else the keyring
+    for an encrypted file. A plain journal needs no key; a
     passphrase given for a new or empty file makes it an encrypted journal.
 
     Raises :class:`~netjournal.cipher.PassphraseNeeded` for an encrypted journal with no
@@ -177,6 +179,18 @@ def unlock(location: Location, passphrase: str | Passphrase | None, *, create: b
     cipher.driver()  # an encrypted journal without SQLCipher: say which extra to install
     if passphrase is not None:
         key = cipher.derive(passphrase.secret, cipher.salt_of(path), passphrase.source)
+    elif (session_key := session_keys.key_of(path)) is not None:
+        try:  # a raw key: checked in milliseconds, so a stale one says what to do
+            cipher.connect(path, session_key, timeout=5, display=location.display).close()
+        except WrongPassphrase:
+            session_keys.remove(path)
+            message = _(
+                "{journal}: the key of its session unlock no longer opens it (was its "
+                "passphrase changed elsewhere?); the unlock was ended: run 'netjournal db "
+                "unlock' again."
+            )
+            raise WrongPassphrase(message.format(journal=location.display)) from None
+        key = session_key
     else:
         remembered_key = remembered(path)
         if remembered_key is None:

@@ -1,8 +1,9 @@
 """``netjournal init`` and ``netjournal db``: schema upgrade and status, scrub, and encryption
-(encrypt, decrypt, rekey, remember-key, forget-key)."""
+(encrypt, decrypt, rekey, remember-key, forget-key, unlock, lock)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 import click
@@ -81,7 +82,12 @@ def current(app: App, fmt: str | None) -> None:
     else:
         line = _("{location}: schema {revision} (this netjournal needs {head})")
     click.echo(line.format(location=status.location, revision=revision, head=status.head))
-    if status.encrypted:
+    if status.encrypted and status.key_expires is not None:
+        line = _(
+            "Encrypted; key from the session unlock, until {until} ('netjournal db lock' ends it)."
+        )
+        click.echo(line.format(until=until(status.key_expires)))
+    elif status.encrypted:
         source = KEY_SOURCES.get(status.key_source or "")
         click.echo(_("Encrypted; key from {source}.").format(source=_(source) if source else "?"))
     else:
@@ -186,3 +192,57 @@ def scrub(app: App) -> None:
             _("Not every byte could be erased yet: {pending}.").format(pending=pending)
         )
     click.echo(_("The journal's files hold nothing that was forgotten or deleted."))
+
+
+@db.command()
+@click.option(
+    "--for",
+    "duration",
+    default="15m",
+    show_default=True,
+    metavar="DURATION",
+    help="How long the key is kept: minutes or hours (15m, 2h; at most 12h).",
+)
+@click.pass_obj
+def unlock(app: App, duration: str) -> None:
+    """Unlock the encrypted journal for a while: its key, derived once, is kept in your
+    runtime folder (in memory, gone at logout), so commands need no passphrase until then.
+    Using it does not extend it; 'netjournal db lock' ends it sooner."""
+    from netjournal import Journal
+    from netjournal.session_keys import minutes
+
+    count = minutes(duration)
+    ends = app.unlocked(lambda p: Journal.unlock_session(app.db, passphrase=p, minutes=count))
+    click.echo(
+        _("The journal is unlocked until {until} ('netjournal db lock' ends it sooner).").format(
+            until=until(ends)
+        )
+    )
+
+
+@db.command()
+@click.option("--all", "every", is_flag=True, help="End the session unlock of every journal.")
+@click.pass_obj
+def lock(app: App, every: bool) -> None:
+    """End the session unlock: the journal asks for its passphrase again."""
+    from netjournal import Journal
+    from netjournal.i18n import ngettext
+
+    if every:
+        count = Journal.lock_all_sessions()
+        text = ngettext("{count} journal locked.", "{count} journals locked.", count)
+        click.echo(text.format(count=count))
+    elif Journal.lock_session(app.db):
+        click.echo(_("The journal is locked: it asks for its passphrase again."))
+    else:
+        click.echo(_("The journal was not unlocked."))
+
+
+def until(moment: dt.datetime) -> str:
+    """When a session unlock ends, in local time: ``21:15``, with the day if not today."""
+    from netjournal.display import day
+
+    local = moment.astimezone()
+    if local.date() == dt.datetime.now().astimezone().date():
+        return f"{local:%H:%M}"
+    return f"{day(local.date())} {local:%H:%M}"
