@@ -45,12 +45,14 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 @pytest.fixture(scope="session", autouse=True)
 def _no_personal_journal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Neither the tests nor the processes they start can reach the user's own journal: the
-    default journal lives in a folder of the session, and ``$NETJOURNAL_DB`` is unset. They
+    default journal lives in a folder of the session, and ``$NETJOURNAL_DB`` and
+    ``$XDG_RUNTIME_DIR`` (the session unlocks) are unset. They
     speak English whatever the machine's locale (``$NETJOURNAL_LANG`` wins over ``LANG``): a
     test of French says so."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("user-data")))
         patch.delenv("NETJOURNAL_DB", raising=False)
+        patch.delenv("XDG_RUNTIME_DIR", raising=False)  # no session unlock unless a test makes one
         patch.setenv("NETJOURNAL_LANG", "en")
         yield
 
