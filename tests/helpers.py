@@ -339,3 +339,28 @@ def read_only(path: Path) -> Iterator[None]:
         yield
     finally:
         subprocess.run(["chattr", "-i", str(path)], capture_output=True)
+
+
+# -- encrypted journals ----------------------------------------------------------------------
+
+
+def passphrase_file(folder: Path, secret: str, name: str = "pass.txt") -> Path:
+    """A private file holding ``secret`` on its first line, as ``--passphrase-file`` reads it."""
+    file = folder / name
+    file.write_text(secret + "\n", encoding="utf-8")
+    file.chmod(0o600)
+    return file
+
+
+def cipher_checks(path: Path, passphrase: str) -> tuple[str, str]:
+    """SQLite's integrity check and SQLCipher's (every page's HMAC) of an encrypted file."""
+    from netjournal import cipher
+
+    key = cipher.derive(passphrase, cipher.salt_of(path))
+    connection = cipher.connect(path, key, timeout=60, display=str(path))
+    try:
+        integrity = connection.execute("PRAGMA integrity_check").fetchone()[0]
+        pages = connection.execute("PRAGMA cipher_integrity_check").fetchall()
+    finally:
+        connection.close()
+    return str(integrity), "ok" if not pages else "; ".join(str(p[0]) for p in pages)

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers import cipher_checks, passphrase_file
 
 from netjournal import Journal, cipher, schema
 from netjournal.errors import JournalUnavailable, SchemaOutOfDate
@@ -580,25 +581,6 @@ ENCRYPTED_PASS = "phrase de passe «longue»"
 ENCRYPTED_NEW = "une toute autre phrase"
 
 
-def _encrypted_secret(folder: Path, secret: str = ENCRYPTED_PASS, name: str = "pass.txt") -> Path:
-    file = folder / name
-    file.write_text(secret + "\n", encoding="utf-8")
-    file.chmod(0o600)
-    return file
-
-
-def _cipher_checks(path: Path, passphrase: str) -> tuple[str, str]:
-    """SQLite's integrity check and SQLCipher's (every page's HMAC) of an encrypted file."""
-    key = cipher.derive(passphrase, cipher.salt_of(path))
-    connection = cipher.connect(path, key, timeout=60, display=str(path))
-    try:
-        integrity = connection.execute("PRAGMA integrity_check").fetchone()[0]
-        pages = connection.execute("PRAGMA cipher_integrity_check").fetchall()
-    finally:
-        connection.close()
-    return str(integrity), "ok" if not pages else "; ".join(str(p[0]) for p in pages)
-
-
 LOG_MANY_ENCRYPTED = """
     import sys
     from netjournal import Journal
@@ -621,7 +603,7 @@ def test_killing_a_batch_log_on_an_encrypted_journal_leaves_all_or_nothing(
 ) -> None:
     pytest.importorskip("sqlcipher3")
     path = tmp_path / "journal.db"
-    secret = _encrypted_secret(tmp_path)
+    secret = passphrase_file(tmp_path, ENCRYPTED_PASS)
     Journal.open(path, passphrase=ENCRYPTED_PASS).close()
     before: list[int] = []
 
@@ -631,7 +613,7 @@ def test_killing_a_batch_log_on_an_encrypted_journal_leaves_all_or_nothing(
         return [str(path), str(secret)]
 
     def check(run: int) -> None:
-        assert _cipher_checks(path, ENCRYPTED_PASS) == ("ok", "ok")
+        assert cipher_checks(path, ENCRYPTED_PASS) == ("ok", "ok")
         with Journal.open(path, passphrase=ENCRYPTED_PASS) as journal:
             added = journal.counts()["encounters"] - before[0]
             assert added in (0, 400), added
@@ -674,8 +656,8 @@ def test_killing_a_conversion_leaves_the_old_journal_or_the_new_one(
     template, people = _plain_template(tmp_path)
     path = tmp_path / "run" / "journal.db"
     path.parent.mkdir()
-    old_secret = _encrypted_secret(tmp_path, ENCRYPTED_PASS, "old.txt")
-    new_secret = _encrypted_secret(tmp_path, ENCRYPTED_NEW, "new.txt")
+    old_secret = passphrase_file(tmp_path, ENCRYPTED_PASS, "old.txt")
+    new_secret = passphrase_file(tmp_path, ENCRYPTED_NEW, "new.txt")
     outcomes: list[str] = []
 
     def prepare(run: int) -> list[str]:
@@ -704,7 +686,7 @@ def test_killing_a_conversion_leaves_the_old_journal_or_the_new_one(
         if outcome == "new":
             assert side == [], side  # no log of the old file beside the new one
         if passphrase is not None:
-            assert _cipher_checks(path, passphrase) == ("ok", "ok")
+            assert cipher_checks(path, passphrase) == ("ok", "ok")
         with Journal.open(path, passphrase=passphrase, create=False) as journal:
             assert journal.counts()["people"] == people
             journal.log("After the crash", again=True)

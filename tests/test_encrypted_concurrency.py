@@ -11,33 +11,15 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import cipher_checks, passphrase_file
 
-from netjournal import Journal, cipher
+from netjournal import Journal
 
 pytest.importorskip("sqlcipher3")
 pytestmark = pytest.mark.slow
 
 PASS = "phrase de passe «longue»"
 NEW = "une toute autre phrase"
-
-
-def secret_file(folder: Path, secret: str = PASS, name: str = "pass.txt") -> Path:
-    file = folder / name
-    file.write_text(secret + "\n", encoding="utf-8")
-    file.chmod(0o600)
-    return file
-
-
-def checks(path: Path, passphrase: str) -> tuple[str, str]:
-    """SQLite's integrity check and SQLCipher's (every page's HMAC) of an encrypted file."""
-    key = cipher.derive(passphrase, cipher.salt_of(path))
-    connection = cipher.connect(path, key, timeout=60, display=str(path))
-    try:
-        integrity = connection.execute("PRAGMA integrity_check").fetchone()[0]
-        pages = connection.execute("PRAGMA cipher_integrity_check").fetchall()
-    finally:
-        connection.close()
-    return str(integrity), "ok" if not pages else "; ".join(str(p[0]) for p in pages)
 
 
 WORKER = textwrap.dedent(
@@ -62,7 +44,7 @@ WORKER = textwrap.dedent(
 
 def test_eight_processes_log_2000_encounters_into_an_encrypted_journal(tmp_path: Path) -> None:
     path = tmp_path / "journal.db"
-    secret = secret_file(tmp_path)
+    secret = passphrase_file(tmp_path, PASS)
     Journal.open(path, passphrase=PASS).close()
     procs = [
         subprocess.Popen(
@@ -85,4 +67,4 @@ def test_eight_processes_log_2000_encounters_into_an_encrypted_journal(tmp_path:
     assert counts["encounters"] == 2000
     assert counts["people"] == 8 * 25
     assert counts["leads"] == 200
-    assert checks(path, PASS) == ("ok", "ok")
+    assert cipher_checks(path, PASS) == ("ok", "ok")
