@@ -3,43 +3,21 @@
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from netjournal.i18n import _, ngettext
+from netjournal.i18n import N_, _, ngettext
 
 from ..app import App
-from ..output import say
+from ..output import progress_bar, say
 
 if TYPE_CHECKING:
     from netjournal.journal import Journal
 
 FORMATS = ("vcard", "linkedin", "google", "ical", "json")
 ALIASES = {"vcf": "vcard", "ics": "ical", "icalendar": "ical", "csv-linkedin": "linkedin"}
-
-
-@contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on stderr for long imports at a terminal; nothing otherwise."""
-    if not enabled or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(_("Importing"), total=None)
-
-        def update(done: int, total: int) -> None:
-            if total >= 200:
-                bar.update(task, completed=done, total=total)
-
-        yield update
 
 
 @click.command("import")
@@ -74,7 +52,7 @@ def import_(
     if kind == "json":
         _import_json(journal, file, dry_run=dry_run)
         return
-    with _progress(not as_json) as progress:
+    with progress_bar(not as_json, N_("Importing")) as progress:
         report = journal.import_file(
             kind,
             file,

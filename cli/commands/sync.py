@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,7 +10,7 @@ import click
 from netjournal.i18n import N_, _, ngettext
 
 from ..app import App
-from ..output import print_json, say
+from ..output import print_json, progress_bar, say
 
 if TYPE_CHECKING:
     from netjournal.vdir import SyncReport
@@ -22,25 +19,6 @@ if TYPE_CHECKING:
 @click.group()
 def sync() -> None:
     """Sync the journal's people both ways with an address book."""
-
-
-@contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on stderr for long syncs at a terminal; nothing otherwise."""
-    if not enabled or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(_("Syncing"), total=None)
-
-        def update(done: int, total: int) -> None:
-            if total >= 200:
-                bar.update(task, completed=done, total=total)
-
-        yield update
 
 
 @sync.command("vdir")
@@ -85,7 +63,7 @@ def vdir(
     card. One change set: 'netjournal undo' reverts what it changed in the journal.
     """
     journal = app.journal()
-    with _progress(not as_json) as progress:
+    with progress_bar(not as_json, N_("Syncing")) as progress:
         report = journal.sync_vdir(
             folder,
             version=version,
