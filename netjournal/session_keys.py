@@ -40,7 +40,8 @@ def minutes(text: str) -> int:
     found = _DURATION.fullmatch(text)
     if found is None:
         message = _(
-            "Give the unlock's duration (--for) in minutes or hours, such as 15m or 2h, not '{text}'."
+            "Give the unlock's duration (--for) in minutes or hours, such as 15m or 2h, "
+            "not '{text}'."
         )
         raise InvalidInput(message.format(text=text))
     count = int(found.group(1)) * (60 if (found.group(2) or "").lower() == "h" else 1)
@@ -68,7 +69,7 @@ def folder() -> Path:
     keys = runtime / FOLDER
     with contextlib.suppress(FileExistsError):
         keys.mkdir(mode=0o700)
-    problem = _private(keys, folder=True)
+    problem = _private(keys)
     if problem is not None:
         message = _(
             "Cannot unlock for the session: {folder} {reason}, so the key would not be yours alone."
@@ -85,7 +86,7 @@ def keep(path: Path, key: CipherKey, count: int) -> dt.datetime:
     count = checked(count)
     keys = folder()
     expires = int(time.time()) + count * 60
-    write_text(f"{key.raw}\n{expires}\n", keys / _name(path), overwrite=True)  # mode 0600
+    write_text(f"{key.raw}\n{expires}\n", keys / file_name(path), overwrite=True)  # mode 0600
     return dt.datetime.fromtimestamp(expires, dt.UTC)
 
 
@@ -96,9 +97,9 @@ def key_of(path: Path) -> CipherKey | None:
     if isinstance(runtime, str):
         return None
     keys = runtime / FOLDER
-    if _private(keys, folder=True) is not None:
+    if _private(keys) is not None:
         return None
-    file = keys / _name(path)
+    file = keys / file_name(path)
     try:
         fd = os.open(file, os.O_RDONLY | os.O_NOFOLLOW)
     except OSError:  # none, or a symbolic link (ELOOP)
@@ -126,15 +127,21 @@ def remove(path: Path) -> bool:
     runtime = _runtime()
     if isinstance(runtime, str):
         return False
-    return _remove(runtime / FOLDER / _name(path))
+    return _remove(runtime / FOLDER / file_name(path))
 
 
 def remove_all() -> int:
     """End every session unlock of this user; returns how many there were."""
     runtime = _runtime()
-    if isinstance(runtime, str) or _private(runtime / FOLDER, folder=True) is not None:
+    if isinstance(runtime, str) or _private(runtime / FOLDER) is not None:
         return 0
     return sum(_remove(file) for file in (runtime / FOLDER).glob("*.key"))
+
+
+def file_name(path: Path) -> str:
+    """The name of the session file of the journal at ``path`` (a hash: the folder's listing
+    does not tell which journals are unlocked)."""
+    return hashlib.sha256(str(path).encode("utf-8", "surrogateescape")).hexdigest()[:32] + ".key"
 
 
 # -- internals -------------------------------------------------------------------------------
@@ -149,19 +156,19 @@ def _runtime() -> Path | str:
     if not value or not os.path.isabs(value):
         return _("$XDG_RUNTIME_DIR is not set")
     runtime = Path(value)
-    problem = _private(runtime, folder=True, follow=True)
+    problem = _private(runtime, follow=True)
     if problem is not None:
         return _("$XDG_RUNTIME_DIR ({folder}) {reason}").format(folder=runtime, reason=problem)
     return runtime
 
 
-def _private(path: Path, *, folder: bool, follow: bool = False) -> str | None:
+def _private(path: Path, *, follow: bool = False) -> str | None:
     """Why ``path`` is not a folder of the user's alone (mode 0700), or ``None`` if it is."""
     try:
         info = path.stat() if follow else path.lstat()
     except OSError:
         return _("does not exist")
-    if folder and not stat.S_ISDIR(info.st_mode):
+    if not stat.S_ISDIR(info.st_mode):
         return _("is not a folder")
     if info.st_uid != os.getuid():
         return _("belongs to another user")
@@ -169,10 +176,6 @@ def _private(path: Path, *, folder: bool, follow: bool = False) -> str | None:
         mode = f"{stat.S_IMODE(info.st_mode):04o}"
         return _("is open to others (mode {mode}, not 0700)").format(mode=mode)
     return None
-
-
-def _name(path: Path) -> str:
-    return hashlib.sha256(str(path).encode("utf-8", "surrogateescape")).hexdigest()[:32] + ".key"
 
 
 def _parsed(data: bytes) -> CipherKey | None:

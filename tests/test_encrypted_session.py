@@ -12,6 +12,7 @@ import os
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -258,6 +259,22 @@ def test_an_expired_or_untrusted_file_is_ignored_and_removed(
     with pytest.raises(PassphraseNeeded):
         Journal.open(path)
     assert not file.is_symlink() and target.exists()
+
+
+@given(st.binary(max_size=300))
+def test_any_bytes_in_a_session_file_are_ignored_never_raised(data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        runtime = Path(folder)
+        runtime.chmod(0o700)
+        journal = runtime / "journal.db"
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("XDG_RUNTIME_DIR", folder)
+            keys = session_keys.folder()
+            file = keys / session_keys.file_name(journal)
+            file.write_bytes(data)
+            file.chmod(0o600)
+            assert session_keys.key_of(journal) is None
+            assert not file.exists()
 
 
 def test_a_file_of_another_user_or_an_open_folder_is_ignored(
