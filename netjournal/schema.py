@@ -144,9 +144,14 @@ def upgrade(
         message = _("The journal uses schema {revision}, newer than this netjournal ({head}).")
         raise SchemaTooNew(message.format(revision=revision, head=HEAD))
     if backup_of is not None and revision is not None:
-        backup = backup_of.with_name(
-            f"{backup_of.name}.{revision}-{dt.datetime.now():%Y%m%d-%H%M%S}.bak"
-        )
+        # Named after the revision and the second; a second upgrade within the same second
+        # (one retried after a failure or a kill) gets -2, -3...: a backup is never replaced.
+        stamp = f"{backup_of.name}.{revision}-{dt.datetime.now():%Y%m%d-%H%M%S}"
+        backup = backup_of.with_name(f"{stamp}.bak")
+        for attempt in range(2, 1000):
+            if not backup.exists():
+                break
+            backup = backup_of.with_name(f"{stamp}-{attempt}.bak")
         from .backup import complete_backup
 
         complete_backup(backup_of, backup, key=key)

@@ -483,8 +483,8 @@ def test_an_upgrade_whose_backup_fails_leaves_no_backup_and_the_old_journal(
     counts = _old_journal(path)
     real = backup.sqlite_backup
 
-    def fails_after_writing(source: Path, target: Path) -> Path:
-        real(source, target)  # the copy is written...
+    def fails_after_writing(source: Path, target: Path, key: object = None) -> Path:
+        real(source, target, key)  # type: ignore[arg-type]  # the copy is written...
         raise JournalUnavailable("No space left on device.")  # ...then the disk fills up
 
     monkeypatch.setattr(backup, "sqlite_backup", fails_after_writing)
