@@ -151,38 +151,66 @@ _W = r"[a-z']+"
 _WD = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u02bc`\u00b4", "'"))
-_TIME = re.compile(
+
+
+class _Lazy:
+    """A regular expression compiled the first time it is used: a date tries a few of the
+    grammar's patterns, and compiling all of them would cost every command that reads one."""
+
+    def __init__(self, pattern: str) -> None:
+        self._pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+
+    def _regex(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self._pattern)
+        return self._compiled
+
+    def match(self, text: str) -> re.Match[str] | None:
+        return self._regex().match(text)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self._regex().search(text)
+
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        return self._regex().fullmatch(text)
+
+    def sub(self, repl: str, text: str) -> str:
+        return self._regex().sub(repl, text)
+
+
+_TIME = _Lazy(
     r"(?:^|\s)(?:(?:a|at|@|vers|around|des|from)\s+)?(?P<h>\d{1,2})"
     r"(?:\s*h\s*(?P<hm>\d{2})?|:(?P<cm>\d{2})(?:\s*(?P<ap1>am|pm))?|\s*(?P<ap2>am|pm))$"
 )
-_PART_OF_DAY = re.compile(
+_PART_OF_DAY = _Lazy(
     r"\s+(?:(?:au|le|in the|at)\s+)?(?P<w>matin|midi|apres midi|soir|soiree|morning|noon|"
     r"afternoon|evening|night)$"
 )
-_AGO = re.compile(rf"^(?:il y a|ya)\s+(?P<n>\d{{1,4}}|{_W})\s+(?P<u>{_W})$")
-_AGO_EN = re.compile(rf"^(?P<n>\d{{1,4}}|{_W})\s+(?P<u>{_W})\s+ago$")
-_IN = re.compile(rf"^(?:dans|in|d'ici)\s+(?P<n>\d{{1,4}}|{_W})\s+(?P<u>{_W})$")
-_IN_EN = re.compile(rf"^(?P<n>\d{{1,4}}|{_W})\s+(?P<u>{_W})\s+from now$")
-_WEEKDAY_AFTER = re.compile(rf"^(?:le\s+|on\s+)?(?P<d>{_W})(?:\s+(?P<w>{_W}))?$")
-_WEEKDAY_BEFORE = re.compile(rf"^(?:the\s+)?(?P<w>{_W})\s+(?P<d>{_W})$")
-_PERIOD = re.compile(
+_AGO = _Lazy(rf"^(?:il y a|ya)\s+(?P<n>\d{{1,4}}|{_W})\s+(?P<u>{_W})$")
+_AGO_EN = _Lazy(rf"^(?P<n>\d{{1,4}}|{_W})\s+(?P<u>{_W})\s+ago$")
+_IN = _Lazy(rf"^(?:dans|in|d'ici)\s+(?P<n>\d{{1,4}}|{_W})\s+(?P<u>{_W})$")
+_IN_EN = _Lazy(rf"^(?P<n>\d{{1,4}}|{_W})\s+(?P<u>{_W})\s+from now$")
+_WEEKDAY_AFTER = _Lazy(rf"^(?:le\s+|on\s+)?(?P<d>{_W})(?:\s+(?P<w>{_W}))?$")
+_WEEKDAY_BEFORE = _Lazy(rf"^(?:the\s+)?(?P<w>{_W})\s+(?P<d>{_W})$")
+_PERIOD = _Lazy(
     r"^(?:(?:la|le|l'|this)\s*)?(?P<u>semaine|mois|an|annee|week|month|year)\s+(?P<w>[a-z]+)$"
     r"|^(?P<w2>last|next|past|previous|coming)\s+(?P<u2>week|month|year)$"
 )
-_DAY_MONTH = re.compile(
+_DAY_MONTH = _Lazy(
     rf"^(?:(?P<wd>{_WD}),?\s+)?(?:le\s+|the\s+)?(?P<d>\d{{1,2}})(?:er|e|eme|st|nd|rd|th)?"
     rf"\s+(?:of\s+)?(?P<m>{_MONTH})(?:,?\s+(?P<y>\d{{4}}|'?\d{{2}}))?$"
 )
-_MONTH_DAY = re.compile(
+_MONTH_DAY = _Lazy(
     rf"^(?:(?P<wd>{_WD}),?\s+)?(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?"
     rf"(?:,?\s+(?P<y>\d{{4}}))?$"
 )
-_NUMERIC = re.compile(
+_NUMERIC = _Lazy(
     rf"^(?:(?P<wd>{_WD}),?\s+)?(?:le\s+)?(?P<d>\d{{1,2}})(?P<sep>[/.-])(?P<m>\d{{1,2}})"
     rf"(?:(?P=sep)(?P<y>\d{{4}}|\d{{2}}))?$"
 )
-_YMD = re.compile(r"^(?P<y>\d{4})[/.](?P<m>\d{1,2})[/.](?P<d>\d{1,2})$")
-_PART = re.compile(
+_YMD = _Lazy(r"^(?P<y>\d{4})[/.](?P<m>\d{1,2})[/.](?P<d>\d{1,2})$")
+_PART = _Lazy(
     rf"^(?P<p>debut|mi|fin|early|mid|late|end)(?:\s+(?:de|d'|of))?\s*(?P<m>{_MONTH})"
     rf"(?:\s+(?P<y>\d{{4}}))?$"
 )
