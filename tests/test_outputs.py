@@ -290,8 +290,10 @@ def test_backup_and_db_current_print_json(journal_url: str, tmp_path: Path) -> N
         "up_to_date",
         "encrypted",
         "key_source",
+        "key_expires",
     }
     assert status["encrypted"] is False and status["key_source"] is None
+    assert status["key_expires"] is None
     if journal_url.startswith("postgresql"):
         assert "pg_dump" in fails("--db", journal_url, "backup", "--json")
         return

@@ -237,6 +237,8 @@ INVOCATIONS: dict[str, list[str]] = {
     "db rekey": ["db", "rekey"],
     "db remember-key": ["db", "remember-key"],
     "db forget-key": ["db", "forget-key"],
+    "db unlock": ["db", "unlock"],
+    "db lock": ["db", "lock"],
 }
 #: The order that makes each one meaningful on a real journal (merge needs the import...).
 ORDER = [
@@ -248,7 +250,8 @@ ORDER = [
     "search", "report", "prep", "cadence", "catchup", "export", "backup", "sync vdir", "demo",
     "outcome delete", "lead delete",
     "encounter delete", "event delete", "people forget", "db scrub",
-    "db encrypt", "db decrypt", "db rekey", "db remember-key", "db forget-key",
+    "db encrypt", "db decrypt", "db rekey", "db remember-key", "db forget-key", "db unlock",
+    "db lock",
 ]  # fmt: skip
 
 
@@ -319,7 +322,9 @@ def test_no_password_in_the_errors_of_an_unreachable_server(
     _secret_free(result.out, result.err, _logged(noisy_logs))
     assert result.code == 1, result
     assert "Traceback" not in result.err and result.err.count("\n") == 1, result.err
-    if name not in ("import", "backup"):  # these read their file or refuse PostgreSQL first
+    # import and backup read their file or refuse PostgreSQL first; db unlock first checks that
+    # the session has a private runtime folder to keep the key in
+    if name not in ("import", "backup", "db unlock"):
         assert "alice:***@127.0.0.1:1/nothing" in result.err, result.err
 
 
@@ -361,7 +366,15 @@ def test_no_password_anywhere_on_a_working_server(
     # demo refuses a journal that holds people and db scrub says PostgreSQL keeps dead rows
     # until VACUUM FULL, encryption applies to SQLite files only; everything else worked
     failed = {n for n, code in outcomes.items() if code != 0}
-    encryption = {"db encrypt", "db decrypt", "db rekey", "db remember-key", "db forget-key"}
+    encryption = {
+        "db encrypt",
+        "db decrypt",
+        "db rekey",
+        "db remember-key",
+        "db forget-key",
+        "db unlock",
+        "db lock",
+    }
     assert failed == {"backup", "demo", "db scrub", *encryption}, outcomes
     with pytest.raises(Exception) as caught:
         Journal.open(url.replace("/netjournal_test", "/missing_db_netjournal_test"))
