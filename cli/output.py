@@ -131,6 +131,26 @@ def progress_bar(enabled: bool, label: str) -> Iterator[Callable[[int, int], Non
         yield update
 
 
+def confirm(question: str) -> None:
+    """Ask ``question`` on stderr, no by default, and abort (``Aborted.``, status 1) unless
+    the answer is yes: ``y``/``yes``, and ``o``/``oui`` too with a French interface (Click's own
+    confirmation knows only the English letters)."""
+    from netjournal.i18n import language
+
+    yes = {"y", "yes"} | ({"o", "oui"} if language() == "fr" else set())
+    no = {"", "n", "no", "non"}
+    while True:
+        answer = click.prompt(
+            question + _(" [y/N]: "), default="", show_default=False, err=True, prompt_suffix=""
+        )
+        answer = str(answer).strip().casefold()
+        if answer in yes:
+            return
+        if answer in no:
+            raise click.Abort()
+        click.echo(_("Please answer y or n."), err=True)
+
+
 def say(text: str = "") -> None:
     """Print a message that may hold stored text: control characters escaped, newlines kept."""
     click.echo(safe(text, lines=True))

@@ -32,6 +32,9 @@ from .i18n import DOMAIN, LOCALE_DIR
 TEMPLATES = ("library", "pages", "cli", "help", "click")
 LANGUAGES = ("fr",)
 KEYWORDS: dict[str, Any] = {"_": None, "N_": None, "ngettext": (1, 2)}
+#: Click's words that it translates through a variable (``_(extra["required"])``), which no
+#: extractor can see: the "[required]" of an option's help.
+CLICK_INDIRECT = ("required",)
 _FIELD = re.compile(r"\{[^{}]*\}|%\([^)]*\)[a-z]|%[sdr]")
 _SPACE_BEFORE = re.compile(r" [:;?!]")  # French wants a no-break space there
 _STRAIGHT_APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")  # l'argument, not l’argument
@@ -102,6 +105,8 @@ def template(kind: str) -> Any:
         files = [(click_dir, path) for path in sorted(click_dir.glob("*.py"))]
         for where, line, message in _extract(files, keywords):
             catalog.add(message, locations=[(where, line)], flags=_flags(message))
+        for message in CLICK_INDIRECT:
+            catalog.add(message, locations=[("click/core.py", 0)])
     else:
         raise ValueError(f"no template {kind!r}")
     return catalog

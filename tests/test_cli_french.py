@@ -55,3 +55,20 @@ def test_listings_in_french_and_machine_output_unchanged(fr: list[str]) -> None:
     assert lead["kind"] == "customer" and lead["status"] == "open"
     assert ok(*fr, "outcome", "list") == "Aucun résultat ne correspond.\n"
     assert ok(*english, "outcome", "list") == "No outcomes match.\n"
+
+
+def test_a_french_confirmation_takes_oui(journal_url: str) -> None:
+    """Click's own confirmation knows only y/yes: a French interface asks « [o/N] » and takes
+    o or oui; anything else is asked again, and no (or nothing) aborts."""
+    from clirun import run
+
+    db = ["--db", journal_url]
+    ok(*db, "log", "Zoé Martin", "--date", "2026-11-02")
+    ok(*db, "log", "Paul Roux", "--date", "2026-11-02")
+    kept = run("--lang", "fr", *db, "people", "forget", "Zoé", input="peut-être\nnon\n")
+    assert kept.code == 1 and "[o/N]\u00a0:" in kept.err and "Répondez o ou n." in kept.err
+    gone = run("--lang", "fr", *db, "people", "forget", "Zoé", input="oui\n")
+    assert gone.code == 0, gone
+    english = run(*db, "people", "forget", "Paul", input="o\ny\n")  # o is not English
+    assert english.code == 0 and "Please answer y or n." in english.err
+    assert json.loads(ok(*db, "people", "list", "--json")) == []

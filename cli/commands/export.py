@@ -43,6 +43,7 @@ def counted(name: str, count: int) -> str:
     "-o",
     "--output",
     type=click.Path(dir_okay=False),
+    metavar="FILE",
     help="File to write (created private, mode 0600; a device or pipe is written to). "
     "Default: standard output.",
 )

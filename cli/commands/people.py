@@ -13,6 +13,7 @@ from ..app import App
 from ..complete import person_names
 from ..edits import given, report
 from ..output import (
+    confirm,
     emit,
     field_lines,
     heading,
@@ -257,13 +258,10 @@ def merge(app: App, keep: str, other: str, yes: bool, fmt: str | None) -> None:
             raise click.ClickException(
                 _("Merging needs a confirmation: run it in a terminal, or add --yes.")
             )
-        click.confirm(
+        confirm(
             _("Merge {other} into {kept}?").format(
                 other=_label(plan.absorbed), kept=_label(plan.kept)
-            ),
-            default=False,
-            abort=True,
-            err=True,
+            )
         )
     kept = journal.people.merge(plan.kept.id, plan.absorbed.id)
     if fmt == "json":
@@ -312,16 +310,14 @@ def forget(app: App, person: str, yes: bool, fmt: str | None) -> None:
         detail = journal.people.show(person)
         who = detail.person
         count = len(detail.encounters)
-        click.confirm(
+        confirm(
             ngettext(
                 "Forget {person} (#{number}) and {count} encounter with everything logged "
                 "there? This cannot be undone",
                 "Forget {person} (#{number}) and {count} encounters with everything logged "
                 "there? This cannot be undone",
                 count,
-            ).format(person=safe(who.display_name), number=who.id, count=count),
-            abort=True,
-            err=True,
+            ).format(person=safe(who.display_name), number=who.id, count=count)
         )
         person = str(who.id)
     result = journal.people.forget(person)
