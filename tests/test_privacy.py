@@ -340,13 +340,19 @@ def test_no_password_in_any_help(name: str, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_no_password_anywhere_on_a_working_server(
-    pg_server_url: str, tmp_path: Path, noisy_logs: pytest.LogCaptureFixture
+    pg_server_url: str,
+    tmp_path: Path,
+    noisy_logs: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The local test server trusts its clients, so a URL with a password connects: every
-    command runs for real, with all logging on, and the password shows up nowhere."""
+    command runs for real, with all logging on, and the password shows up nowhere. They run
+    in a folder of the test's (``sync vdir .`` writes its cards and lock there)."""
     from clirun import run
     from helpers import reset_postgres
     from sqlalchemy.engine import make_url
+
+    monkeypatch.chdir(tmp_path)
 
     with Journal.open(pg_server_url):
         pass
