@@ -105,6 +105,16 @@ def remember(path: Path, key: CipherKey) -> None:
                 "pip install 'netjournal[encrypted]'."
             )
         )
+    backend = keyring.get_keyring()  # type: ignore[attr-defined]
+    if getattr(backend, "priority", 0) < 1:
+        # keyring's own rating: below 1 is "not recommended" (a file in clear such as
+        # keyrings.alt's PlaintextKeyring, or no keyring at all). A key kept there would undo
+        # what encryption is for, so nothing is remembered.
+        message = _(
+            "The keyring available here ({backend}) does not protect what it keeps; nothing "
+            "was remembered (use 'netjournal db unlock' for the session, or a passphrase file)."
+        )
+        raise JournalUnavailable(message.format(backend=type(backend).__name__))
     try:
         keyring.set_password(SERVICE, str(path), key.raw)  # type: ignore[attr-defined]
     except Exception as exc:

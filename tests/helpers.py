@@ -364,3 +364,17 @@ def cipher_checks(path: Path, passphrase: str) -> tuple[str, str]:
     finally:
         connection.close()
     return str(integrity), "ok" if not pages else "; ".join(str(p[0]) for p in pages)
+
+
+def stand_in_keyring(file: Path) -> Any:
+    """keyrings.alt's file keyring in ``file``, rated as a system keyring (priority 1) so that
+    netjournal agrees to remember a key in it: the mechanics of remembering and forgetting,
+    tested without a desktop session. (The real PlaintextKeyring, rated 0.5, is refused.)"""
+    from keyrings.alt.file import PlaintextKeyring
+
+    class StandIn(PlaintextKeyring):  # type: ignore[misc]
+        priority = 1
+
+    backend = StandIn()
+    backend.file_path = str(file)
+    return backend

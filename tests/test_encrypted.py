@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from clirun import fails, ok, run
-from helpers import examples
+from helpers import examples, stand_in_keyring
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -77,8 +77,7 @@ def write_secret(folder: Path, secret: str, name: str = "pass.txt") -> Path:
 @pytest.fixture
 def file_keyring(tmp_path: Path) -> Iterator[PlaintextKeyring]:
     """A real keyring backend (a file, no desktop session needed) in the test's folder."""
-    backend = PlaintextKeyring()
-    backend.file_path = str(tmp_path / "keyring.cfg")
+    backend = stand_in_keyring(tmp_path / "keyring.cfg")
     previous = keyring.get_keyring()
     keyring.set_keyring(backend)
     try:
@@ -489,6 +488,29 @@ def test_remember_then_forget_the_key(tmp_path: Path, file_keyring: PlaintextKey
     assert Journal.forget_key(path) is False
 
 
+def test_a_keyring_in_clear_is_not_trusted_with_a_key(tmp_path: Path) -> None:
+    """keyrings.alt's PlaintextKeyring (keyring rates it 0.5, "not recommended") keeps
+    passwords in a file in clear: remembering is refused there, in one line, and nothing is
+    written to it."""
+    plain = PlaintextKeyring()
+    plain.file_path = str(tmp_path / "keyring.cfg")
+    previous = keyring.get_keyring()
+    keyring.set_keyring(plain)
+    path = tmp_path / "journal.db"
+    try:
+        with (
+            Journal.open(path, passphrase=PASS) as journal,
+            pytest.raises(JournalUnavailable, match="does not protect what it keeps"),
+        ):
+            journal.remember_key()
+    finally:
+        keyring.set_keyring(previous)
+    assert not (tmp_path / "keyring.cfg").exists()
+    secret = write_secret(tmp_path, PASS)
+    refused = run("--db", str(path), "--passphrase-file", str(secret), "db", "remember-key")
+    assert refused.code == 1 and refused.err.count("\n") == 1
+
+
 def keys_entry(backend: PlaintextKeyring, path: Path) -> str:
     raw = backend.get_password("netjournal", str(path))
     assert raw is not None
@@ -533,8 +555,7 @@ def test_completion_never_prompts_and_offers_names_with_a_remembered_key(
         journal.log("Hélène Dubois")
     offered = _complete(path, data, "Hél")
     assert offered.strip() == "" and "assphrase" not in offered  # no key: nothing, no prompt
-    backend = PlaintextKeyring()
-    backend.file_path = str(data / "python_keyring" / "keyring_pass.cfg")
+    backend = stand_in_keyring(data / "python_keyring" / "keyring_pass.cfg")
     previous = keyring.get_keyring()
     keyring.set_keyring(backend)
     try:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from clirun import fails, ok, run
+from helpers import stand_in_keyring
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -28,7 +29,6 @@ from netjournal.errors import InvalidInput, JournalUnavailable
 
 pytest.importorskip("sqlcipher3")
 keyring = pytest.importorskip("keyring")
-from keyrings.alt.file import PlaintextKeyring  # noqa: E402
 
 PASS = "phrase de session: 'ouverte' ; --"
 
@@ -191,8 +191,7 @@ def test_an_unlocked_journal_opens_without_importing_the_keyring(
     )
     assert made.returncode == 0, made.stderr
     # Its key remembered too: without the session, the keyring would be asked.
-    backend = PlaintextKeyring()
-    backend.file_path = str(data / "python_keyring" / "keyring_pass.cfg")
+    backend = stand_in_keyring(data / "python_keyring" / "keyring_pass.cfg")
     previous = keyring.get_keyring()
     keyring.set_keyring(backend)
     try:
