@@ -94,8 +94,11 @@ def main() -> None:
         Journal.unlock_session(locked, passphrase=PASSPHRASE, minutes=60)
     ways["encrypted, unlocked for the session"] = ["--db", str(locked)]
     if args.keyring:
-        with Journal.open(locked, passphrase=PASSPHRASE) as journal:
-            journal.remember_key()
+        try:
+            with Journal.open(locked, passphrase=PASSPHRASE) as journal:
+                journal.remember_key()
+        except JournalUnavailable as exc:  # a keyring in clear is refused (docs/reliability.md)
+            sys.exit(f"--keyring: {exc}")
         # Without the session's folder: the session unlock would come before the keyring.
         ways["encrypted, key in the keyring"] = ["--db", str(locked)]
         keyring_env = ["env", "-u", "XDG_RUNTIME_DIR"]
