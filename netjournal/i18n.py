@@ -14,10 +14,13 @@ It is read at each message, so a program may switch language between calls.
 from __future__ import annotations
 
 import gettext
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+
+from .lang import named
 
 DOMAIN = "netjournal"
 LOCALE_DIR = Path(__file__).with_name("locale")
@@ -29,9 +32,8 @@ def language() -> str:
     """The language messages are written in now: ``"en"`` or ``"fr"``."""
     if _chosen is not None:
         return _chosen
-    from .lang import environment
-
-    return environment()
+    get = os.environ.get  # read at each message: a program may change it between calls
+    return named((get("NETJOURNAL_LANG"), get("LC_ALL"), get("LC_MESSAGES"), get("LANG")))
 
 
 def set_language(code: str | None) -> None:

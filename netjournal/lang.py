@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import cache
 
 LANGUAGES = ("en", "fr")
 
@@ -23,11 +24,22 @@ _FRENCH = re.compile(
 )
 
 
+#: The variables that name the user's language, the first one set winning.
+VARIABLES = ("NETJOURNAL_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
 def environment() -> str:
     """``"fr"`` or ``"en"``: the language ``$NETJOURNAL_LANG``, ``LC_ALL``, ``LC_MESSAGES`` or
     ``LANG`` names (the first one set wins), English when none names a language we speak."""
-    for name in ("NETJOURNAL_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name, "").strip()
+    return named(tuple(os.environ.get(name) for name in VARIABLES))
+
+
+@cache
+def named(values: tuple[str | None, ...]) -> str:
+    """The language the first set value of :data:`VARIABLES` names (``fr_FR.UTF-8``: ``fr``);
+    cached, as every message asks."""
+    for value in values:
+        value = (value or "").strip()
         if value:
             code = value.split(".")[0].split("_")[0].split("-")[0].lower()
             return code if code in LANGUAGES else "en"
