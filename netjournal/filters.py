@@ -20,7 +20,7 @@ from sqlalchemy import text
 from . import resolve
 from .i18n import _
 from .text import fold as key_fold
-from .validate import choice, optional_date
+from .validate import optional_date
 from .validate import tags as clean_tags
 from .vocab import canonical
 
@@ -28,14 +28,6 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
 KINDS = ("person", "event", "encounter", "question", "lead", "outcome")
-_PLURALS = {
-    "people": "person",
-    "events": "event",
-    "encounters": "encounter",
-    "questions": "question",
-    "leads": "lead",
-    "outcomes": "outcome",
-}
 # A document carries a tag when its own record does, or the encounter it was logged in
 # (a question, a lead, an outcome), or (an outcome) its lead; a person or an event only
 # by its own tags. (tag table, its column, the search_docs column it matches, the kinds
@@ -73,11 +65,10 @@ def _kinds(kinds: Iterable[str] | str | None) -> list[str]:
         return []
     if isinstance(kinds, str):
         kinds = [kinds]
-    chosen = []
-    for raw in kinds:
-        value = raw.strip().casefold() if isinstance(raw, str) else raw
-        value = _PLURALS.get(value, value)
-        chosen.append(choice(value, KINDS, _("kind")))
+    from .vocab import canonical
+
+    # English or French, singular or plural, accents optional (personnes, événement, leads)
+    chosen = [canonical(raw, "record kind") for raw in kinds]
     return list(dict.fromkeys(chosen))
 
 

@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .errors import InvalidInput
+from .i18n import N_
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,14 @@ TERMS: dict[str, tuple[Term, ...]] = {
         Term("won", "gagnée", ("gagne", "gagnee", "conclue", "conclu", "signe", "signee")),
         Term("dropped", "abandonnée", ("abandonne", "abandonnee", "perdue", "perdu", "lost")),
     ),
+    "record kind": (  # what a search hit is (netjournal.search, --kind)
+        Term("person", "personne", ("people", "persons", "personnes", "contact", "contacts")),
+        Term("event", "événement", ("events", "evenements", "evenement")),
+        Term("encounter", "rencontre", ("encounters", "rencontres", "meeting")),
+        Term("question", "question", ("questions",)),
+        Term("lead", "piste", ("leads", "pistes")),
+        Term("outcome", "résultat", ("outcomes", "resultats", "resultat")),
+    ),
     "outcome kind": (
         Term("revenue", "chiffre d’affaires", ("ca", "vente", "ventes", "revenu", "revenus")),
         Term("savings", "économies", ("economie", "saving")),
@@ -66,6 +75,16 @@ TERMS: dict[str, tuple[Term, ...]] = {
         Term("other", "autre"),
     ),
 }
+
+#: What each vocabulary is called in messages ("Unknown event kind..."), for the catalog.
+NAMES = (
+    N_("event kind"),
+    N_("lead kind"),
+    N_("lead status"),
+    N_("outcome kind"),
+    N_("record kind"),
+)
+assert set(NAMES) == set(TERMS)
 
 EVENT_KINDS = tuple(t.code for t in TERMS["event kind"])
 LEAD_KINDS = tuple(t.code for t in TERMS["lead kind"])

@@ -348,3 +348,21 @@ def test_search_reads_french_operators() -> None:
     assert parse("cartons ET lyon") == parse("cartons lyon")
     assert parse("thé ou café") != parse("thé OU café")  # lower case: words, as OR's "or"
     assert run("search", "--help").code == 0
+
+
+def test_search_kinds_in_either_language(journal_url: str) -> None:
+    """``--kind piste`` is ``--kind lead`` (and plurals, accents optional); an unknown kind is
+    refused with the nearest, in the language typed; the JSON keeps the codes."""
+    db = ["--db", journal_url]
+    ok(*db, "log", "Hélène Dubois", "-d", "hier", "--lead", "fournisseur:Son cartonnier")
+
+    def kinds(*kind: str) -> list[str]:
+        options = [word for k in kind for word in ("--kind", k)]
+        hits = json.loads(ok(*db, "search", "cartonnier", *options, "--json"))
+        return sorted(h["kind"] for h in hits)
+
+    assert kinds("piste") == kinds("lead") == kinds("Pistes") == ["lead"]
+    assert kinds("rencontre", "resultat") == []  # the words are in the lead only
+    assert kinds("personne") == [] and kinds("people") == []
+    assert f"«{NB}piste{NB}»" in fails(*db, "search", "carton", "--kind", "pisste")
+    assert "did you mean 'lead'" in fails(*db, "search", "carton", "--kind", "leed")

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from netjournal.display import Block, Cell
     from netjournal.search import SearchResult
 
-KIND_CHOICES = ("person", "event", "encounter", "question", "lead", "outcome")
 #: How the kinds of hits are shown in the table (JSON and CSV keep the codes).
 KIND_WORDS = {
     "person": N_("person"),
@@ -35,8 +34,9 @@ KIND_WORDS = {
     "--kind",
     "kinds",
     multiple=True,
-    type=click.Choice(KIND_CHOICES),
-    help="Only hits of this kind (repeatable).",
+    shell_complete=words(vocab("record kind")),
+    help="Only hits of this kind (repeatable): person, event, encounter, question, lead, "
+    "outcome (personne, événement, rencontre, piste, résultat...).",
 )
 @click.option("--event", help="Only what happened at this event (name or id).")
 @click.option("--person", help="Only what concerns this person (name or id).")
@@ -118,7 +118,7 @@ def search(
 def _table(hits: SearchResult) -> None:
     """The hits through the one renderer; on a terminal the matched words are highlighted
     (in a pipe the excerpt is plain text, without marks)."""
-    from netjournal.display import Marked, TextTable
+    from netjournal.display import Marked, TextTable, day
 
     if not hits:
         click.echo(_("No matches."))
@@ -130,7 +130,7 @@ def _table(hits: SearchResult) -> None:
         [
             _(KIND_WORDS.get(hit.kind, hit.kind)),
             str(hit.id),
-            hit.date.isoformat() if hit.date else "",
+            day(hit.date) if hit.date else "",
             hit.person or "",
             hit.event or "",
             Marked(hit.text, hit.spans),
