@@ -3,9 +3,17 @@ each command interleaved with the others' so that a busy moment does not land on
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+
+def installed_script() -> str:
+    """The ``netjournal`` command installed beside the Python running the benchmark (the one
+    a user of this environment runs), else whichever ``netjournal`` is on the PATH."""
+    return shutil.which("netjournal", path=str(Path(sys.executable).parent)) or "netjournal"
 
 
 def timed(argv: list[str]) -> float:

@@ -22,13 +22,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import shutil
 import statistics
 import subprocess
 import sys
-from pathlib import Path
 
-from _timing import sample
+from _timing import installed_script, sample
 from _where import in_temp, journal_location, shown
 
 PEOPLE = 20_000
@@ -176,7 +174,7 @@ def main() -> None:
     print(f"journal: {shown(where, origin)}")
     build(where)
     python = sys.executable
-    script = shutil.which("netjournal", path=str(Path(python).parent)) or "netjournal"
+    script = installed_script()
     today = ["--today", (START + dt.timedelta(days=DAYS)).isoformat()]
     catchup = [script, "--db", where, "catchup", *today]
     commands = {

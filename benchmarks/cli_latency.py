@@ -26,12 +26,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import shutil
 import statistics
 import sys
-from pathlib import Path
 
-from _timing import sample
+from _timing import installed_script, sample
 from _where import in_temp, journal_location, shown
 
 PEOPLE = 5_000
@@ -172,7 +170,7 @@ def main() -> None:
     print(f"journal: {shown(where, origin)}")
     build(where)
     python = sys.executable
-    script = shutil.which("netjournal", path=str(Path(python).parent)) or "netjournal"
+    script = installed_script()
     db = ["--db", where]
     who = person_name(42)
     # Shown: another person, whom the log rows (which log person 42 again at every run) leave

@@ -27,7 +27,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _timing import sample
+from _timing import installed_script, sample
 from _where import in_temp, journal_location, shown
 from cli_latency import ENCOUNTERS, build, person_name
 
@@ -73,7 +73,7 @@ def main() -> None:
     secret = folder / "passphrase.txt"
     secret.write_text(PASSPHRASE + "\n", encoding="utf-8")
     secret.chmod(0o600)
-    script = shutil.which("netjournal", path=str(Path(sys.executable).parent)) or "netjournal"
+    script = installed_script()
     who = person_name(42)
     actions = {
         "log": ["log", who, "--date", "2024-05-06", "--note", "benchmark", "--again"],
