@@ -190,9 +190,7 @@ def unlock(location: Location, passphrase: str | Passphrase | None, *, create: b
     if passphrase is not None:
         key = cipher.derive(passphrase.secret, cipher.salt_of(path), passphrase.source)
     elif (session_key := session_keys.key_of(path)) is not None:
-        try:  # a raw key: checked in milliseconds, so a stale one says what to do
-            cipher.connect(path, session_key, timeout=5, display=location.display).close()
-        except WrongPassphrase:
+        if not _opens(path, session_key, location.display):
             session_keys.remove(path)
             message = _(
                 "{journal}: the key of its session unlock no longer opens it (was its "
@@ -209,9 +207,7 @@ def unlock(location: Location, passphrase: str | Passphrase | None, *, create: b
                 "a terminal prompt, or remember it in the keyring with --remember)."
             )
             raise PassphraseNeeded(message.format(journal=location.display))
-        try:  # a raw key: checked in milliseconds, so a stale one says what to do
-            cipher.connect(path, remembered_key, timeout=5, display=location.display).close()
-        except WrongPassphrase:
+        if not _opens(path, remembered_key, location.display):
             message = _(
                 "{journal}: the key remembered in the keyring no longer opens it (was its "
                 "passphrase changed elsewhere?): run 'netjournal db forget-key', then give "
@@ -220,3 +216,13 @@ def unlock(location: Location, passphrase: str | Passphrase | None, *, create: b
             raise WrongPassphrase(message.format(journal=location.display)) from None
         key = remembered_key
     return replace(location, key=key)
+
+
+def _opens(path: Path, key: CipherKey, display: str) -> bool:
+    """Whether a raw key kept aside (a session's, the keyring's) still opens the journal:
+    checked in milliseconds (no derivation), so that a stale one can say what to do."""
+    try:
+        cipher.connect(path, key, timeout=5, display=display).close()
+    except WrongPassphrase:
+        return False
+    return True
