@@ -19,6 +19,7 @@ import json
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import click
@@ -190,10 +191,14 @@ def table_of(
 
 
 def _number_cell(value: Any) -> str:
-    """A cell of a column of numbers (hours, tie strength): ``2.50`` is ``2,50`` in French."""
-    if value is None or value == "" or isinstance(value, int | bool):
-        return _text(value)
-    return number(value)
+    """A cell of a column of numbers (hours, tie strength): ``2.50`` is ``2,50`` in French.
+    Only a figure with decimals is rewritten: text that is all digits (an organization named
+    ``1789``, a title ``007``, an id) is shown as it is."""
+    if isinstance(value, float | Decimal) or (
+        isinstance(value, str) and _DECIMALS.fullmatch(value)
+    ):
+        return number(value)
+    return _text(value)
 
 
 def _is_amount(column: Column) -> bool:
@@ -201,6 +206,7 @@ def _is_amount(column: Column) -> bool:
 
 
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+_DECIMALS = re.compile(r"-?[0-9]+\.[0-9]+")
 
 
 def _numeric(values: Iterable[Any]) -> bool:

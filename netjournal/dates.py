@@ -370,7 +370,8 @@ def _calendar_day(folded: str, today: dt.date, prefer: str, raw: str) -> dt.date
         part = MONTH_PARTS[found["p"]]
         if found["y"]:
             year = int(found["y"])
-            return _clamped(year, month, 31) if part < 0 else _make(year, month, part, raw)
+            last = calendar.monthrange(year, month)[1]  # (any year: year 0 is _make's refusal)
+            return _make(year, month, last if part < 0 else part, raw)
         return _without_year(month, 31 if part < 0 else part, today, prefer, clamp=True)
     for pattern in (_DAY_MONTH, _MONTH_DAY, _NUMERIC):
         found = pattern.match(folded)

@@ -115,6 +115,8 @@ def test_a_time_is_read_as_a_time() -> None:
         ("vendredi 26 novembre 2026", "is a Thursday"),
         ("1/13/2026", "no month 13"),
         ("dans 9999 semaines", "out of the calendar"),
+        ("fin janvier 0000", "no such day"),  # the last day of a month of year 0
+        ("late december 0000", "no such day"),
     ],
 )
 def test_impossible_everyday_forms_are_refused(typed: str, message: str) -> None:

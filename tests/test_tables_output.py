@@ -346,3 +346,17 @@ def test_plain_text_of_blocks_is_aligned() -> None:
         " 1  Zoé   €1,250.00",
         "12  A",
     ]
+
+
+def test_text_made_of_digits_is_not_reformatted_as_a_number() -> None:
+    """An organization named 1789 or a title 007 stays as typed in either language; only
+    figures with decimals (hours) are written the French way."""
+    from netjournal.cli.output import table_of
+
+    from netjournal.i18n import using
+
+    rows = [{"org": "1789", "title": "007", "hours": "2.50"}]
+    columns = [("org", "Org"), ("title", "Title"), ("hours", "Hours")]
+    with using("fr"):
+        (line,) = to_text([table_of(rows, columns)]).splitlines()[1:]
+    assert line.split() == ["1789", "007", "2,50"]
