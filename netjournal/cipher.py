@@ -244,6 +244,11 @@ def convert(
                     connection.execute("COMMIT")
                     connection.execute("DETACH DATABASE converted")
             # Renamed while still locked.
+        except driver().Error as exc:  # a full disk, a read error: the temporary file is gone
+            message = _("Cannot convert {journal}: {reason}; it was left as it was.")
+            raise JournalUnavailable(
+                message.format(journal=display, reason=str(exc).splitlines()[0])
+            ) from exc
         finally:
             if connection is not None:
                 connection.close()

@@ -310,6 +310,41 @@ def test_a_conversion_is_refused_while_another_program_has_the_journal_open(
 # -- failing in one line -------------------------------------------------------------------
 
 
+def test_a_conversion_that_runs_out_of_space_is_one_line_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    """``db encrypt`` with room for less than the copy (a file-size limit standing in for a
+    full disk): one line, status 1, the plain journal as it was and no temporary file."""
+    import resource
+
+    path = tmp_path / "journal.db"
+    with Journal.open(path) as journal:
+        for i in range(200):
+            journal.log(f"Person {i}", notes="carton " * 40, again=True)
+        counts = journal.counts()
+    size = path.stat().st_size
+    secret = write_secret(tmp_path, PASS)
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size // 2, size // 2))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "netjournal.cli.main", "--db", str(path)]
+        + ["--passphrase-file", str(secret), "db", "encrypt"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        preexec_fn=small_files,  # noqa: PLW1509 (a limit of the child only)
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["journal.db", "pass.txt"]
+    assert cipher.file_state(path) == "plain"
+    with Journal.open(path) as journal:
+        assert journal.counts() == counts
+
+
 def test_each_failure_is_one_line_and_writes_nothing(tmp_path: Path, no_keyring: None) -> None:
     path = tmp_path / "journal.db"
     with Journal.open(path, passphrase=PASS) as journal:
