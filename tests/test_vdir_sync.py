@@ -6,6 +6,7 @@ Each test builds a real folder of ``.vcf`` files and a real journal, syncs, chan
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -236,6 +237,18 @@ def test_a_malformed_card_is_refused_by_name_and_the_rest_synced(
     report = journal.sync_vdir(vdir)
     assert sorted(r.href for r in report.refused) == ["bad-mail.vcf", "broken.vcf", "two.vcf"]
     assert "never closed" in {r.href: r.reason for r in report.refused}["broken.vcf"]
+    assert sorted(p.display_name for p in journal.people.list()) == ["Ada Lovelace", "Alan Turing"]
+
+
+def test_a_card_too_long_or_misnamed_is_refused_alone(journal: Journal, vdir: Path) -> None:
+    """A name over the journal's limit, or a file name in another encoding than UTF-8, refuses
+    that card by its name; the others are synced (before, either one aborted the whole sync)."""
+    (vdir / "long.vcf").write_text(card(6, "Nina " + "N" * 350, "long@x.test"))
+    os.close(os.open(os.fsencode(vdir) + b"/M\xfcller.vcf", os.O_WRONLY | os.O_CREAT, 0o600))
+    report = journal.sync_vdir(vdir)
+    refused = {r.href: r.reason for r in report.refused}
+    assert set(refused) == {"long.vcf", "M\\xfcller.vcf"}, refused
+    assert "longer than" in refused["long.vcf"]
     assert sorted(p.display_name for p in journal.people.list()) == ["Ada Lovelace", "Alan Turing"]
 
 

@@ -25,6 +25,7 @@ from ..fields import contact_values, person_values
 from ..i18n import _, ngettext
 from ..text import contact_key
 from ..validate import SHORT_MAX
+from ..validate import name as valid_name
 
 #: The person columns a card carries (``notes`` only when asked).
 SCALARS = ("display_name", "given_name", "family_name", "organization", "title")
@@ -159,6 +160,7 @@ def read_card(data: bytes, href: str, *, notes: bool) -> Card:
         "notes": record.notes,
     }
     try:
+        valid_name(record.display_name)  # too long, say: this card is refused, not the whole sync
         person_values({k: v for k, v in scalars.items() if k != "display_name" and v})
         contacts = [
             contact_values(c.kind, c.value, c.label)

@@ -99,6 +99,12 @@ def scan(folder: Path, report: SyncReport) -> dict[str, Entry]:
             name = entry.name
             if name.startswith(".") or not name.lower().endswith(".vcf"):
                 continue
+            try:
+                name.encode("utf-8")
+            except UnicodeEncodeError:  # a name in another encoding: it cannot be stored
+                shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                report.refused.append(Refused(shown, _("a file name that is not UTF-8")))
+                continue
             if entry.is_symlink():
                 report.refused.append(Refused(name, _("a symbolic link, not a card file")))
                 continue
