@@ -337,11 +337,8 @@ def _split_key(line: str, *, french: bool = False) -> tuple[str, str] | None:
 
     typed = match.group(1).strip()
     close = process.extractOne(key, list(_SPELLED), scorer=fuzz.ratio, score_cutoff=70)
-    french = (
-        french
-        or ui_language() == "fr"
-        or (close is not None and close[0] in _FRENCH_KEYS)
-        or of_input(typed) == "fr"
+    french = (  # (of_input: French if it looks French, else the interface's language)
+        french or (close is not None and close[0] in _FRENCH_KEYS) or of_input(typed) == "fr"
     )
     language = "fr" if french else "en"
     hint = (

@@ -14,13 +14,12 @@ It is read at each message, so a program may switch language between calls.
 from __future__ import annotations
 
 import gettext
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-from .lang import named
+from .lang import environment, named
 
 DOMAIN = "netjournal"
 LOCALE_DIR = Path(__file__).with_name("locale")
@@ -30,23 +29,15 @@ _chosen: str | None = None
 
 def language() -> str:
     """The language messages are written in now: ``"en"`` or ``"fr"``."""
-    if _chosen is not None:
-        return _chosen
-    get = os.environ.get  # read at each message: a program may change it between calls
-    return named((get("NETJOURNAL_LANG"), get("LC_ALL"), get("LC_MESSAGES"), get("LANG")))
+    # The environment is read at each message: a program may change it between calls.
+    return _chosen if _chosen is not None else environment()
 
 
 def set_language(code: str | None) -> None:
     """Write messages in ``code`` (``"en"``, ``"fr"``, or a locale such as ``fr_FR.UTF-8``);
     ``None`` goes back to the environment's choice. An unknown language means English."""
     global _chosen
-    if code is None:
-        _chosen = None
-        return
-    from .lang import LANGUAGES
-
-    short = code.strip().split(".")[0].split("_")[0].split("-")[0].lower()
-    _chosen = short if short in LANGUAGES else "en"
+    _chosen = None if code is None else named((code,))
 
 
 @contextmanager
@@ -78,7 +69,7 @@ def _(message: str) -> str:
 def in_language(code: str, message: str) -> str:
     """``message`` in ``code`` whatever the interface's language: for the refusals that answer
     in the language the user typed in (a French key mistyped in an English session)."""
-    return translations(code if code in ("en", "fr") else "en").gettext(message)
+    return translations(named((code,))).gettext(message)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:

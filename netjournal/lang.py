@@ -24,20 +24,17 @@ _FRENCH = re.compile(
 )
 
 
-#: The variables that name the user's language, the first one set winning.
-VARIABLES = ("NETJOURNAL_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
-
-
 def environment() -> str:
     """``"fr"`` or ``"en"``: the language ``$NETJOURNAL_LANG``, ``LC_ALL``, ``LC_MESSAGES`` or
     ``LANG`` names (the first one set wins), English when none names a language we speak."""
-    return named(tuple(os.environ.get(name) for name in VARIABLES))
+    get = os.environ.get
+    return named((get("NETJOURNAL_LANG"), get("LC_ALL"), get("LC_MESSAGES"), get("LANG")))
 
 
 @cache
 def named(values: tuple[str | None, ...]) -> str:
-    """The language the first set value of :data:`VARIABLES` names (``fr_FR.UTF-8``: ``fr``);
-    cached, as every message asks."""
+    """The language the first set one of ``values`` names (a locale such as ``fr_FR.UTF-8``:
+    ``fr``), English when none names one we speak; cached, as every message asks."""
     for value in values:
         value = (value or "").strip()
         if value:

@@ -14,7 +14,6 @@ from decimal import Decimal, InvalidOperation
 
 from .errors import InvalidInput
 from .i18n import N_, _, in_language
-from .i18n import language as ui_language
 
 NAME_MAX = 300
 SHORT_MAX = 500
@@ -163,9 +162,8 @@ def _unreadable(raw: str, what: str) -> str:
     from . import dates, lang
 
     raw = " ".join(raw.split())  # one line, whatever was typed
-    language = "fr" if ui_language() == "fr" else lang.of_input(raw)
+    language = lang.of_input(raw)  # French if it looks French, else the interface's
     hint = dates.closest(raw)
-    language = "fr" if language == "fr" else "en"
     close = in_language(language, N_(" (did you mean '{word}'?)")).format(word=hint) if hint else ""
     message = in_language(language, N_("Invalid {what} '{date}'{hint}: use {examples}."))
     return message.format(

@@ -145,12 +145,9 @@ def canonical(value: object, vocabulary: str) -> str:
     match = process.extractOne(
         fold(typed), list(_INDEX[vocabulary]), scorer=fuzz.ratio, score_cutoff=60
     )
-    language = lang.of_input(typed)
-    if match is not None:
-        language = "fr" if _is_french(match[0], vocabulary) else language
-    if ui_language() == "fr":
+    language = lang.of_input(typed)  # French if it looks French, else the interface's
+    if match is not None and _is_french(match[0], vocabulary):
         language = "fr"
-    language = "fr" if language == "fr" else "en"
     spelled = _spelled(match[0], vocabulary) if match else ""
     hint = in_language(language, N_(" (did you mean '{word}'?)")).format(word=spelled)
     message = N_("Unknown {vocabulary} '{typed}'{hint}; choose from {choices}.")
