@@ -48,9 +48,9 @@ class Words(str):
 
 #: A column: (key path in the row dict such as ``"person.name"``, header), or with a third
 #: item, the key of the currency: the column is then an amount, shown as :func:`amount` does
-#: in tables (``1,250.00 EUR``), and as two CSV columns (value, currency); or a :class:`Words`:
-#: the column holds codes, shown in the user's language. Headers are marked with ``N_`` and
-#: translated where the table is drawn.
+#: in tables (``€1,250.00``, ``1 250,00 €`` in French), and as two CSV columns (value,
+#: currency); or a :class:`Words`: the column holds codes, shown in the user's language.
+#: Headers are marked with ``N_`` and translated where the table is drawn.
 Column = tuple[str, ...]
 
 

@@ -91,14 +91,14 @@ def amount(value: Any, currency: str | None = None) -> str:
         number = Decimal(str(value))
     except InvalidOperation:
         return safe(str(value))
-    from babel.numbers import format_currency, format_decimal
+    from babel.numbers import format_currency, format_decimal, list_currencies
 
+    figure = format_decimal(number, format="#,##0.00", locale=_locale())
     if not currency:
-        return format_decimal(number, format="#,##0.00", locale=_locale())
-    try:
-        return format_currency(number, safe(currency), locale=_locale())
-    except ValueError:  # not a currency code CLDR can place: after the figure
-        return f"{format_decimal(number, format='#,##0.00', locale=_locale())} {safe(currency)}"
+        return figure
+    if currency not in list_currencies():  # a code CLDR does not know: after the figure,
+        return f"{figure} {safe(currency)}"  # not glued before it as "XYZ1,250.50"
+    return format_currency(number, currency, locale=_locale())
 
 
 def money(amounts: Mapping[str, Any]) -> str:

@@ -31,6 +31,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from ..errors import InvalidInput
 from ..i18n import N_, _, ngettext, using
 from ..models import Encounter, Lead, Outcome, Profile, ProfileField
+from ..text import grouped
 from ..validate import choice, optional_date
 
 #: Amounts per currency (ISO code -> exact Decimal); never summed across currencies.
@@ -252,7 +253,7 @@ def _whole(value: Any, what: str, *, minimum: int, maximum: int) -> int | None:
         raise InvalidInput(_("{what} must be a whole number.").format(what=name))
     if isinstance(value, str) and len(value.strip()) > len(str(maximum)) + 1:
         raise InvalidInput(
-            _("{what} must be at most {maximum}.").format(what=name, maximum=f"{maximum:,}")
+            _("{what} must be at most {maximum}.").format(what=name, maximum=grouped(maximum))
         )
     try:
         number = int(value)
@@ -266,7 +267,7 @@ def _whole(value: Any, what: str, *, minimum: int, maximum: int) -> int | None:
         )
     if number > maximum:
         raise InvalidInput(
-            _("{what} must be at most {maximum}.").format(what=name, maximum=f"{maximum:,}")
+            _("{what} must be at most {maximum}.").format(what=name, maximum=grouped(maximum))
         )
     return number
 
