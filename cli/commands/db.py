@@ -51,15 +51,17 @@ def db() -> None:
 def upgrade(app: App) -> None:
     """Upgrade the journal's schema to this version (SQLite: a backup is written first,
     encrypted with the same key when the journal is)."""
-    from netjournal import Journal
+    from netjournal import Journal, schema
+    from netjournal.db import resolve
 
     backup = app.unlocked(lambda p: Journal.upgrade(app.db, passphrase=p))
-    status = app.unlocked(lambda p: Journal.schema_status(app.db, passphrase=p))
     if backup is not None:
         click.echo(_("Backup written to {file}").format(file=backup))
+    # Upgraded (it raises otherwise): not opened a second time, which would ask an encrypted
+    # journal's passphrase again.
     click.echo(
         _("{location} is at schema {revision} (latest).").format(
-            location=status.location, revision=status.current
+            location=resolve(app.db).display, revision=schema.HEAD
         )
     )
 
