@@ -187,7 +187,11 @@ class VdirSync(Planner):
             if person is not None:
                 delete_person(session, person)
 
-    def _write(self, href: str, text: str, encoding: tuple[str, bytes], *, new: bool) -> Entry:
+    def _write(
+        self, href: str, text: str, encoding: tuple[str, bytes], *, new: bool
+    ) -> tuple[Entry, str]:
+        """Write a card (atomically, 0600); its entry and the ETag of the bytes written (not
+        read back: a change another program makes next is the next sync's to find)."""
         from ..files import private_file
         from .cards import encode
 
@@ -196,7 +200,7 @@ class VdirSync(Planner):
         with private_file(path, overwrite=not new) as temp:
             temp.write_bytes(data)
         info = path.stat()
-        return Entry(href, info.st_mtime_ns, info.st_size)
+        return Entry(href, info.st_mtime_ns, info.st_size), digest(data)
 
     def _write_cards(
         self, connection: Connection, fresh: dict[int, PersonState], rows: list[dict[str, Any]]
@@ -209,13 +213,12 @@ class VdirSync(Planner):
                 text = edit_card(item.card, item.merged)
                 try:
                     check(text, item.card, notes=self.notes)
-                    entry = self._write(
+                    entry, etag = self._write(
                         item.card.href, text, (item.card.encoding, item.card.bom), new=False
                     )
                 except NetjournalError as exc:
                     self._failed(item.card.href, exc)
                     continue
-                etag = digest((self.folder / item.card.href).read_bytes())
             values = self._row(person, item.card.href, item.card.uid, entry, etag, item.merged)
             if item.row_id is None:
                 rows.append(values)
@@ -244,12 +247,12 @@ class VdirSync(Planner):
             text = new_card(fields, uid, self.version)
             name = person.columns["display_name"]
             try:
-                entry = self._write(href, text, ("utf-8", b""), new=True)
+                entry, etag = self._write(href, text, ("utf-8", b""), new=True)
             except NetjournalError as exc:
                 self.report.failed.append(Refused(href, f"{name}: {exc}"))
                 continue
             added.append(Item(name, href))
-            rows.append(self._row(person, href, uid, entry, digest(text), fields))
+            rows.append(self._row(person, href, uid, entry, etag, fields))
         self.report.vdir_added = added
 
     def _forget_rows(self, connection: Connection) -> None:
