@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -45,6 +44,7 @@ from .specs import (
     as_lead,
     as_question,
 )
+from .text import fold
 from .validate import amount, amount_currency, currency, email, money, parse_date
 from .validate import tags as clean_tags
 from .vocab import canonical, lookup
@@ -197,15 +197,12 @@ BLOCK_KEYS_FR = {
 }
 
 _SINGLE = ("organization", "title", "field", "location", "email", "phone", "introduced_by")
-_JOINERS = str.maketrans(dict.fromkeys("-_'\u2019\u2018", " "))
 
 
 def fold_key(key: str) -> str:
-    """How keys are compared: ``"M’a Démarché"`` -> ``"m a demarche"``."""
-    decomposed = unicodedata.normalize("NFKD", key.translate(_JOINERS))
-    return " ".join(
-        "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split()
-    )
+    """How keys are compared: :func:`netjournal.text.fold`, an underscore read as a space
+    too (``"M’a Démarché"``, ``m_a_demarche`` -> ``"m a demarche"``)."""
+    return fold(key.replace("_", " "))
 
 
 #: Each folded key and how it is written, for suggestions (``societe`` -> ``société``).
