@@ -197,8 +197,6 @@ def _parsed(data: bytes) -> CipherKey | None:
 def _remove(file: Path) -> bool:
     try:
         file.unlink()
-    except FileNotFoundError:
+    except OSError:  # gone already, or not ours to remove: ignored all the same
         return False
-    except OSError:
-        return False  # not ours to remove: ignored all the same
     return True
