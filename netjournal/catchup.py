@@ -15,11 +15,14 @@ what it was then. Lateness is ``(days since the last touch − cadence) / cadenc
 person falls due, 1 when a whole cadence late. The list is ranked by lateness, then by days
 late, then by name; ``past_limit`` flags those beyond the cadence's "at most" limit.
 
-Everything is selected, filtered, ranked and limited in SQL (Core, no ORM): one query over
-people with correlated look-ups of their last meeting and last follow-up done (indexes
-``encounters(person_id, date)`` and ``followups(person_id, done_on)``), and a window function
-for the tags' cadences. Python then reads the details of the rows kept only: the last
-meeting (date, event), what was talked about, open leads and follow-ups, and a question to ask.
+Everything is selected, filtered, ranked and limited in SQL (Core, no ORM). Each person's
+cadence and last touch of all time are kept by triggers in ``person_touch`` (migration 0013),
+so the list does not look anything up per person: with a ``limit``, one walk of the
+``(every, touch_day)`` index per distinct cadence takes the most overdue of each (the most
+late of a cadence are those touched longest ago), and the union is ranked. A list asked as of
+a past day recomputes, from the records as they were that day, the few people touched after
+it. Python then reads the details of the rows kept only: the last meeting (date, event), what
+was talked about, open leads and follow-ups, and a question to ask.
 
 The question to ask next comes from those that surfaced leads (as the questions report counts
 them: leads born in meetings where the question was asked, each encounter once), best first by
@@ -46,11 +49,13 @@ from sqlalchemy import (
     case,
     cast,
     exists,
+    false,
     func,
     literal,
     or_,
     select,
     type_coerce,
+    union_all,
 )
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -64,8 +69,11 @@ CANDIDATE_QUESTIONS = 50
 CHUNK = 500
 #: The largest ``limit`` taken (as the reports).
 MAX_LIMIT = 1_000_000_000
-#: A LIMIT that limits nothing (see due_query).
-_ALL = 2**62
+#: More distinct cadences than this, and the list is ranked in one pass over ``person_touch``
+#: rather than by one index walk per cadence.
+MAX_WALKS = 64
+#: SQLite's julianday() of 0001-01-01 minus one: julianday(d) - this = d.toordinal().
+_JULIAN_OFFSET = 1721424.5
 #: Codes a tag's (rhythm, limit) as one number: rhythm * _CODE + limit (limits < _CODE - 1).
 _CODE = 1_000_000
 _OPEN = ("open", "exploring")
@@ -135,6 +143,13 @@ def _days(connection: Connection, later: Any, earlier: Any) -> ColumnElement[int
     return cast(later - earlier, Integer)
 
 
+def _day_number(connection: Connection, day: Any) -> ColumnElement[int]:
+    """A date as its day number (``date.toordinal()``), as ``person_touch`` keeps it."""
+    if connection.dialect.name == "sqlite":
+        return cast(func.julianday(day) - _JULIAN_OFFSET, Integer)
+    return cast(day - literal(dt.date(1, 1, 1), Date) + 1, Integer)
+
+
 def due_query(
     connection: Connection,
     today: dt.date,
@@ -143,10 +158,112 @@ def due_query(
     people: Any = None,
     limit: int | None = None,
     ahead: int = 0,
+    kept: bool = True,
 ) -> Any:
     """The SELECT of the people due on ``today`` (or within ``ahead`` days after it),
-    ranked, limited: ``person_id, person, organization, every, at_most, tag, last_touch,
-    days_since``."""
+    ranked, limited: ``person_id, person, organization, every, at_most, tag, touch_day,
+    days_since``.
+
+    The candidates come from ``person_touch`` (kept by triggers: each person's cadence and
+    last touch of all time), for the people whose last touch is not after ``today``: with a
+    ``limit``, the most overdue of each cadence by the ``(every, touch_day)`` index, so that
+    the top of the list costs a few index walks. The people touched after ``today`` (a list
+    asked as of a past day) are recomputed from the records as of that day; so is everyone
+    when ``kept`` is false (the tests' reference)."""
+    s, p, pt = t.person_touch, t.people, t.person_tags
+    day = today.toordinal()
+
+    def narrowed(person_id: Any) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = [
+            exists().where(pt.c.person_id == person_id, pt.c.tag_id == tag_id)
+            for tag_id in tag_filter
+        ]
+        if people is not None:
+            conditions.append(person_id.in_(people))
+        return conditions
+
+    parts: list[Any] = []
+    columns = (s.c.person_id, s.c.every, s.c.at_most, s.c.tag_code.label("tag"), s.c.touch_day)
+    if kept:
+        everies = _cadences(connection) if limit is not None and people is None else None
+        if everies is not None and len(everies) <= MAX_WALKS:
+            for every in everies:  # the most overdue first, by the (every, touch_day) index
+                walk = (
+                    select(*columns)
+                    .join(p, p.c.id == s.c.person_id)
+                    .where(
+                        s.c.every == every,
+                        s.c.touch_day <= min(day, day + ahead - every),
+                        *narrowed(s.c.person_id),
+                    )
+                    .order_by(s.c.touch_day, p.c.name_key, s.c.person_id)
+                    .limit(limit)
+                    .subquery()
+                )
+                parts.append(select(walk))
+        else:
+            parts.append(
+                select(*columns).where(
+                    s.c.touch_day <= day,
+                    s.c.touch_day <= day + ahead - s.c.every,
+                    *narrowed(s.c.person_id),
+                )
+            )
+        later = select(s.c.person_id).where(s.c.touch_day > day)
+        if connection.execute(later.limit(1)).first() is not None:
+            parts.append(_recomputed(connection, today, later, narrowed))
+    else:
+        parts.append(_recomputed(connection, today, None, narrowed))
+    if not parts:  # no cadence anywhere: nobody is due
+        parts.append(select(*columns).where(false()))
+    combined: Any = parts[0] if len(parts) == 1 else union_all(*parts)
+    found = combined.subquery("found")
+    days = (literal(day) - found.c.touch_day).label("days_since")
+    late = days - found.c.every
+    return (
+        select(
+            found.c.person_id,
+            p.c.display_name.label("person"),
+            p.c.organization,
+            found.c.every,
+            found.c.at_most,
+            found.c.tag,
+            found.c.touch_day,
+            days,
+        )
+        .join(p, p.c.id == found.c.person_id)
+        .where(days + ahead >= found.c.every)
+        .order_by(
+            (cast(late, Float) / found.c.every).desc(),
+            late.desc(),
+            p.c.name_key,
+            found.c.person_id,
+        )
+        .limit(limit)
+    )
+
+
+def _cadences(connection: Connection) -> list[int]:
+    """The distinct cadences in ``person_touch``, one index probe each (a recursive skip
+    scan: SQLite's DISTINCT would read the whole index)."""
+    s, other = t.person_touch, t.person_touch.alias("other")
+    first = select(func.min(s.c.every).label("every")).cte("cadences", recursive=True)
+    following = (
+        select(func.min(other.c.every)).where(other.c.every > first.c.every).scalar_subquery()
+    )
+    walk = first.union_all(select(following).where(first.c.every.is_not(None)))
+    query = select(walk.c.every).where(walk.c.every.is_not(None))
+    return [int(every) for every in connection.execute(query).scalars()]
+
+
+def _recomputed(
+    connection: Connection,
+    today: dt.date,
+    among: Any,
+    narrowed: Any,
+) -> Any:
+    """The candidates as of ``today`` from the records themselves (``among``: a SELECT of
+    the ids to recompute, else everyone): ``person_id, every, at_most, tag, touch_day``."""
     p, e, f, pt, tg = t.people, t.encounters, t.followups, t.person_tags, t.tags
     day = literal(today, Date)
     # The most demanding of a person's tags: the least (rhythm, limit) pair, as one number
@@ -161,9 +278,8 @@ def due_query(
         .group_by(pt.c.person_id)
         .subquery("tag_cadence")
     )
-    # Each person's last meeting: the newest of their encounters by the (person_id, date)
-    # index that is a meeting (mostly the first one looked at), and their last follow-up done,
-    # one grouped pass over the (person_id, done_on) index.
+    # Each person's last meeting (the newest of their encounters by the (person_id, date)
+    # index that is a meeting) and their last follow-up done.
     met = (
         select(e.c.date)
         .where(e.c.person_id == p.c.id, e.c.kind == "meeting", e.c.date <= day)
@@ -187,56 +303,23 @@ def due_query(
         touch = func.coalesce(func.greatest(met, done.c.day), cast(p.c.created_at, Date))
     own = p.c.cadence_days.is_not(None)
     conditions: list[ColumnElement[bool]] = [or_(own, by_tag.c.person_id.is_not(None))]
-    conditions.extend(
-        exists().where(pt.c.person_id == p.c.id, pt.c.tag_id == tag_id) for tag_id in tag_filter
-    )
-    if people is not None:
-        conditions.append(p.c.id.in_(people))
-    base = (
+    conditions.extend(narrowed(p.c.id))
+    if among is not None:
+        conditions.append(p.c.id.in_(among))
+    return (
         select(
             p.c.id.label("person_id"),
-            p.c.display_name.label("person"),
-            p.c.name_key,
-            p.c.organization,
             func.coalesce(p.c.cadence_days, cast(by_tag.c.code // _CODE, Integer)).label("every"),
             case(
                 (own, p.c.cadence_max_days),
                 else_=func.nullif(cast(by_tag.c.code % _CODE, Integer), _CODE - 1),
             ).label("at_most"),
             case((own, None), else_=by_tag.c.code).label("tag"),
-            type_coerce(touch, Date).label("last_touch"),
+            _day_number(connection, touch).label("touch_day"),
         )
         .outerjoin(by_tag, by_tag.c.person_id == p.c.id)
         .outerjoin(done, done.c.person_id == p.c.id)
         .where(*conditions)
-        # A LIMIT keeps SQLite from merging this subquery into the outer one (its rule: not
-        # when the outer query has a WHERE), which would look up the last meeting again at
-        # each use of the last touch; no limit in fact.
-        .limit(_ALL)
-        .subquery("base")
-    )
-    days = _days(connection, day, base.c.last_touch).label("days_since")
-    inner = select(base, days).subquery("timed")
-    late = inner.c.days_since - inner.c.every
-    return (
-        select(
-            inner.c.person_id,
-            inner.c.person,
-            inner.c.organization,
-            inner.c.every,
-            inner.c.at_most,
-            inner.c.tag,
-            inner.c.last_touch,
-            inner.c.days_since,
-        )
-        .where(inner.c.days_since + ahead >= inner.c.every)
-        .order_by(
-            (cast(late, Float) / inner.c.every).desc(),
-            late.desc(),
-            inner.c.name_key,
-            inner.c.person_id,
-        )
-        .limit(limit)
     )
 
 
@@ -249,10 +332,12 @@ def catchup(
     people: Any = None,
     currency: str = "EUR",
     ahead: int = 0,
+    kept: bool = True,
 ) -> list[CatchUp]:
     """The people due or overdue on ``today``, most late first (at most ``limit``), with
     ``tags`` (all of them) and among ``people`` (a SELECT of ids) when given; ``ahead`` adds
-    those falling due within that many days (``days_late`` is then negative)."""
+    those falling due within that many days (``days_late`` is then negative). ``kept``
+    false ranks from the records alone, ignoring ``person_touch`` (see :func:`due_query`)."""
     query = due_query(
         connection,
         today,
@@ -260,6 +345,7 @@ def catchup(
         people=people,
         limit=limit,
         ahead=ahead,
+        kept=kept,
     )
     rows = list(connection.execute(query))
     if not rows:
@@ -285,7 +371,7 @@ def catchup(
                 every=row.every,
                 at_most=row.at_most,
                 cadence_from="person" if row.tag is None else f"tag {details.tag(pid, row.tag)}",
-                last_touch=row.last_touch,
+                last_touch=dt.date.fromordinal(row.touch_day),
                 days_since=row.days_since,
                 days_late=late,
                 lateness=(Decimal(late) / Decimal(row.every)).quantize(Decimal("0.01")),

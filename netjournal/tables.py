@@ -352,6 +352,29 @@ vdir_cards = Table(
     Index("ix_vdir_cards_vdir_href", "vdir", "href", unique=True),
 )
 
+# -- derived (kept by triggers) ----------------------------------------------------------------
+
+#: For each person a cadence applies to: that cadence (``tag_code`` when it comes from a tag:
+#: rhythm * 1,000,000 + limit, 999,999 for none) and the day of their last touch of all time
+#: (``date.toordinal()``). Kept by triggers on people, tags, encounters and follow-ups
+#: (migration 0013); read by the catch-up list (netjournal.catchup). Derived: never written by
+#: netjournal itself, nor recorded by the history, nor exported.
+person_touch = Table(
+    "person_touch",
+    metadata,
+    Column(
+        "person_id",
+        ForeignKey("people.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("every", Integer, nullable=False),
+    Column("at_most", Integer),
+    Column("tag_code", BigInteger),
+    Column("touch_day", Integer, nullable=False, index=True),
+    Index("ix_person_touch_every_touch_day", "every", "touch_day"),
+)
+
 # -- history (migration 0006, netjournal.history) -------------------------------------------
 
 #: One change set: everything one call of the API wrote (a log, an edit, an import, an undo).

@@ -378,3 +378,20 @@ def stand_in_keyring(file: Path) -> Any:
     backend = StandIn()
     backend.file_path = str(file)
     return backend
+
+
+def assert_touch_kept(journal: Journal) -> None:
+    """``person_touch`` (kept by triggers, migration 0013) holds what the records say: each
+    person with a cadence, the cadence that applies and the day of their last touch."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from netjournal import tables as t
+    from netjournal.catchup import _recomputed
+
+    with journal.engine.connect() as conn:
+        kept = set(conn.execute(select(t.person_touch)).all())
+        query = _recomputed(conn, dt.date(9999, 12, 31), None, lambda _id: [])
+        fresh = set(conn.execute(query).all())
+    assert kept == fresh
