@@ -19,20 +19,24 @@ from __future__ import annotations
 
 import os
 import shutil
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from helpers import (
     PG_ENV,
+    SharedCompiledCache,
     corpus_location,
     corpus_missing_reason,
     dispose_engines,
+    kept_engine,
     pg_admin_url,
     pg_worker_database,
     reset_postgres,
 )
 from hypothesis import HealthCheck, settings
+from sqlalchemy import Connection, Engine, event
 
 from netjournal import Journal
 
@@ -40,6 +44,31 @@ _LOAD_PROOF = [HealthCheck.too_slow]  # a loaded machine is slow, not wrong
 settings.register_profile("ci", deadline=None, suppress_health_check=_LOAD_PROOF, print_blob=True)
 settings.register_profile("dev", max_examples=20, deadline=None, suppress_health_check=_LOAD_PROOF)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+#: Every engine a test opened, to close what a test left open (see _leftover_engines).
+_OPENED: weakref.WeakSet[Engine] = weakref.WeakSet()
+_COMPILED = SharedCompiledCache()
+
+
+@event.listens_for(Engine, "engine_connect")
+def _on_engine_connect(connection: Connection) -> None:
+    """Each engine compiles into the process's shared cache (helpers.SharedCompiledCache) and
+    is remembered, to be closed after the test."""
+    engine = connection.engine
+    if engine._compiled_cache is not None and engine._compiled_cache is not _COMPILED:
+        engine._compiled_cache = _COMPILED  # type: ignore[assignment]
+    _OPENED.add(engine)
+
+
+@pytest.fixture(autouse=True)
+def _leftover_engines() -> Iterator[None]:
+    """Close the pooled connections of the journals a test did not close: left to the garbage
+    collector, they piled up to PostgreSQL's limit of 100 clients and failed later tests with
+    "too many clients"."""
+    yield
+    for engine in list(_OPENED):
+        if not kept_engine(engine):
+            engine.dispose()
 
 
 @pytest.fixture(scope="session", autouse=True)
