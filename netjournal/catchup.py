@@ -351,7 +351,7 @@ def catchup(
     if not rows:
         return []
     ids = [row.person_id for row in rows]
-    details = _Details(connection, today, ids, currency)
+    details = _Details(connection, today, ids, currency, kept=kept)
     result = []
     for row in rows:
         pid = row.person_id
@@ -402,7 +402,15 @@ def _talked(question: str | None, answer: str | None, notes: str | None) -> str 
 class _Details:
     """What the catch-up rows show beyond the ranking, read for the kept people only."""
 
-    def __init__(self, connection: Connection, today: dt.date, ids: Sequence[int], cur: str):
+    def __init__(
+        self,
+        connection: Connection,
+        today: dt.date,
+        ids: Sequence[int],
+        cur: str,
+        *,
+        kept: bool = True,
+    ):
         self.connection = connection
         self.today = today
         self.meetings: dict[int, tuple[dt.date, str | None, str | None]] = {}
@@ -411,7 +419,7 @@ class _Details:
         self.followups: dict[int, list[str]] = defaultdict(list)
         self.asked: dict[int, set[str]] = defaultdict(set)
         self.tags: dict[int, list[tuple[int, str]]] = defaultdict(list)
-        self.candidates = _best_questions(connection, cur, today)
+        self.candidates = _best_questions(connection, cur, today, kept=kept)
         keys = [key for key, _, _ in self.candidates]
         for chunk in _chunks(ids):
             self._read(chunk, keys)
@@ -507,13 +515,34 @@ class _Details:
 
 
 def _best_questions(
-    connection: Connection, currency: str, today: dt.date
+    connection: Connection, currency: str, today: dt.date, *, kept: bool = True
 ) -> list[tuple[str, str, int]]:
     """The questions that surfaced leads by ``today``, best first: ``(key, text, leads)`` for
     the :data:`CANDIDATE_QUESTIONS` best by leads, leads won, then outcome value in ``currency``
     (the text as first written where it surfaced a lead). Counted as the questions report
-    counts them, over meetings."""
+    counts them, over meetings.
+
+    Read from ``question_scores`` and ``question_worth`` (kept by triggers, migration 0014),
+    which count every meeting: when the journal holds an encounter dated after ``today`` (a
+    list asked as of a past day), or when ``kept`` is false, counted from the records."""
     e, q, le, o = t.encounters, t.questions, t.leads, t.outcomes
+    later = select(e.c.id).where(e.c.date > literal(today, Date)).limit(1)
+    if kept and connection.execute(later).first() is None:
+        s, w = t.question_scores, t.question_worth
+        kept_best = (
+            select(s.c.key, q.c.asked, s.c.leads)
+            .join(q, q.c.id == s.c.first_id)
+            .outerjoin(w, and_(w.c.key == s.c.key, w.c.currency == currency))
+            .where(s.c.leads > 0)
+            .order_by(
+                s.c.leads.desc(),
+                s.c.won.desc(),
+                func.coalesce(w.c.value, 0).desc(),
+                s.c.key,
+            )
+            .limit(CANDIDATE_QUESTIONS)
+        )
+        return [(key, text, int(leads)) for key, text, leads in connection.execute(kept_best)]
     meeting = and_(
         e.c.id == le.c.encounter_id, e.c.kind == "meeting", e.c.date <= literal(today, Date)
     )

@@ -252,6 +252,10 @@ questions = Table(
     Index("ix_questions_asked_key_encounter_id", "asked_key", "encounter_id").ddl_if(
         dialect="sqlite"
     ),
+    # PostgreSQL finds a key's questions by a hash index instead (0014: question_scores).
+    Index("ix_questions_asked_key_hash", "asked_key", postgresql_using="hash").ddl_if(
+        dialect="postgresql"
+    ),
 )
 
 leads = Table(
@@ -373,6 +377,29 @@ person_touch = Table(
     Column("tag_code", BigInteger),
     Column("touch_day", Integer, nullable=False, index=True),
     Index("ix_person_touch_every_touch_day", "every", "touch_day"),
+)
+
+#: Per question key (the folded question): the leads that followed it in meetings (each lead
+#: once), the leads won, and the first question of that key that surfaced a lead (its text is
+#: shown). Kept by triggers (migration 0014); read by the catch-up list's question to ask.
+question_scores = Table(
+    "question_scores",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("leads", Integer, nullable=False),
+    Column("won", Integer, nullable=False),
+    Column("first_id", Integer),
+    Index("ix_question_scores_leads_won", "leads", "won"),
+)
+
+#: Per question key and currency: the value of the outcomes of the leads that followed it,
+#: in hundredths (as ``outcomes.value``). Kept by the same triggers.
+question_worth = Table(
+    "question_worth",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("currency", String(3), primary_key=True),
+    Column("value", BigInteger, nullable=False),
 )
 
 # -- history (migration 0006, netjournal.history) -------------------------------------------
