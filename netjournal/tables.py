@@ -252,10 +252,9 @@ questions = Table(
     Index("ix_questions_asked_key_encounter_id", "asked_key", "encounter_id").ddl_if(
         dialect="sqlite"
     ),
-    # PostgreSQL finds a key's questions by a hash index instead (0014: question_scores).
-    Index("ix_questions_asked_key_hash", "asked_key", postgresql_using="hash").ddl_if(
-        dialect="postgresql"
-    ),
+    # PostgreSQL finds a key's questions by a hash index instead, made by migration 0014 and
+    # not declared here: a postgresql_using argument would import SQLAlchemy's PostgreSQL
+    # dialect (20 ms) in every command, SQLite journals' included.
 )
 
 leads = Table(
