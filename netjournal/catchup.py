@@ -462,10 +462,13 @@ class _Details:
         )
         for pid, question, answer, _rank in c.execute(select(asked).where(asked.c.n == 1)):
             self.talks[pid] = (question, answer)
+        # `status || ''`: SQLite would otherwise walk the status index (most leads are open)
+        # and look each lead's encounter up, 8 ms at 10,000 leads, instead of these people's
+        # encounters and their leads (0.2 ms).
         open_leads = (
             select(e.c.person_id, le.c.kind, func.count())
             .join(e, e.c.id == le.c.encounter_id)
-            .where(e.c.person_id.in_(chunk), le.c.status.in_(_OPEN))
+            .where(e.c.person_id.in_(chunk), (le.c.status + "").in_(_OPEN))
             .group_by(e.c.person_id, le.c.kind)
         )
         for pid, kind, count in c.execute(open_leads):
