@@ -157,3 +157,31 @@ def _has_tag(journal: Journal, name: str) -> bool:
     with journal.engine.connect() as connection:
         found = connection.execute(select(t.tags.c.id).where(t.tags.c.key == name)).first()
     return found is not None
+
+
+def test_an_upgrade_fills_the_summaries_from_the_records(journal: Journal) -> None:
+    """Migrations 0013 and 0014 count what a journal already holds, as the triggers would."""
+    from alembic import command
+    from test_catchup import TODAY, season
+    from test_question_scores import assert_scores_kept
+
+    from netjournal import schema
+
+    season(journal)
+    journal.log("Ann", date="2026-11-02", questions=[("Who buys your boxes?", "Shops")])
+    with journal.engine.connect() as connection:
+        before = catchup(connection, dt.date.fromisoformat(TODAY))
+        kept = {
+            table.name: set(connection.execute(select(table)).all())
+            for table in (t.person_touch, t.question_scores, t.question_worth)
+        }
+    assert kept["person_touch"] and kept["question_scores"] and kept["question_worth"]
+    with journal.engine.begin() as connection:
+        command.downgrade(schema.alembic_config(connection), "0012")
+        command.upgrade(schema.alembic_config(connection), "head")
+    assert_touch_kept(journal)
+    assert_scores_kept(journal)
+    with journal.engine.connect() as connection:
+        assert catchup(connection, dt.date.fromisoformat(TODAY)) == before
+        for table in (t.person_touch, t.question_scores, t.question_worth):
+            assert set(connection.execute(select(table)).all()) == kept[table.name]
