@@ -132,7 +132,12 @@ try:
 except ImportFormatError as exc:
     outcome = {"refused": str(exc)}
 outcome["seconds"] = time.monotonic() - began
-outcome["max_rss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:  # this program's own peak (ru_maxrss keeps the parent's across fork and exec)
+    with open("/proc/self/status") as status:
+        peak = next(line for line in status if line.startswith("VmHWM:"))
+    outcome["max_rss_kb"] = int(peak.split()[1])
+except (OSError, StopIteration):
+    outcome["max_rss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps(outcome))
 """
 
