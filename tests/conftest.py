@@ -17,10 +17,11 @@ machine must not fail a test. ``--hypothesis-profile=ci`` picks one by hand.
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -141,6 +142,25 @@ def journal_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url: str = request.getfixturevalue("pg_server_url")
     reset_postgres(url)
     return url
+
+
+@pytest.fixture
+def blank_journals(
+    request: pytest.FixtureRequest, journal_url: str, tmp_path: Path
+) -> Callable[[], str]:
+    """A function giving an empty journal (a URL or path) at each call, on the test's backend:
+    one per Hypothesis example (PostgreSQL's is the worker's database, emptied again)."""
+    counter = itertools.count()
+
+    def make() -> str:
+        if journal_url.startswith("postgresql"):
+            reset_postgres(journal_url)
+            return journal_url
+        folder = tmp_path / f"example-{next(counter)}"
+        folder.mkdir()
+        return str(fresh_sqlite(request.getfixturevalue("sqlite_template"), folder))
+
+    return make
 
 
 @pytest.fixture

@@ -427,3 +427,41 @@ def assert_touch_kept(journal: Journal) -> None:
         query = _recomputed(conn, dt.date(9999, 12, 31), None, lambda _id: [])
         fresh = set(conn.execute(query).all())
     assert kept == fresh
+
+
+#: One row per lead and question key that followed it (each lead once per key).
+PER_LEAD = (
+    "SELECT q.asked_key AS key, l.id AS lead_id, l.status AS status, min(q.id) AS first_id "
+    "FROM leads l JOIN encounters e ON e.id = l.encounter_id AND e.kind = 'meeting' "
+    "JOIN questions q ON q.encounter_id = l.encounter_id GROUP BY q.asked_key, l.id, l.status"
+)
+
+
+def assert_scores_kept(journal: Journal) -> None:
+    """``question_scores`` and ``question_worth`` (kept by triggers, migration 0014) hold what
+    the records count: per question key, the leads that followed it in meetings, the leads
+    won, the first question that surfaced one, and their outcomes' value per currency."""
+    from sqlalchemy import select, text
+
+    from netjournal import tables as t
+
+    with journal.engine.connect() as connection:
+        kept = set(connection.execute(select(t.question_scores)).all())
+        counted = set(
+            connection.execute(
+                text(
+                    "SELECT key, count(*), sum(CASE WHEN status = 'won' THEN 1 ELSE 0 END), "
+                    f"min(first_id) FROM ({PER_LEAD}) p GROUP BY key"
+                )
+            ).all()
+        )
+        assert kept == counted
+        worth = {r for r in connection.execute(select(t.question_worth)).all() if r.value}
+        summed = connection.execute(
+            text(
+                "SELECT p.key, o.currency, sum(o.value) FROM "
+                f"({PER_LEAD}) p JOIN outcomes o ON o.lead_id = p.lead_id "
+                "WHERE o.value IS NOT NULL GROUP BY p.key, o.currency"
+            )
+        ).all()
+        assert worth == {tuple(r) for r in summed if r[2]}

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from pathlib import Path
+from collections.abc import Callable
 
-import pytest
-from conftest import fresh_sqlite
-from helpers import assert_touch_kept, examples, reset_postgres
+from helpers import assert_scores_kept, assert_touch_kept, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, update
@@ -107,34 +105,18 @@ def _lists(journal: Journal, today: dt.date, **options: object) -> tuple[list, l
     return kept, fresh
 
 
-@pytest.fixture
-def blank(request: pytest.FixtureRequest, journal_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """A function giving a new empty journal at each call (one per Hypothesis example)."""
-    counter = iter(range(10**6))
-
-    def make() -> str:
-        if journal_url.startswith("postgresql"):
-            reset_postgres(journal_url)
-            return journal_url
-        folder = tmp_path / f"example-{next(counter)}"
-        folder.mkdir()
-        return str(fresh_sqlite(request.getfixturevalue("sqlite_template"), folder))
-
-    return make
-
-
 @settings(
     max_examples=examples(40),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(steps=st.lists(STEP, min_size=1, max_size=12), today=DAY, ahead=st.integers(0, 20))
 def test_any_writes_keep_the_summary_and_the_list_exact(
-    blank,
+    blank_journals: Callable[[], str],
     steps: list[tuple],
     today: dt.date,
-    ahead: int,  # type: ignore[no-untyped-def]
+    ahead: int,
 ) -> None:
-    with Journal.open(blank()) as journal:
+    with Journal.open(blank_journals()) as journal:
         for step in steps:
             # a refused step (undo of nothing, merge with oneself...) writes nothing
             with contextlib.suppress(NetjournalError):
@@ -162,26 +144,31 @@ def _has_tag(journal: Journal, name: str) -> bool:
 def test_an_upgrade_fills_the_summaries_from_the_records(journal: Journal) -> None:
     """Migrations 0013 and 0014 count what a journal already holds, as the triggers would."""
     from alembic import command
-    from test_catchup import TODAY, season
-    from test_question_scores import assert_scores_kept
 
     from netjournal import schema
 
-    season(journal)
-    journal.log("Ann", date="2026-11-02", questions=[("Who buys your boxes?", "Shops")])
+    today = dt.date(2026, 11, 30)
+    for name, day, status in (("Ann", "2026-09-01", "won"), ("Bob", "2026-10-01", "open")):
+        met = journal.log(name, date=day, questions=[("Who buys your boxes?", "Shops")])
+        lead = journal.leads.add(met.id, "customer", "Boxes", status=status)
+        journal.outcomes.add(lead.id, "Sold", value="120.50", currency="EUR", mark_won=False)
+    journal.log("Chloé", date="2026-08-01", questions=[("Why now?", None)])
+    journal.people.update("Ann", add_tags=["clients"])
+    journal.cadences.set("clients", every=30, at_most=60)
+    journal.people.update("Chloé", every=14)
     with journal.engine.connect() as connection:
-        before = catchup(connection, dt.date.fromisoformat(TODAY))
+        before = catchup(connection, today)
         kept = {
             table.name: set(connection.execute(select(table)).all())
             for table in (t.person_touch, t.question_scores, t.question_worth)
         }
-    assert kept["person_touch"] and kept["question_scores"] and kept["question_worth"]
+    assert all(kept.values()) and before
     with journal.engine.begin() as connection:
         command.downgrade(schema.alembic_config(connection), "0012")
         command.upgrade(schema.alembic_config(connection), "head")
     assert_touch_kept(journal)
     assert_scores_kept(journal)
     with journal.engine.connect() as connection:
-        assert catchup(connection, dt.date.fromisoformat(TODAY)) == before
+        assert catchup(connection, today) == before
         for table in (t.person_touch, t.question_scores, t.question_worth):
             assert set(connection.execute(select(table)).all()) == kept[table.name]

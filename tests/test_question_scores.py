@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from pathlib import Path
+from collections.abc import Callable
 
-import pytest
-from conftest import fresh_sqlite
-from helpers import examples, reset_postgres
+from helpers import assert_scores_kept, examples
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 
 from netjournal import Journal
 from netjournal import tables as t
@@ -126,52 +124,6 @@ def _raw_kind(journal: Journal, encounter_id: int, kind: str) -> None:
         )
 
 
-PER_LEAD = (
-    "SELECT q.asked_key AS key, l.id AS lead_id, l.status AS status, min(q.id) AS first_id "
-    "FROM leads l JOIN encounters e ON e.id = l.encounter_id AND e.kind = 'meeting' "
-    "JOIN questions q ON q.encounter_id = l.encounter_id GROUP BY q.asked_key, l.id, l.status"
-)
-
-
-def assert_scores_kept(journal: Journal) -> None:
-    with journal.engine.connect() as connection:
-        kept = set(connection.execute(select(t.question_scores)).all())
-        counted = set(
-            connection.execute(
-                text(
-                    "SELECT key, count(*), sum(CASE WHEN status = 'won' THEN 1 ELSE 0 END), "
-                    f"min(first_id) FROM ({PER_LEAD}) p GROUP BY key"
-                )
-            ).all()
-        )
-        assert kept == counted
-        worth = {r for r in connection.execute(select(t.question_worth)).all() if r.value}
-        summed = connection.execute(
-            text(
-                "SELECT p.key, o.currency, sum(o.value) FROM "
-                f"({PER_LEAD}) p JOIN outcomes o ON o.lead_id = p.lead_id "
-                "WHERE o.value IS NOT NULL GROUP BY p.key, o.currency"
-            )
-        ).all()
-        assert worth == {tuple(r) for r in summed if r[2]}
-
-
-@pytest.fixture
-def blank(request: pytest.FixtureRequest, journal_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """A function giving a new empty journal at each call (one per Hypothesis example)."""
-    counter = iter(range(10**6))
-
-    def make() -> str:
-        if journal_url.startswith("postgresql"):
-            reset_postgres(journal_url)
-            return journal_url
-        folder = tmp_path / f"example-{next(counter)}"
-        folder.mkdir()
-        return str(fresh_sqlite(request.getfixturevalue("sqlite_template"), folder))
-
-    return make
-
-
 @settings(
     max_examples=examples(40),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -193,11 +145,11 @@ def blank(request: pytest.FixtureRequest, journal_url: str, tmp_path: Path):  # 
     today=dt.date(2026, 1, 1),
 )
 def test_any_writes_keep_the_counts_and_the_best_questions_exact(
-    blank,
+    blank_journals: Callable[[], str],
     steps: list[tuple],
-    today: dt.date,  # type: ignore[no-untyped-def]
+    today: dt.date,
 ) -> None:
-    with Journal.open(blank()) as journal:
+    with Journal.open(blank_journals()) as journal:
         for step in steps:
             # a refused step (undo of nothing, merge with oneself...) writes nothing
             with contextlib.suppress(NetjournalError):
