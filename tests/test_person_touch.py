@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable
 
+import pytest
 from helpers import assert_scores_kept, assert_touch_kept, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -105,6 +106,7 @@ def _lists(journal: Journal, today: dt.date, **options: object) -> tuple[list, l
     return kept, fresh
 
 
+@pytest.mark.slow  # a long Hypothesis test: 10 to 20 s on PostgreSQL under the ci profile
 @settings(
     max_examples=examples(40),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable
 
+import pytest
 from helpers import assert_scores_kept, examples
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -124,6 +125,7 @@ def _raw_kind(journal: Journal, encounter_id: int, kind: str) -> None:
         )
 
 
+@pytest.mark.slow  # a long Hypothesis test: 10 to 20 s on PostgreSQL under the ci profile
 @settings(
     max_examples=examples(40),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
