@@ -137,12 +137,6 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield ids[start : start + CHUNK]
 
 
-def _days(connection: Connection, later: Any, earlier: Any) -> ColumnElement[int]:
-    if connection.dialect.name == "sqlite":
-        return cast(func.julianday(later) - func.julianday(earlier), Integer)
-    return cast(later - earlier, Integer)
-
-
 def _day_number(connection: Connection, day: Any) -> ColumnElement[int]:
     """A date as its day number (``date.toordinal()``), as ``person_touch`` keeps it."""
     if connection.dialect.name == "sqlite":
