@@ -176,6 +176,20 @@ def sqlite_journal(sqlite_template: Path, tmp_path: Path) -> Iterator[Journal]:
 
 
 @pytest.fixture
+def no_keyring() -> Iterator[None]:
+    """No system keyring for the length of the test: one that refuses everything."""
+    import keyring
+    from keyring.backends.fail import Keyring as Fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(Fail())
+    try:
+        yield
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
 def corpus() -> Path:
     """The third-party import corpus (see ``helpers.corpus_location``); skips, saying how to
     get it, when it is absent."""

@@ -465,3 +465,25 @@ def assert_scores_kept(journal: Journal) -> None:
             )
         ).all()
         assert worth == {tuple(r) for r in summed if r[2]}
+
+
+#: A process logging ``COUNT`` encounters with the same 25 people as the other workers (the
+#: concurrency tests run eight at once): ``python -c LOGGING_WORKER URL WORKER COUNT
+#: [PASSPHRASE_FILE]``, the file for an encrypted journal.
+LOGGING_WORKER = """
+import sys
+from netjournal import Journal
+from netjournal.keys import read_passphrase_file
+
+url, worker, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+passphrase = read_passphrase_file(sys.argv[4]) if len(sys.argv) > 4 else None
+with Journal.open(url, passphrase=passphrase) as journal:
+    for i in range(count):
+        journal.log(
+            f"Worker {worker} person {i % 25}",
+            notes=f"encounter {i}",
+            tags=["concurrency", f"w{worker}"],
+            leads=[("advice", f"lead {worker}-{i}")] if i % 10 == 0 else [],
+            again=True,  # the same 25 people, met many times today
+        )
+"""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import LOGGING_WORKER
 
 from netjournal import Journal
 
@@ -15,24 +15,6 @@ pytestmark = pytest.mark.slow
 
 WORKERS = 8
 PER_WORKER = 250
-
-WORKER = textwrap.dedent(
-    """
-    import sys
-    from netjournal import Journal
-
-    url, worker, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    with Journal.open(url) as journal:
-        for i in range(count):
-            journal.log(
-                f"Worker {worker} person {i % 25}",
-                notes=f"encounter {i}",
-                tags=["concurrency", f"w{worker}"],
-                leads=[("advice", f"lead {worker}-{i}")] if i % 10 == 0 else [],
-                again=True,  # the same 25 people, met many times today
-            )
-    """
-)
 
 
 def test_eight_processes_log_2000_encounters_without_error(
@@ -42,7 +24,7 @@ def test_eight_processes_log_2000_encounters_without_error(
         pass
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", WORKER, journal_url, str(w), str(PER_WORKER)],
+            [sys.executable, "-c", LOGGING_WORKER, journal_url, str(w), str(PER_WORKER)],
             cwd=tmp_path,  # the installed package, not a checkout's netjournal/
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

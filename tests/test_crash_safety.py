@@ -177,11 +177,15 @@ def crash_loop(
     return kill_campaign(name, script, prepare, check, seed)
 
 
+#: ``LOG_MANY PATH [PASSPHRASE_FILE]``: 400 encounters in one batch, on a plain journal or
+#: an encrypted one.
 LOG_MANY = """
     import sys
     from netjournal import Journal
+    from netjournal.keys import read_passphrase_file
     from netjournal.specs import EncounterSpec
-    with Journal.open(sys.argv[1]) as journal:
+    passphrase = read_passphrase_file(sys.argv[2]) if len(sys.argv) > 2 else None
+    with Journal.open(sys.argv[1], passphrase=passphrase) as journal:
         specs = [
             EncounterSpec(person=f"Batch person {i}", notes="batch " * 20,
                           questions=[("q?", "a")], leads=[("advice", f"lead {i}")], tags=["b"],
@@ -581,23 +585,6 @@ ENCRYPTED_PASS = "phrase de passe «longue»"
 ENCRYPTED_NEW = "une toute autre phrase"
 
 
-LOG_MANY_ENCRYPTED = """
-    import sys
-    from netjournal import Journal
-    from netjournal.keys import read_passphrase_file
-    from netjournal.specs import EncounterSpec
-    with Journal.open(sys.argv[1], passphrase=read_passphrase_file(sys.argv[2])) as journal:
-        specs = [
-            EncounterSpec(person=f"Batch person {i}", notes="batch " * 20,
-                          questions=[("q?", "a")], leads=[("advice", f"lead {i}")], tags=["b"],
-                          again=True)
-            for i in range(400)
-        ]
-        print("START", flush=True)
-        journal.encounters.log_many(specs)
-"""
-
-
 def test_killing_a_batch_log_on_an_encrypted_journal_leaves_all_or_nothing(
     tmp_path: Path,
 ) -> None:
@@ -619,7 +606,7 @@ def test_killing_a_batch_log_on_an_encrypted_journal_leaves_all_or_nothing(
             assert added in (0, 400), added
             journal.log("After the crash", notes="the next write succeeds", again=True)
 
-    kill_campaign("encrypted log_many", LOG_MANY_ENCRYPTED, prepare, check, seed=1701)
+    kill_campaign("encrypted log_many", LOG_MANY, prepare, check, seed=1701)
 
 
 CONVERT_ENCRYPTION = """

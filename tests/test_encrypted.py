@@ -86,18 +86,6 @@ def file_keyring(tmp_path: Path) -> Iterator[PlaintextKeyring]:
         keyring.set_keyring(previous)
 
 
-@pytest.fixture
-def no_keyring() -> Iterator[None]:
-    from keyring.backends.fail import Keyring as Fail
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(Fail())
-    try:
-        yield
-    finally:
-        keyring.set_keyring(previous)
-
-
 def _downgrade(path: Path, passphrase: str, revision: str) -> None:
     """Take an encrypted journal back to an older schema, to exercise ``db upgrade``."""
     from alembic import command

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import cipher_checks, passphrase_file
+from helpers import LOGGING_WORKER, cipher_checks, passphrase_file
 
 from netjournal import Journal
 
@@ -22,33 +21,13 @@ PASS = "phrase de passe «longue»"
 NEW = "une toute autre phrase"
 
 
-WORKER = textwrap.dedent(
-    """
-    import sys
-    from netjournal import Journal
-    from netjournal.keys import read_passphrase_file
-
-    url, secret, worker, count = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-    with Journal.open(url, passphrase=read_passphrase_file(secret)) as journal:
-        for i in range(count):
-            journal.log(
-                f"Worker {worker} person {i % 25}",
-                notes=f"encounter {i}",
-                tags=["concurrency", f"w{worker}"],
-                leads=[("advice", f"lead {worker}-{i}")] if i % 10 == 0 else [],
-                again=True,
-            )
-    """
-)
-
-
 def test_eight_processes_log_2000_encounters_into_an_encrypted_journal(tmp_path: Path) -> None:
     path = tmp_path / "journal.db"
     secret = passphrase_file(tmp_path, PASS)
     Journal.open(path, passphrase=PASS).close()
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", WORKER, str(path), str(secret), str(w), "250"],
+            [sys.executable, "-c", LOGGING_WORKER, str(path), str(w), "250", str(secret)],
             cwd=tmp_path,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -14,7 +14,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,18 +40,6 @@ def runtime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder.chmod(0o700)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(folder))
     return folder
-
-
-@pytest.fixture
-def no_keyring() -> Iterator[None]:
-    from keyring.backends.fail import Keyring as Fail
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(Fail())
-    try:
-        yield
-    finally:
-        keyring.set_keyring(previous)
 
 
 def encrypted(tmp_path: Path, name: str = "journal.db") -> Path:
