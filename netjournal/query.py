@@ -37,6 +37,7 @@ LIGATURES = {
     "æ": "ae",
     "Æ": "ae",
     "ß": "ss",
+    "ẞ": "ss",  # the capital, which lower() would leave as ß (migration 0015)
     "ø": "o",
     "Ø": "o",
     "ł": "l",

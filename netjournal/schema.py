@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 #: Every revision this version knows, oldest first; the last one is the head.
 REVISIONS: tuple[str, ...] = (
     "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010",
-    "0011", "0012", "0013", "0014",
+    "0011", "0012", "0013", "0014", "0015",
 )  # fmt: skip
 HEAD = REVISIONS[-1]
 VERSION_TABLE = "alembic_version"
