@@ -12,8 +12,10 @@ enough, it skips and says so, since nothing wrong was found.
 
 from __future__ import annotations
 
+import json
 import os
 import random
+import select
 import shutil
 import signal
 import sqlite3
@@ -22,7 +24,7 @@ import sys
 import textwrap
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -61,45 +63,163 @@ class KillWindow:
         self.limit *= 1.05 if killed else 0.85
 
 
+#: The parent of every worker: Python, netjournal and what the worker scripts import, loaded
+#: once. Each run is a fork of it, so that a run costs its operation and not an interpreter's
+#: start-up (a third of a second, for hundreds of runs). It reads one run per line (JSON: the
+#: script, its arguments, its folder, where its stdout and stderr go), answers the worker's pid,
+#: then, once the worker has ended, its exit status (negative: the signal that ended it).
+FORK_SERVER = """
+import json, os, sys, traceback
+import netjournal, netjournal.journal, netjournal.keys, netjournal.specs, netjournal.batch
+import netjournal.importers.linkedin
+import netjournal.cli.main, netjournal.cli.commands.importing, netjournal.cli.commands.log
+import netjournal.cli.commands.db
+for line in sys.stdin:
+    run = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        os.dup2(os.open(run["out"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 1)
+        os.dup2(os.open(run["err"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 2)
+        os.chdir(run["cwd"])
+        sys.argv = ["-c", *run["args"]]
+        code = 0
+        try:
+            exec(compile(run["script"], "<worker>", "exec"), {"__name__": "__main__"})
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    print(pid, flush=True)
+    print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), flush=True)
+"""
+
+
+class Worker:
+    """One run of a worker script, forked from the :class:`ForkServer`."""
+
+    def __init__(self, server: ForkServer, pid: int, out: Path, err: Path) -> None:
+        self.server, self.pid, self.out, self.err = server, pid, out, err
+        self.code: int | None = None
+
+    def started(self) -> None:
+        """Wait for the worker's ``START`` (it fails the test if the worker ends without it)."""
+        while not self.out.read_text(encoding="utf-8").startswith("START\n"):
+            if self.poll(0.001) is not None:
+                assert self.out.read_text(encoding="utf-8").startswith("START"), self.stderr()
+                return
+
+    def poll(self, timeout: float = 0) -> int | None:
+        """The exit status if the worker has ended (waiting up to ``timeout`` seconds)."""
+        if self.code is None:
+            line = self.server.line(timeout)
+            if line is not None:
+                self.code = int(line)
+        return self.code
+
+    def kill(self) -> None:
+        os.kill(self.pid, signal.SIGKILL)
+
+    def wait(self) -> int:
+        code = self.poll(900)  # a busy machine is slow, not wrong
+        assert code is not None, "the worker did not end"
+        return code
+
+    def stderr(self) -> str:
+        return self.err.read_text(encoding="utf-8", errors="replace")
+
+
+class ForkServer:
+    """A :data:`FORK_SERVER` process; its runs' output files go in ``folder``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.runs = 0
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", FORK_SERVER],
+            cwd=folder,  # the installed package, not a checkout's netjournal/
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        self.buffer = b""
+
+    def line(self, timeout: float) -> str | None:
+        """The server's next line, if one comes within ``timeout`` seconds. Read from the pipe
+        itself, unbuffered: a buffered reader could hold a line that ``select`` no longer sees."""
+        assert self.process.stdout is not None
+        fd = self.process.stdout.fileno()
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self.buffer:
+            left = deadline - time.monotonic()
+            if not select.select([fd], [], [], max(left, 0))[0]:
+                return None
+            chunk = os.read(fd, 4096)
+            assert chunk, "the fork server ended"
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return line.decode()
+
+    def start(self, script: str, args: list[str]) -> Worker:
+        self.runs += 1
+        out, err = self.folder / f"run{self.runs}.out", self.folder / f"run{self.runs}.err"
+        for file in (out, err):  # there before the worker writes: started() reads ``out`` at once
+            file.touch(0o600)
+        run = {"script": textwrap.dedent(script), "args": args, "out": str(out), "err": str(err)}
+        run["cwd"] = str(Path(args[0]).parent)
+        assert self.process.stdin is not None
+        self.process.stdin.write(json.dumps(run).encode() + b"\n")
+        self.process.stdin.flush()
+        pid = self.line(60)
+        assert pid is not None and pid.isdigit(), f"the fork server failed: {pid!r}"
+        return Worker(self, int(pid), out, err)
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+_SERVER: list[ForkServer] = []
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _fork_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    _SERVER.append(ForkServer(tmp_path_factory.mktemp("fork-server")))
+    yield
+    _SERVER.pop().close()
+
+
+def start(script: str, args: list[str]) -> Worker:
+    """Run the worker ``script`` with ``args`` (the journal's path first), forked."""
+    return _SERVER[-1].start(script, args)
+
+
 def run_and_kill(script: str, args: list[str], window: KillWindow, rng: random.Random) -> bool:
     """Start the worker, wait for START, kill it after a random delay inside ``window``.
     ``True`` if it was killed before it finished by itself."""
-    proc = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(script), *args],
-        cwd=Path(args[0]).parent,  # the installed package, not a checkout's netjournal/
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    assert line.strip() == "START", proc.stderr.read() if proc.stderr else line
+    worker = start(script, args)
+    worker.started()
     time.sleep(window.delay(rng))
-    killed = proc.poll() is None
+    killed = worker.poll() is None
     if killed:
-        proc.send_signal(signal.SIGKILL)
-    _, err = proc.communicate(timeout=900)  # a busy machine is slow, not wrong
+        worker.kill()
+    code = worker.wait()
     if not killed:
-        assert proc.returncode == 0, err
+        assert code == 0, worker.stderr()
     window.update(killed)
     return killed
 
 
 def time_operation(script: str, args: list[str]) -> float:
     """How long the worker runs from START to its exit, so kills can be spread over it."""
-    proc = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(script), *args],
-        cwd=Path(args[0]).parent,  # the installed package, not a checkout's netjournal/
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    assert proc.stdout.readline().strip() == "START"
-    started = time.perf_counter()
-    _, err = proc.communicate(timeout=900)  # a busy machine is slow, not wrong
-    assert proc.returncode == 0, err
-    return time.perf_counter() - started
+    worker = start(script, args)
+    worker.started()
+    begun = time.perf_counter()
+    assert worker.wait() == 0, worker.stderr()
+    return time.perf_counter() - begun
 
 
 def integrity(path: Path) -> str:
@@ -177,8 +297,10 @@ def crash_loop(
     return kill_campaign(name, script, prepare, check, seed)
 
 
-#: ``LOG_MANY PATH [PASSPHRASE_FILE]``: 400 encounters in one batch, on a plain journal or
-#: an encrypted one.
+#: Encounters that one ``log_many`` call of :data:`LOG_MANY` writes.
+LOG_MANY_COUNT = 200
+#: ``LOG_MANY PATH [PASSPHRASE_FILE]``: :data:`LOG_MANY_COUNT` encounters in one batch, on a
+#: plain journal or an encrypted one.
 LOG_MANY = """
     import sys
     from netjournal import Journal
@@ -190,11 +312,11 @@ LOG_MANY = """
             EncounterSpec(person=f"Batch person {i}", notes="batch " * 20,
                           questions=[("q?", "a")], leads=[("advice", f"lead {i}")], tags=["b"],
                           again=True)
-            for i in range(400)
+            for i in range(COUNT)
         ]
         print("START", flush=True)
         journal.encounters.log_many(specs)
-"""
+""".replace("COUNT", str(LOG_MANY_COUNT))
 
 
 def test_killing_a_batch_log_leaves_all_or_nothing(tmp_path: Path) -> None:
@@ -207,9 +329,9 @@ def test_killing_a_batch_log_leaves_all_or_nothing(tmp_path: Path) -> None:
     def allowed(before: object, after: object) -> bool:
         b, a = before, after
         assert isinstance(b, tuple) and isinstance(a, tuple)
-        # each run adds its 400 encounters (with their questions and leads) or nothing
+        # each run adds its encounters (with their questions and leads) or nothing
         delta = a[0] - b[0]
-        return delta in (0, 400) and a[1] - b[1] == delta and a[2] - b[2] == delta
+        return delta in (0, LOG_MANY_COUNT) and a[1] - b[1] == delta and a[2] - b[2] == delta
 
     crash_loop("log_many", path, LOG_MANY, observe, allowed, seed=1)
 
@@ -275,7 +397,7 @@ CLI = """
     print("START", flush=True)
     main(["--db", sys.argv[1], *sys.argv[2:]])
 """
-IMPORT_ROWS = 3000
+IMPORT_ROWS = 1000
 
 
 def _connections_csv(path: Path, run: int) -> Path:
@@ -327,7 +449,7 @@ def test_killing_a_large_import_leaves_all_or_nothing(tmp_path: Path) -> None:
         assert set(runs.values()) == {IMPORT_ROWS}, runs
 
 
-BATCH_BLOCKS = 300
+BATCH_BLOCKS = 150
 
 
 def _evening(path: Path) -> Path:
@@ -382,7 +504,7 @@ def test_killing_log_batch_leaves_all_or_nothing(tmp_path: Path) -> None:
         assert len(encounters) % BATCH_BLOCKS == 0
 
 
-UPGRADE_ENCOUNTERS = 30_000
+UPGRADE_ENCOUNTERS = 10_000
 
 
 def _old_journal(path: Path) -> dict[str, int]:
@@ -603,7 +725,7 @@ def test_killing_a_batch_log_on_an_encrypted_journal_leaves_all_or_nothing(
         assert cipher_checks(path, ENCRYPTED_PASS) == ("ok", "ok")
         with Journal.open(path, passphrase=ENCRYPTED_PASS) as journal:
             added = journal.counts()["encounters"] - before[0]
-            assert added in (0, 400), added
+            assert added in (0, LOG_MANY_COUNT), added
             journal.log("After the crash", notes="the next write succeeds", again=True)
 
     kill_campaign("encrypted log_many", LOG_MANY, prepare, check, seed=1701)
