@@ -17,6 +17,7 @@ machine must not fail a test. ``--hypothesis-profile=ci`` picks one by hand.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import shutil
@@ -84,6 +85,19 @@ def _no_personal_journal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
         patch.delenv("NETJOURNAL_DB", raising=False)
         patch.delenv("XDG_RUNTIME_DIR", raising=False)  # no session unlock unless a test makes one
         patch.setenv("NETJOURNAL_LANG", "en")
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _each_key_derived_once() -> Iterator[None]:
+    """SQLCipher's key derivation (PBKDF2, 256,000 rounds) takes a tenth of a second by design,
+    and a test of an encrypted journal opens it again and again with the same passphrase. It is
+    a pure function of the passphrase and the file's salt: the test process derives each key
+    once (the processes a test starts still derive theirs)."""
+    from netjournal import cipher
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cipher, "derive", functools.lru_cache(maxsize=None)(cipher.derive))
         yield
 
 
