@@ -69,6 +69,7 @@ def test_help_and_version_import_no_database_machinery(args: list[str], tmp_path
     assert "HEAVY: \n" in done.stderr, done.stderr
 
 
+@pytest.mark.slow  # the console script as a process
 def test_the_console_script_builds_the_demo_in_a_fresh_folder(tmp_path: Path) -> None:
     done = netjournal("demo", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
@@ -81,6 +82,7 @@ def test_the_console_script_builds_the_demo_in_a_fresh_folder(tmp_path: Path) ->
     assert len(json.loads(people.stdout)) >= 10
 
 
+@pytest.mark.slow  # the console script as a process
 def test_the_console_script_logs_the_example_evening(tmp_path: Path) -> None:
     example = ROOT / "examples" / "after-event.txt"
     done = netjournal("--db", "j.db", "log", "--batch", str(example), cwd=tmp_path)
@@ -98,6 +100,7 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert done.returncode == 2 and "Missing argument" in done.stderr
 
 
+@pytest.mark.slow  # the console script as a process
 def test_quickstart_example_runs(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "examples" / "quickstart.py")],
@@ -129,6 +132,7 @@ def _complete(words: str, cwd: Path, db: str) -> list[str]:
     return [line.split(",", 1)[1] for line in done.stdout.splitlines() if line]
 
 
+@pytest.mark.slow  # the console script as a process
 def test_completion_offers_commands_options_and_names_from_the_journal(tmp_path: Path) -> None:
     example = ROOT / "examples" / "after-event.txt"
     assert netjournal("--db", "j.db", "log", "--batch", str(example), cwd=tmp_path).returncode == 0

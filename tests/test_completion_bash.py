@@ -32,6 +32,7 @@ if not (SCRIPT_DIR / "netjournal").exists():
 STATUS = re.compile(rb"STATUS-(\d+)-END")
 
 pytestmark = [
+    pytest.mark.slow,  # an interactive bash on a pseudo-terminal, completing through netjournal
     pytest.mark.skipif(BASH is None, reason="needs bash"),
     pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal"),
 ]

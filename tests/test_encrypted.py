@@ -104,6 +104,7 @@ def _downgrade(path: Path, passphrase: str, revision: str) -> None:
 # -- the byte scan -------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # SQLCipher conversions and processes
 def test_no_known_string_in_the_encrypted_files_backups_or_upgrade_backup(
     tmp_path: Path, no_keyring: None
 ) -> None:
@@ -191,6 +192,7 @@ os._exit(0)  # killed: the write-ahead log is left beside the journal, not copie
 """
 
 
+@pytest.mark.slow  # SQLCipher conversions and processes
 def test_encrypt_overwrites_the_plain_file_and_its_log(tmp_path: Path, no_keyring: None) -> None:
     path = tmp_path / "journal.db"
     with Journal.open(path) as journal:
@@ -229,6 +231,7 @@ def test_encrypt_overwrites_the_plain_file_and_its_log(tmp_path: Path, no_keyrin
         assert journal.encrypted and journal.key_source == "argument"
 
 
+@pytest.mark.slow  # SQLCipher conversions and processes
 def test_decrypt_and_rekey_round_trip(tmp_path: Path, no_keyring: None) -> None:
     path = tmp_path / "journal.db"
     with Journal.open(path, passphrase=PASS) as journal:
@@ -267,6 +270,7 @@ journal.close()
 """
 
 
+@pytest.mark.slow  # SQLCipher conversions and processes
 def test_a_conversion_is_refused_while_another_program_has_the_journal_open(
     tmp_path: Path, no_keyring: None
 ) -> None:
@@ -298,6 +302,7 @@ def test_a_conversion_is_refused_while_another_program_has_the_journal_open(
 # -- failing in one line -------------------------------------------------------------------
 
 
+@pytest.mark.slow  # SQLCipher conversions and processes
 def test_a_conversion_that_runs_out_of_space_is_one_line_and_changes_nothing(
     tmp_path: Path,
 ) -> None:
@@ -425,6 +430,7 @@ def test_postgresql_says_encryption_does_not_apply(pg_server_url: str) -> None:
 # -- the command line ----------------------------------------------------------------------
 
 
+@pytest.mark.slow  # SQLCipher conversions and processes
 def test_the_commands_on_an_encrypted_journal(tmp_path: Path, no_keyring: None) -> None:
     path = str(tmp_path / "journal.db")
     secret = str(write_secret(tmp_path, PASS))
@@ -476,6 +482,7 @@ def test_a_prompt_only_on_a_terminal(tmp_path: Path, no_keyring: None) -> None:
 # -- the keyring ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # SQLCipher conversions and processes
 def test_remember_then_forget_the_key(tmp_path: Path, file_keyring: PlaintextKeyring) -> None:
     path = tmp_path / "journal.db"
     secret = str(write_secret(tmp_path, PASS))
@@ -568,6 +575,7 @@ def _complete(journal: Path, data: Path, typed: str) -> str:
     return proc.stdout
 
 
+@pytest.mark.slow  # SQLCipher conversions and processes
 def test_completion_never_prompts_and_offers_names_with_a_remembered_key(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -617,6 +625,7 @@ def _two_people(journal: Journal) -> None:
     journal.log(f"Aurèle {FORGOTTEN[0]}", notes=f"Signed the {FORGOTTEN[1]} with {FORGOTTEN[2]}")
 
 
+@pytest.mark.slow  # SQLCipher conversions and processes
 def test_forgetting_uses_fts5_secure_delete_on_sqlcipher(tmp_path: Path, no_keyring: None) -> None:
     path = tmp_path / "journal.db"
     with Journal.open(path, passphrase=PASS) as journal:
@@ -685,6 +694,7 @@ def _on_a_terminal(args: list[str], answers: list[tuple[str, str]], cwd: Path) -
     return proc.wait(timeout=120), output.decode(errors="replace")
 
 
+@pytest.mark.slow  # SQLCipher conversions and processes
 def test_the_passphrase_is_asked_hidden_twice_when_set_once_to_open(
     tmp_path: Path,
 ) -> None:
@@ -711,6 +721,7 @@ def test_the_passphrase_is_asked_hidden_twice_when_set_once_to_open(
 # -- any passphrase ------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # SQLCipher conversions and processes
 @given(
     passphrase=st.text(
         st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),

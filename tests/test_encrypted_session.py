@@ -95,6 +95,7 @@ def test_the_key_is_kept_0600_in_a_0700_folder_and_never_shown(
         assert key_hex[:32] not in text and key_hex[64:] not in text and PASS not in text
 
 
+@pytest.mark.slow  # processes and key derivations
 def test_the_library_unlocks_and_locks(tmp_path: Path, runtime: Path, no_keyring: None) -> None:
     path = encrypted(tmp_path)
     ends = Journal.unlock_session(path, passphrase=PASS, minutes=15)
@@ -124,6 +125,7 @@ def test_the_library_unlocks_and_locks(tmp_path: Path, runtime: Path, no_keyring
         Journal.open(path, passphrase="pas la bonne")
 
 
+@pytest.mark.slow  # processes and key derivations
 def test_lock_all_ends_every_unlock(tmp_path: Path, runtime: Path, no_keyring: None) -> None:
     first, second = encrypted(tmp_path, "a.db"), encrypted(tmp_path, "b.db")
     for path in (first, second):
@@ -158,6 +160,7 @@ def _process(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Comp
     )
 
 
+@pytest.mark.slow  # processes and key derivations
 def test_an_unlocked_journal_opens_without_importing_the_keyring(
     tmp_path: Path, runtime: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -316,6 +319,7 @@ def test_no_private_runtime_folder_refuses_in_one_line(
 # -- a change of key ends it ----------------------------------------------------------------
 
 
+@pytest.mark.slow  # processes and key derivations
 def test_rekey_decrypt_encrypt_and_forget_key_end_the_unlock(
     tmp_path: Path, runtime: Path, no_keyring: None
 ) -> None:

@@ -44,6 +44,7 @@ def leaks(path: Path) -> list[str]:
     return [secret for secret in SECRETS if secret.encode() in raw]
 
 
+@pytest.mark.slow  # processes holding the journal open
 def test_a_reader_holding_a_snapshot_is_reported_and_db_scrub_finishes(tmp_path: Path) -> None:
     path = tmp_path / "journal.db"
     fill(path)
@@ -71,6 +72,7 @@ def test_a_reader_holding_a_snapshot_is_reported_and_db_scrub_finishes(tmp_path:
         assert [p.display_name for p in journal.people.list()] == ["Keeper Person"]
 
 
+@pytest.mark.slow  # processes holding the journal open
 def test_the_cli_says_when_forget_could_not_erase_yet(tmp_path: Path) -> None:
     path = tmp_path / "journal.db"
     fill(path)
@@ -97,6 +99,7 @@ journal.people.forget("Quillembert")
 """
 
 
+@pytest.mark.slow  # processes holding the journal open
 def test_a_kill_between_the_deletion_and_the_erasure_is_finished_at_the_next_opening(
     tmp_path: Path,
 ) -> None:

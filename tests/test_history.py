@@ -162,6 +162,7 @@ def test_an_edit_that_changes_nothing_leaves_no_change_set(journal: Journal) -> 
     assert len(journal.history(limit=None)) == count
 
 
+@pytest.mark.slow  # a large import
 def test_an_import_is_one_compact_change_set(journal: Journal, tmp_path: Path) -> None:
     rows = 2000
     csv = tmp_path / "Connections.csv"

@@ -186,6 +186,7 @@ def test_long_text_limits(journal: Journal) -> None:
 # -- files built from hostile strings ---------------------------------------------------
 
 
+@pytest.mark.slow  # a long Hypothesis test
 @SETTINGS
 @given(
     name=HOSTILE_NAMES.filter(lambda s: len(s) < NAME_MAX - 10),

@@ -62,6 +62,7 @@ def _limited() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
+@pytest.mark.slow  # a process per format, under a memory limit
 @pytest.mark.parametrize(
     "args",
     [

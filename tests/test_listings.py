@@ -175,6 +175,7 @@ def test_records_refuse_what_list_refuses(journal: Journal) -> None:
         assert str(by_records.value) == str(by_list.value)
 
 
+@pytest.mark.slow  # a process per command
 def test_listing_commands_do_not_import_the_orm(tmp_path: Path) -> None:
     """``people|event|lead|followup|outcome list`` (every format) and ``catchup`` run without
     the ORM, and on SQLite without SQLAlchemy's PostgreSQL dialect (20 ms to import: a

@@ -20,6 +20,7 @@ import pytest
 from netjournal import Journal
 
 SCRIPT = Path(sys.executable).with_name("netjournal")
+pytestmark = pytest.mark.slow  # every test runs netjournal as a process, often several times
 if not SCRIPT.exists():  # installed elsewhere on PATH
     SCRIPT = Path(shutil.which("netjournal") or SCRIPT)
 

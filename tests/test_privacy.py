@@ -339,6 +339,7 @@ def test_no_password_in_any_help(name: str, monkeypatch: pytest.MonkeyPatch) -> 
     _secret_free(result.out, result.err)
 
 
+@pytest.mark.slow  # every command, each a process
 def test_no_password_anywhere_on_a_working_server(
     pg_server_url: str,
     tmp_path: Path,

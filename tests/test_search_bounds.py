@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from netjournal import Journal
 
 INDEXED_CHARS = 50_000  # migration 0009
@@ -20,6 +22,7 @@ def found(journal: Journal, query: str) -> list[int]:
     return [hit.id for hit in journal.search(query, kinds="encounter")]
 
 
+@pytest.mark.slow  # a megabyte note
 def test_a_megabyte_note_saves_and_the_same_words_are_found_on_both(journal: Journal) -> None:
     head = "Quorvantel opened the evening. "
     tail = " Zyphtarrow closed it."

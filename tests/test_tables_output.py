@@ -287,6 +287,7 @@ def _on_a_terminal(args: list[str], cwd: Path, columns: int) -> str:
     return ANSI.sub("", raw).replace("\r\n", "\n")
 
 
+@pytest.mark.slow  # a real terminal: nine commands, each a process
 @pytest.mark.parametrize("columns", [160, 80])
 def test_a_real_terminal_gets_whole_words_and_no_raw_escapes(
     season: Journal, journal_url: str, tmp_path: Path, columns: int
@@ -314,6 +315,7 @@ def test_a_real_terminal_gets_whole_words_and_no_raw_escapes(
         assert not re.search(r"\w…", text), (args, text)  # nothing had to be cut
 
 
+@pytest.mark.slow  # a process per command
 @pytest.mark.parametrize(
     "args",
     [["people", "list"], ["report", "events"], ["search", "carton"], ["people", "duplicates"]],

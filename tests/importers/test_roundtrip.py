@@ -10,6 +10,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 import vobject
 from helpers import examples
 from hypothesis import HealthCheck, given, settings
@@ -70,6 +71,7 @@ def _parse(parser, suffix: str, write):  # type: ignore[no-untyped-def]
         return parser(path)
 
 
+@pytest.mark.slow  # a long Hypothesis test
 @SETTINGS
 @given(st.lists(people, min_size=1, max_size=4), st.sampled_from([",", ";"]))
 def test_google_csv_round_trip(persons: list[Person], delimiter: str) -> None:
