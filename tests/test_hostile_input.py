@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from helpers import FRAGMENTS, examples
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -135,9 +135,14 @@ def test_any_search_query_is_read_as_words(journal: Journal, query: str) -> None
     assert journal.people.count() == 1  # nothing was interpreted as SQL
 
 
+#: Words a query reads as operators when typed in capitals (``netjournal.query``).
+OPERATORS = {"AND", "ET", "OR", "OU", "NOT", "SAUF"}
+
+
 @SETTINGS
 @given(word=st.text(st.characters(whitelist_categories=("Lu", "Ll", "Lo")), min_size=3, max_size=8))
 def test_a_note_is_found_by_any_of_its_words(journal: Journal, word: str) -> None:
+    assume(word not in OPERATORS)  # typed in capitals, these are the query's operators
     tag = f"zq{next(_unique)}"
     encounter = journal.log(f"Person {tag}", notes=f"'; DROP TABLE x; -- {word} NEAR( {tag}*")
     hits = journal.search(f"{word} {tag}", kinds="encounter")
