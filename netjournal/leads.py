@@ -51,12 +51,29 @@ def loaded() -> tuple[Any, ...]:
     return (joinedload(Lead.encounter).selectinload(Encounter.leads),)
 
 
-def get_lead(session: Session, ref: object, *, reload: bool = False) -> Lead:
-    """The lead with the id ``ref`` gives, in ``session`` (read again with ``reload``)."""
+def lean() -> tuple[Any, ...]:
+    """How a write that returns no lead reads it (recording an outcome): with its outcomes and
+    its encounter's own columns, not the rest of the graph that :func:`loaded` reads (the
+    encounter's person, event, questions, leads, follow-ups and tags: a dozen queries, most of
+    the cost of recording an outcome)."""
+    from sqlalchemy.orm import joinedload, lazyload, selectinload
+
+    from .models import Lead
+
+    return (
+        joinedload(Lead.encounter).lazyload("*"),
+        selectinload(Lead.outcomes),
+        lazyload(Lead.tags),
+    )
+
+
+def get_lead(session: Session, ref: object, *, reload: bool = False, whole: bool = True) -> Lead:
+    """The lead with the id ``ref`` gives, in ``session`` (read again with ``reload``); with
+    ``whole=False``, read :func:`lean` (for a write that does not return it)."""
     from .models import Lead
 
     found: Lead = resolve.record(
-        session, Lead, ref, "lead", options=loaded(), populate_existing=reload
+        session, Lead, ref, "lead", options=loaded() if whole else lean(), populate_existing=reload
     )
     return found
 
@@ -79,10 +96,15 @@ class Leads:
         tags: Iterable[str] = (),
     ) -> Lead:
         """Add a lead to an existing encounter (given by id)."""
+        from sqlalchemy.orm import lazyload
+
         from .models import Encounter
 
         with self._store.write("lead.add") as session:
-            found: Encounter = resolve.record(session, Encounter, encounter, "encounter")
+            # the encounter's date and leads are all it needs: not its person, event, questions...
+            found: Encounter = resolve.record(
+                session, Encounter, encounter, "encounter", options=(lazyload("*"),)
+            )
             lead = build_lead(
                 session,
                 LeadSpec(kind, summary, details, points_to, status, tuple(tags)),

@@ -67,7 +67,7 @@ class Outcomes:
         from .models import Outcome
 
         with self._store.write("outcome.add") as session:
-            found = get_lead(session, lead)
+            found = get_lead(session, lead, whole=False)
             when = optional_date(date, _("outcome date")) or dt.date.today()
             amount, mark = read_amount(value, _("The value"), allow_negative=True)
             given = amount_currency(mark, currency, _("The value"))
@@ -183,7 +183,7 @@ class Outcomes:
             if date is not None:
                 when = optional_date(date, _("outcome date"))
                 if when is not None:
-                    lead = get_lead(session, outcome.lead_id)
+                    lead = get_lead(session, outcome.lead_id, whole=False)
                     _check_date(lead, when)
                     outcome.date = when
             if kind is not None:
