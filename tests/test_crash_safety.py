@@ -511,8 +511,9 @@ def _old_journal(path: Path) -> dict[str, int]:
     """A journal full of data at the revision before head, as an older netjournal left it.
 
     A few hundred encounters with everything they can hold come through the API at head, then
-    the journal is migrated down (the search index goes with it); plain encounters are then
-    added in SQL, so the upgrade has a real amount of data to index. Returns its counts."""
+    the journal is migrated down one revision; plain encounters are then added in SQL, so the
+    upgrade (its backup, then the last migration) has a real amount of data to go through.
+    Returns its counts."""
     from alembic import command
     from sqlalchemy import create_engine
 
