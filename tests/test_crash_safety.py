@@ -167,8 +167,13 @@ class ForkServer:
         out, err = self.folder / f"run{self.runs}.out", self.folder / f"run{self.runs}.err"
         for file in (out, err):  # there before the worker writes: started() reads ``out`` at once
             file.touch(0o600)
-        run = {"script": textwrap.dedent(script), "args": args, "out": str(out), "err": str(err)}
-        run["cwd"] = str(Path(args[0]).parent)
+        run = {
+            "script": textwrap.dedent(script),
+            "args": args,
+            "cwd": str(Path(args[0]).parent),
+            "out": str(out),
+            "err": str(err),
+        }
         assert self.process.stdin is not None
         self.process.stdin.write(json.dumps(run).encode() + b"\n")
         self.process.stdin.flush()
