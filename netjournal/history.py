@@ -70,21 +70,21 @@ def describe(connection: Connection, summary: str) -> None:
         connection.execute(update(t.changes).where(t.changes.c.id == cid).values(summary=summary))
 
 
-def finish(connection: Connection) -> int | None:
+def finish(connection: Connection) -> Change | None:
     """Close the change set open on ``connection`` before its transaction commits; a change
     set that recorded no row is dropped (an edit that changed nothing leaves no history).
-    Returns the change set's id, or ``None`` when it was dropped or none was open."""
+    Returns the change set as written (read back in the same transaction), or ``None`` when it
+    was dropped or none was open."""
     cid = connection.info.pop(OPEN, None)
     if cid is None:
         return None
     connection.execute(delete(t.change_open).where(t.change_open.c.id == cid))
-    touched = connection.scalar(
-        select(t.change_rows.c.id).where(t.change_rows.c.change_id == cid).limit(1)
-    )
-    if touched is None:
+    # the row count read with the change set tells whether it recorded anything: one query
+    written = changes(connection, limit=1, before=int(cid) + 1)
+    if not written or written[0].id != cid or not written[0].rows:
         connection.execute(delete(t.changes).where(t.changes.c.id == cid))
         return None
-    return int(cid)
+    return written[0]
 
 
 def abandon(connection: Connection) -> None:
@@ -184,12 +184,17 @@ def changes(
 
 def prune(connection: Connection, days: int | None = None) -> int:
     """Drop the change sets older than ``days`` (the profile's ``history_days``, else
-    :data:`DEFAULT_DAYS`); returns how many went. Cheap when none is that old."""
+    :data:`DEFAULT_DAYS`); returns how many went. Cheap when none is that old: one query
+    (through the index on ``changes.at``) reads the setting and the oldest change set."""
+    oldest_at = select(func.min(t.changes.c.at)).scalar_subquery()
     if days is None:
-        days = connection.scalar(select(t.profile.c.history_days).where(t.profile.c.id == 1))
+        setting = select(t.profile.c.history_days).where(t.profile.c.id == 1).scalar_subquery()
+        days, oldest = connection.execute(select(setting, oldest_at)).one()
         days = DEFAULT_DAYS if days is None else days
+    else:
+        oldest = connection.scalar(select(oldest_at))
     cutoff = t.utcnow() - dt.timedelta(days=days)
-    if connection.scalar(select(t.changes.c.id).where(t.changes.c.at < cutoff).limit(1)) is None:
+    if oldest is None or oldest >= cutoff:
         return 0
     old = select(t.changes.c.id).where(t.changes.c.at < cutoff)
     connection.execute(delete(t.change_rows).where(t.change_rows.c.change_id.in_(old)))

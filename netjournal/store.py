@@ -147,8 +147,7 @@ class Store:
     def _finish(connection: Connection) -> history.Change | None:
         """Close this write's change set; the change set as written, read back in the same
         transaction, or ``None`` when it recorded nothing (and was dropped)."""
-        change_id = history.finish(connection)
-        return None if change_id is None else history.change(connection, change_id)
+        return history.finish(connection)
 
     @staticmethod
     def describe(target: Session | Connection, summary: str) -> None:
