@@ -24,14 +24,17 @@ import shutil
 import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import (
     PG_ENV,
+    ParkedConnections,
     SharedCompiledCache,
     corpus_location,
     corpus_missing_reason,
     dispose_engines,
+    drives_the_command_line,
     kept_engine,
     pg_admin_url,
     pg_worker_database,
@@ -46,6 +49,24 @@ _LOAD_PROOF = [HealthCheck.too_slow]  # a loaded machine is slow, not wrong
 settings.register_profile("ci", deadline=None, suppress_health_check=_LOAD_PROOF, print_blob=True)
 settings.register_profile("dev", max_examples=20, deadline=None, suppress_health_check=_LOAD_PROOF)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The PostgreSQL run of a test that drives the command line is ``slow``: the whole suite
+    runs it, the quick lane does not. The command line holds no SQL (it parses, calls the
+    library, renders), so on PostgreSQL such a test runs again the library calls the library's
+    own PostgreSQL tests make, which the quick lane keeps; its SQLite run stays in the quick
+    lane too. Without this, the quick lane took half again as long."""
+    slow = pytest.mark.slow
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is None or callspec.params.get("journal_url") != "postgresql":
+            continue
+        test = getattr(item, "obj", None)
+        test = getattr(getattr(test, "hypothesis", None), "inner_test", test)
+        if test is not None and drives_the_command_line(test):
+            item.add_marker(slow)
+
 
 #: Every engine a test opened, to close what a test left open (see _leftover_engines).
 _OPENED: weakref.WeakSet[Engine] = weakref.WeakSet()
@@ -71,6 +92,10 @@ def _leftover_engines() -> Iterator[None]:
     for engine in list(_OPENED):
         if not kept_engine(engine):
             engine.dispose()
+            # Forgotten once closed: an engine lives on in reference cycles until the garbage
+            # collector runs, and disposing each again after every later test cost 70 calls
+            # a test (a tenth of the quick lane's time).
+            _OPENED.discard(engine)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -121,12 +146,20 @@ def pg_server_url() -> Iterator[str]:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     database = url.set(database=name).render_as_string(hide_password=False)
+    parked = ParkedConnections(name)
+
+    def do_connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        return parked.connect(dialect, tuple(cargs), cparams)
+
+    event.listen(Engine, "do_connect", do_connect)
     try:
         with Journal.open(database):  # the schema, once per worker
             pass
         yield database
     finally:
+        event.remove(Engine, "do_connect", do_connect)
         dispose_engines()
+        parked.close()
         with engine.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         engine.dispose()

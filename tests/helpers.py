@@ -89,6 +89,91 @@ class SharedCompiledCache:
         self._cache[self._key(key)] = value
 
 
+class ParkedConnections:
+    """PostgreSQL connections to this worker's database, kept open from one test to the next.
+
+    Each test opens journals of its own, hence engines of its own, and closing a journal
+    closes its connections: every test paid for a new server process (its fork, its login,
+    SQLAlchemy's first-connection queries) and then for that process's cold caches (the
+    history triggers' PL/pgSQL compiled again, the catalog read again), about a fifth of a
+    PostgreSQL test's time. Here a connection a journal closes is parked instead, and the next
+    engine that connects to the same database takes it, as a connection pool in front of the
+    server would hand it over: rolled back, its session settings reset (``RESET ALL``,
+    ``DISCARD TEMP``...) and its notice handlers removed (SQLAlchemy adds its own on each
+    connect). Only the worker's own database is served so; a connection the server broke is
+    closed, not parked. A test-suite measure: the command line connects once per process.
+    """
+
+    #: More idle connections than a test ever holds at once would only keep server processes.
+    KEEP = 8
+    _RESET = (
+        "RESET ALL; DISCARD TEMP; DISCARD SEQUENCES; UNLISTEN *; SELECT pg_advisory_unlock_all()"
+    )
+
+    def __init__(self, database: str) -> None:
+        import psycopg
+
+        self.database = database
+        self._idle: dict[tuple[Any, ...], list[Any]] = {}
+        idle = self._idle
+        keep = self.KEEP
+
+        class Parkable(psycopg.Connection):  # type: ignore[type-arg]
+            park_key: tuple[Any, ...] | None = None
+
+            def close(self) -> None:
+                key = self.park_key
+                if key is not None and not self.closed and not self.broken:
+                    stack = idle.setdefault(key, [])
+                    if len(stack) < keep:
+                        try:
+                            self.rollback()
+                        except psycopg.Error:
+                            pass
+                        else:
+                            stack.append(self)
+                            return
+                super().close()
+
+            def really_close(self) -> None:
+                super().close()
+
+        self._class = Parkable
+
+    def connect(self, dialect: Any, cargs: tuple[Any, ...], cparams: dict[str, Any]) -> Any:
+        """A connection for SQLAlchemy's ``do_connect`` event: a parked one, else a new one;
+        ``None`` (SQLAlchemy connects as usual) for any other database or backend."""
+        if dialect.name != "postgresql" or cparams.get("dbname") != self.database:
+            return None
+        # SQLAlchemy gives each engine's dialect its own (identically set up) adapters map
+        key = (cargs, tuple(sorted((k, repr(v)) for k, v in cparams.items() if k != "context")))
+        stack = self._idle.get(key, [])
+        while stack:
+            connection = stack.pop()
+            try:
+                connection.autocommit = True
+                connection.execute(self._RESET)
+                connection.autocommit = False
+                connection.isolation_level = None
+                connection.read_only = None
+                for handler in list(connection._notice_handlers):
+                    connection.remove_notice_handler(handler)
+            except Exception:
+                connection.really_close()
+                continue
+            return connection
+        connection = self._class.connect(*cargs, **cparams)
+        connection.park_key = key
+        return connection
+
+    def close(self) -> None:
+        """Close every parked connection (before the database is dropped)."""
+        for stack in self._idle.values():
+            for connection in stack:
+                connection.really_close()
+        self._idle.clear()
+
+
 _engines: dict[str, Engine] = {}
 _emptying: dict[str, tuple[list[str], list[str]]] = {}
 
@@ -154,6 +239,26 @@ def reset_postgres(url: str) -> None:
         with engine.begin() as conn:
             joined = ", ".join(f'"{t}"' for t in tables)
             conn.execute(text(f"TRUNCATE {joined} RESTART IDENTITY CASCADE"))
+
+
+def drives_the_command_line(test: Any) -> bool:
+    """Whether the test function ``test`` (or a function nested in it) calls the command line:
+    the helpers of ``clirun``, click's test runner or the entry point itself."""
+    import types
+
+    def names(code: types.CodeType) -> Iterator[str]:
+        yield from code.co_names
+        for constant in code.co_consts:
+            if isinstance(constant, types.CodeType):
+                yield from names(constant)
+
+    namespace = getattr(test, "__globals__", {})
+    for name in names(test.__code__):
+        value = namespace.get(name)
+        origin = getattr(value, "__module__", None) or getattr(value, "__name__", None) or ""
+        if origin == "clirun" or origin.startswith(("click.testing", "netjournal.cli")):
+            return True
+    return False
 
 
 def examples(thorough: int) -> int:
