@@ -18,6 +18,11 @@ from sqlalchemy import Engine, create_engine, text
 from netjournal import Journal, schema
 from netjournal.errors import JournalUnavailable, SchemaOutOfDate, SchemaTooNew
 
+# pytest-alembic's walks run every migration, one by one, up and down again (a second or so
+# each): the whole suite runs them, the quick lane does not.
+for _walk in (test_model_definitions_match_ddl, test_up_down_consistency, test_upgrade):
+    pytest.mark.slow(_walk)
+
 
 @pytest.fixture
 def alembic_config() -> object:

@@ -56,6 +56,7 @@ def test_hostile_unique_words_up_to_the_bound_fit_a_tsvector(journal: Journal) -
     assert journal.encounters.get(encounter.id).notes == part
 
 
+@pytest.mark.slow  # walks the migrations down and up again
 def test_0009_reindexes_what_was_indexed_past_the_bound(journal_url: str) -> None:
     from alembic import command
     from sqlalchemy import create_engine, text

@@ -56,6 +56,7 @@ def shared(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         yield request.param, journal
 
 
+@pytest.mark.slow  # thousands of Hypothesis queries
 def test_random_strings_return_results_or_nothing(shared: tuple[str, Journal]) -> None:
     backend, journal = shared
     filters = itertools.cycle([{}, {"kinds": "encounter"}, {"event": "Lyon"}, {"tags": "lyon"}])

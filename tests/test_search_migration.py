@@ -12,6 +12,8 @@ from sqlalchemy import create_engine, inspect, text
 
 from netjournal import Journal, schema
 
+pytestmark = pytest.mark.slow  # each test walks the migrations down and up again
+
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:

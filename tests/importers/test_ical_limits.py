@@ -142,6 +142,7 @@ print(json.dumps(outcome))
 """
 
 
+@pytest.mark.slow  # a process each, to measure its memory
 @pytest.mark.parametrize("name", list(_HOSTILE))
 def test_a_hostile_recurrence_is_imported_or_refused_quickly(tmp_path: Path, name: str) -> None:
     rule, start = _HOSTILE[name]
