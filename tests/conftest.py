@@ -30,6 +30,7 @@ import pytest
 from helpers import (
     PG_ENV,
     ParkedConnections,
+    Seeds,
     SharedCompiledCache,
     corpus_location,
     corpus_missing_reason,
@@ -172,6 +173,12 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with Journal.open(path):
         pass
     return path
+
+
+@pytest.fixture(scope="session")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> Seeds:
+    """Journals built once per worker and backend, copied into each test's (helpers.Seeds)."""
+    return Seeds(tmp_path_factory.mktemp("seeds"))
 
 
 def fresh_sqlite(template: Path, folder: Path) -> Path:

@@ -106,6 +106,13 @@ def test_a_wrong_header_is_refused(journal: Journal, change: dict[str, Any], mes
     assert caught.value.line is None
 
 
+@pytest.fixture(scope="module")
+def good_document(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The export of a populated journal, written once for the tests that spoil it."""
+    with Journal.open(tmp_path_factory.mktemp("source") / "source.db") as source:
+        return populated(source)
+
+
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
@@ -123,10 +130,9 @@ def test_a_wrong_header_is_refused(journal: Journal, change: dict[str, Any], mes
     ],
 )
 def test_a_bad_record_imports_nothing(
-    journal: Journal, tmp_path: Path, edit: Any, message: str
+    journal: Journal, good_document: str, edit: Any, message: str
 ) -> None:
-    with Journal.open(tmp_path / "source.db") as source:
-        document = json.loads(populated(source))
+    document = json.loads(good_document)
     edit(document)
     with pytest.raises(ImportFormatError, match=message):
         journal.import_json(io.StringIO(json.dumps(document)), source_name="bad.json")

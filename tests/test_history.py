@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import Seeds
 from sqlalchemy import func, select, text, update
 
 from netjournal import Journal
@@ -41,6 +42,12 @@ def _season(journal: Journal) -> None:
         tags=["packaging"],
     )
     journal.log("Marc Petit", event="Lyon Tech", notes="Met at the bar", introduced_by="Hélène")
+
+
+@pytest.fixture
+def season(journal_url: str, seeds: Seeds) -> None:
+    """``_season`` in the test's journal, written once per test process and backend."""
+    seeds.restore(journal_url, _season)
 
 
 def _lead_id(journal: Journal) -> int:
@@ -82,9 +89,9 @@ STEPS: dict[str, Callable[[Journal], object]] = {
 }
 
 
+@pytest.mark.usefixtures("season")
 @pytest.mark.parametrize("step", list(STEPS))
 def test_undo_puts_back_exactly_what_one_write_changed(journal: Journal, step: str) -> None:
-    _season(journal)
     before = export(journal)
     count = len(journal.history(limit=None))
     STEPS[step](journal)
@@ -107,8 +114,8 @@ def test_undo_puts_back_exactly_what_one_write_changed(journal: Journal, step: s
         assert export(journal) == after
 
 
+@pytest.mark.usefixtures("season")
 def test_undo_refuses_a_change_that_a_later_one_touched(journal: Journal) -> None:
-    _season(journal)
     journal.people.update("Hélène", title="CEO")
     edit = journal.history()[0]
     journal.people.update("Hélène", title="COO")

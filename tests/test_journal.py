@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from helpers import assert_no_orphans, seed, snapshot
+from helpers import Seeds, assert_no_orphans, seed, snapshot
 from sqlalchemy import func, select
 
 from netjournal import Journal
@@ -174,16 +174,25 @@ def test_log_many_reuses_a_person_created_earlier_in_the_batch(journal: Journal)
     ],
 )
 def test_bad_input_raises_the_right_error_and_changes_nothing(
-    journal: Journal, call: Any, error: type[Exception], message: str
+    journal: Journal,
+    journal_url: str,
+    seeds: Seeds,
+    call: Any,
+    error: type[Exception],
+    message: str,
 ) -> None:
-    journal.events.add("Lyon Tech Meetup", "2026-11-20")
-    journal.events.add("Lyon Startup Night", "2026-11-21")
-    journal.log("Marc Dupont", leads=[("supplier", "boxes")], date="2026-11-20")
-    journal.log("Marc Durand")
+    seeds.restore(journal_url, _two_events_two_marcs)
     before = snapshot(journal)
     with pytest.raises(error, match=message):
         call(journal)
     assert snapshot(journal) == before
+
+
+def _two_events_two_marcs(journal: Journal) -> None:
+    journal.events.add("Lyon Tech Meetup", "2026-11-20")
+    journal.events.add("Lyon Startup Night", "2026-11-21")
+    journal.log("Marc Dupont", leads=[("supplier", "boxes")], date="2026-11-20")
+    journal.log("Marc Durand")
 
 
 def _count(journal: Journal, model: Any) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from clirun import ok
-from helpers import rich
+from helpers import Seeds, rich
 from netjournal.cli.commands.event import EVENT_COLUMNS
 from netjournal.cli.commands.followup import FOLLOWUP_COLUMNS
 from netjournal.cli.commands.lead import LEAD_COLUMNS, OUTCOME_COLUMNS
@@ -56,6 +56,12 @@ def _season(journal: Journal) -> None:
     marc = journal.leads.list(person="Marc Roux")
     journal.outcomes.add(marc[-1].id, "First order", value="500", date="2026-10-20", kind="revenue")
     journal.outcomes.add(marc[-1].id, "A hire", date="2026-11-02", kind="hire")
+
+
+@pytest.fixture
+def season(journal: Journal, journal_url: str, seeds: Seeds) -> None:
+    """``_season`` in the test's journal, written once per test process and backend."""
+    seeds.restore(journal_url, _season)
 
 
 def _same(records: list[dict[str, Any]], objects: list[Any]) -> None:
@@ -122,6 +128,7 @@ ENCOUNTERS = [
 ]
 
 
+@pytest.mark.usefixtures("season")
 @pytest.mark.parametrize(
     "collection, cases",
     [
@@ -136,7 +143,6 @@ ENCOUNTERS = [
 def test_records_equal_the_listed_objects(
     journal: Journal, collection: str, cases: list[dict[str, Any]]
 ) -> None:
-    _season(journal)
     found = getattr(journal, collection)
     for filters in cases:
         records = found.records(**filters)
@@ -145,10 +151,10 @@ def test_records_equal_the_listed_objects(
             assert len(records) >= 2, collection  # the season has something to compare
 
 
+@pytest.mark.usefixtures("season")
 def test_lead_walk_and_sort_plans_agree(journal: Journal) -> None:
     """With a limit, a lead listing on SQLite walks encounters newest first unless the lead
     filters keep few leads: both plans list the same leads (PostgreSQL: one plan)."""
-    _season(journal)
     everyone = journal.leads.records()
     for limit in (1, 2, 3, 50):
         assert journal.leads.records(limit=limit) == everyone[:limit]
@@ -156,8 +162,8 @@ def test_lead_walk_and_sort_plans_agree(journal: Journal) -> None:
         assert journal.leads.records(status="open", limit=limit) == opened[:limit]
 
 
+@pytest.mark.usefixtures("season")
 def test_records_refuse_what_list_refuses(journal: Journal) -> None:
-    _season(journal)
     for collection, filters, error in [
         ("leads", {"status": "maybe"}, InvalidInput),
         ("leads", {"person": "nobody at all"}, NotFound),
@@ -223,10 +229,10 @@ def _printed(objects: list[Any], columns: Any, fmt: str | None, empty: str) -> s
         return out.getvalue().decode()
 
 
+@pytest.mark.usefixtures("season")
 def test_listing_commands_print_what_the_objects_printed(
     journal: Journal, journal_url: str
 ) -> None:
-    _season(journal)
     db = ["--db", journal_url]
     cases = [
         (

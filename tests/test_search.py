@@ -5,13 +5,20 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from helpers import Seeds
 
 from netjournal import Journal
 from netjournal.errors import InvalidInput, NotFound
 
 
 @pytest.fixture
-def filled(journal: Journal) -> Journal:
+def filled(journal: Journal, journal_url: str, seeds: Seeds) -> Journal:
+    """The journal below, built once per test process and backend (helpers.Seeds)."""
+    seeds.restore(journal_url, fill)
+    return journal
+
+
+def fill(journal: Journal) -> None:
     journal.events.add("Lyon Tech Meetup", "2026-03-12", kind="meetup", tags=["lyon"])
     journal.events.add("Salon de l'été", "2026-07-02", kind="trade show", location="Paris")
     journal.log(
@@ -39,7 +46,6 @@ def filled(journal: Journal) -> Journal:
         notes="Met at a café; she does bookkeeping for small shops.",
         wishes="Wants more clients in Lyon",
     )
-    return journal
 
 
 def kinds_ids(hits: list) -> list[tuple[str, int]]:

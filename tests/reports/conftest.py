@@ -27,9 +27,11 @@ F4 Bob (enc3) due 04-20; F5 Bob (enc3) due 03-05, done.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from helpers import Seeds
 
 from netjournal import Journal
 
@@ -44,8 +46,16 @@ class Scenario:
 
 
 @pytest.fixture
-def scenario(journal: Journal) -> Scenario:
-    j = journal
+def scenario(journal_url: str, seeds: Seeds) -> Iterator[Scenario]:
+    """The journal above, built once per test process and backend and copied for each test
+    (helpers.Seeds)."""
+    enc, lead = seeds.restore(journal_url, build_scenario)
+    with Journal.open(journal_url) as journal:
+        yield Scenario(journal, enc, lead)
+
+
+def build_scenario(j: Journal) -> tuple[dict[int, int], dict[int, int]]:
+    """Write the journal above; its encounter and lead numbers mapped to their ids."""
     j.set_profile(fields=["Software"], hourly_rate="40", currency="EUR")
     j.events.add("Lyon Tech #1", "2026-01-15", series="Lyon Tech", hours=3, cost=30)
     j.events.add("Lyon Tech #2", "2026-02-15", series="Lyon Tech", hours=2)
@@ -118,4 +128,4 @@ def scenario(journal: Journal) -> Scenario:
     thank_you = next(f for f in e3.followups if f.action == "Thank-you note")
     j.followups.done(thank_you.id, on="2026-03-06")
     enc = {i + 1: e.id for i, e in enumerate((e1, e2, e3, e4, e5, e6, e7))}
-    return Scenario(j, enc, lead)
+    return enc, lead
