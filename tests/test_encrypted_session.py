@@ -9,6 +9,7 @@ import datetime as dt
 import gc
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -374,11 +375,17 @@ def test_durations_in_minutes_and_hours(count: int) -> None:
         assert session_keys.minutes(f"{count}h") == count * 60
 
 
+@pytest.fixture(scope="module")
+def encrypted_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One encrypted journal, for tests that only read it to copy."""
+    return encrypted(tmp_path_factory.mktemp("encrypted"))
+
+
 @pytest.mark.parametrize("text", ["0m", "13h", "721m", "xx", "15s", "-5m", "1.5h", ""])
 def test_a_duration_out_of_range_or_unreadable_is_one_line(
-    text: str, tmp_path: Path, runtime: Path, no_keyring: None
+    text: str, tmp_path: Path, runtime: Path, no_keyring: None, encrypted_once: Path
 ) -> None:
-    path = encrypted(tmp_path)
+    path = Path(shutil.copy(encrypted_once, tmp_path / "journal.db"))
     line = fails("--db", str(path), "db", "unlock", "--for", text)
     assert "12 hours" in line or "such as 15m or 2h" in line
     with pytest.raises(InvalidInput):

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from helpers import Seeds
 
 from netjournal import Journal
 from netjournal.errors import ImportFormatError, InvalidInput, NotFound
@@ -33,8 +34,14 @@ person: Zoé Roux
 
 
 @pytest.fixture
-def seeded(journal: Journal) -> dict[str, int]:
-    """An event, Hélène with an encounter, a lead, an outcome and a follow-up: their ids."""
+def seeded(journal: Journal, journal_url: str, seeds: Seeds) -> dict[str, int]:
+    """An event, Hélène with an encounter, a lead, an outcome and a follow-up: their ids
+    (written once per test process and backend)."""
+    ids: dict[str, int] = seeds.restore(journal_url, _seed)
+    return ids
+
+
+def _seed(journal: Journal) -> dict[str, int]:
     journal.events.add("Lyon Tech Meetup", DAY, kind="meetup", cost="12", tags=["lyon"])
     encounter = journal.log(
         "Hélène Dubois",

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 from clirun import ok
+from helpers import Seeds
 
 from netjournal import Journal
 from netjournal.demo import build_demo
@@ -66,8 +67,9 @@ def _season(journal: Journal) -> None:
 
 
 @pytest.fixture
-def season(journal: Journal) -> Journal:
-    _season(journal)
+def season(journal: Journal, journal_url: str, seeds: Seeds) -> Journal:
+    """``_season`` in the test's journal, written once per test process and backend."""
+    seeds.restore(journal_url, _season)
     return journal
 
 
