@@ -70,20 +70,35 @@ def spec_of(person: Any, details: dict[str, Any]) -> EncounterSpec:
         raise InvalidInput(_("Unknown encounter detail: {error}.").format(error=exc)) from None
 
 
-def encounters_by_id(connection: Connection, ids: Sequence[int]) -> list[Encounter]:
+#: The collections of an encounter the writer fills (see ``writers.Cache.filled``).
+COLLECTIONS = ("tags", "questions", "leads", "followups")
+
+
+def encounters_by_id(
+    connection: Connection, ids: Sequence[int], filled: Iterable[str] = COLLECTIONS
+) -> list[Encounter]:
     """The encounters ``ids`` as loaded, detached ORM objects, in that order, read in the
-    transaction that wrote them (nothing can delete them in between)."""
-    from sqlalchemy.orm import Session
+    transaction that wrote them (nothing can delete them in between).
+
+    A collection not in ``filled`` is known to be empty (the caller just wrote these
+    encounters and none of them has such rows): it is set empty without a query, which
+    spares a logged encounter half of its reading back."""
+    from sqlalchemy.orm import Session, lazyload
+    from sqlalchemy.orm.attributes import set_committed_value
 
     from .models import Encounter
 
+    written = set(filled)
+    empty = [name for name in COLLECTIONS if name not in written]
+    stmt = select(Encounter).options(*(lazyload(getattr(Encounter, name)) for name in empty))
     found: dict[int, Encounter] = {}
     with Session(bind=connection) as session:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            found.update(
-                (e.id, e) for e in session.scalars(select(Encounter).where(Encounter.id.in_(chunk)))
-            )
+            found.update((e.id, e) for e in session.scalars(stmt.where(Encounter.id.in_(chunk))))
+        for encounter in found.values():
+            for name in empty:
+                set_committed_value(encounter, name, [])
     return [found[i] for i in ids]
 
 
@@ -132,10 +147,11 @@ class Encounters:
 
         A spec that fails names its ``line`` (when it came from a batch file) in the error.
         """
+        cache = Cache()
         with self._store.transaction("encounter.log") as connection:
-            logged = log_specs(connection, specs)
+            logged = log_specs(connection, specs, cache=cache)
             self._store.describe(connection, summary_of(connection, logged))
-            return encounters_by_id(connection, logged)
+            return encounters_by_id(connection, logged, cache.filled)
 
     def log_record(self, person: Any, **details: Any) -> dict[str, Any]:
         """Log one encounter like :meth:`log`, and return it as the JSON-ready record that
@@ -205,7 +221,7 @@ class Encounters:
                     spec.any_date = spec.any_date or any_date
                 ids = log_specs(connection, batch.encounters, source_name, cache)
                 self._store.describe(connection, summary_of(connection, ids, source_name))
-                encounters = encounters_by_id(connection, ids)
+                encounters = encounters_by_id(connection, ids, cache.filled)
                 created = {e.person.id: e.person for e in encounters}
                 logged = BatchResult(encounters, (created[i] for i in cache.created))
                 if dry_run:

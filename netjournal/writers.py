@@ -60,6 +60,9 @@ class Cache:
         self.people: dict[str, int] = {}
         self.events: dict[Any, _Event] = {}
         self.created: list[int] = []
+        #: The collections of an encounter ("tags", "questions", "leads", "followups") that
+        #: some encounter of the batch has rows in: reading the others back would find none.
+        self.filled: set[str] = set()
 
     def person(self, connection: Connection, ref: Any) -> int | None:
         if isinstance(ref, str) and resolve.as_id(ref) is None:
@@ -194,6 +197,16 @@ def log_one(connection: Connection, spec: EncounterSpec, cache: Cache) -> int:
         add_contacts(connection, person_id, contacts)
     encounter_id = _insert(connection, t.encounters, {"person_id": person_id, **encounter})
     _tag(connection, t.encounter_tags, "encounter_id", encounter_id, encounter_tags)
+    cache.filled.update(
+        name
+        for name, rows in (
+            ("tags", encounter_tags),
+            ("questions", questions),
+            ("leads", leads),
+            ("followups", followups),
+        )
+        if rows
+    )
     if questions:
         connection.execute(
             insert(t.questions), [{"encounter_id": encounter_id, **q} for q in questions]
