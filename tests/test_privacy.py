@@ -152,6 +152,7 @@ def _make_writable(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
+@pytest.mark.slow  # a process each (test_refusals.py reads and writes one in-process)
 @pytest.mark.parametrize("command", [["init"], ["db", "current"], ["log", "New Person"]])
 def test_a_read_only_journal_gives_one_sentence_and_is_not_modified(
     tmp_path: Path, command: list[str]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -117,10 +118,10 @@ def test_a_directory_instead_of_the_journal_is_refused(
     assert "is a directory" in _one_sentence(result.err)
 
 
-@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c[:2]))
-def _truncated_journal(folder: Path) -> bytes:
+@pytest.fixture(scope="module")
+def truncated_journal(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """The first pages of a real journal: the header says SQLite, the schema is cut off."""
-    whole = folder / "whole.db"
+    whole = tmp_path_factory.mktemp("truncated") / "whole.db"
     with Journal.open(whole) as journal:
         journal.log("Ada Lovelace")
     with Journal.open(whole) as journal:  # a clean close checkpoints the WAL into the file
@@ -134,15 +135,15 @@ def _truncated_journal(folder: Path) -> bytes:
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c[:2]))
 @pytest.mark.parametrize("content", ["text", "bad-header", "truncated"])
 def test_a_file_that_is_not_a_database_is_refused_untouched(
-    folder: Path, command: list[str], content: str, vcf: Path
+    folder: Path, command: list[str], content: str, vcf: Path, truncated_journal: bytes
 ) -> None:
     target = folder / "journal.db"
     target.write_bytes(
         {
-            "text": lambda: b"just some notes, not a database\n" * 200,
-            "bad-header": lambda: b"SQLite format 3\x00" + b"\xff" * 4080,
-            "truncated": lambda: _truncated_journal(folder),
-        }[content]()
+            "text": b"just some notes, not a database\n" * 200,
+            "bad-header": b"SQLite format 3\x00" + b"\xff" * 4080,
+            "truncated": truncated_journal,
+        }[content]
     )
     before = _snapshot(folder)
     result = run("--db", str(target), *_args(command, vcf))
@@ -167,11 +168,18 @@ def _make_writable(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
-@pytest.fixture
-def read_only_journal(folder: Path) -> Iterator[Path]:
-    path = folder / "journal.db"
+@pytest.fixture(scope="module")
+def ada_journal(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A journal holding Ada, written once for the tests that copy it."""
+    path = tmp_path_factory.mktemp("ada") / "journal.db"
     with Journal.open(path) as journal:
         journal.log("Ada Lovelace", notes="first")
+    return path
+
+
+@pytest.fixture
+def read_only_journal(folder: Path, ada_journal: Path) -> Iterator[Path]:
+    path = Path(shutil.copy(ada_journal, folder / "journal.db"))  # its 0600 mode too
     _make_read_only(path)
     try:
         yield path
