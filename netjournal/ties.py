@@ -20,6 +20,7 @@ PostgreSQL computes ``power(0.5, age / 180)``, the same C ``pow``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -41,7 +42,7 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.selectable import Subquery
 
@@ -280,18 +281,22 @@ def _hundredths(column: ColumnElement[Any]) -> ColumnElement[Any]:
     return cast(type_coerce(column, Integer), Float) / 100.0
 
 
-def strength_table(today: dt.date, person_ids: Sequence[int] | None = None) -> Subquery:
+def strength_table(
+    today: dt.date | None, person_ids: Sequence[int] | BindParameter[Any] | None = None
+) -> Subquery:
     """One row per person (``person_id``) with the raw value of each component (columns
     named as in :data:`COMPONENTS`), ``meetings`` and ``last_met``, as of ``today``; only
     ``person_ids`` when given, else everyone with their ``score`` too (0-100, unrounded: what
-    a listing sorts by)."""
+    a listing sorts by). ``today`` may be left to the ``tie_today`` parameter, and
+    ``person_ids`` be an expanding parameter, for a statement built once (:func:`_strengths`)."""
     p, e, ev, q, lead, o = t.people, t.encounters, t.events, t.questions, t.leads, t.outcomes
     day = bindparam("tie_today", today, type_=Date)
     seen = e.c.date <= day
     meeting = e.c.kind != "connection"
+    ids = person_ids if isinstance(person_ids, BindParameter) else list(person_ids or ())
 
     def mine(column: Any) -> list[ColumnElement[bool]]:
-        return [] if person_ids is None else [column.in_(list(person_ids))]
+        return [] if person_ids is None else [column.in_(ids)]
 
     # People met at each event with hours (meetings up to today): its hours are split among
     # them. Only events with hours, and only those of the people asked about, are counted.
@@ -404,8 +409,15 @@ def strength_table(today: dt.date, person_ids: Sequence[int] | None = None) -> S
         columns.append((100 * score).label("score"))
     stmt: Select[Any] = select(*columns).select_from(source)
     if person_ids is not None:
-        stmt = stmt.where(p.c.id.in_(list(person_ids)))
+        stmt = stmt.where(p.c.id.in_(ids))
     return stmt.subquery("ties")
+
+
+@functools.cache
+def _strengths() -> Select[Any]:
+    """The strengths of the people ``tie_people`` as of ``tie_today``, built once: building
+    the statement costs more Python than running it for a page of people (``people list``)."""
+    return select(strength_table(None, bindparam("tie_people", expanding=True)))
 
 
 def tie_strengths(
@@ -415,8 +427,8 @@ def tie_strengths(
     if not person_ids:
         return {}
     found = {}
-    table = strength_table(today, person_ids)
-    for row in connection.execute(select(table)):
+    parameters = {"tie_today": today, "tie_people": list(person_ids)}
+    for row in connection.execute(_strengths(), parameters):
         mapping = row._mapping
         raws = {c.name: round(float(mapping[c.name] or 0), PLACES) for c in COMPONENTS}
         found[row.person_id] = build(row.person_id, today, raws, row.meetings, row.last_met)
