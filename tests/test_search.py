@@ -305,18 +305,25 @@ FILTER_CASES = [
 ]
 
 
+def fill_with_vera(journal: Journal) -> None:
+    """The journal of ``fill``, with a tagged person, a tagged lead and an outcome."""
+    fill(journal)
+    journal.people.add("Vera Vip", organization="Tidewave", tags=["vip"])
+    journal.log("Vera Vip", leads=[{"kind": "supplier", "summary": "Pallets", "tags": ["vip"]}])
+    lead = journal.leads.list(kind="recruiting")[0]
+    journal.outcomes.add(lead.id, "Hired a CTO through their intro", value=1000)
+
+
 @pytest.mark.parametrize("case", FILTER_CASES, ids=lambda c: ",".join(map(str, c.items())))
 def test_tag_and_lead_filters_find_the_same_whichever_way_they_are_read(
-    filled: Journal, monkeypatch: pytest.MonkeyPatch, case: dict
+    journal: Journal, journal_url: str, seeds: Seeds, monkeypatch: pytest.MonkeyPatch, case: dict
 ) -> None:
     # A tag or lead filter is read from its own rows when they are few, or checked while
     # walking the documents newest first when they are many: both must agree.
     from netjournal import filters
 
-    filled.people.add("Vera Vip", organization="Tidewave", tags=["vip"])
-    filled.log("Vera Vip", leads=[{"kind": "supplier", "summary": "Pallets", "tags": ["vip"]}])
-    lead = filled.leads.list(kind="recruiting")[0]
-    filled.outcomes.add(lead.id, "Hired a CTO through their intro", value=1000)
+    seeds.restore(journal_url, fill_with_vera)
+    filled = journal
     found = {}
     for few in (10**9, 1):
         monkeypatch.setattr(filters, "_few", lambda _connection, _limit, few=few: few)
