@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from helpers import Seeds, rich, snapshot
+import pytest
+from helpers import Seeds, reset_postgres, rich, snapshot
 
 from netjournal import Journal
 
@@ -35,3 +36,25 @@ def test_a_copy_is_the_journal_its_build_wrote(
         assert [h.person for h in journal.search("coffee")] == ["Hélène Dubois"]
         assert journal.undo(last.id).undoes == last.id  # the build's own last write
         assert journal.followups.list()[0].done_on is None
+
+
+def test_without_a_superuser_postgresql_journals_are_built_again(
+    pg_server_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import helpers
+
+    builds = []
+
+    def counted(journal: Journal) -> int:
+        builds.append(1)
+        return build(journal)
+
+    monkeypatch.setitem(helpers._superusers, pg_server_url, False)
+    seeds = Seeds(tmp_path)
+    reset_postgres(pg_server_url)
+    first = seeds.restore(pg_server_url, counted)
+    reset_postgres(pg_server_url)
+    assert seeds.restore(pg_server_url, counted) == first
+    assert len(builds) == 2
+    with Journal.open(pg_server_url) as journal:
+        assert journal.people.get("Paul Martin").id == first
