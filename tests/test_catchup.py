@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from clirun import fails, ok
+from helpers import Seeds
 from sqlalchemy import update
 
 from netjournal import Journal
@@ -81,8 +82,14 @@ def season(journal: Journal) -> None:
     journal.outcomes.add(chloe_lead.id, "Signed", value="500", date="2026-10-20")
 
 
+@pytest.fixture
+def seasoned(journal_url: str, seeds: Seeds) -> None:
+    """The season above in the test's journal, written once per test process and backend."""
+    seeds.restore(journal_url, season)
+
+
+@pytest.mark.usefixtures("seasoned")
 def test_the_season_is_ranked_as_computed_by_hand(journal: Journal) -> None:
-    season(journal)
     found = journal.catchup(today=TODAY)
     assert [(c.person, c.days_since, c.days_late, c.lateness, c.past_limit) for c in found] == [
         ("Ann", 90, 60, Decimal("2.00"), True),
@@ -118,8 +125,8 @@ def test_the_season_is_ranked_as_computed_by_hand(journal: Journal) -> None:
     assert by_name["Bob"].talked_about == "Talked about labels"  # no question: the notes
 
 
+@pytest.mark.usefixtures("seasoned")
 def test_limit_tags_and_another_day(journal: Journal) -> None:
-    season(journal)
     assert [c.person for c in journal.catchup(today=TODAY, limit=2)] == ["Ann", "Bob"]
     assert [c.person for c in journal.catchup(today=TODAY, tags=["friends"])] == ["Chloé", "Fay"]
     assert [c.person for c in journal.catchup(today=TODAY, tags=["clients", "friends"])] == [
@@ -138,8 +145,8 @@ def test_limit_tags_and_another_day(journal: Journal) -> None:
         journal.catchup(limit=0)
 
 
+@pytest.mark.usefixtures("seasoned")
 def test_a_done_followup_and_a_new_meeting_reset_the_clock(journal: Journal) -> None:
-    season(journal)
     todo = journal.followups.add("Ann", "2026-11-28", "Call Ann")
     journal.followups.done(todo.id, on="2026-11-29")
     journal.log("Bob", date="2026-11-30")
@@ -147,8 +154,8 @@ def test_a_done_followup_and_a_new_meeting_reset_the_clock(journal: Journal) -> 
     assert "Ann" not in names and "Bob" not in names
 
 
+@pytest.mark.usefixtures("seasoned")
 def test_person_setting_beats_tags_and_clearing_falls_back(journal: Journal) -> None:
-    season(journal)
     journal.people.update("Ann", every="6m")  # 180 days: her own, longer than the tag's
     assert "Ann" not in [c.person for c in journal.catchup(today=TODAY)]
     journal.people.update("Bob", every="none")  # back to the clients tag: 29 < 30
@@ -261,9 +268,8 @@ def db(journal_url: str) -> list[str]:
     return ["--db", journal_url]
 
 
-def test_cli_cadence_and_catchup(journal_url: str, db: list[str]) -> None:
-    with Journal.open(journal_url) as journal:
-        season(journal)
+def test_cli_cadence_and_catchup(journal_url: str, db: list[str], seeds: Seeds) -> None:
+    seeds.restore(journal_url, season)
     assert "clients            30              60       5" in ok(*db, "cadence")
     listed = json.loads(ok(*db, "cadence", "--json"))
     assert listed == [
@@ -291,9 +297,8 @@ def test_cli_cadence_and_catchup(journal_url: str, db: list[str]) -> None:
     assert len(csv_rows) == 1 + 6  # Gus, Ann, Bob, Chloé, Hal, Eve (Fay's tag was cleared)
 
 
-def test_cli_refusals_write_nothing(journal_url: str, db: list[str]) -> None:
-    with Journal.open(journal_url) as journal:
-        season(journal)
+def test_cli_refusals_write_nothing(journal_url: str, db: list[str], seeds: Seeds) -> None:
+    seeds.restore(journal_url, season)
     before = ok(*db, "export", "json")
     assert "No tag 'nope'" in fails(*db, "cadence", "nope", "--every", "30d")
     assert "No tag 'nope'" in fails(*db, "catchup", "--tag", "nope")
@@ -324,11 +329,11 @@ def _ical(journal: Journal, today: str, **options: object) -> tuple[str, dict[st
     return out.getvalue(), stats.counts
 
 
+@pytest.mark.usefixtures("seasoned")
 def test_ical_has_one_reminder_per_person_due(journal: Journal) -> None:
     import icalendar
     import recurring_ical_events
 
-    season(journal)
     text, counts = _ical(journal, TODAY)
     assert counts["catch-ups"] == 6
     calendar = icalendar.Calendar.from_ical(text)
@@ -358,10 +363,10 @@ def test_ical_has_one_reminder_per_person_due(journal: Journal) -> None:
     assert _ical(journal, TODAY)[0] == text  # the same day exports the same bytes
 
 
+@pytest.mark.usefixtures("seasoned")
 def test_ical_looks_ahead_to_until_and_filters(journal: Journal) -> None:
     import icalendar
 
-    season(journal)
     # Dan (touched 11-20, clients 30) falls due on 12-20; Gus has no cadence.
     text, counts = _ical(journal, TODAY, until="2026-12-20")
     assert counts["catch-ups"] == 7
@@ -377,8 +382,8 @@ def test_ical_looks_ahead_to_until_and_filters(journal: Journal) -> None:
     assert len([c for c in todos if str(c["uid"]).startswith("catchup-")]) == 6
 
 
+@pytest.mark.usefixtures("seasoned")
 def test_prep_lists_who_among_the_people_met_there_is_due(journal: Journal) -> None:
-    season(journal)
     journal.log("Bob", event="Lyon Tech Meetup", date="2026-09-01")  # due: from 11-01
     journal.log("Gus", event="Lyon Tech Meetup", date="2026-09-01")  # no cadence
     report = journal.report("prep", event="Lyon Tech Meetup", today=TODAY)
