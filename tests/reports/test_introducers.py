@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 
 import pytest
 from clirun import fails, ok
+from helpers import Seeds
 from sqlalchemy import update
 
 from netjournal import Journal
@@ -64,8 +65,14 @@ def _chain(j: Journal) -> None:
     j.outcomes.add(d2, "Dan's loss", value="-0.05", date="2026-02-03")
 
 
+@pytest.fixture
+def chain(journal_url: str, seeds: Seeds) -> None:
+    """``_chain`` in the test's journal, written once per test process and backend."""
+    seeds.restore(journal_url, _chain)
+
+
+@pytest.mark.usefixtures("chain")
 def test_credit_along_a_three_link_chain_by_hand(journal: Journal) -> None:
-    _chain(journal)
     report = journal.report("introducers")
     got = [
         (r.introducer, r.introduced, r.people_reached, r.leads, r.outcomes, r.value)
@@ -160,8 +167,8 @@ def test_an_introduction_at_a_connection_counts_only_when_asked(journal: Journal
     assert [(r.introducer, r.value) for r in shown] == [("Ann", {"EUR": D("12.00")})]
 
 
+@pytest.mark.usefixtures("chain")
 def test_payoff_credits_introducers_when_asked(journal: Journal) -> None:
-    _chain(journal)
     plain = journal.report("payoff")
     assert [s.name for s in plain.sections] == ["payoff"]
     assert plain.parameters["credit_introducers"] is False
@@ -190,8 +197,8 @@ class _Images(HTMLParser):
             self.images.append(dict(attrs))
 
 
+@pytest.mark.usefixtures("chain")
 def test_cli_formats_and_the_graph(journal: Journal) -> None:
-    _chain(journal)
     url = _url(journal)
     doc = json.loads(ok("--db", url, "report", "introducers", "--format", "json"))
     assert doc["report"] == "introducers"
