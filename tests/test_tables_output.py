@@ -73,6 +73,16 @@ def season(journal: Journal, journal_url: str, seeds: Seeds) -> Journal:
     return journal
 
 
+@pytest.fixture
+def season_file(sqlite_journal: Journal, seeds: Seeds) -> str:
+    """``_season`` in a SQLite journal, for the tests that run a process per command: what a
+    terminal or a pipe shows is the command line's rendering, the same on either backend
+    (the command line holds no SQL), so they do not start those processes twice."""
+    path = str(sqlite_journal.location.path)
+    seeds.restore(path, _season)
+    return path
+
+
 # -- the renderer ----------------------------------------------------------------------------
 
 
@@ -292,7 +302,7 @@ def _on_a_terminal(args: list[str], cwd: Path, columns: int) -> str:
 @pytest.mark.slow  # a real terminal: nine commands, each a process
 @pytest.mark.parametrize("columns", [160, 80])
 def test_a_real_terminal_gets_whole_words_and_no_raw_escapes(
-    season: Journal, journal_url: str, tmp_path: Path, columns: int
+    season_file: str, tmp_path: Path, columns: int
 ) -> None:
     for args in (
         ["people", "list"],
@@ -305,7 +315,7 @@ def test_a_real_terminal_gets_whole_words_and_no_raw_escapes(
         ["report", "events"],
         ["people", "show", "Evil"],
     ):
-        text = _on_a_terminal(["--db", journal_url, *args], tmp_path, columns)
+        text = _on_a_terminal(["--db", season_file, *args], tmp_path, columns)
         assert not RAW.search(text), (args, text)  # no OSC, BEL, clear-screen: all escaped
         for line in text.splitlines():
             assert len(line.rstrip()) <= columns, (args, line)
@@ -323,10 +333,10 @@ def test_a_real_terminal_gets_whole_words_and_no_raw_escapes(
     [["people", "list"], ["report", "events"], ["search", "carton"], ["people", "duplicates"]],
 )
 def test_a_pipe_gets_plain_text_without_importing_rich(
-    season: Journal, journal_url: str, tmp_path: Path, args: list[str]
+    season_file: str, tmp_path: Path, args: list[str]
 ) -> None:
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, "--db", journal_url, *args],
+        [sys.executable, "-c", PROBE, "--db", season_file, *args],
         cwd=tmp_path,
         capture_output=True,
         text=True,
