@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import shutil
 from pathlib import Path
 
 import pytest
@@ -196,12 +197,13 @@ def test_long_text_limits(journal: Journal) -> None:
     organization=HOSTILE.filter(lambda s: len(s.strip()) <= NAME_MAX),
 )
 def test_a_vcard_of_hostile_text_round_trips(
-    journal: Journal, tmp_path_factory: pytest.TempPathFactory, name: str, notes: str,
-    organization: str,
+    journal: Journal, tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path,
+    name: str, notes: str, organization: str,
 ) -> None:  # fmt: skip
     folder = tmp_path_factory.mktemp("vcard")
     name = f"{name} u{next(_unique)}"  # unique: the journal keeps the earlier examples
-    with Journal.open(folder / "source.db") as source:
+    source_path = shutil.copy(sqlite_template, folder / "source.db")  # an empty journal
+    with Journal.open(source_path) as source:
         source.people.add(name, notes=notes, organization=organization)
         with (folder / "people.vcf").open("w", encoding="utf-8", newline="") as fp:
             source.export_vcard(fp)
