@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -184,14 +185,15 @@ def _wipe_postgres(url: str) -> None:
 )
 @given(plan=journal_plans())
 def test_export_import_export_is_identity(
-    direction: str, plan: dict[str, Any], pg_server_url: str
+    direction: str, plan: dict[str, Any], pg_server_url: str, sqlite_template: Path
 ) -> None:
     source_kind, target_kind = direction.split("->")
     with tempfile.TemporaryDirectory() as folder:
         # Commits need not reach the disk in this test: it makes ~50 per example.
         fast = make_url(pg_server_url).update_query_dict({"options": "-c synchronous_commit=off"})
         pg_url = fast.render_as_string(hide_password=False)
-        urls = {"sqlite": str(Path(folder) / "journal.db"), "postgresql": pg_url}
+        empty = shutil.copy(sqlite_template, Path(folder) / "journal.db")  # no migrations to run
+        urls = {"sqlite": str(empty), "postgresql": pg_url}
         _wipe_postgres(pg_url)
         with Journal.open(urls[source_kind]) as source:
             build(source, plan)
