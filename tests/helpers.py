@@ -595,13 +595,20 @@ def passphrase_file(folder: Path, secret: str, name: str = "pass.txt") -> Path:
 
 
 def cipher_checks(path: Path, passphrase: str) -> tuple[str, str]:
-    """SQLite's integrity check and SQLCipher's (every page's HMAC) of an encrypted file."""
+    """SQLite's integrity check and SQLCipher's (every page's HMAC) of an encrypted file.
+
+    SQLCipher's check reads the pages of the file itself, not the WAL. A process killed in
+    the middle of a checkpoint leaves pages of the file not yet written (the file already
+    extended, the pages still zeros), whose committed copies are in the WAL: SQLite reads
+    those, and the next checkpoint writes them. So the WAL is checkpointed first, as the next
+    use of the journal would; a page that is wrong with no copy in the WAL still fails."""
     from netjournal import cipher
 
     key = cipher.derive(passphrase, cipher.salt_of(path))
     connection = cipher.connect(path, key, timeout=60, display=str(path))
     try:
         integrity = connection.execute("PRAGMA integrity_check").fetchone()[0]
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         pages = connection.execute("PRAGMA cipher_integrity_check").fetchall()
     finally:
         connection.close()
