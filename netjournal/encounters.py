@@ -31,7 +31,7 @@ from .specs import EncounterSpec, as_question
 from .store import changed_attributes, edited
 from .text import plural, question_key
 from .validate import parse_date, text
-from .writers import Cache, log_one, log_specs
+from .writers import COLLECTIONS, Cache, log_one, log_specs
 
 if TYPE_CHECKING:
     from .models import Encounter, Person
@@ -68,10 +68,6 @@ def spec_of(person: Any, details: dict[str, Any]) -> EncounterSpec:
         return EncounterSpec(person=person, **details)
     except TypeError as exc:
         raise InvalidInput(_("Unknown encounter detail: {error}.").format(error=exc)) from None
-
-
-#: The collections of an encounter the writer fills (see ``writers.Cache.filled``).
-COLLECTIONS = ("tags", "questions", "leads", "followups")
 
 
 def encounters_by_id(

@@ -79,12 +79,11 @@ def finish(connection: Connection) -> Change | None:
     if cid is None:
         return None
     connection.execute(delete(t.change_open).where(t.change_open.c.id == cid))
-    # the row count read with the change set tells whether it recorded anything: one query
-    written = changes(connection, limit=1, before=int(cid) + 1)
-    if not written or written[0].id != cid or not written[0].rows:
+    written = change(connection, int(cid))  # its row count says whether it recorded anything
+    if not written.rows:
         connection.execute(delete(t.changes).where(t.changes.c.id == cid))
         return None
-    return written[0]
+    return written
 
 
 def abandon(connection: Connection) -> None:

@@ -10,7 +10,7 @@ alone would take.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +50,10 @@ class _Event:
     end_date: dt.date | None
 
 
+#: The collections of an encounter the writer fills, named as the ORM's relationships.
+COLLECTIONS = ("tags", "questions", "leads", "followups")
+
+
 class Cache:
     """Names already resolved in one batch, so an evening's file costs one lookup per name.
 
@@ -60,8 +64,8 @@ class Cache:
         self.people: dict[str, int] = {}
         self.events: dict[Any, _Event] = {}
         self.created: list[int] = []
-        #: The collections of an encounter ("tags", "questions", "leads", "followups") that
-        #: some encounter of the batch has rows in: reading the others back would find none.
+        #: The :data:`COLLECTIONS` some encounter of the batch has rows in: reading the others
+        #: back would find none.
         self.filled: set[str] = set()
 
     def person(self, connection: Connection, ref: Any) -> int | None:
@@ -197,16 +201,13 @@ def log_one(connection: Connection, spec: EncounterSpec, cache: Cache) -> int:
         add_contacts(connection, person_id, contacts)
     encounter_id = _insert(connection, t.encounters, {"person_id": person_id, **encounter})
     _tag(connection, t.encounter_tags, "encounter_id", encounter_id, encounter_tags)
-    cache.filled.update(
-        name
-        for name, rows in (
-            ("tags", encounter_tags),
-            ("questions", questions),
-            ("leads", leads),
-            ("followups", followups),
-        )
-        if rows
-    )
+    written: dict[str, Sequence[Any]] = {
+        "tags": encounter_tags,
+        "questions": questions,
+        "leads": leads,
+        "followups": followups,
+    }
+    cache.filled.update(name for name in COLLECTIONS if written[name])
     if questions:
         connection.execute(
             insert(t.questions), [{"encounter_id": encounter_id, **q} for q in questions]
