@@ -25,7 +25,6 @@ import functools
 import gc
 import itertools
 import os
-import shutil
 import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -41,6 +40,7 @@ from helpers import (
     corpus_missing_reason,
     dispose_engines,
     drives_the_command_line,
+    fresh_sqlite,
     kept_engine,
     pg_admin_url,
     pg_worker_database,
@@ -191,13 +191,6 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def seeds(tmp_path_factory: pytest.TempPathFactory) -> Seeds:
     """Journals built once per worker and backend, copied into each test's (helpers.Seeds)."""
     return Seeds(tmp_path_factory.mktemp("seeds"))
-
-
-def fresh_sqlite(template: Path, folder: Path) -> Path:
-    """``folder/journal.db``: a copy of the template (its content and its private mode)."""
-    path = folder / "journal.db"
-    shutil.copy(template, path)
-    return path
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

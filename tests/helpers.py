@@ -223,6 +223,16 @@ def reset_postgres(url: str) -> None:
             conn.execute(text(f"TRUNCATE {joined} RESTART IDENTITY CASCADE"))
 
 
+def fresh_sqlite(template: Path, folder: Path) -> Path:
+    """``folder/journal.db``: a copy of the template (its content and its private mode), an
+    empty journal without running the migrations (``sqlite_template`` in conftest.py)."""
+    import shutil
+
+    path = folder / "journal.db"
+    shutil.copy(template, path)
+    return path
+
+
 def _tables_of(url: str) -> tuple[list[str], list[str]]:
     """The tables of the journal at ``url`` (children first, the open change set first of
     all) and its sequences, read once."""

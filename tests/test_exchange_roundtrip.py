@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
 import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import examples, snapshot
+from helpers import examples, fresh_sqlite, snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
@@ -192,8 +191,7 @@ def test_export_import_export_is_identity(
         # Commits need not reach the disk in this test: it makes ~50 per example.
         fast = make_url(pg_server_url).update_query_dict({"options": "-c synchronous_commit=off"})
         pg_url = fast.render_as_string(hide_password=False)
-        empty = shutil.copy(sqlite_template, Path(folder) / "journal.db")  # no migrations to run
-        urls = {"sqlite": str(empty), "postgresql": pg_url}
+        urls = {"sqlite": str(fresh_sqlite(sqlite_template, Path(folder))), "postgresql": pg_url}
         _wipe_postgres(pg_url)
         with Journal.open(urls[source_kind]) as source:
             build(source, plan)

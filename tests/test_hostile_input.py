@@ -13,11 +13,10 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import shutil
 from pathlib import Path
 
 import pytest
-from helpers import FRAGMENTS, examples
+from helpers import FRAGMENTS, examples, fresh_sqlite
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -202,8 +201,7 @@ def test_a_vcard_of_hostile_text_round_trips(
 ) -> None:  # fmt: skip
     folder = tmp_path_factory.mktemp("vcard")
     name = f"{name} u{next(_unique)}"  # unique: the journal keeps the earlier examples
-    source_path = shutil.copy(sqlite_template, folder / "source.db")  # an empty journal
-    with Journal.open(source_path) as source:
+    with Journal.open(fresh_sqlite(sqlite_template, folder)) as source:
         source.people.add(name, notes=notes, organization=organization)
         with (folder / "people.vcf").open("w", encoding="utf-8", newline="") as fp:
             source.export_vcard(fp)

@@ -18,7 +18,6 @@ import copy
 import io
 import itertools
 import json
-import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -26,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from helpers import FRAGMENTS, assert_no_orphans, reset_postgres
+from helpers import FRAGMENTS, assert_no_orphans, fresh_sqlite, reset_postgres
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -107,7 +106,7 @@ def _fresh(url: str, template: Path) -> str:
             pass
         reset_postgres(url)
         return url
-    return str(shutil.copy(template, Path(tempfile.mkdtemp(dir=Path(url).parent)) / "journal.db"))
+    return str(fresh_sqlite(template, Path(tempfile.mkdtemp(dir=Path(url).parent))))
 
 
 def test_the_public_api_keeps_its_invariants(
